@@ -1,0 +1,91 @@
+# umdbg - one non-recursive Makefile (STYLE.md §10).
+#
+#   make            build ./umdbg
+#   make guest      build the guest kernel + rootfs (cached, see guest/mkguest)
+#   make check      bootstrap, build, guest, run every test (TAP, prove)
+#   make demo       bootstrap, build, guest, run the panic demo
+#   make bench      run the benchmarks under bench/
+#   make DEVELOPER=1 / ASAN=1   stricter warnings / sanitizers
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = libdw readline
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline)
+ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
+ifdef DEVELOPER
+ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
+endif
+ifdef ASAN
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_OBJS += lib/util.o
+TRACER_OBJS += tracer/launch.o
+TRACER_OBJS += tracer/tracer.o
+KMODEL_OBJS += kmodel/symbols.o
+KMODEL_OBJS += kmodel/types.o
+KMODEL_OBJS += kmodel/unwind.o
+KMODEL_OBJS += kmodel/dmesg.o
+CLI_OBJS += cli/main.o
+CLI_OBJS += cli/commands.o
+CLI_OBJS += cli/console.o
+CLI_OBJS += cli/report.o
+
+OBJS = $(LIB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(CLI_OBJS)
+
+TEST_PROGS += tests/t0001-lib.t
+TEST_PROGS += tests/t2001-symbols.t
+TEST_PROGS += tests/t3001-tracer.t
+TEST_HELPERS += tests/helpers/victim
+
+all: umdbg
+
+umdbg: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/t0001-lib.t: tests/t0001-lib.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+tests/t2001-symbols.t: tests/t2001-symbols.o $(KMODEL_OBJS) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+tests/t3001-tracer.t: tests/t3001-tracer.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# A tiny host program with debug info for the tracer and symbol tests.
+tests/helpers/victim: tests/helpers/victim.c
+	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -o $@ $<
+
+bootstrap:
+	@scripts/bootstrap
+
+guest:
+	@guest/mkguest
+
+tests: $(TEST_PROGS) $(TEST_HELPERS) umdbg
+
+check: bootstrap
+	@$(MAKE) --no-print-directory all tests
+	@guest/mkguest
+	prove -v --timer tests/
+
+demo: bootstrap
+	@$(MAKE) --no-print-directory all
+	@guest/mkguest
+	./umdbg --break panic --scenario panic
+
+bench: all
+	@guest/mkguest
+	bench/boot-overhead
+
+check-deps:
+	@scripts/check-deps
+
+clean:
+	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d $(TEST_PROGS) $(TEST_HELPERS)
+
+.PHONY: all bootstrap guest tests check demo bench check-deps clean
+
+-include $(OBJS:.o=.d) $(wildcard tests/*.d)

@@ -1,0 +1,112 @@
+/*
+ * cli/cli.h - the umdbg front end: wiring of tracer and kmodel, the stop
+ * report, the command table and the console proxy.
+ *
+ * Layering: cli is the only layer that sees tracer, kmodel and (later)
+ * gdbstub and tui.  It prints; the layers below never do.
+ */
+#ifndef UMDBG_CLI_H
+#define UMDBG_CLI_H
+
+#include <stdio.h>
+#include <termios.h>
+
+#include "../lib/lib.h"
+#include "../kmodel/kmodel.h"
+#include "../tracer/tracer.h"
+
+/* Exit statuses (documented in README.md and umdbg --help). */
+enum umdbg_exit {
+	EXIT_GUEST_HALTED = 0,	/* guest powered off, or `quit` */
+	EXIT_ERROR = 1,		/* bad usage or input, or umdbg failed */
+	EXIT_STOPPED = 2,	/* non-interactive run stopped (breakpoint,
+				 * Ctrl-C): report printed, guest ended */
+	EXIT_PANIC = 3,		/* guest kernel panicked */
+	EXIT_GUEST_DIED = 4,	/* guest died otherwise (signal, status) */
+};
+
+struct breakpoint {
+	int num;		/* user-visible number */
+	char *spec;		/* as typed */
+	uint64_t *addrs;
+	size_t naddrs;
+	int *ids;		/* tracer ids, one per address */
+	unsigned long hits;
+};
+
+/* The guest console: our stdin to its fd 0, its fds 1/2 to our stdout. */
+struct console {
+	int to_guest;		/* write end of the guest's stdin pipe */
+	int from_guest;		/* read end of the guest's stdout pipe */
+	bool stdin_open;	/* our stdin still forwarded */
+	bool tty;		/* stdin is a terminal */
+	bool raw;		/* terminal in running mode */
+	struct termios saved;
+	/* Pending bytes for the guest (it may read slowly). */
+	struct strbuf pending;
+	/* Did the last byte we printed end a line? */
+	bool at_bol;
+};
+
+struct session {
+	struct kmodel *k;
+	struct tracer *t;
+	struct console con;
+	struct breakpoint *bps;
+	size_t nbps;
+	int next_bp_num;
+	bool interactive;
+	int sigfd;
+	struct tracer_stop last_stop;
+	bool stopped;		/* at the prompt */
+	bool quit;
+	int exit_code;
+	int log_lines;		/* kernel log lines in the report */
+	char *tmpdir;		/* without namespaces: our uml_dir/TMPDIR */
+};
+
+/* report.c */
+void report_stop(struct session *s, FILE *out);
+void print_backtrace(struct session *s, FILE *out, pid_t tid);
+void print_regs(struct session *s, FILE *out, pid_t tid);
+int print_dmesg(struct session *s, FILE *out, int last);
+const char *signal_name(int sig);
+
+/* commands.c: one table for the prompt (and later gdb's monitor) */
+struct cmd_ctx {
+	struct session *s;
+	FILE *out;
+};
+
+enum cmd_flags {
+	CMD_NEEDS_STOPPED = 1 << 0,	/* needs a live, stopped guest */
+	CMD_RESUMES = 1 << 1,		/* leaves the prompt */
+};
+
+struct umdbg_cmd {
+	const char *name;
+	const char *alias;
+	const char *usage;
+	const char *help;
+	unsigned flags;
+	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+/* Run one command line; returns the command's result (0 = ok). */
+int cmd_execute(struct session *s, const char *line, FILE *out);
+/* Add a breakpoint from a location spec; prints errors to out. */
+int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
+int session_resume(struct session *s);
+int session_stepi(struct session *s, FILE *out);
+
+/* console.c */
+int console_init(struct console *c, int *guest_stdin, int *guest_stdout);
+void console_running(struct console *c, bool running);
+/* Copy guest output to stdout; returns false at EOF. */
+bool console_drain(struct console *c);
+/* Forward our stdin to the guest. */
+void console_forward_stdin(struct console *c);
+void console_flush_to_guest(struct console *c);
+void console_restore(struct console *c);
+
+#endif

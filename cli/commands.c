@@ -1,0 +1,189 @@
+/*
+ * cli/commands.c - the command table behind the umdbg> prompt.  The same
+ * table will serve gdb's `monitor` and the TUI prompt, so commands write
+ * to ctx->out and never read the terminal.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_continue(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	return session_resume(ctx->s);
+}
+
+static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t n = 1, i;
+
+	if (argc > 1 && (parse_u64(argv[1], &n) < 0 || n == 0)) {
+		fprintf(ctx->out, "stepi: bad count '%s'\n", argv[1]);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++)
+		if (session_stepi(ctx->s, i + 1 == n ? ctx->out : NULL))
+			return -ESRCH;
+	return 0;
+}
+
+static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	print_backtrace(ctx->s, ctx->out, ctx->s->last_stop.tid);
+	return 0;
+}
+
+static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
+	return 0;
+}
+
+static int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t n = 0;
+
+	if (argc == 3 && !strcmp(argv[1], "-n")) {
+		if (parse_u64(argv[2], &n) < 0 || n > INT32_MAX) {
+			fprintf(ctx->out, "dmesg: bad count '%s'\n", argv[2]);
+			return -EINVAL;
+		}
+	} else if (argc != 1) {
+		fprintf(ctx->out, "usage: dmesg [-n N]\n");
+		return -EINVAL;
+	}
+	return print_dmesg(ctx->s, ctx->out, (int)n);
+}
+
+static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	size_t i, j;
+
+	if (argc == 1) {
+		if (!ctx->s->nbps)
+			fprintf(ctx->out, "no breakpoints\n");
+		for (i = 0; i < ctx->s->nbps; i++) {
+			struct breakpoint *bp = &ctx->s->bps[i];
+
+			fprintf(ctx->out, "%-3d %-30s hits %lu  at", bp->num,
+				bp->spec, bp->hits);
+			for (j = 0; j < bp->naddrs; j++)
+				fprintf(ctx->out, " 0x%llx",
+					(unsigned long long)bp->addrs[j]);
+			fputc('\n', ctx->out);
+		}
+		return 0;
+	}
+	if (argc != 2) {
+		fprintf(ctx->out, "usage: break [SYMBOL|*ADDR|FILE:LINE]\n");
+		return -EINVAL;
+	}
+	return session_add_breakpoint(ctx->s, argv[1], ctx->out);
+}
+
+static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct session *s = ctx->s;
+	uint64_t num;
+	size_t i, j;
+
+	if (argc != 2 || parse_u64(argv[1], &num) < 0) {
+		fprintf(ctx->out, "usage: delete N\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < s->nbps; i++) {
+		if ((uint64_t)s->bps[i].num != num)
+			continue;
+		for (j = 0; j < s->bps[i].naddrs; j++)
+			tracer_bp_remove(s->t, s->bps[i].ids[j]);
+		free(s->bps[i].spec);
+		free(s->bps[i].addrs);
+		free(s->bps[i].ids);
+		s->bps[i] = s->bps[--s->nbps];
+		return 0;
+	}
+	fprintf(ctx->out, "delete: no breakpoint %llu\n",
+		(unsigned long long)num);
+	return -ENOENT;
+}
+
+static int cmd_quit(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	ctx->s->quit = true;
+	ctx->s->exit_code = EXIT_GUEST_HALTED;
+	return 0;
+}
+
+static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
+
+static const struct umdbg_cmd commands[] = {
+	{ "continue", "c", "continue", "resume the guest",
+	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_continue },
+	{ "stepi", "si", "stepi [N]", "execute N machine instructions",
+	  CMD_NEEDS_STOPPED, cmd_stepi },
+	{ "bt", "backtrace", "bt", "backtrace of the stopped thread",
+	  CMD_NEEDS_STOPPED, cmd_bt },
+	{ "regs", "registers", "regs", "registers of the stopped thread",
+	  CMD_NEEDS_STOPPED, cmd_regs },
+	{ "dmesg", NULL, "dmesg [-n N]", "the kernel log (last N lines)",
+	  CMD_NEEDS_STOPPED, cmd_dmesg },
+	{ "break", "b", "break [SYMBOL|*ADDR|FILE:LINE]",
+	  "set a breakpoint, or list them", CMD_NEEDS_STOPPED, cmd_break },
+	{ "delete", "d", "delete N", "delete breakpoint N",
+	  CMD_NEEDS_STOPPED, cmd_delete },
+	{ "quit", "q", "quit", "end the guest and leave umdbg", 0, cmd_quit },
+	{ "help", "?", "help", "this list", 0, cmd_help },
+};
+
+static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	size_t i;
+
+	(void)argc; (void)argv;
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(ctx->out, "  %-32s %s\n", commands[i].usage,
+			commands[i].help);
+	return 0;
+}
+
+#define MAX_ARGS 16
+
+int cmd_execute(struct session *s, const char *line, FILE *out)
+{
+	char *copy = xstrdup(line), *argv[MAX_ARGS], *save = NULL, *tok;
+	struct cmd_ctx ctx = { s, out };
+	int argc = 0, ret = 0;
+	size_t i;
+
+	for (tok = strtok_r(copy, " \t", &save); tok && argc < MAX_ARGS;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[argc++] = tok;
+	if (!argc)
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[0], commands[i].name) ||
+		    (commands[i].alias && !strcmp(argv[0], commands[i].alias)))
+			break;
+	if (i == ARRAY_SIZE(commands)) {
+		fprintf(out, "unknown command '%s' (try 'help')\n", argv[0]);
+		ret = -ENOENT;
+		goto out;
+	}
+	if ((commands[i].flags & CMD_NEEDS_STOPPED) &&
+	    !tracer_is_alive(s->t)) {
+		fprintf(out, "%s: the guest is not running\n", argv[0]);
+		ret = -ESRCH;
+		goto out;
+	}
+	ret = commands[i].run(&ctx, argc, argv);
+out:
+	free(copy);
+	fflush(out);
+	return ret;
+}

@@ -1,0 +1,592 @@
+/*
+ * cli/main.c - umdbg's entry point and its one event loop.
+ *
+ * Owns the session: the kernel model, the tracer, the console proxy, the
+ * breakpoints and the prompt.  One poll() loop serves the signalfd
+ * (SIGCHLD from tracee stops, SIGINT for Ctrl-C, SIGTERM/SIGHUP), the
+ * guest's console output and our stdin (forwarded to the guest while it
+ * runs, read by readline at the prompt).  Nothing blocks in waitpid while
+ * the user may press Ctrl-C.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "cli.h"
+
+#define UMDBG_VERSION "0.1"
+
+static const char usage_text[] =
+"usage: umdbg [options] [KERNEL [KERNEL-ARGS...]]\n"
+"\n"
+"Run a UML kernel under umdbg's supervisor and stop it where you ask.\n"
+"KERNEL defaults to the built guest (guest/linux, see 'make guest').\n"
+"\n"
+"  -b, --break LOC        stop at LOC: SYMBOL, *ADDRESS or FILE:LINE\n"
+"                         (repeatable; 'panic' is the classic)\n"
+"  -s, --scenario NAME    run the built guest's scenario NAME:\n"
+"                         halt, panic, oops, work or shell\n"
+"  -n, --log-lines N      kernel log lines in the stop report (10)\n"
+"  -h, --help             this text\n"
+"  -V, --version          print the version\n"
+"\n"
+"At a stop umdbg prints a report (why, backtrace with file:line,\n"
+"registers, last kernel log lines).  With a terminal on stdin it then\n"
+"waits at the umdbg> prompt (try 'help'); otherwise it ends the guest.\n"
+"Ctrl-C stops a running guest.\n"
+"\n"
+"Exit status: 0 guest powered off (or 'quit'), 1 error, 2 stopped\n"
+"without a terminal (report printed), 3 guest kernel panicked,\n"
+"4 guest died another way.\n";
+
+static const char *const scenarios[] = {
+	"halt", "panic", "oops", "work", "shell",
+};
+
+/* readline's callback API has no user argument. */
+static struct session *rl_session;
+
+static void die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "umdbg: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'umdbg --help'.\n");
+	exit(EXIT_ERROR);
+}
+
+/* Directory holding umdbg (the repository root when run from there). */
+static char *self_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return xstrdup(".");
+	buf[n] = '\0';
+	return xstrdup(dirname(buf));
+}
+
+static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return tracer_read_mem(arg, addr, buf, len);
+}
+
+int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
+{
+	struct breakpoint bp = { 0 };
+	char *cause = NULL;
+	size_t i;
+	int id;
+
+	if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs, &cause) < 0) {
+		fprintf(err, "umdbg: %s\n", cause);
+		free(cause);
+		return -ENOENT;
+	}
+	bp.spec = xstrdup(spec);
+	bp.num = s->next_bp_num++;
+	bp.ids = xcalloc(bp.naddrs, sizeof(int));
+	if (s->t) {
+		for (i = 0; i < bp.naddrs; i++) {
+			id = tracer_bp_insert(s->t, bp.addrs[i], &cause);
+			if (id < 0) {
+				fprintf(err, "umdbg: %s\n", cause);
+				free(cause);
+				cause = NULL;
+				continue;
+			}
+			bp.ids[i] = id;
+		}
+	}
+	s->bps = xrealloc(s->bps, (s->nbps + 1) * sizeof(*s->bps));
+	s->bps[s->nbps++] = bp;
+	if (s->t)
+		fprintf(err, "breakpoint %d at %s (%zu location%s)\n", bp.num,
+			spec, bp.naddrs, bp.naddrs == 1 ? "" : "s");
+	return 0;
+}
+
+static void insert_pending_breakpoints(struct session *s)
+{
+	char *cause = NULL;
+	size_t i, j;
+
+	for (i = 0; i < s->nbps; i++)
+		for (j = 0; j < s->bps[i].naddrs; j++) {
+			int id = tracer_bp_insert(s->t, s->bps[i].addrs[j],
+						  &cause);
+
+			if (id < 0) {
+				fprintf(stderr, "umdbg: %s\n", cause);
+				free(cause);
+				cause = NULL;
+			}
+			s->bps[i].ids[j] = id > 0 ? id : 0;
+		}
+}
+
+static void rl_on_line(char *line);
+
+static void prompt_enter(struct session *s)
+{
+	s->stopped = true;
+	console_running(&s->con, false);
+	rl_callback_handler_install("umdbg> ", rl_on_line);
+}
+
+static void prompt_leave(struct session *s)
+{
+	if (!s->stopped)
+		return;
+	rl_callback_handler_remove();
+	s->stopped = false;
+	console_running(&s->con, true);
+}
+
+int session_resume(struct session *s)
+{
+	char *cause = NULL;
+
+	if (tracer_resume(s->t, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+		return -ESRCH;
+	}
+	if (s->interactive)
+		prompt_leave(s);
+	return 0;
+}
+
+static void end_guest(struct session *s, int code);
+
+/* Handle a stop from the tracer: report, then prompt or end. */
+static void on_stop(struct session *s, const struct tracer_stop *st)
+{
+	struct breakpoint *bp;
+	size_t i, j;
+
+	console_drain(&s->con);
+	if (!s->con.at_bol) {
+		write_all(STDOUT_FILENO, "\n", 1);
+		s->con.at_bol = true;
+	}
+	s->last_stop = *st;
+	switch (st->kind) {
+	case TRACER_STOP_EXITED:
+		if (st->status == 0) {
+			fprintf(stderr, "umdbg: guest powered off\n");
+			end_guest(s, EXIT_GUEST_HALTED);
+		} else {
+			fprintf(stderr, "umdbg: guest exited with status %d\n",
+				st->status);
+			end_guest(s, EXIT_GUEST_DIED);
+		}
+		return;
+	case TRACER_STOP_KILLED:
+		if (st->signo == SIGABRT) {
+			fprintf(stderr, "umdbg: guest kernel panicked "
+				"(UML aborted)\n");
+			end_guest(s, EXIT_PANIC);
+		} else {
+			fprintf(stderr, "umdbg: guest killed by %s\n",
+				signal_name(st->signo));
+			end_guest(s, EXIT_GUEST_DIED);
+		}
+		return;
+	case TRACER_STOP_BREAKPOINT:
+		for (i = 0; i < s->nbps; i++)
+			for (j = 0; j < s->bps[i].naddrs; j++)
+				if (s->bps[i].ids[j] == st->bp) {
+					bp = &s->bps[i];
+					bp->hits++;
+				}
+		break;
+	default:
+		break;
+	}
+	report_stop(s, stdout);
+	if (s->interactive) {
+		prompt_enter(s);
+		return;
+	}
+	if (st->kind == TRACER_STOP_SIGNAL && st->signo == SIGABRT) {
+		fprintf(stderr, "umdbg: guest kernel panicked; no terminal, "
+			"ending the guest (exit status %d)\n", EXIT_PANIC);
+		end_guest(s, EXIT_PANIC);
+	} else {
+		fprintf(stderr, "umdbg: stopped; no terminal, ending the guest "
+			"(exit status %d)\n", EXIT_STOPPED);
+		end_guest(s, EXIT_STOPPED);
+	}
+}
+
+int session_stepi(struct session *s, FILE *out)
+{
+	struct tracer_stop st;
+	struct kmodel_where *w;
+	char *cause = NULL, *str;
+	int n;
+
+	if (tracer_step(s->t, 0, &st, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+		return -ESRCH;
+	}
+	if (st.kind != TRACER_STOP_STEP) {
+		prompt_leave(s);
+		on_stop(s, &st);
+		return -ESRCH;
+	}
+	s->last_stop = st;
+	if (out) {
+		n = kmodel_where(s->k, st.addr, false, &w);
+		str = kmodel_where_str(&w[0]);
+		fprintf(out, "0x%016llx %s\n", (unsigned long long)st.addr,
+			str);
+		free(str);
+		kmodel_where_free(w, n);
+	}
+	return 0;
+}
+
+static void end_guest(struct session *s, int code)
+{
+	if (s->stopped)
+		prompt_leave(s);
+	tracer_kill(s->t);
+	console_drain(&s->con);
+	s->quit = true;
+	s->exit_code = code;
+}
+
+static void rl_on_line(char *line)
+{
+	struct session *s = rl_session;
+
+	if (!line) {	/* Ctrl-D */
+		fputs("quit\n", stdout);
+		s->quit = true;
+		s->exit_code = EXIT_GUEST_HALTED;
+		return;
+	}
+	if (*line)
+		add_history(line);
+	cmd_execute(s, line, stdout);
+	free(line);
+}
+
+static void on_signal(struct session *s, int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		for (;;) {
+			struct tracer_stop st;
+			char *cause = NULL;
+			int r;
+
+			if (!tracer_is_alive(s->t) || s->stopped)
+				return;
+			r = tracer_pump(s->t, &st, &cause);
+			if (r < 0) {
+				fprintf(stderr, "umdbg: %s\n", cause);
+				free(cause);
+				end_guest(s, EXIT_ERROR);
+				return;
+			}
+			if (r == 0)
+				return;
+			on_stop(s, &st);
+			if (s->quit)
+				return;
+		}
+	case SIGINT:
+		if (s->stopped) {
+			/* At the prompt: drop the line, as a shell does. */
+			rl_replace_line("", 0);
+			rl_crlf();
+			rl_on_new_line();
+			rl_redisplay();
+		} else if (tracer_is_running(s->t)) {
+			tracer_interrupt(s->t);
+		}
+		return;
+	default:
+		fprintf(stderr, "\numdbg: %s: ending the guest\n",
+			signal_name(sig));
+		end_guest(s, 128 + sig);
+		return;
+	}
+}
+
+static void main_loop(struct session *s)
+{
+	while (!s->quit) {
+		struct pollfd p[4];
+		int n = 0, i_sig, i_out = -1, i_in = -1, i_to = -1;
+
+		i_sig = n;
+		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
+		if (s->con.from_guest >= 0) {
+			i_out = n;
+			p[n++] = (struct pollfd){ s->con.from_guest, POLLIN, 0 };
+		}
+		if (s->stopped || (s->con.stdin_open && !s->con.pending.len)) {
+			i_in = n;
+			p[n++] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
+		}
+		if (s->con.pending.len && !s->stopped) {
+			i_to = n;
+			p[n++] = (struct pollfd){ s->con.to_guest, POLLOUT, 0 };
+		}
+		if (poll(p, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "umdbg: poll: %s\n", strerror(errno));
+			end_guest(s, EXIT_ERROR);
+			break;
+		}
+		if (i_out >= 0 && p[i_out].revents) {
+			if (!console_drain(&s->con)) {
+				close(s->con.from_guest);
+				s->con.from_guest = -1;
+			}
+		}
+		if (i_to >= 0 && p[i_to].revents)
+			console_flush_to_guest(&s->con);
+		if (i_in >= 0 && p[i_in].revents) {
+			if (s->stopped)
+				rl_callback_read_char();
+			else
+				console_forward_stdin(&s->con);
+		}
+		if (p[i_sig].revents) {
+			struct signalfd_siginfo si;
+
+			while (read(s->sigfd, &si, sizeof(si)) ==
+			       (ssize_t)sizeof(si)) {
+				on_signal(s, (int)si.ssi_signo);
+				if (s->quit)
+					break;
+			}
+		}
+	}
+}
+
+/* Default kernel arguments for the built guest. */
+static void default_args(char ***args, int *nargs, const char *rootfs,
+			 const char *scenario)
+{
+	char **a = xcalloc(8, sizeof(*a));
+	int n = 0;
+
+	a[n++] = xstrdup("mem=128M");
+	if (rootfs)
+		a[n++] = xasprintf("initrd=%s", rootfs);
+	a[n++] = xstrdup("con=null");
+	a[n++] = xstrdup("con0=fd:0,fd:1");
+	if (scenario && strcmp(scenario, "shell")) {
+		/* Simulated time: no timer signals, reproducible. */
+		a[n++] = xstrdup("time-travel=inf-cpu");
+		a[n++] = xstrdup("time-travel-start=0");
+	}
+	*args = a;
+	*nargs = n;
+}
+
+static bool has_arg(char **args, int n, const char *prefix)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(args[i], prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "break", required_argument, NULL, 'b' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "log-lines", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct session sess = { .next_bp_num = 1, .log_lines = 10 };
+	struct session *s = &sess;
+	const char *scenario = NULL, *kernel;
+	char **specs = NULL, **kargs = NULL, **gargv;
+	char *dir, *def_kernel, *def_rootfs, *cause = NULL, *umldir;
+	int nspecs = 0, nkargs = 0, opt, i, gin, gout, err;
+	struct tracer_launch l;
+	struct stat stb;
+	sigset_t mask;
+	uint64_t v;
+	size_t si;
+
+	log_init();
+	while ((opt = getopt_long(argc, argv, "+b:s:n:hV", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			specs = xrealloc(specs, (nspecs + 1) * sizeof(*specs));
+			specs[nspecs++] = optarg;
+			break;
+		case 's':
+			for (si = 0; si < ARRAY_SIZE(scenarios); si++)
+				if (!strcmp(optarg, scenarios[si]))
+					break;
+			if (si == ARRAY_SIZE(scenarios))
+				die_usage("unknown scenario '%s' (halt, panic, "
+					  "oops, work, shell)", optarg);
+			scenario = optarg;
+			break;
+		case 'n':
+			if (parse_u64(optarg, &v) < 0 || v > 100000)
+				die_usage("bad line count '%s'", optarg);
+			s->log_lines = (int)v;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("umdbg %s\n", UMDBG_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'umdbg --help'.\n");
+			return EXIT_ERROR;
+		}
+	}
+
+	dir = self_dir();
+	def_kernel = xasprintf("%s/guest/linux", dir);
+	def_rootfs = xasprintf("%s/guest/rootfs.cpio.gz", dir);
+	if (optind < argc) {
+		kernel = argv[optind++];
+	} else {
+		kernel = def_kernel;
+		if (stat(kernel, &stb) < 0) {
+			fprintf(stderr, "umdbg: no guest kernel at '%s': run "
+				"'make guest' first, or name a KERNEL\n",
+				kernel);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		nkargs = argc - optind;
+		kargs = xcalloc(nkargs + 4, sizeof(*kargs));
+		for (i = 0; i < nkargs; i++)
+			kargs[i] = xstrdup(argv[optind + i]);
+	} else {
+		default_args(&kargs, &nkargs,
+			     stat(def_rootfs, &stb) == 0 ? def_rootfs : NULL,
+			     scenario);
+		kargs = xrealloc(kargs, (nkargs + 4) * sizeof(*kargs));
+	}
+	if (scenario)
+		kargs[nkargs++] = xasprintf("umdbg.scenario=%s", scenario);
+
+	err = kmodel_open(kernel, 0, &s->k, &cause);
+	if (err) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		return EXIT_ERROR;
+	}
+	if (!kmodel_has_dwarf(s->k))
+		fprintf(stderr, "umdbg: warning: '%s' has no debug info: "
+			"backtraces will lack file:line\n", kernel);
+	for (i = 0; i < nspecs; i++)
+		if (session_add_breakpoint(s, specs[i], stderr) < 0)
+			return EXIT_ERROR;
+
+	/*
+	 * UML's uml_dir (pid file, mconsole socket) and its memory file go
+	 * to /dev/shm, which the child covers with a private tmpfs when it
+	 * gets its own namespaces; otherwise we remove the directory.
+	 */
+	umldir = xasprintf("/dev/shm/umdbg.%d", (int)getpid());
+	if (!has_arg(kargs, nkargs, "uml_dir="))
+		kargs[nkargs++] = xasprintf("uml_dir=%s", umldir);
+	if (!has_arg(kargs, nkargs, "umid="))
+		kargs[nkargs++] = xstrdup("umid=umdbg");
+	gargv = xcalloc(nkargs + 2, sizeof(*gargv));
+	gargv[0] = (char *)kernel;
+	for (i = 0; i < nkargs; i++)
+		gargv[i + 1] = kargs[i];
+	setenv("TMPDIR", "/dev/shm", 1);
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0) {
+		fprintf(stderr, "umdbg: signalfd: %s\n", strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (console_init(&s->con, &gin, &gout) < 0) {
+		fprintf(stderr, "umdbg: pipe: %s\n", strerror(errno));
+		return EXIT_ERROR;
+	}
+	s->interactive = s->con.tty;
+
+	memset(&l, 0, sizeof(l));
+	l.path = kernel;
+	l.argv = gargv;
+	l.stdin_fd = gin;
+	l.stdout_fd = gout;
+	l.stderr_fd = gout;
+	l.namespaces = true;
+	l.private_tmpfs = stat("/dev/shm", &stb) == 0 ? "/dev/shm" : NULL;
+	l.block_sigchld = true;
+	l.no_aslr = true;
+	err = tracer_launch(&l, &s->t, &cause);
+	close(gin);
+	close(gout);
+	if (err) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		return EXIT_ERROR;
+	}
+	kmodel_set_mem(s->k, &(struct kmodel_mem){ mem_read, s->t });
+	insert_pending_breakpoints(s);
+	rl_session = s;
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+
+	console_running(&s->con, true);
+	if (tracer_resume(s->t, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		end_guest(s, EXIT_ERROR);
+	}
+	main_loop(s);
+
+	if (s->stopped)
+		rl_callback_handler_remove();
+	tracer_free(s->t);
+	console_drain(&s->con);
+	console_restore(&s->con);
+	/* Without namespaces the uml_dir is on the host's /dev/shm. */
+	if (rm_rf(umldir) < 0 && errno != ENOENT)
+		fprintf(stderr, "umdbg: cannot remove '%s': %s\n", umldir,
+			strerror(errno));
+	kmodel_free(s->k);
+	return s->exit_code;
+}

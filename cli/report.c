@@ -1,0 +1,219 @@
+/*
+ * cli/report.c - the stop report: why the guest stopped, a symbolic
+ * backtrace with file:line (inlined frames included), registers and the
+ * last kernel log lines.  Also serves the bt/regs/dmesg commands.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_FRAMES 64
+
+const char *signal_name(int sig)
+{
+	static char buf[16];
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev) {
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "signal %d", sig);
+	return buf;
+}
+
+static void regs_to_dwarf(const struct user_regs_struct *r,
+			  uint64_t d[KMODEL_NREGS])
+{
+	d[0] = r->rax; d[1] = r->rdx; d[2] = r->rcx; d[3] = r->rbx;
+	d[4] = r->rsi; d[5] = r->rdi; d[6] = r->rbp; d[7] = r->rsp;
+	d[8] = r->r8; d[9] = r->r9; d[10] = r->r10; d[11] = r->r11;
+	d[12] = r->r12; d[13] = r->r13; d[14] = r->r14; d[15] = r->r15;
+	d[16] = r->rip;
+}
+
+/* "panic at kernel/panic.c:339" for the innermost frame at pc. */
+static char *where_line(struct session *s, uint64_t pc)
+{
+	struct kmodel_where *w;
+	int n = kmodel_where(s->k, pc, false, &w);
+	char *str = kmodel_where_str(&w[0]);
+
+	kmodel_where_free(w, n);
+	return str;
+}
+
+void print_backtrace(struct session *s, FILE *out, pid_t tid)
+{
+	struct kmodel_frame frames[MAX_FRAMES];
+	struct user_regs_struct r;
+	uint64_t d[KMODEL_NREGS];
+	char *cause = NULL;
+	int n, i, j, num = 0;
+	bool warned = false;
+
+	if (tracer_get_regs(s->t, tid, &r) < 0) {
+		fprintf(out, "  (no registers: the guest is not stopped)\n");
+		return;
+	}
+	regs_to_dwarf(&r, d);
+	n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, &cause);
+	if (n < 0) {
+		fprintf(out, "  (cannot unwind: %s)\n", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct kmodel_where *w;
+		int nw = kmodel_where(s->k, frames[i].pc, frames[i].call_site,
+				      &w);
+
+		for (j = 0; j < nw; j++) {
+			char *str = kmodel_where_str(&w[j]);
+
+			if (w[j].inlined)
+				fprintf(out, "  #%-2d %-18s %s\n", num++,
+					"(inlined)", str);
+			else
+				fprintf(out, "  #%-2d 0x%016llx %s\n", num++,
+					(unsigned long long)frames[i].pc, str);
+			if (!w[j].line && !warned &&
+			    !kmodel_has_dwarf(s->k)) {
+				fprintf(out, "      (file:line unavailable: "
+					"'%s' has no debug info)\n",
+					kmodel_path(s->k));
+				warned = true;
+			}
+			free(str);
+		}
+		kmodel_where_free(w, nw);
+	}
+	if (n == MAX_FRAMES)
+		fprintf(out, "  (more frames not shown)\n");
+}
+
+void print_regs(struct session *s, FILE *out, pid_t tid)
+{
+	static const char *const names[] = {
+		"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+		"rip", "eflags", "fs_base", "gs_base",
+	};
+	struct user_regs_struct r;
+	size_t i;
+
+	if (tracer_get_regs(s->t, tid, &r) < 0) {
+		fprintf(out, "  (no registers: the guest is not stopped)\n");
+		return;
+	}
+	{
+		const unsigned long long vals[] = {
+			r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp,
+			r.rsp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13,
+			r.r14, r.r15, r.rip, r.eflags, r.fs_base, r.gs_base,
+		};
+
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			fprintf(out, "  %-7s 0x%016llx%s", names[i], vals[i],
+				i % 3 == 2 || i + 1 == ARRAY_SIZE(names) ?
+				"\n" : "");
+	}
+}
+
+int print_dmesg(struct session *s, FILE *out, int last)
+{
+	struct kmodel_logrec *recs;
+	char *cause = NULL;
+	size_t n, i, first;
+	int err;
+
+	err = kmodel_dmesg(s->k, &recs, &n, &cause);
+	if (err) {
+		fprintf(out, "  (kernel log unavailable: %s)\n", cause);
+		free(cause);
+		return err;
+	}
+	first = last > 0 && n > (size_t)last ? n - last : 0;
+	for (i = first; i < n; i++) {
+		const char *line = recs[i].text, *nl;
+
+		/* Records may hold several lines: indent each. */
+		do {
+			nl = strchr(line, '\n');
+			fprintf(out, "  [%5llu.%06llu] %.*s\n",
+				(unsigned long long)(recs[i].ts_nsec /
+						     1000000000ULL),
+				(unsigned long long)(recs[i].ts_nsec %
+						     1000000000ULL / 1000),
+				nl ? (int)(nl - line) : (int)strlen(line),
+				line);
+			line = nl ? nl + 1 : NULL;
+		} while (line && *line);
+	}
+	kmodel_logrecs_free(recs, n);
+	return 0;
+}
+
+static struct breakpoint *bp_by_id(struct session *s, int id)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nbps; i++)
+		for (j = 0; j < s->bps[i].naddrs; j++)
+			if (s->bps[i].ids[j] == id)
+				return &s->bps[i];
+	return NULL;
+}
+
+void report_stop(struct session *s, FILE *out)
+{
+	const struct tracer_stop *st = &s->last_stop;
+	struct user_regs_struct r;
+	struct breakpoint *bp;
+	char *where = NULL;
+
+	if (tracer_get_regs(s->t, st->tid, &r) == 0)
+		where = where_line(s, r.rip);
+	fputc('\n', out);
+	switch (st->kind) {
+	case TRACER_STOP_BREAKPOINT:
+		bp = bp_by_id(s, st->bp);
+		fprintf(out, "umdbg: breakpoint %d (%s) hit in thread %d\n",
+			bp ? bp->num : 0, bp ? bp->spec : "?", st->tid);
+		break;
+	case TRACER_STOP_INTERRUPT:
+		fprintf(out, "umdbg: guest interrupted (Ctrl-C) in thread %d\n",
+			st->tid);
+		break;
+	case TRACER_STOP_SIGNAL:
+		if (st->signo == SIGABRT)
+			fprintf(out, "umdbg: guest kernel panicked (UML "
+				"aborts with SIGABRT) in thread %d\n",
+				st->tid);
+		else
+			fprintf(out, "umdbg: guest got %s in thread %d\n",
+				signal_name(st->signo), st->tid);
+		break;
+	case TRACER_STOP_STEP:
+		fprintf(out, "umdbg: stepped in thread %d\n", st->tid);
+		break;
+	default:
+		break;
+	}
+	if (where)
+		fprintf(out, "  at 0x%016llx %s\n", (unsigned long long)r.rip,
+			where);
+	free(where);
+	fprintf(out, "\nBacktrace:\n");
+	print_backtrace(s, out, st->tid);
+	fprintf(out, "\nRegisters:\n");
+	print_regs(s, out, st->tid);
+	fprintf(out, "\nKernel log (last %d lines):\n", s->log_lines);
+	print_dmesg(s, out, s->log_lines);
+	fputc('\n', out);
+	fflush(out);
+}

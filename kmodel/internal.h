@@ -1,0 +1,56 @@
+/*
+ * kmodel/internal.h - private state of the kernel model.
+ */
+#ifndef UMDBG_KMODEL_INTERNAL_H
+#define UMDBG_KMODEL_INTERNAL_H
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include "kmodel.h"
+
+struct ksym {
+	const char *name;	/* points into libdwfl's string table */
+	uint64_t addr, size;
+	int type;		/* STT_* */
+};
+
+struct kmodel {
+	char *path;
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	Dwarf *dwarf;		/* NULL without debug info */
+	Dwarf_Addr bias;
+	struct ksym *syms;	/* sorted by name */
+	size_t nsyms;
+	struct kmodel_mem mem;
+	/* unwinding */
+	bool attached;
+	uint64_t unwind_regs[KMODEL_NREGS];
+	/* Directory prefix stripped from source paths ("/.../src/"). */
+	char *src_root;
+};
+
+ssize_t kmodel_read(struct kmodel *k, uint64_t addr, void *buf, size_t len);
+int kmodel_read_u64(struct kmodel *k, uint64_t addr, uint64_t *v);
+
+/* DWARF types: a struct named `name` (without "struct "), looked up in the
+ * CU that defines function `cu_func` first, then everywhere. */
+int kmodel_struct(struct kmodel *k, const char *cu_func, const char *name,
+		  Dwarf_Die *out, char **cause);
+
+struct kmodel_member {
+	uint64_t offset;	/* bytes from the start of the struct */
+	uint64_t size;		/* bytes of the member's type */
+	int bit_offset;		/* bitfields: bit offset within `offset` */
+	int bit_size;		/* 0: not a bitfield */
+};
+/* Member `path` ("a.b.c") of struct die `st`, recursing into anonymous
+ * members. */
+int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
+		  const char *path, struct kmodel_member *m, char **cause);
+/* sizeof the struct */
+int kmodel_struct_size(Dwarf_Die *st, uint64_t *size);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * kmodel/kmodel.h - the guest kernel seen through its ELF symbols and DWARF.
+ *
+ * Layering: kmodel depends on lib and libdw/libdwfl only.  It never
+ * includes tracer: guest memory is read through struct kmodel_mem, which
+ * the front end wires to a live tracer, a replay or a test fixture.
+ * Functions return 0 or -errno and fill *cause; they never print.
+ */
+#ifndef UMDBG_KMODEL_H
+#define UMDBG_KMODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../lib/lib.h"
+
+struct kmodel;
+
+/* How kmodel reads guest (kernel) memory. */
+struct kmodel_mem {
+	/* Bytes read (may be short), or -errno. */
+	ssize_t (*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	void *arg;
+};
+
+enum kmodel_open_flags {
+	/* Accept any ELF with symbols, not only UML kernels (tests run the
+	 * symbol code on tiny host programs). */
+	KMODEL_ANY_ELF = 1 << 0,
+};
+
+/*
+ * Load the kernel binary: symbols, and DWARF when present.  Errors (one
+ * line each): no such file, not an ELF, not x86_64, not a UML kernel.
+ * A binary without debug info loads; kmodel_has_dwarf() says so.
+ */
+int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
+		char **cause);
+void kmodel_free(struct kmodel *k);
+
+const char *kmodel_path(const struct kmodel *k);
+bool kmodel_has_dwarf(const struct kmodel *k);
+void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem);
+
+/* Address of a symbol (locals included); 0 or -ENOENT. */
+int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr);
+
+/*
+ * Resolve a location: SYMBOL, *ADDRESS or FILE:LINE.  Fills a malloc'd
+ * array of addresses (a static function name or an inlined line may have
+ * several).  Errors name the spec: "no symbol 'foo' in 'linux'".
+ */
+int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
+		   size_t *naddrs, char **cause);
+
+/* One source-level frame at a pc; inlined calls give several. */
+struct kmodel_where {
+	uint64_t pc;
+	bool inlined;		/* a frame the compiler inlined into the next */
+	char *func;		/* NULL when unknown */
+	uint64_t offset;	/* pc - function start (non-inlined frames) */
+	char *file;		/* relative to the source tree when possible */
+	int line;		/* 0 when unknown */
+};
+
+/*
+ * Describe pc.  `call_site`: pc is a return address (look up pc - 1).
+ * Returns how many entries it put in *out (innermost first, malloc'd);
+ * free with kmodel_where_free.
+ */
+int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
+		 struct kmodel_where **out);
+void kmodel_where_free(struct kmodel_where *w, int n);
+/* "func+0x12 at file:line" (or as much as is known), malloc'd. */
+char *kmodel_where_str(const struct kmodel_where *w);
+
+/*
+ * Registers for unwinding, in DWARF x86_64 order: rax rdx rcx rbx rsi rdi
+ * rbp rsp r8-r15, then rip.
+ */
+#define KMODEL_NREGS 17
+struct kmodel_frame {
+	uint64_t pc;
+	bool call_site;		/* pc is a return address */
+};
+
+/* Unwind the stack from regs through guest memory; up to max frames. */
+int kmodel_backtrace(struct kmodel *k, const uint64_t regs[KMODEL_NREGS],
+		     struct kmodel_frame *frames, int max, char **cause);
+
+/* The printk ring buffer. */
+struct kmodel_logrec {
+	uint64_t seq;
+	uint64_t ts_nsec;
+	int level;		/* 0-7 */
+	char *text;
+};
+int kmodel_dmesg(struct kmodel *k, struct kmodel_logrec **recs, size_t *n,
+		 char **cause);
+void kmodel_logrecs_free(struct kmodel_logrec *recs, size_t n);
+
+#endif

@@ -1,0 +1,539 @@
+/*
+ * kmodel/symbols.c - load the kernel ELF with libdwfl; symbols by name,
+ * locations (SYMBOL, *ADDR, FILE:LINE) and source descriptions of pcs,
+ * inlined frames included.
+ *
+ * Owns the Dwfl session and a name-sorted copy of the symbol table.  UML
+ * hides almost every symbol as STB_LOCAL (its linker script), so lookups
+ * never filter on binding.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static char *find_debuginfo_none(Dwfl_Module *mod, void **userdata,
+				 const char *modname, Dwarf_Addr base,
+				 const char *file_name,
+				 const char *debuglink_file,
+				 GElf_Word debuglink_crc,
+				 char **debuginfo_file_name)
+{
+	(void)mod; (void)userdata; (void)modname; (void)base;
+	(void)file_name; (void)debuglink_file; (void)debuglink_crc;
+	(void)debuginfo_file_name;
+	/* The kernel carries its DWARF; never search the host for more. */
+	return NULL;
+}
+
+static const Dwfl_Callbacks dwfl_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = (void *)find_debuginfo_none,
+	.section_address = dwfl_offline_section_address,
+};
+
+static const char *lc_strerror(int err, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", strerror(err));
+	if (buf[0])
+		buf[0] = tolower((unsigned char)buf[0]);
+	return buf;
+}
+
+static int cmp_sym_name(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void load_symbols(struct kmodel *k)
+{
+	int n = dwfl_module_getsymtab(k->mod), i;
+	size_t used = 0;
+
+	if (n <= 0)
+		return;
+	k->syms = xcalloc(n, sizeof(*k->syms));
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name = dwfl_module_getsym_info(k->mod, i, &sym,
+							    &addr, NULL, NULL,
+							    NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+
+		if (!name || !*name || sym.st_shndx == SHN_UNDEF ||
+		    type == STT_SECTION || type == STT_FILE)
+			continue;
+		k->syms[used].name = name;
+		k->syms[used].addr = addr;
+		k->syms[used].size = sym.st_size;
+		k->syms[used].type = type;
+		used++;
+	}
+	k->nsyms = used;
+	qsort(k->syms, used, sizeof(*k->syms), cmp_sym_name);
+}
+
+/* Is this a UML kernel?  Its linker script adds sections no other
+ * program has. */
+static bool is_uml(Elf *elf)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name && !strcmp(name, ".uml.setup.init"))
+			return true;
+	}
+	return false;
+}
+
+static int check_elf(const char *path, unsigned flags, char **cause)
+{
+	char ebuf[128];
+	int fd, err = 0;
+	Elf *elf;
+	GElf_Ehdr eh;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return set_cause(cause, -errno, "cannot open '%s': %s", path,
+				 lc_strerror(errno, ebuf, sizeof(ebuf)));
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		err = set_cause(cause, -ENOEXEC, "'%s' is not an ELF file",
+				path);
+		goto out;
+	}
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64) {
+		err = set_cause(cause, -ENOEXEC,
+				"'%s' is not an x86_64 ELF executable", path);
+		goto out;
+	}
+	if (!(flags & KMODEL_ANY_ELF) &&
+	    (eh.e_type != ET_EXEC || !is_uml(elf))) {
+		err = set_cause(cause, -ENOEXEC,
+				"'%s' is not a UML kernel (no .uml.setup.init "
+				"section; build one with 'make guest')", path);
+		goto out;
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return err;
+}
+
+int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
+		char **cause)
+{
+	struct kmodel *k;
+	int err;
+
+	err = check_elf(path, flags, cause);
+	if (err)
+		return err;
+	k = xcalloc(1, sizeof(*k));
+	k->path = xstrdup(path);
+	k->dwfl = dwfl_begin(&dwfl_callbacks);
+	if (!k->dwfl) {
+		err = set_cause(cause, -ENOMEM, "dwfl_begin: %s",
+				dwfl_errmsg(-1));
+		goto out_free;
+	}
+	k->mod = dwfl_report_elf(k->dwfl, "kernel", path, -1, 0, false);
+	if (!k->mod || dwfl_report_end(k->dwfl, NULL, NULL) != 0) {
+		err = set_cause(cause, -ENOEXEC, "dwfl_report_elf: '%s': %s",
+				path, dwfl_errmsg(-1));
+		goto out_free;
+	}
+	k->dwarf = dwfl_module_getdwarf(k->mod, &k->bias);
+	load_symbols(k);
+	if (!k->nsyms) {
+		err = set_cause(cause, -ENOEXEC, "'%s' has no symbol table",
+				path);
+		goto out_free;
+	}
+	*out = k;
+	return 0;
+
+out_free:
+	kmodel_free(k);
+	return err;
+}
+
+void kmodel_free(struct kmodel *k)
+{
+	if (!k)
+		return;
+	if (k->dwfl)
+		dwfl_end(k->dwfl);
+	free(k->syms);
+	free(k->path);
+	free(k->src_root);
+	free(k);
+}
+
+const char *kmodel_path(const struct kmodel *k)
+{
+	return k->path;
+}
+
+bool kmodel_has_dwarf(const struct kmodel *k)
+{
+	return k->dwarf != NULL;
+}
+
+void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem)
+{
+	k->mem = *mem;
+}
+
+ssize_t kmodel_read(struct kmodel *k, uint64_t addr, void *buf, size_t len)
+{
+	if (!k->mem.read)
+		return -ENXIO;
+	return k->mem.read(k->mem.arg, addr, buf, len);
+}
+
+int kmodel_read_u64(struct kmodel *k, uint64_t addr, uint64_t *v)
+{
+	ssize_t n = kmodel_read(k, addr, v, sizeof(*v));
+
+	if (n == (ssize_t)sizeof(*v))
+		return 0;
+	return n < 0 ? (int)n : -EIO;
+}
+
+/* First symbol named `name` (in name order), or NULL. */
+static const struct ksym *sym_first(struct kmodel *k, const char *name,
+				    size_t *count)
+{
+	size_t lo = 0, hi = k->nsyms, i;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(k->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == k->nsyms || strcmp(k->syms[lo].name, name))
+		return NULL;
+	for (i = lo; i < k->nsyms && !strcmp(k->syms[i].name, name); i++)
+		;
+	*count = i - lo;
+	return &k->syms[lo];
+}
+
+int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
+{
+	size_t n, i;
+	const struct ksym *s = sym_first(k, name, &n);
+
+	if (!s)
+		return -ENOENT;
+	/* Prefer a data or function symbol over a label. */
+	for (i = 0; i < n; i++)
+		if (s[i].type == STT_OBJECT || s[i].type == STT_FUNC) {
+			*addr = s[i].addr;
+			return 0;
+		}
+	*addr = s[0].addr;
+	return 0;
+}
+
+static void push_addr(uint64_t **v, size_t *n, uint64_t a)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*v)[i] == a)
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = a;
+}
+
+static int resolve_line(struct kmodel *k, const char *spec, const char *colon,
+			uint64_t **addrs, size_t *naddrs, char **cause)
+{
+	char *file = strndup(spec, colon - spec);
+	Dwfl_Line **lines = NULL;
+	size_t nlines = 0, i;
+	uint64_t lineno;
+	int err = 0, best = -1;
+
+	if (parse_u64(colon + 1, &lineno) < 0 || lineno == 0 ||
+	    lineno > INT32_MAX || !*file) {
+		err = set_cause(cause, -EINVAL,
+				"bad location '%s': expected FILE:LINE", spec);
+		goto out;
+	}
+	if (!k->dwarf) {
+		err = set_cause(cause, -ENOENT,
+				"cannot resolve '%s': '%s' has no debug info",
+				spec, k->path);
+		goto out;
+	}
+	if (dwfl_module_getsrc_file(k->mod, file, (int)lineno, 0, &lines,
+				    &nlines) != 0 || nlines == 0) {
+		err = set_cause(cause, -ENOENT,
+				"no code at '%s' in '%s' (no such file, or "
+				"no line with code at or after %llu)",
+				spec, k->path, (unsigned long long)lineno);
+		goto out;
+	}
+	/* Use the first line with code at or after lineno; every address
+	 * of that line (it may be inlined in several places). */
+	for (i = 0; i < nlines; i++) {
+		int l;
+
+		if (!dwfl_lineinfo(lines[i], NULL, &l, NULL, NULL, NULL))
+			continue;
+		if (l >= (int)lineno && (best < 0 || l < best))
+			best = l;
+	}
+	for (i = 0; i < nlines; i++) {
+		Dwarf_Addr a;
+		int l;
+
+		if (!dwfl_lineinfo(lines[i], &a, &l, NULL, NULL, NULL))
+			continue;
+		if (l == best)
+			push_addr(addrs, naddrs, a);
+	}
+	if (!*naddrs)
+		err = set_cause(cause, -ENOENT, "no code at '%s' in '%s'",
+				spec, k->path);
+out:
+	free(lines);
+	free(file);
+	return err;
+}
+
+int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
+		   size_t *naddrs, char **cause)
+{
+	const struct ksym *s;
+	const char *colon;
+	uint64_t a;
+	size_t n, i;
+
+	*addrs = NULL;
+	*naddrs = 0;
+	if (!spec || !*spec)
+		return set_cause(cause, -EINVAL, "empty location");
+	if (spec[0] == '*') {
+		if (parse_u64(spec + 1, &a) < 0)
+			return set_cause(cause, -EINVAL,
+					 "bad address '%s': expected *0xADDR",
+					 spec);
+		push_addr(addrs, naddrs, a);
+		return 0;
+	}
+	colon = strrchr(spec, ':');
+	if (colon)
+		return resolve_line(k, spec, colon, addrs, naddrs, cause);
+	s = sym_first(k, spec, &n);
+	if (!s)
+		return set_cause(cause, -ENOENT, "no symbol '%s' in '%s'", spec,
+				 k->path);
+	for (i = 0; i < n; i++)
+		if (s[i].type == STT_FUNC)
+			push_addr(addrs, naddrs, s[i].addr);
+	if (!*naddrs)
+		push_addr(addrs, naddrs, s[0].addr);
+	return 0;
+}
+
+/* ---- describing pcs ---------------------------------------------------- */
+
+static const char *strip_root(struct kmodel *k, const char *file)
+{
+	size_t n;
+
+	if (!file)
+		return NULL;
+	if (k->src_root) {
+		n = strlen(k->src_root);
+		if (!strncmp(file, k->src_root, n))
+			return file + n;
+	}
+	return file;
+}
+
+/* The kernel's CUs share one comp_dir: the source tree. */
+static void learn_src_root(struct kmodel *k, Dwarf_Die *cudie)
+{
+	Dwarf_Attribute attr;
+	const char *dir;
+
+	if (k->src_root)
+		return;
+	dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &attr));
+	if (dir && *dir)
+		k->src_root = xasprintf("%s/", dir);
+}
+
+static const char *die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *name;
+
+	name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name,
+						     &attr));
+	if (!name)
+		name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name,
+							     &attr));
+	return name;
+}
+
+int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
+		 struct kmodel_where **out)
+{
+	uint64_t look = call_site ? pc - 1 : pc;
+	struct kmodel_where *w = NULL;
+	Dwarf_Die *scopes = NULL;
+	Dwarf_Die cudie_mem, *cudie;
+	Dwarf_Addr bias;
+	GElf_Sym sym;
+	GElf_Off off = 0;
+	const char *symname, *file = NULL;
+	int n = 0, nscopes = 0, line = 0, i;
+	Dwfl_Line *dl;
+
+	symname = dwfl_module_addrinfo(k->mod, look, &off, &sym, NULL, NULL,
+				       NULL);
+	dl = dwfl_module_getsrc(k->mod, look);
+	if (dl)
+		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
+
+	cudie = k->dwarf ? dwfl_module_addrdie(k->mod, look, &bias) : NULL;
+	if (cudie) {
+		cudie_mem = *cudie;
+		learn_src_root(k, &cudie_mem);
+		nscopes = dwarf_getscopes(&cudie_mem, look - bias, &scopes);
+		/* dwarf_getscopes follows an inline into its abstract
+		 * definition; the concrete chain of callers comes from
+		 * dwarf_getscopes_die on the innermost function scope. */
+		for (i = 0; i < nscopes; i++) {
+			int tag = dwarf_tag(&scopes[i]);
+
+			if (tag == DW_TAG_inlined_subroutine ||
+			    tag == DW_TAG_subprogram)
+				break;
+		}
+		if (i < nscopes) {
+			Dwarf_Die inner = scopes[i];
+
+			free(scopes);
+			scopes = NULL;
+			nscopes = dwarf_getscopes_die(&inner, &scopes);
+		}
+	}
+
+	/* Walk scopes innermost-out: every inlined_subroutine is a frame
+	 * whose caller's line is its DW_AT_call_line. */
+	w = xcalloc(nscopes + 1, sizeof(*w));
+	for (i = 0; i < nscopes; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		Dwarf_Attribute attr;
+		Dwarf_Word cl = 0, cf = 0;
+		Dwarf_Files *files;
+		size_t nfiles;
+
+		if (tag != DW_TAG_inlined_subroutine &&
+		    tag != DW_TAG_subprogram)
+			continue;
+		w[n].pc = pc;
+		w[n].func = die_name(&scopes[i]) ?
+			xstrdup(die_name(&scopes[i])) : NULL;
+		w[n].file = file ? xstrdup(strip_root(k, file)) : NULL;
+		w[n].line = line;
+		if (tag == DW_TAG_subprogram) {
+			if (symname && w[n].func &&
+			    !strcmp(symname, w[n].func))
+				w[n].offset = off;
+			else
+				w[n].offset = 0;
+			n++;
+			break;
+		}
+		w[n].inlined = true;
+		n++;
+		/* The caller's position is this inline's call site. */
+		file = NULL;
+		line = 0;
+		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line,
+					       &attr), &cl) == 0)
+			line = (int)cl;
+		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file,
+					       &attr), &cf) == 0 &&
+		    dwarf_getsrcfiles(&cudie_mem, &files, &nfiles) == 0 &&
+		    cf < nfiles)
+			file = dwarf_filesrc(files, cf, NULL, NULL);
+	}
+	free(scopes);
+	if (n == 0) {
+		/* No DWARF for this pc: the ELF symbol is all we have. */
+		w[0].pc = pc;
+		w[0].func = symname ? xstrdup(symname) : NULL;
+		w[0].offset = off;
+		w[0].file = file ? xstrdup(strip_root(k, file)) : NULL;
+		w[0].line = line;
+		n = 1;
+	} else if (!w[n - 1].func && symname) {
+		w[n - 1].func = xstrdup(symname);
+		w[n - 1].offset = off;
+	}
+	*out = w;
+	return n;
+}
+
+void kmodel_where_free(struct kmodel_where *w, int n)
+{
+	int i;
+
+	for (i = 0; w && i < n; i++) {
+		free(w[i].func);
+		free(w[i].file);
+	}
+	free(w);
+}
+
+char *kmodel_where_str(const struct kmodel_where *w)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s", w->func ? w->func : "??");
+	if (w->func && !w->inlined && w->offset)
+		strbuf_addf(&sb, "+0x%llx", (unsigned long long)w->offset);
+	if (w->file && w->line)
+		strbuf_addf(&sb, " at %s:%d", w->file, w->line);
+	else if (w->file)
+		strbuf_addf(&sb, " at %s", w->file);
+	return strbuf_detach(&sb);
+}

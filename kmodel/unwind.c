@@ -1,0 +1,113 @@
+/*
+ * kmodel/unwind.c - kernel stack unwinding with libdwfl.
+ *
+ * Implements Dwfl_Thread_Callbacks over one synthetic thread whose
+ * initial registers are whatever the caller passes to kmodel_backtrace()
+ * (the live registers of the kernel process, or later a sleeping task's
+ * switch_buf).  Memory comes through struct kmodel_mem.  libdwfl uses CFI
+ * where the kernel has it and falls back to frame pointers
+ * (CONFIG_FRAME_POINTER) elsewhere.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define UNWIND_TID 1
+
+static pid_t cb_next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	(void)dwfl;
+	if (*thread_argp)
+		return 0;
+	*thread_argp = arg;
+	return UNWIND_TID;
+}
+
+static bool cb_get_thread(Dwfl *dwfl, pid_t tid, void *arg,
+			  void **thread_argp)
+{
+	(void)dwfl;
+	if (tid != UNWIND_TID)
+		return false;
+	*thread_argp = arg;
+	return true;
+}
+
+static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
+			   void *arg)
+{
+	struct kmodel *k = arg;
+	uint64_t v;
+
+	(void)dwfl;
+	if (kmodel_read_u64(k, addr, &v) < 0)
+		return false;
+	*result = v;
+	return true;
+}
+
+static bool cb_set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
+{
+	struct kmodel *k = thread_arg;
+
+	return dwfl_thread_state_registers(thread, 0, KMODEL_NREGS,
+					   k->unwind_regs);
+}
+
+static const Dwfl_Thread_Callbacks thread_callbacks = {
+	.next_thread = cb_next_thread,
+	.get_thread = cb_get_thread,
+	.memory_read = cb_memory_read,
+	.set_initial_registers = cb_set_initial_registers,
+};
+
+struct collect {
+	struct kmodel_frame *frames;
+	int max, n;
+};
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+	struct collect *c = arg;
+	Dwarf_Addr pc;
+	bool activation;
+
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	if (c->n && pc == 0)
+		return DWARF_CB_ABORT;
+	c->frames[c->n].pc = pc;
+	c->frames[c->n].call_site = !activation;
+	c->n++;
+	return c->n < c->max ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+int kmodel_backtrace(struct kmodel *k, const uint64_t regs[KMODEL_NREGS],
+		     struct kmodel_frame *frames, int max, char **cause)
+{
+	struct collect c = { frames, max, 0 };
+	Elf *elf;
+	GElf_Addr bias;
+
+	if (max <= 0)
+		return 0;
+	if (!k->attached) {
+		elf = dwfl_module_getelf(k->mod, &bias);
+		if (!elf || !dwfl_attach_state(k->dwfl, elf, UNWIND_TID,
+					       &thread_callbacks, k))
+			return set_cause(cause, -EIO, "dwfl_attach_state: %s",
+					 dwfl_errmsg(-1));
+		k->attached = true;
+	}
+	memcpy(k->unwind_regs, regs, sizeof(k->unwind_regs));
+	/* Ends with an error at the outermost frame: that is normal. */
+	dwfl_getthread_frames(k->dwfl, UNWIND_TID, frame_cb, &c);
+	if (c.n == 0) {
+		frames[0].pc = regs[16];
+		frames[0].call_site = false;
+		c.n = 1;
+	}
+	return c.n;
+}

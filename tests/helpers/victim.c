@@ -1,0 +1,42 @@
+/*
+ * tests/helpers/victim.c - a tiny host program for the tracer and symbol
+ * tests: a known call chain, a counter in memory, a static function and
+ * an inlined one.  Keep line numbers of the VICTIM-LINE markers stable or
+ * update the tests that name them.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+volatile long victim_counter;
+
+static inline __attribute__((always_inline)) void victim_bump(int by)
+{
+	victim_counter += by;	/* VICTIM-LINE inline */
+}
+
+__attribute__((noinline)) void victim_target(int i)
+{
+	victim_bump(i);
+}
+
+__attribute__((noinline)) static void victim_middle(int i)
+{
+	victim_target(i);
+	asm volatile("" ::: "memory");
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 3, i;
+
+	if (argc > 2 && argv[2][0] == 'a')
+		abort();
+	if (argc > 2 && argv[2][0] == 's')
+		pause();	/* wait to be interrupted */
+	for (i = 1; i <= n; i++)
+		victim_middle(i);
+	printf("victim: counter %ld\n", victim_counter);
+	return (int)(victim_counter % 100);
+}

@@ -1,0 +1,187 @@
+/*
+ * t3001-tracer: the ptrace supervisor on a tiny host program
+ * (tests/helpers/victim): launch (with and without namespaces), software
+ * breakpoints hit the right number of times with the right registers,
+ * memory reads hide the int3, a backtrace through kmodel names the call
+ * chain, single-step, a stop signal (SIGABRT), Ctrl-C style interrupt,
+ * exit status, and launch errors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kmodel/kmodel.h"
+#include "../tracer/tracer.h"
+#include "tap.h"
+
+#define VICTIM "tests/helpers/victim"
+
+static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return tracer_read_mem(arg, addr, buf, len);
+}
+
+static struct tracer *launch(char *const argv[], bool ns, char **cause)
+{
+	struct tracer_launch l = {
+		.path = argv[0], .argv = argv,
+		.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
+		.namespaces = ns, .block_sigchld = true, .no_aslr = true,
+	};
+	struct tracer *t = NULL;
+
+	if (tracer_launch(&l, &t, cause) < 0)
+		return NULL;
+	return t;
+}
+
+static void run_breakpoints(struct kmodel *k, bool ns)
+{
+	char *argv[] = { VICTIM, "5", NULL }, *cause = NULL;
+	uint64_t target, counter_addr, pcs_ok = 0;
+	struct tracer_stop st;
+	struct tracer *t;
+	int id, hits = 0, regs_ok = 0, mem_ok = 0, bt_ok = 0;
+	long expect_counter = 0;
+
+	t = launch(argv, ns, &cause);
+	if (!ok(t != NULL, "launch victim (namespaces %s)", ns ? "on" : "off")) {
+		diag("%s", cause);
+		return;
+	}
+	kmodel_set_mem(k, &(struct kmodel_mem){ mem_read, t });
+	kmodel_symbol_addr(k, "victim_target", &target);
+	kmodel_symbol_addr(k, "victim_counter", &counter_addr);
+	id = tracer_bp_insert(t, target, &cause);
+	ok(id > 0, "breakpoint inserted at victim_target");
+	tracer_resume(t, &cause);
+	for (;;) {
+		struct user_regs_struct r;
+		uint8_t byte;
+		long counter;
+		struct kmodel_frame fr[16];
+		uint64_t regs[KMODEL_NREGS];
+		int n, i, found = 0;
+
+		if (tracer_wait(t, &st, &cause) != 1)
+			break;
+		if (st.kind != TRACER_STOP_BREAKPOINT)
+			break;
+		hits++;
+		tracer_get_regs(t, st.tid, &r);
+		if (r.rip == target && (long)r.rdi == hits)
+			regs_ok++;
+		if (st.addr == target && st.bp == id)
+			pcs_ok++;
+		if (tracer_read_mem(t, target, &byte, 1) == 1 && byte != 0xcc &&
+		    tracer_read_mem(t, counter_addr, &counter, 8) == 8 &&
+		    counter == expect_counter)
+			mem_ok++;
+		expect_counter += hits;
+		regs[0] = r.rax; regs[1] = r.rdx; regs[2] = r.rcx;
+		regs[3] = r.rbx; regs[4] = r.rsi; regs[5] = r.rdi;
+		regs[6] = r.rbp; regs[7] = r.rsp; regs[8] = r.r8;
+		regs[9] = r.r9; regs[10] = r.r10; regs[11] = r.r11;
+		regs[12] = r.r12; regs[13] = r.r13; regs[14] = r.r14;
+		regs[15] = r.r15; regs[16] = r.rip;
+		n = kmodel_backtrace(k, regs, fr, 16, &cause);
+		for (i = 0; i < n; i++) {
+			struct kmodel_where *w;
+			int nw = kmodel_where(k, fr[i].pc, fr[i].call_site, &w);
+
+			if (nw > 0 && w[nw - 1].func &&
+			    ((i == 0 && !strcmp(w[nw - 1].func,
+						"victim_target")) ||
+			     (i == 1 && !strcmp(w[nw - 1].func,
+						"victim_middle")) ||
+			     (i == 2 && !strcmp(w[nw - 1].func, "main"))))
+				found++;
+			kmodel_where_free(w, nw);
+		}
+		if (found == 3)
+			bt_ok++;
+		if (hits == 2) {
+			/* single-step off the breakpoint once */
+			struct tracer_stop s2;
+
+			if (tracer_step(t, 0, &s2, &cause) == 1)
+				ok(s2.kind == TRACER_STOP_STEP &&
+				   s2.addr > target && s2.addr < target + 16,
+				   "stepi moves past the breakpoint "
+				   "instruction (0x%llx)",
+				   (unsigned long long)s2.addr);
+			else
+				ok(0, "stepi: %s", cause);
+		}
+		tracer_resume(t, &cause);
+	}
+	is_int(hits, 5, "breakpoint hit once per call");
+	is_int(pcs_ok, 5, "stop reports the breakpoint address and id");
+	is_int(regs_ok, 5, "rip rewound to the breakpoint, rdi = argument");
+	is_int(mem_ok, 5, "memory reads see the original byte and the "
+	       "counter");
+	is_int(bt_ok, 5, "backtrace: victim_target <- victim_middle <- main");
+	ok(st.kind == TRACER_STOP_EXITED && st.status == 15,
+	   "victim exits with its status (kind %d status %d)", st.kind,
+	   st.status);
+	tracer_free(t);
+}
+
+int main(void)
+{
+	char *cause = NULL;
+	struct kmodel *k;
+	struct tracer *t;
+	struct tracer_stop st;
+
+	plan(24);
+	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
+		diag("%s", cause);
+		return 1;
+	}
+	run_breakpoints(k, false);
+	run_breakpoints(k, true);
+
+	{
+		char *argv[] = { VICTIM, "1", "abort", NULL };
+
+		t = launch(argv, true, &cause);
+		tracer_resume(t, &cause);
+		tracer_wait(t, &st, &cause);
+		ok(st.kind == TRACER_STOP_SIGNAL && st.signo == SIGABRT,
+		   "SIGABRT stops the run");
+		tracer_resume(t, &cause);
+		tracer_wait(t, &st, &cause);
+		ok(st.kind == TRACER_STOP_KILLED && st.signo == SIGABRT,
+		   "resuming delivers it: killed by SIGABRT");
+		tracer_free(t);
+	}
+	{
+		char *argv[] = { VICTIM, "1", "sleep", NULL };
+		int r;
+
+		t = launch(argv, true, &cause);
+		tracer_resume(t, &cause);
+		usleep(100000);
+		ok(tracer_interrupt(t) == 0, "interrupt a sleeping program");
+		r = tracer_wait(t, &st, &cause);
+		ok(r == 1 && st.kind == TRACER_STOP_INTERRUPT,
+		   "interrupt reported as a stop");
+		tracer_kill(t);
+		ok(!tracer_is_alive(t), "kill ends it");
+		tracer_free(t);
+	}
+	{
+		char *argv[] = { "/nonexistent/prog", NULL };
+
+		t = launch(argv, false, &cause);
+		ok(t == NULL && cause &&
+		   strstr(cause, "cannot execute '/nonexistent/prog'"),
+		   "launch error names the program (%s)", cause);
+	}
+	kmodel_free(k);
+	return done_testing();
+}

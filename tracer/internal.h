@@ -1,0 +1,47 @@
+/*
+ * tracer/internal.h - private declarations of the tracer layer.
+ */
+#ifndef UMDBG_TRACER_INTERNAL_H
+#define UMDBG_TRACER_INTERNAL_H
+
+#include <signal.h>
+
+#include "../lib/lib.h"
+#include "tracer.h"
+
+struct tracer_thread {
+	pid_t tid;
+	bool stopped;		/* in a ptrace stop we know of */
+	int pending_sig;	/* to deliver when resumed */
+};
+
+struct tracer_bp {
+	int id;			/* 0: free slot */
+	uint64_t addr;
+	uint8_t orig;		/* byte under the int3 */
+	bool inserted;
+};
+
+struct tracer {
+	pid_t pid;		/* the traced process (thread group leader) */
+	pid_t init_pid;		/* our child, its PID namespace's init; 0: none */
+	bool in_ns;
+	bool alive;
+	bool running;
+	bool interrupt_requested;
+	int memfd;		/* /proc/PID/mem */
+	struct tracer_thread *threads;
+	int nthreads, threads_alloc;
+	struct tracer_bp *bps;
+	int nbps;
+	int next_bp_id;
+	sigset_t stop_signals;
+	pid_t last_tid;		/* thread of the last reported stop */
+	/* exit of the main thread seen while collecting; reported next */
+	bool exit_pending;
+	int exit_status;
+};
+
+struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);
+
+#endif

@@ -1,0 +1,716 @@
+/*
+ * tracer/tracer.c - threads, stops, resumption, memory and breakpoints of
+ * the traced UML kernel process.
+ *
+ * Owns: the thread table (every traced thread and whether we hold it in a
+ * ptrace stop), the software breakpoint table and /proc/PID/mem.
+ * Invariants: while t->running is false every live thread is stopped;
+ * an inserted breakpoint has 0xcc in memory and its original byte in the
+ * table; a thread resumed from a pc that holds an inserted breakpoint is
+ * first single-stepped over the original instruction.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define INT3 0xcc
+
+static struct tracer_thread *thread_find(struct tracer *t, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < t->nthreads; i++)
+		if (t->threads[i].tid == tid)
+			return &t->threads[i];
+	return NULL;
+}
+
+static struct tracer_thread *thread_add(struct tracer *t, pid_t tid)
+{
+	struct tracer_thread *th = thread_find(t, tid);
+
+	if (th)
+		return th;
+	if (t->nthreads == t->threads_alloc) {
+		t->threads_alloc = t->threads_alloc ? 2 * t->threads_alloc : 4;
+		t->threads = xrealloc(t->threads,
+				      t->threads_alloc * sizeof(*t->threads));
+	}
+	th = &t->threads[t->nthreads++];
+	memset(th, 0, sizeof(*th));
+	th->tid = tid;
+	LOG("tracer", "thread %d added", tid);
+	return th;
+}
+
+static void thread_del(struct tracer *t, pid_t tid)
+{
+	struct tracer_thread *th = thread_find(t, tid);
+
+	if (!th)
+		return;
+	*th = t->threads[--t->nthreads];
+	LOG("tracer", "thread %d gone", tid);
+}
+
+struct tracer *tracer_new_stopped(pid_t pid, bool in_ns)
+{
+	struct tracer *t = xcalloc(1, sizeof(*t));
+	char path[64];
+
+	t->pid = pid;
+	t->in_ns = in_ns;
+	t->alive = true;
+	t->next_bp_id = 1;
+	t->last_tid = pid;
+	sigemptyset(&t->stop_signals);
+	sigaddset(&t->stop_signals, SIGABRT);
+	thread_add(t, pid)->stopped = true;
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	t->memfd = open(path, O_RDWR | O_CLOEXEC);
+	return t;
+}
+
+pid_t tracer_pid(const struct tracer *t)
+{
+	return t->pid;
+}
+
+bool tracer_has_namespaces(const struct tracer *t)
+{
+	return t->in_ns;
+}
+
+bool tracer_is_running(const struct tracer *t)
+{
+	return t->alive && t->running;
+}
+
+bool tracer_is_alive(const struct tracer *t)
+{
+	return t->alive;
+}
+
+void tracer_set_stop_signal(struct tracer *t, int signo, bool stop)
+{
+	if (stop)
+		sigaddset(&t->stop_signals, signo);
+	else
+		sigdelset(&t->stop_signals, signo);
+}
+
+int tracer_threads(const struct tracer *t, pid_t *tids, int max)
+{
+	int i;
+
+	for (i = 0; i < t->nthreads && i < max; i++)
+		tids[i] = t->threads[i].tid;
+	return t->nthreads;
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+static struct tracer_bp *bp_at(struct tracer *t, uint64_t addr)
+{
+	int i;
+
+	for (i = 0; i < t->nbps; i++)
+		if (t->bps[i].id && t->bps[i].addr == addr)
+			return &t->bps[i];
+	return NULL;
+}
+
+static ssize_t raw_pread(struct tracer *t, uint64_t addr, void *buf,
+			 size_t len)
+{
+	size_t done = 0;
+
+	if (t->memfd < 0)
+		return -ESRCH;
+	while (done < len) {
+		ssize_t n = pread(t->memfd, (char *)buf + done, len - done,
+				  (off_t)(addr + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return done ? (ssize_t)done : -errno;
+		}
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done ? (ssize_t)done : -EIO;
+}
+
+static ssize_t raw_pwrite(struct tracer *t, uint64_t addr, const void *buf,
+			  size_t len)
+{
+	ssize_t n;
+
+	if (t->memfd < 0)
+		return -ESRCH;
+	do
+		n = pwrite(t->memfd, buf, len, (off_t)addr);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t tracer_read_mem(struct tracer *t, uint64_t addr, void *buf,
+			size_t len)
+{
+	ssize_t n = raw_pread(t, addr, buf, len);
+	int i;
+
+	/* Show original bytes, never our int3s. */
+	for (i = 0; n > 0 && i < t->nbps; i++) {
+		struct tracer_bp *bp = &t->bps[i];
+
+		if (bp->id && bp->inserted && bp->addr >= addr &&
+		    bp->addr < addr + (uint64_t)n)
+			((uint8_t *)buf)[bp->addr - addr] = bp->orig;
+	}
+	return n;
+}
+
+ssize_t tracer_write_mem(struct tracer *t, uint64_t addr, const void *buf,
+			 size_t len)
+{
+	uint8_t *copy = xmalloc(len);
+	ssize_t n;
+	int i;
+
+	memcpy(copy, buf, len);
+	/* A write over a breakpoint changes its saved byte, not the int3. */
+	for (i = 0; i < t->nbps; i++) {
+		struct tracer_bp *bp = &t->bps[i];
+
+		if (bp->id && bp->inserted && bp->addr >= addr &&
+		    bp->addr < addr + len) {
+			bp->orig = copy[bp->addr - addr];
+			copy[bp->addr - addr] = INT3;
+		}
+	}
+	n = raw_pwrite(t, addr, copy, len);
+	free(copy);
+	return n;
+}
+
+/* ---- breakpoints ------------------------------------------------------- */
+
+static int bp_poke(struct tracer *t, struct tracer_bp *bp, bool insert)
+{
+	uint8_t b = insert ? INT3 : bp->orig;
+	ssize_t n;
+
+	if (insert == bp->inserted)
+		return 0;
+	if (insert) {
+		n = raw_pread(t, bp->addr, &bp->orig, 1);
+		if (n != 1)
+			return n < 0 ? (int)n : -EIO;
+	}
+	n = raw_pwrite(t, bp->addr, &b, 1);
+	if (n != 1)
+		return n < 0 ? (int)n : -EIO;
+	bp->inserted = insert;
+	return 0;
+}
+
+int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause)
+{
+	struct tracer_bp *bp = bp_at(t, addr);
+	int err, i;
+
+	if (bp)
+		return bp->id;
+	for (i = 0; i < t->nbps; i++)
+		if (!t->bps[i].id)
+			break;
+	if (i == t->nbps)
+		t->bps = xrealloc(t->bps, ++t->nbps * sizeof(*t->bps));
+	bp = &t->bps[i];
+	memset(bp, 0, sizeof(*bp));
+	bp->addr = addr;
+	err = bp_poke(t, bp, true);
+	if (err < 0)
+		return set_cause(cause, err,
+				 "cannot write a breakpoint at 0x%llx: %s",
+				 (unsigned long long)addr, strerror(-err));
+	bp->id = t->next_bp_id++;
+	LOG("tracer", "bp %d at 0x%llx", bp->id, (unsigned long long)addr);
+	return bp->id;
+}
+
+int tracer_bp_remove(struct tracer *t, int id)
+{
+	int i, err;
+
+	for (i = 0; i < t->nbps; i++) {
+		if (t->bps[i].id != id)
+			continue;
+		err = t->alive ? bp_poke(t, &t->bps[i], false) : 0;
+		t->bps[i].id = 0;
+		return err;
+	}
+	return -ENOENT;
+}
+
+/* ---- registers --------------------------------------------------------- */
+
+int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r)
+{
+	if (!t->alive)
+		return -ESRCH;
+	if (ptrace(PTRACE_GETREGS, tid ? tid : t->last_tid, 0, r) < 0)
+		return -errno;
+	return 0;
+}
+
+int tracer_set_regs(struct tracer *t, pid_t tid,
+		    const struct user_regs_struct *r)
+{
+	if (!t->alive)
+		return -ESRCH;
+	if (ptrace(PTRACE_SETREGS, tid ? tid : t->last_tid, 0, r) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- stops ------------------------------------------------------------- */
+
+static bool is_async_signal(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
+	case SIGSYS:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void main_gone(struct tracer *t, int status, struct tracer_stop *stop)
+{
+	t->alive = false;
+	t->running = false;
+	t->nthreads = 0;
+	if (t->memfd >= 0)
+		close(t->memfd);
+	t->memfd = -1;
+	memset(stop, 0, sizeof(*stop));
+	stop->tid = t->pid;
+	if (WIFEXITED(status)) {
+		stop->kind = TRACER_STOP_EXITED;
+		stop->status = WEXITSTATUS(status);
+	} else {
+		stop->kind = TRACER_STOP_KILLED;
+		stop->signo = WTERMSIG(status);
+		stop->core = WCOREDUMP(status);
+	}
+	LOG("tracer", "process %d gone: status 0x%x", t->pid, status);
+}
+
+/* If thread tid sits just after one of our int3s, rewind it and return
+ * the breakpoint. */
+static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
+{
+	struct user_regs_struct r;
+	struct tracer_bp *bp;
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
+	    (si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT))
+		return NULL;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+		return NULL;
+	bp = bp_at(t, r.rip - 1);
+	if (!bp || !bp->inserted)
+		return NULL;
+	r.rip -= 1;
+	ptrace(PTRACE_SETREGS, tid, 0, &r);
+	return bp;
+}
+
+static void cont(struct tracer_thread *th, int sig)
+{
+	if (ptrace(PTRACE_CONT, th->tid, 0, sig) == 0)
+		th->stopped = false;
+}
+
+/*
+ * Handle one wait status.  Returns 1 when it is a stop to report (the
+ * thread stays stopped), 0 when handled and the thread resumed.
+ * `collecting`: we are stopping every thread for a report, so nothing is
+ * resumed and nothing new is reported.
+ */
+static int handle_status(struct tracer *t, pid_t tid, int status,
+			 struct tracer_stop *stop, bool collecting)
+{
+	struct tracer_thread *th;
+	struct tracer_bp *bp;
+	unsigned long msg;
+	int sig, event;
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (tid == t->pid) {
+			if (collecting) {
+				t->exit_pending = true;
+				t->exit_status = status;
+				thread_del(t, tid);
+				return 0;
+			}
+			main_gone(t, status, stop);
+			return 1;
+		}
+		thread_del(t, tid);
+		return 0;
+	}
+	if (!WIFSTOPPED(status))
+		return 0;
+
+	th = thread_add(t, tid);
+	th->stopped = true;
+	sig = WSTOPSIG(status);
+	event = status >> 16;
+
+	switch (event) {
+	case PTRACE_EVENT_CLONE:
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
+			thread_add(t, (pid_t)msg);
+		if (!collecting)
+			cont(th, 0);
+		return 0;
+	case PTRACE_EVENT_EXEC:
+		if (!collecting)
+			cont(th, 0);
+		return 0;
+	case PTRACE_EVENT_STOP:
+		if (t->interrupt_requested && !collecting) {
+			t->interrupt_requested = false;
+			memset(stop, 0, sizeof(*stop));
+			stop->kind = TRACER_STOP_INTERRUPT;
+			stop->tid = tid;
+			return 1;
+		}
+		/* A new thread's first stop, a stale interrupt, or a group
+		 * stop (UML makes none): nothing to show. */
+		if (!collecting)
+			cont(th, 0);
+		return 0;
+	case 0:
+		break;
+	default:
+		if (!collecting)
+			cont(th, 0);
+		return 0;
+	}
+
+	if (sig == (SIGTRAP | 0x80)) {	/* syscall stop: not requested */
+		if (!collecting)
+			cont(th, 0);
+		return 0;
+	}
+	if (sig == SIGTRAP && (bp = bp_hit(t, tid))) {
+		if (collecting)
+			return 0;	/* rewound: it hits again later */
+		memset(stop, 0, sizeof(*stop));
+		stop->kind = TRACER_STOP_BREAKPOINT;
+		stop->tid = tid;
+		stop->addr = bp->addr;
+		stop->bp = bp->id;
+		return 1;
+	}
+	if (collecting) {
+		th->pending_sig = sig;
+		return 0;
+	}
+	if (sigismember(&t->stop_signals, sig)) {
+		th->pending_sig = sig;
+		memset(stop, 0, sizeof(*stop));
+		stop->kind = TRACER_STOP_SIGNAL;
+		stop->tid = tid;
+		stop->signo = sig;
+		return 1;
+	}
+	/* UML's own signal: pass it through unseen. */
+	cont(th, sig);
+	return 0;
+}
+
+/* Stop every running thread but the one being reported. */
+static void stop_all(struct tracer *t, pid_t except)
+{
+	struct tracer_stop dummy;
+	int i, status;
+	pid_t w;
+
+	for (i = 0; i < t->nthreads; i++) {
+		struct tracer_thread *th = &t->threads[i];
+
+		if (th->tid == except || th->stopped)
+			continue;
+		ptrace(PTRACE_INTERRUPT, th->tid, 0, 0);
+	}
+	for (;;) {
+		pid_t waitfor = 0;
+
+		for (i = 0; i < t->nthreads; i++)
+			if (!t->threads[i].stopped) {
+				waitfor = t->threads[i].tid;
+				break;
+			}
+		if (!waitfor)
+			break;
+		w = waitpid(waitfor, &status, __WALL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			thread_del(t, waitfor);
+			continue;
+		}
+		handle_status(t, w, status, &dummy, true);
+		/* A thread born meanwhile starts stopped (seized clone). */
+	}
+	t->running = false;
+}
+
+static int finish_stop(struct tracer *t, struct tracer_stop *stop)
+{
+	if (stop->kind == TRACER_STOP_EXITED ||
+	    stop->kind == TRACER_STOP_KILLED)
+		return 1;
+	stop_all(t, stop->tid);
+	t->running = false;
+	t->last_tid = stop->tid;
+	if (t->exit_pending) {
+		/* The process died while we were stopping it. */
+		struct tracer_stop gone;
+
+		main_gone(t, t->exit_status, &gone);
+		*stop = gone;
+	}
+	return 1;
+}
+
+static int pump(struct tracer *t, struct tracer_stop *stop, bool block,
+		char **cause)
+{
+	int status;
+	pid_t w;
+
+	if (!t->alive)
+		return set_cause(cause, -ESRCH, "the process has exited");
+	for (;;) {
+		w = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
+		if (w == 0)
+			return 0;
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD) {
+				/* Reaped elsewhere: treat as gone. */
+				main_gone(t, 0, stop);
+				return 1;
+			}
+			return set_cause(cause, -errno, "waitpid: %s",
+					 strerror(errno));
+		}
+		if (handle_status(t, w, status, stop, false))
+			return finish_stop(t, stop);
+	}
+}
+
+int tracer_pump(struct tracer *t, struct tracer_stop *stop, char **cause)
+{
+	return pump(t, stop, false, cause);
+}
+
+int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause)
+{
+	return pump(t, stop, true, cause);
+}
+
+/*
+ * Single-step thread th over the instruction at its pc with any
+ * breakpoint there lifted.  Asynchronous signals arriving meanwhile are
+ * re-raised afterwards; synchronous ones are delivered in the step.
+ * Returns 0, or 1 if the process died (stop filled).
+ */
+static int step_over(struct tracer *t, struct tracer_thread *th,
+		     struct tracer_stop *stop)
+{
+	struct user_regs_struct r;
+	struct tracer_bp *bp;
+	int deliver = th->pending_sig, status, sig;
+	sigset_t later;
+	pid_t w;
+
+	sigemptyset(&later);
+	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) < 0)
+		return 0;
+	bp = bp_at(t, r.rip);
+	if (bp && bp->inserted)
+		bp_poke(t, bp, false);
+	else
+		bp = NULL;
+	th->pending_sig = 0;
+	if (deliver && is_async_signal(deliver)) {
+		sigaddset(&later, deliver);
+		deliver = 0;
+	}
+	for (;;) {
+		if (ptrace(PTRACE_SINGLESTEP, th->tid, 0, deliver) < 0)
+			break;
+		deliver = 0;
+		w = waitpid(th->tid, &status, __WALL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (th->tid == t->pid) {
+				main_gone(t, status, stop);
+				return 1;
+			}
+			thread_del(t, th->tid);
+			return 0;
+		}
+		sig = WSTOPSIG(status);
+		if (status >> 16 == PTRACE_EVENT_CLONE) {
+			unsigned long msg;
+
+			if (ptrace(PTRACE_GETEVENTMSG, th->tid, 0, &msg) == 0)
+				thread_add(t, (pid_t)msg)->stopped = false;
+			continue;	/* clone done; the step goes on */
+		}
+		if (status >> 16)
+			continue;
+		if (sig == SIGTRAP)
+			break;
+		if (is_async_signal(sig))
+			sigaddset(&later, sig);
+		else
+			deliver = sig;
+	}
+	if (bp && t->alive)
+		bp_poke(t, bp, true);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&later, sig))
+			syscall(SYS_tgkill, t->pid, th->tid, sig);
+	return 0;
+}
+
+int tracer_resume(struct tracer *t, char **cause)
+{
+	struct tracer_stop gone;
+	int i;
+
+	if (!t->alive)
+		return set_cause(cause, -ESRCH, "the process has exited");
+	if (t->running)
+		return 0;
+	for (i = 0; i < t->nthreads; i++) {
+		struct tracer_thread *th = &t->threads[i];
+		struct user_regs_struct r;
+
+		if (!th->stopped)
+			continue;
+		if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0 &&
+		    bp_at(t, r.rip) && step_over(t, th, &gone))
+			return 0;	/* died; the next pump reports it */
+	}
+	for (i = 0; i < t->nthreads; i++) {
+		struct tracer_thread *th = &t->threads[i];
+
+		if (!th->stopped)
+			continue;
+		cont(th, th->pending_sig);
+		th->pending_sig = 0;
+	}
+	t->running = true;
+	return 0;
+}
+
+int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
+		char **cause)
+{
+	struct tracer_thread *th;
+	struct user_regs_struct r;
+
+	if (!t->alive)
+		return set_cause(cause, -ESRCH, "the process has exited");
+	th = thread_find(t, tid ? tid : t->last_tid);
+	if (!th || !th->stopped)
+		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
+	if (step_over(t, th, stop))
+		return 1;
+	memset(stop, 0, sizeof(*stop));
+	stop->kind = TRACER_STOP_STEP;
+	stop->tid = th->tid;
+	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0)
+		stop->addr = r.rip;
+	t->last_tid = th->tid;
+	return 1;
+}
+
+int tracer_interrupt(struct tracer *t)
+{
+	if (!t->alive || !t->running)
+		return 0;
+	t->interrupt_requested = true;
+	if (ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+void tracer_kill(struct tracer *t)
+{
+	int status;
+
+	if (!t->alive)
+		return;
+	kill(t->pid, SIGKILL);
+	/* Reap every thread; the leader's status comes last. */
+	for (;;) {
+		pid_t w = waitpid(-1, &status, __WALL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 || (w == t->pid &&
+			      (WIFEXITED(status) || WIFSIGNALED(status))))
+			break;
+	}
+	t->alive = false;
+	t->running = false;
+	t->nthreads = 0;
+	if (t->memfd >= 0)
+		close(t->memfd);
+	t->memfd = -1;
+}
+
+void tracer_free(struct tracer *t)
+{
+	if (!t)
+		return;
+	tracer_kill(t);
+	if (t->init_pid) {
+		/* The init leaves once its only child is gone. */
+		kill(t->init_pid, SIGKILL);
+		waitpid(t->init_pid, NULL, __WALL);
+	}
+	free(t->threads);
+	free(t->bps);
+	free(t);
+}

@@ -1,0 +1,134 @@
+/*
+ * tracer/tracer.h - the ptrace supervisor of a UML kernel process.
+ *
+ * Layering: tracer depends on lib only.  It never includes kmodel (the
+ * kernel model reads memory through ops the front end wires to
+ * tracer_read_mem) and it never prints: errors come back as -errno plus a
+ * cause string.
+ *
+ * Model: one traced process (the UML kernel) and its helper threads, which
+ * are traced automatically (PTRACE_O_TRACECLONE).  UML's userspace
+ * processes are fork-like children that UML itself ptraces; they are never
+ * traced here and their memory is never written.  The tracer is all-stop:
+ * when one thread stops for a reason the user sees, every thread is
+ * stopped before tracer_pump() reports it.
+ */
+#ifndef UMDBG_TRACER_H
+#define UMDBG_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+struct tracer;
+
+struct tracer_launch {
+	const char *path;		/* program to exec */
+	char *const *argv;		/* its argv, argv[0] included */
+	int stdin_fd, stdout_fd, stderr_fd;	/* child's 0/1/2; -1: inherit */
+	/*
+	 * Run the child as init of a new PID namespace with a private mount
+	 * namespace: its pids are reproducible, and when it dies every
+	 * process it started dies with it.  Falls back silently when the
+	 * kernel refuses (no privilege); tracer_has_namespaces() tells.
+	 */
+	bool namespaces;
+	/* With namespaces: a directory covered by a private tmpfs. */
+	const char *private_tmpfs;
+	bool block_sigchld;		/* see DESIGN.md: removes SIGCHLD stops */
+	bool no_aslr;			/* personality(ADDR_NO_RANDOMIZE) */
+};
+
+/*
+ * Fork, exec and seize the program.  On success the child is stopped right
+ * after its execve (nothing of it has run yet) and *out owns it.
+ */
+int tracer_launch(const struct tracer_launch *l, struct tracer **out,
+		  char **cause);
+
+/* Kill the traced process (if alive), reap it and free everything. */
+void tracer_free(struct tracer *t);
+
+pid_t tracer_pid(const struct tracer *t);
+bool tracer_has_namespaces(const struct tracer *t);
+bool tracer_is_running(const struct tracer *t);
+bool tracer_is_alive(const struct tracer *t);
+
+enum tracer_stop_kind {
+	TRACER_STOP_NONE,
+	TRACER_STOP_EXEC,	/* stopped after execve (launch) */
+	TRACER_STOP_BREAKPOINT,	/* a thread hit breakpoint `bp` at `addr` */
+	TRACER_STOP_INTERRUPT,	/* tracer_interrupt() took effect */
+	TRACER_STOP_SIGNAL,	/* a signal in the stop set is being delivered */
+	TRACER_STOP_STEP,	/* tracer_step() completed */
+	TRACER_STOP_EXITED,	/* the process exited: `status` */
+	TRACER_STOP_KILLED,	/* the process died of signal `signo` */
+};
+
+struct tracer_stop {
+	enum tracer_stop_kind kind;
+	pid_t tid;		/* thread that stopped */
+	uint64_t addr;		/* breakpoint address, or pc */
+	int bp;			/* breakpoint id (TRACER_STOP_BREAKPOINT) */
+	int signo;		/* SIGNAL, KILLED */
+	int status;		/* EXITED */
+	bool core;		/* KILLED: dumped core */
+};
+
+/*
+ * Signals that stop the run instead of passing through silently.  By
+ * default only SIGABRT (UML aborts after a panic).  UML's own signals
+ * (SIGSEGV page faults, SIGALRM, SIGIO, ...) pass through unseen.
+ */
+void tracer_set_stop_signal(struct tracer *t, int signo, bool stop);
+
+/*
+ * Process every pending tracee event without blocking (call it when
+ * SIGCHLD arrives).  Returns 1 and fills *stop when the process is now
+ * stopped for a reason to report (all threads stopped), 0 when it keeps
+ * running, -errno on error.
+ */
+int tracer_pump(struct tracer *t, struct tracer_stop *stop, char **cause);
+
+/* Like tracer_pump but blocks until there is something to report. */
+int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause);
+
+/* Resume every thread (stepping over a breakpoint under a thread's pc). */
+int tracer_resume(struct tracer *t, char **cause);
+
+/* Single-step thread tid (0: the thread of the last stop) one instruction;
+ * the others stay stopped.  Reports TRACER_STOP_STEP through *stop. */
+int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
+		char **cause);
+
+/* Ask the running process to stop; tracer_pump reports INTERRUPT. */
+int tracer_interrupt(struct tracer *t);
+
+/* Kill the process and wait for it; safe to call when already dead. */
+void tracer_kill(struct tracer *t);
+
+/*
+ * Memory of the traced process (the kernel's address space), through
+ * /proc/PID/mem, which also reads pages mapped without read permission.
+ * Reads see original bytes under inserted breakpoints.  Return the number
+ * of bytes done (short at an unmapped page) or -errno.
+ */
+ssize_t tracer_read_mem(struct tracer *t, uint64_t addr, void *buf,
+			size_t len);
+ssize_t tracer_write_mem(struct tracer *t, uint64_t addr, const void *buf,
+			 size_t len);
+
+/* Registers of a stopped thread (0: the thread of the last stop). */
+int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r);
+int tracer_set_regs(struct tracer *t, pid_t tid,
+		    const struct user_regs_struct *r);
+
+/* Software breakpoints (int3).  Insert returns an id > 0 or -errno. */
+int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause);
+int tracer_bp_remove(struct tracer *t, int id);
+
+/* Threads: fills up to max tids, returns how many exist. */
+int tracer_threads(const struct tracer *t, pid_t *tids, int max);
+
+#endif
