@@ -28,6 +28,7 @@ KMODEL_OBJS += kmodel/symbols.o
 KMODEL_OBJS += kmodel/types.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
+KMODEL_OBJS += kmodel/modules.o
 CLI_OBJS += cli/main.o
 CLI_OBJS += cli/commands.o
 CLI_OBJS += cli/console.o

@@ -28,6 +28,9 @@ enum umdbg_exit {
 struct breakpoint {
 	int num;		/* user-visible number */
 	char *spec;		/* as typed */
+	/* MODULE:SYMBOL breakpoints wait for their module to load. */
+	char *module, *symbol;
+	bool pending;
 	uint64_t *addrs;
 	size_t naddrs;
 	int *ids;		/* tracer ids, one per address */
@@ -59,6 +62,8 @@ struct session {
 	int sigfd;
 	struct tracer_stop last_stop;
 	bool stopped;		/* at the prompt */
+	bool maps_reported;	/* host libraries given to kmodel */
+	int modload_id;		/* internal breakpoint at do_init_module */
 	bool quit;
 	int exit_code;
 	int log_lines;		/* kernel log lines in the report */

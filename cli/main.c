@@ -9,6 +9,7 @@
  * the user may press Ctrl-C.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -85,58 +86,172 @@ static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 	return tracer_read_mem(arg, addr, buf, len);
 }
 
-int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
+/* MODULE:SYMBOL (a module name has no '.' or '/', a symbol is not a
+ * line number)?  Fills module and symbol. */
+static bool module_spec(const char *spec, char **module, char **symbol)
 {
-	struct breakpoint bp = { 0 };
+	const char *colon = strchr(spec, ':'), *p;
+	bool digits = true;
+
+	if (!colon || colon == spec || !colon[1] || strchr(colon + 1, ':'))
+		return false;
+	for (p = spec; p < colon; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
+			return false;
+	for (p = colon + 1; *p; p++) {
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+			return false;
+		if (!isdigit((unsigned char)*p))
+			digits = false;
+	}
+	if (digits)
+		return false;
+	*module = strndup(spec, colon - spec);
+	*symbol = xstrdup(colon + 1);
+	return true;
+}
+
+static void bp_insert_all(struct session *s, struct breakpoint *bp, FILE *err)
+{
 	char *cause = NULL;
 	size_t i;
 	int id;
 
-	if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs, &cause) < 0) {
+	bp->ids = xrealloc(bp->ids, (bp->naddrs ? bp->naddrs : 1) *
+			   sizeof(int));
+	for (i = 0; i < bp->naddrs; i++) {
+		id = tracer_bp_insert(s->t, bp->addrs[i], &cause);
+		if (id < 0) {
+			fprintf(err, "umdbg: %s\n", cause);
+			free(cause);
+			cause = NULL;
+		}
+		bp->ids[i] = id > 0 ? id : 0;
+	}
+}
+
+/* Resolve pending MODULE:SYMBOL breakpoints against the module whose
+ * struct module is at mod_addr (0: every loaded module). */
+static void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err)
+{
+	struct kmodel_module *mods;
+	char *cause = NULL;
+	size_t n, i, j;
+	uint64_t addr;
+
+	if (kmodel_modules(s->k, &mods, &n, &cause) < 0) {
 		fprintf(err, "umdbg: %s\n", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < s->nbps; i++) {
+		struct breakpoint *bp = &s->bps[i];
+
+		if (!bp->pending)
+			continue;
+		for (j = 0; j < n; j++) {
+			if ((mod_addr && mods[j].addr != mod_addr) ||
+			    strcmp(mods[j].name, bp->module))
+				continue;
+			if (kmodel_module_symbol(s->k, mods[j].addr,
+						 bp->symbol, &addr,
+						 &cause) < 0) {
+				fprintf(err, "umdbg: breakpoint %d: %s '%s'\n",
+					bp->num, cause, bp->module);
+				free(cause);
+				cause = NULL;
+				continue;
+			}
+			bp->addrs = xrealloc(bp->addrs, sizeof(uint64_t));
+			bp->addrs[0] = addr;
+			bp->naddrs = 1;
+			bp->pending = false;
+			bp_insert_all(s, bp, err);
+			fprintf(err, "umdbg: breakpoint %d (%s) resolved at "
+				"0x%llx as module '%s' loads\n", bp->num,
+				bp->spec, (unsigned long long)addr,
+				bp->module);
+		}
+	}
+	free(mods);
+}
+
+/* Pending breakpoints need a look at every module as it initialises. */
+static void ensure_modload_bp(struct session *s)
+{
+	char *cause = NULL;
+	uint64_t a;
+	size_t i;
+
+	if (s->modload_id > 0)
+		return;
+	for (i = 0; i < s->nbps; i++)
+		if (s->bps[i].pending)
+			break;
+	if (i == s->nbps || kmodel_symbol_addr(s->k, "do_init_module", &a))
+		return;
+	s->modload_id = tracer_bp_insert(s->t, a, &cause);
+	if (s->modload_id < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+	}
+}
+
+int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
+{
+	struct breakpoint bp = { 0 };
+	char *cause = NULL, *module, *symbol;
+	uint64_t a;
+
+	if (module_spec(spec, &module, &symbol)) {
+		bp.module = module;
+		bp.symbol = symbol;
+		bp.pending = true;
+		if (kmodel_symbol_addr(s->k, "do_init_module", &a) < 0) {
+			fprintf(err, "umdbg: cannot catch module loads: no "
+				"symbol 'do_init_module' in '%s'\n",
+				kmodel_path(s->k));
+			free(module);
+			free(symbol);
+			return -ENOENT;
+		}
+	} else if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs,
+				  &cause) < 0) {
+		fprintf(err, "umdbg: %s%s\n", cause,
+			strchr(spec, ':') || spec[0] == '*' ? "" :
+			" (a module's symbol is MODULE:SYMBOL)");
 		free(cause);
 		return -ENOENT;
 	}
 	bp.spec = xstrdup(spec);
 	bp.num = s->next_bp_num++;
-	bp.ids = xcalloc(bp.naddrs, sizeof(int));
-	if (s->t) {
-		for (i = 0; i < bp.naddrs; i++) {
-			id = tracer_bp_insert(s->t, bp.addrs[i], &cause);
-			if (id < 0) {
-				fprintf(err, "umdbg: %s\n", cause);
-				free(cause);
-				cause = NULL;
-				continue;
-			}
-			bp.ids[i] = id;
-		}
-	}
+	bp.ids = xcalloc(bp.naddrs ? bp.naddrs : 1, sizeof(int));
 	s->bps = xrealloc(s->bps, (s->nbps + 1) * sizeof(*s->bps));
 	s->bps[s->nbps++] = bp;
-	if (s->t)
+	if (!s->t)
+		return 0;	/* inserted after launch */
+	if (bp.pending) {
+		ensure_modload_bp(s);
+		resolve_pending(s, 0, err);
+		if (s->bps[s->nbps - 1].pending)
+			fprintf(err, "breakpoint %d at %s pending until module "
+				"'%s' loads\n", bp.num, spec, bp.module);
+	} else {
+		bp_insert_all(s, &s->bps[s->nbps - 1], err);
 		fprintf(err, "breakpoint %d at %s (%zu location%s)\n", bp.num,
 			spec, bp.naddrs, bp.naddrs == 1 ? "" : "s");
+	}
 	return 0;
 }
 
 static void insert_pending_breakpoints(struct session *s)
 {
-	char *cause = NULL;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < s->nbps; i++)
-		for (j = 0; j < s->bps[i].naddrs; j++) {
-			int id = tracer_bp_insert(s->t, s->bps[i].addrs[j],
-						  &cause);
-
-			if (id < 0) {
-				fprintf(stderr, "umdbg: %s\n", cause);
-				free(cause);
-				cause = NULL;
-			}
-			s->bps[i].ids[j] = id > 0 ? id : 0;
-		}
+		if (!s->bps[i].pending)
+			bp_insert_all(s, &s->bps[i], stderr);
+	ensure_modload_bp(s);
 }
 
 static void rl_on_line(char *line);
@@ -208,6 +323,15 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		}
 		return;
 	case TRACER_STOP_BREAKPOINT:
+		if (st->bp == s->modload_id) {
+			struct user_regs_struct r;
+
+			/* do_init_module(struct module *mod): rdi. */
+			if (tracer_get_regs(s->t, st->tid, &r) == 0)
+				resolve_pending(s, r.rdi, stderr);
+			session_resume(s);
+			return;
+		}
 		for (i = 0; i < s->nbps; i++)
 			for (j = 0; j < s->bps[i].naddrs; j++)
 				if (s->bps[i].ids[j] == st->bp) {
@@ -217,6 +341,15 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		break;
 	default:
 		break;
+	}
+	if (!s->maps_reported && tracer_is_alive(s->t)) {
+		/* Host libraries are mapped by now; their CFI lets
+		 * backtraces cross UML's signal frames. */
+		char *maps = xasprintf("/proc/%d/maps", tracer_pid(s->t));
+
+		kmodel_report_maps(s->k, maps, NULL);
+		free(maps);
+		s->maps_reported = true;
 	}
 	report_stop(s, stdout);
 	if (s->interactive) {

@@ -169,6 +169,24 @@ static struct breakpoint *bp_by_id(struct session *s, int id)
 	return NULL;
 }
 
+/* The kernel's own words: its last "Kernel panic - not syncing" line. */
+static char *panic_reason(struct session *s)
+{
+	struct kmodel_logrec *recs;
+	char *why = NULL;
+	size_t n, i;
+
+	if (kmodel_dmesg(s->k, &recs, &n, NULL) < 0)
+		return NULL;
+	for (i = n; i-- > 0;)
+		if (strstr(recs[i].text, "Kernel panic - not syncing")) {
+			why = xstrdup(recs[i].text);
+			break;
+		}
+	kmodel_logrecs_free(recs, n);
+	return why;
+}
+
 void report_stop(struct session *s, FILE *out)
 {
 	const struct tracer_stop *st = &s->last_stop;
@@ -190,10 +208,16 @@ void report_stop(struct session *s, FILE *out)
 			st->tid);
 		break;
 	case TRACER_STOP_SIGNAL:
-		if (st->signo == SIGABRT)
+		if (st->signo == SIGABRT) {
+			char *why = panic_reason(s);
+
 			fprintf(out, "umdbg: guest kernel panicked (UML "
 				"aborts with SIGABRT) in thread %d\n",
 				st->tid);
+			if (why)
+				fprintf(out, "  %s\n", why);
+			free(why);
+		}
 		else
 			fprintf(out, "umdbg: guest got %s in thread %d\n",
 				signal_name(st->signo), st->tid);

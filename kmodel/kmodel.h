@@ -63,6 +63,7 @@ struct kmodel_where {
 	uint64_t offset;	/* pc - function start (non-inlined frames) */
 	char *file;		/* relative to the source tree when possible */
 	int line;		/* 0 when unknown */
+	char *module;		/* kernel module or host library; NULL: kernel */
 };
 
 /*
@@ -89,6 +90,32 @@ struct kmodel_frame {
 /* Unwind the stack from regs through guest memory; up to max frames. */
 int kmodel_backtrace(struct kmodel *k, const uint64_t regs[KMODEL_NREGS],
 		     struct kmodel_frame *frames, int max, char **cause);
+
+/*
+ * Host libraries mapped into the kernel process (libc: abort, the signal
+ * trampoline whose CFI lets unwinding cross UML's signal frames).  Reads a
+ * /proc/PID/maps-format file; reports each file-backed ELF once.
+ */
+int kmodel_report_maps(struct kmodel *k, const char *maps_path,
+		       char **cause);
+
+/* Loaded kernel modules. */
+#define KMODEL_MOD_MEM_MAX 8
+struct kmodel_module {
+	uint64_t addr;		/* struct module */
+	char name[64];
+	struct { uint64_t base, size; } mem[KMODEL_MOD_MEM_MAX];
+	int nmem;		/* mem[0] is the core text */
+};
+int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
+		   char **cause);
+/* Address of symbol `name` in the module whose struct module is at
+ * mod_addr. */
+int kmodel_module_symbol(struct kmodel *k, uint64_t mod_addr,
+			 const char *name, uint64_t *addr, char **cause);
+/* Which module symbol holds pc; -ENOENT when no module does. */
+int kmodel_module_where(struct kmodel *k, uint64_t pc, char **func,
+			uint64_t *offset, char **module);
 
 /* The printk ring buffer. */
 struct kmodel_logrec {

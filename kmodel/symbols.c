@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +371,12 @@ int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
 
 /* ---- describing pcs ---------------------------------------------------- */
 
+/* Offsets are shown from the pc itself, also for return addresses. */
+static uint64_t call_site_adjust(uint64_t off, uint64_t pc, uint64_t look)
+{
+	return off + (pc - look);
+}
+
 static const char *strip_root(struct kmodel *k, const char *file)
 {
 	size_t n;
@@ -410,6 +417,32 @@ static const char *die_name(Dwarf_Die *die)
 	return name;
 }
 
+/* pc outside the kernel image: a host library or a kernel module. */
+static int where_elsewhere(struct kmodel *k, uint64_t pc, uint64_t look,
+			   Dwfl_Module *m, struct kmodel_where **out)
+{
+	struct kmodel_where *w = xcalloc(1, sizeof(*w));
+	const char *name, *modname;
+	GElf_Off off = 0;
+	GElf_Sym sym;
+
+	w->pc = pc;
+	if (m) {
+		name = dwfl_module_addrinfo(m, look, &off, &sym, NULL, NULL,
+					    NULL);
+		modname = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL,
+					   NULL, NULL);
+		w->func = name ? xstrdup(name) : NULL;
+		w->offset = call_site_adjust(off, pc, look);
+		w->module = modname ? xstrdup(modname) : NULL;
+	} else if (kmodel_module_where(k, look, &w->func, &w->offset,
+				       &w->module) == 0) {
+		w->offset = call_site_adjust(w->offset, pc, look);
+	}
+	*out = w;
+	return 1;
+}
+
 int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
 		 struct kmodel_where **out)
 {
@@ -418,14 +451,19 @@ int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
 	Dwarf_Die *scopes = NULL;
 	Dwarf_Die cudie_mem, *cudie;
 	Dwarf_Addr bias;
+	Dwfl_Module *m;
 	GElf_Sym sym;
 	GElf_Off off = 0;
 	const char *symname, *file = NULL;
 	int n = 0, nscopes = 0, line = 0, i;
 	Dwfl_Line *dl;
 
+	m = dwfl_addrmodule(k->dwfl, look);
+	if (m != k->mod)
+		return where_elsewhere(k, pc, look, m, out);
 	symname = dwfl_module_addrinfo(k->mod, look, &off, &sym, NULL, NULL,
 				       NULL);
+	off = call_site_adjust(off, pc, look);
 	dl = dwfl_module_getsrc(k->mod, look);
 	if (dl)
 		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
@@ -519,6 +557,7 @@ void kmodel_where_free(struct kmodel_where *w, int n)
 	for (i = 0; w && i < n; i++) {
 		free(w[i].func);
 		free(w[i].file);
+		free(w[i].module);
 	}
 	free(w);
 }
@@ -535,5 +574,45 @@ char *kmodel_where_str(const struct kmodel_where *w)
 		strbuf_addf(&sb, " at %s:%d", w->file, w->line);
 	else if (w->file)
 		strbuf_addf(&sb, " at %s", w->file);
+	if (w->module)
+		strbuf_addf(&sb, " [%s]", w->module);
 	return strbuf_detach(&sb);
+}
+
+int kmodel_report_maps(struct kmodel *k, const char *maps_path, char **cause)
+{
+	char line[4096], kreal[PATH_MAX], *real;
+	FILE *f = fopen(maps_path, "re");
+	int added = 0;
+
+	if (!f)
+		return set_cause(cause, -errno, "cannot open '%s': %s",
+				 maps_path, strerror(errno));
+	if (!realpath(k->path, kreal))
+		snprintf(kreal, sizeof(kreal), "%s", k->path);
+	dwfl_report_begin_add(k->dwfl);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, offset;
+		char perms[8], path[PATH_MAX];
+		const char *base;
+
+		path[0] = '\0';
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095[^\n]",
+			   &start, &end, perms, &offset, path) < 4 ||
+		    offset != 0 || path[0] != '/')
+			continue;
+		real = realpath(path, NULL);
+		if (!real)
+			continue;
+		if (strcmp(real, kreal) && !dwfl_addrmodule(k->dwfl, start)) {
+			base = strrchr(real, '/') + 1;
+			if (dwfl_report_elf(k->dwfl, base, real, -1, start,
+					    false))
+				added++;
+		}
+		free(real);
+	}
+	fclose(f);
+	dwfl_report_end(k->dwfl, NULL, NULL);
+	return added;
 }

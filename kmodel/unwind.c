@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -84,15 +85,49 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	return c->n < c->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
-int kmodel_backtrace(struct kmodel *k, const uint64_t regs[KMODEL_NREGS],
+/*
+ * Module code has no CFI we know of, and at a function's first
+ * instruction the frame-pointer fallback would skip the caller (rbp is
+ * not pushed yet).  There the return address is at [rsp]: emit the frame
+ * and continue from the caller.
+ */
+static bool module_entry(struct kmodel *k, uint64_t regs[KMODEL_NREGS],
+			 struct kmodel_frame *frame)
+{
+	uint64_t ret, off = 1;
+	char *func = NULL, *mod = NULL;
+
+	if (dwfl_addrmodule(k->dwfl, regs[16]) ||
+	    kmodel_module_where(k, regs[16], &func, &off, &mod) < 0)
+		return false;
+	free(func);
+	free(mod);
+	if (off != 0 || kmodel_read_u64(k, regs[7], &ret) < 0)
+		return false;
+	frame->pc = regs[16];
+	frame->call_site = false;
+	regs[16] = ret;
+	regs[7] += 8;
+	return true;
+}
+
+int kmodel_backtrace(struct kmodel *k, const uint64_t regs_in[KMODEL_NREGS],
 		     struct kmodel_frame *frames, int max, char **cause)
 {
 	struct collect c = { frames, max, 0 };
+	uint64_t regs[KMODEL_NREGS];
+	bool entry;
 	Elf *elf;
 	GElf_Addr bias;
 
 	if (max <= 0)
 		return 0;
+	memcpy(regs, regs_in, sizeof(regs));
+	entry = max > 1 && module_entry(k, regs, &frames[0]);
+	if (entry) {
+		c.frames++;
+		c.max--;
+	}
 	if (!k->attached) {
 		elf = dwfl_module_getelf(k->mod, &bias);
 		if (!elf || !dwfl_attach_state(k->dwfl, elf, UNWIND_TID,
@@ -105,9 +140,11 @@ int kmodel_backtrace(struct kmodel *k, const uint64_t regs[KMODEL_NREGS],
 	/* Ends with an error at the outermost frame: that is normal. */
 	dwfl_getthread_frames(k->dwfl, UNWIND_TID, frame_cb, &c);
 	if (c.n == 0) {
-		frames[0].pc = regs[16];
-		frames[0].call_site = false;
+		c.frames[0].pc = regs[16];
+		c.frames[0].call_site = false;
 		c.n = 1;
 	}
-	return c.n;
+	if (entry)
+		c.frames[0].call_site = true;	/* a return address */
+	return c.n + entry;
 }

@@ -1,0 +1,258 @@
+/*
+ * kmodel/modules.c - loaded kernel modules and their symbols, read from
+ * guest memory: the `modules` list, each struct module's name, memory
+ * regions (mem[]) and kallsyms (an Elf64_Sym array plus string table,
+ * already relocated to run-time addresses).
+ *
+ * Layouts come from DWARF (struct module is complete in the CU of
+ * do_init_module).  Nothing is cached: modules come and go while the guest
+ * runs, and a handful of reads per stop is cheap.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct mod_layout {
+	struct kmodel_member list, name, mem, kallsyms;
+	struct kmodel_member mm_base, mm_size;
+	uint64_t mm_struct_size;
+	struct kmodel_member ks_symtab, ks_num, ks_strtab;
+};
+
+static int mod_layout(struct kmodel *k, struct mod_layout *L, char **cause)
+{
+	static const char *const cu = "do_init_module";
+	Dwarf_Die mod, mm, ks;
+	int err;
+
+	if ((err = kmodel_struct(k, cu, "module", &mod, cause)) ||
+	    (err = kmodel_struct(k, cu, "module_memory", &mm, cause)) ||
+	    (err = kmodel_struct(k, cu, "mod_kallsyms", &ks, cause)))
+		return err;
+	if ((err = kmodel_member(k, &mod, "module", "list", &L->list,
+				 cause)) ||
+	    (err = kmodel_member(k, &mod, "module", "name", &L->name,
+				 cause)) ||
+	    (err = kmodel_member(k, &mod, "module", "mem", &L->mem, cause)) ||
+	    (err = kmodel_member(k, &mod, "module", "kallsyms", &L->kallsyms,
+				 cause)) ||
+	    (err = kmodel_member(k, &mm, "module_memory", "base",
+				 &L->mm_base, cause)) ||
+	    (err = kmodel_member(k, &mm, "module_memory", "size",
+				 &L->mm_size, cause)) ||
+	    (err = kmodel_member(k, &ks, "mod_kallsyms", "symtab",
+				 &L->ks_symtab, cause)) ||
+	    (err = kmodel_member(k, &ks, "mod_kallsyms", "num_symtab",
+				 &L->ks_num, cause)) ||
+	    (err = kmodel_member(k, &ks, "mod_kallsyms", "strtab",
+				 &L->ks_strtab, cause)))
+		return err;
+	if (kmodel_struct_size(&mm, &L->mm_struct_size) ||
+	    !L->mm_struct_size)
+		return set_cause(cause, -EINVAL,
+				 "no size for 'struct module_memory'");
+	return 0;
+}
+
+static uint64_t read_uint(struct kmodel *k, uint64_t addr,
+			  const struct kmodel_member *m, bool *ok)
+{
+	uint64_t v = 0;
+	size_t size = m->size > 8 ? 8 : m->size;
+
+	if (kmodel_read(k, addr + m->offset, &v, size) != (ssize_t)size)
+		*ok = false;
+	return v;
+}
+
+static int read_module(struct kmodel *k, const struct mod_layout *L,
+		       uint64_t addr, struct kmodel_module *out)
+{
+	size_t i, nmem = L->mem.size / L->mm_struct_size;
+	bool ok = true;
+
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	if (kmodel_read(k, addr + L->name.offset, out->name,
+			sizeof(out->name) - 1) <= 0)
+		return -EIO;
+	out->name[sizeof(out->name) - 1] = '\0';
+	if (nmem > KMODEL_MOD_MEM_MAX)
+		nmem = KMODEL_MOD_MEM_MAX;
+	for (i = 0; i < nmem; i++) {
+		uint64_t mm = addr + L->mem.offset + i * L->mm_struct_size;
+
+		out->mem[i].base = read_uint(k, mm, &L->mm_base, &ok);
+		out->mem[i].size = read_uint(k, mm, &L->mm_size, &ok);
+	}
+	out->nmem = (int)nmem;
+	return ok ? 0 : -EIO;
+}
+
+int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
+		   char **cause)
+{
+	struct kmodel_module *out = NULL;
+	struct mod_layout L;
+	uint64_t head, next;
+	size_t count = 0;
+	int err;
+
+	*mods = NULL;
+	*n = 0;
+	if ((err = mod_layout(k, &L, cause)))
+		return err;
+	if (kmodel_symbol_addr(k, "modules", &head))
+		return set_cause(cause, -ENOENT, "no symbol 'modules' in '%s'",
+				 k->path);
+	if ((err = kmodel_read_u64(k, head, &next)))
+		return set_cause(cause, err, "cannot read the module list");
+	while (next != head && count < 4096) {
+		out = xrealloc(out, (count + 1) * sizeof(*out));
+		if (read_module(k, &L, next - L.list.offset, &out[count]) < 0)
+			break;
+		count++;
+		if (kmodel_read_u64(k, next, &next))
+			break;
+	}
+	*mods = out;
+	*n = count;
+	return 0;
+}
+
+/* Call fn for every symbol of module at mod_addr until it returns true. */
+static int each_symbol(struct kmodel *k, uint64_t mod_addr,
+		       bool (*fn)(void *arg, const char *name,
+				  const Elf64_Sym *sym),
+		       void *arg, char **cause)
+{
+	uint64_t ks, symtab, num, strtab, i;
+	struct mod_layout L;
+	Elf64_Sym *syms;
+	bool ok = true;
+	int err;
+
+	if ((err = mod_layout(k, &L, cause)))
+		return err;
+	if ((err = kmodel_read_u64(k, mod_addr + L.kallsyms.offset, &ks)) ||
+	    !ks)
+		return set_cause(cause, err ? err : -ENOENT,
+				 "module at 0x%llx has no kallsyms",
+				 (unsigned long long)mod_addr);
+	symtab = read_uint(k, ks, &L.ks_symtab, &ok);
+	num = read_uint(k, ks, &L.ks_num, &ok);
+	strtab = read_uint(k, ks, &L.ks_strtab, &ok);
+	if (!ok || num > 1000000)
+		return set_cause(cause, -EIO, "cannot read module kallsyms");
+	syms = xcalloc(num, sizeof(*syms));
+	if (kmodel_read(k, symtab, syms, num * sizeof(*syms)) !=
+	    (ssize_t)(num * sizeof(*syms))) {
+		free(syms);
+		return set_cause(cause, -EIO, "cannot read module symtab");
+	}
+	for (i = 0; i < num; i++) {
+		char name[128];
+		ssize_t r;
+
+		if (!syms[i].st_name || !syms[i].st_value)
+			continue;
+		r = kmodel_read(k, strtab + syms[i].st_name, name,
+				sizeof(name) - 1);
+		if (r <= 0)
+			continue;
+		name[r] = '\0';
+		if (fn(arg, name, &syms[i]))
+			break;
+	}
+	free(syms);
+	return 0;
+}
+
+struct find_name {
+	const char *name;
+	uint64_t addr;
+};
+
+static bool match_name(void *arg, const char *name, const Elf64_Sym *sym)
+{
+	struct find_name *f = arg;
+
+	if (strcmp(name, f->name))
+		return false;
+	f->addr = sym->st_value;
+	return true;
+}
+
+int kmodel_module_symbol(struct kmodel *k, uint64_t mod_addr,
+			 const char *name, uint64_t *addr, char **cause)
+{
+	struct find_name f = { name, 0 };
+	int err = each_symbol(k, mod_addr, match_name, &f, cause);
+
+	if (err)
+		return err;
+	if (!f.addr)
+		return set_cause(cause, -ENOENT, "no symbol '%s' in the module",
+				 name);
+	*addr = f.addr;
+	return 0;
+}
+
+struct find_addr {
+	uint64_t pc, lo, hi;	/* [lo, hi): the region holding pc */
+	uint64_t best;
+	char name[128];
+};
+
+static bool match_addr(void *arg, const char *name, const Elf64_Sym *sym)
+{
+	struct find_addr *f = arg;
+
+	if (sym->st_value > f->pc || sym->st_value < f->lo ||
+	    sym->st_value < f->best)
+		return false;
+	/* init_module/cleanup_module alias the functions the module's
+	 * author named: keep the author's name. */
+	if (sym->st_value == f->best && strcmp(f->name, "init_module") &&
+	    strcmp(f->name, "cleanup_module"))
+		return false;
+	f->best = sym->st_value;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	return false;
+}
+
+int kmodel_module_where(struct kmodel *k, uint64_t pc, char **func,
+			uint64_t *offset, char **module)
+{
+	struct kmodel_module *mods;
+	size_t n, i;
+	int j, found = -ENOENT;
+
+	if (kmodel_modules(k, &mods, &n, NULL) < 0)
+		return -ENOENT;
+	for (i = 0; i < n && found; i++)
+		for (j = 0; j < mods[i].nmem && found; j++) {
+			struct find_addr f = { .pc = pc };
+
+			if (pc < mods[i].mem[j].base ||
+			    pc >= mods[i].mem[j].base + mods[i].mem[j].size)
+				continue;
+			f.lo = mods[i].mem[j].base;
+			f.hi = f.lo + mods[i].mem[j].size;
+			*module = xstrdup(mods[i].name);
+			*func = NULL;
+			*offset = 0;
+			if (each_symbol(k, mods[i].addr, match_addr, &f,
+					NULL) == 0 && f.best) {
+				*func = xstrdup(f.name);
+				*offset = pc - f.best;
+			}
+			found = 0;
+		}
+	free(mods);
+	return found;
+}
