@@ -65,7 +65,7 @@ static void die_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "umdbg: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'umdbg --help'.\n");
+	fprintf(stderr, "; try 'umdbg --help'\n");
 	exit(EXIT_ERROR);
 }
 
@@ -572,7 +572,12 @@ int main(int argc, char **argv)
 	uint64_t v;
 	size_t si;
 
+	/* A closed stdin/stdout/stderr must not be taken by our own fds. */
+	for (i = 0; i < 3; i++)
+		if (fcntl(i, F_GETFD) < 0 && open("/dev/null", O_RDWR) != i)
+			return EXIT_ERROR;
 	log_init();
+	opterr = 0;	/* one line of our own instead */
 	while ((opt = getopt_long(argc, argv, "+b:s:n:hV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
@@ -601,8 +606,8 @@ int main(int argc, char **argv)
 			printf("umdbg %s\n", UMDBG_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "Try 'umdbg --help'.\n");
-			return EXIT_ERROR;
+			die_usage("bad option or missing argument: '%s'",
+				  argv[optind - 1]);
 		}
 	}
 

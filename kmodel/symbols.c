@@ -20,7 +20,7 @@
 
 #include "internal.h"
 
-static char *find_debuginfo_none(Dwfl_Module *mod, void **userdata,
+static int find_debuginfo_none(Dwfl_Module *mod, void **userdata,
 				 const char *modname, Dwarf_Addr base,
 				 const char *file_name,
 				 const char *debuglink_file,
@@ -30,13 +30,14 @@ static char *find_debuginfo_none(Dwfl_Module *mod, void **userdata,
 	(void)mod; (void)userdata; (void)modname; (void)base;
 	(void)file_name; (void)debuglink_file; (void)debuglink_crc;
 	(void)debuginfo_file_name;
-	/* The kernel carries its DWARF; never search the host for more. */
-	return NULL;
+	/* The kernel carries its DWARF; never search the host for more.
+	 * (This returns a file descriptor: -1 is "none".) */
+	return -1;
 }
 
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = (void *)find_debuginfo_none,
+	.find_debuginfo = find_debuginfo_none,
 	.section_address = dwfl_offline_section_address,
 };
 

@@ -1,0 +1,80 @@
+# tests/lib.sh - TAP helpers for umdbg's shell tests (sourced; run by prove).
+#
+# Every test runs from the repository root, uses a private scratch
+# directory (removed on exit) and cleans up the processes it starts by PID.
+
+cd "$(dirname "$0")/.." || exit 1
+TOP=$(pwd)
+UMDBG=$TOP/umdbg
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/umdbg-test.XXXXXX")
+trap 'rm -rf "$SCRATCH"' EXIT
+_tap_n=0
+_tap_fail=0
+
+plan() { echo "1..$1"; }
+diag() { printf '# %s\n' "$*"; }
+ok() {	# ok COND-STATUS DESCRIPTION
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+is() {	# is GOT WANT DESCRIPTION
+	[ "$1" = "$2" ]
+	ok $? "$3" || true
+	[ "$1" = "$2" ] || diag "got '$1', want '$2'"
+}
+like() {	# like FILE REGEX DESCRIPTION
+	grep -Eq -- "$2" "$1"
+	local r=$?
+	ok $r "$3"
+	[ $r -eq 0 ] || { diag "no match for /$2/ in $1:"; sed 's/^/#   /' "$1" | tail -15; }
+}
+unlike() {	# unlike FILE REGEX DESCRIPTION
+	! grep -Eq -- "$2" "$1"
+	local r=$?
+	ok $r "$3"
+	[ $r -eq 0 ] || grep -E -- "$2" "$1" | sed 's/^/#   /' | head -5
+}
+done_testing() { [ "$_tap_fail" -eq 0 ]; }
+
+# The guest must exist: `make check` builds it.  A test that needs it
+# never skips in CI; elsewhere it says how to get it.
+need_guest() {
+	if [ ! -e "$TOP/guest/linux" ] || [ ! -e "$TOP/guest/rootfs.cpio.gz" ]; then
+		if [ "${CI:-}" = true ]; then
+			echo "Bail out! guest not built (make guest)"
+			exit 1
+		fi
+		echo "1..0 # skip guest not built: run 'make guest'"
+		exit 0
+	fi
+}
+
+# run_umdbg OUT [ARGS...]: run umdbg with stdin closed, bounded in time;
+# sets $rc.  A hang fails the test instead of hanging it.
+run_umdbg() {
+	local out=$1
+	shift
+	timeout -k 5 120 "$UMDBG" "$@" </dev/null >"$out" 2>&1
+	rc=$?
+}
+
+# Every descendant of PID (by PPid chain), one per line.
+descendants() {
+	local parent=$1 p
+	for p in $(ls /proc | grep -E '^[0-9]+$'); do
+		[ "$(awk '/^PPid:/ {print $2}' /proc/$p/status 2>/dev/null)" = "$parent" ] || continue
+		echo "$p"
+		descendants "$p"
+	done
+}
+
+# Does process PID still exist with the start time we saw?
+alive_since() {	# alive_since PID STARTTIME
+	[ -r "/proc/$1/stat" ] &&
+	[ "$(awk '{print $22}' "/proc/$1/stat" 2>/dev/null)" = "$2" ]
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# t5001-boot: the real guest under umdbg - halt, the panic breakpoint
+# report, a panic without breakpoint, the oops module (pending
+# MODULE:SYMBOL breakpoint and the unbroken oops), a FILE:LINE breakpoint.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 27
+
+run_umdbg "$SCRATCH/halt" --scenario halt
+is "$rc" 0 "halt: exit status 0"
+like "$SCRATCH/halt" '^umdbg-guest: hello from the guest' "halt: console shows the banner"
+like "$SCRATCH/halt" '^umdbg: guest powered off' "halt: umdbg says the guest powered off"
+
+start=$(date +%s)
+run_umdbg "$SCRATCH/panic" --break panic --scenario panic
+elapsed=$(( $(date +%s) - start ))
+is "$rc" 2 "panic breakpoint without a terminal: exit status 2"
+like "$SCRATCH/panic" '^umdbg: breakpoint 1 \(panic\) hit in thread [0-9]+' "report says which breakpoint hit"
+like "$SCRATCH/panic" '^  #0  0x[0-9a-f]+ panic at kernel/panic\.c:[0-9]+$' "backtrace frame 0 is panic with file:line"
+like "$SCRATCH/panic" '^  #1  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+ at drivers/tty/sysrq\.c:[0-9]+$' "frame 1 is sysrq_handle_crash with file:line"
+like "$SCRATCH/panic" '\(inlined\) +pde_write at fs/proc/inode\.c:[0-9]+' "inlined frames are shown"
+like "$SCRATCH/panic" 'new_thread_handler\+0x[0-9a-f]+ at arch/um/kernel/process\.c' "backtrace reaches new_thread_handler"
+like "$SCRATCH/panic" ' rip +0x00000000[0-9a-f]+ +eflags' "registers are printed"
+like "$SCRATCH/panic" '^Kernel log \(last 10 lines\):' "kernel log section"
+like "$SCRATCH/panic" '^  \[ *[0-9]+\.[0-9]+\] sysrq: Trigger a crash' "kernel log has the sysrq line, read from the ring buffer"
+ok $([ "$elapsed" -lt 60 ] && echo 0 || echo 1) "panic report within a minute (${elapsed}s)"
+
+run_umdbg "$SCRATCH/panic2" --scenario panic
+is "$rc" 3 "panic without a breakpoint: exit status 3"
+like "$SCRATCH/panic2" 'Kernel panic - not syncing: sysrq triggered crash' "the panic reason is reported"
+like "$SCRATCH/panic2" 'umdbg: guest kernel panicked' "a clear panic message"
+
+run_umdbg "$SCRATCH/oops" --break umdbg_oops:umdbg_oops_deref --scenario oops
+is "$rc" 2 "oops with a module breakpoint: stopped (exit 2)"
+like "$SCRATCH/oops" "breakpoint 1 \(umdbg_oops:umdbg_oops_deref\) resolved at 0x[0-9a-f]+ as module 'umdbg_oops' loads" "pending breakpoint resolved at module load"
+like "$SCRATCH/oops" '^  #0  0x[0-9a-f]+ umdbg_oops_deref \[umdbg_oops\]' "stops in the module function"
+like "$SCRATCH/oops" '^  #1  0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ \[umdbg_oops\]' "its caller, the module's init"
+like "$SCRATCH/oops" 'do_init_module\+0x[0-9a-f]+ at kernel/module/main\.c' "then the kernel's module loader"
+
+run_umdbg "$SCRATCH/oops2" --scenario oops
+is "$rc" 3 "oops without a breakpoint: the guest panics (exit 3)"
+like "$SCRATCH/oops2" 'umdbg_oops_deref\+0x[0-9a-f]+ \[umdbg_oops\]' "the faulting module function is named, across the signal frame"
+like "$SCRATCH/oops2" 'Kernel panic - not syncing: Kernel mode fault at addr 0x0' "the fault is the reason"
+
+run_umdbg "$SCRATCH/line" --break drivers/tty/sysrq.c:154 --scenario panic
+is "$rc" 2 "FILE:LINE breakpoint: stopped"
+like "$SCRATCH/line" '^  #0  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+ at drivers/tty/sysrq\.c:154$' "stops at drivers/tty/sysrq.c:154"
+like "$SCRATCH/line" 'breakpoint 1 \(drivers/tty/sysrq\.c:154\) hit' "report names the FILE:LINE breakpoint"
+done_testing

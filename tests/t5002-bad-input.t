@@ -1,0 +1,40 @@
+#!/bin/bash
+# t5002-bad-input: every bad input gets one clear line and a non-zero
+# exit, never a crash: no such file, not an ELF, not a UML kernel, a
+# kernel without debug info (runs, says file:line is unavailable), an
+# unknown symbol, bad FILE:LINE and *ADDR, a bad scenario or option.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 31
+
+# bad_input NAME WANT-REGEX ARGS...: exit 1, exactly one line, matching.
+bad_input() {
+	local name=$1 want=$2
+	shift 2
+	run_umdbg "$SCRATCH/$name" "$@"
+	is "$rc" 1 "$name: exit status 1"
+	like "$SCRATCH/$name" "$want" "$name: message"
+	is "$(grep -c . "$SCRATCH/$name")" 1 "$name: one line"
+}
+
+bad_input missing "^umdbg: cannot open '/nonexistent/linux': no such file or directory$" /nonexistent/linux
+bad_input not-elf "^umdbg: '/etc/passwd' is not an ELF file$" /etc/passwd
+bad_input not-uml "^umdbg: '$TOP/tests/helpers/victim' is not a UML kernel" "$TOP/tests/helpers/victim"
+bad_input no-symbol "^umdbg: no symbol 'no_such_function' in '$TOP/guest/linux'" --break no_such_function --scenario halt
+bad_input bad-line "^umdbg: bad location 'kernel/panic.c:abc': expected FILE:LINE$" --break kernel/panic.c:abc --scenario halt
+bad_input no-code "^umdbg: no code at 'kernel/no_such_file.c:10'" --break kernel/no_such_file.c:10 --scenario halt
+bad_input bad-addr "^umdbg: bad address '\*zz': expected \*0xADDR$" --break '*zz' --scenario halt
+bad_input bad-scenario "^umdbg: unknown scenario 'nope' \(halt, panic, oops, work, shell\); try 'umdbg --help'$" --scenario nope
+bad_input bad-option "^umdbg: bad option or missing argument: '--no-such-option'; try 'umdbg --help'$" --no-such-option
+
+# A kernel without debug info still runs; the report says what is missing.
+objcopy --strip-debug "$TOP/guest/linux" "$SCRATCH/linux-nodebug"
+run_umdbg "$SCRATCH/nodebug" --break panic "$SCRATCH/linux-nodebug" mem=128M \
+	initrd="$TOP/guest/rootfs.cpio.gz" con=null con0=fd:0,fd:1 \
+	umdbg.scenario=panic time-travel=inf-cpu
+is "$rc" 2 "kernel without debug info: runs to the breakpoint"
+like "$SCRATCH/nodebug" "^umdbg: warning: '$SCRATCH/linux-nodebug' has no debug info: backtraces will lack file:line" "warns that file:line is unavailable"
+like "$SCRATCH/nodebug" '^  #1  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+$' "backtrace still has symbols"
+like "$SCRATCH/nodebug" 'file:line unavailable' "the report says why file:line is missing"
+rm -f "$SCRATCH/linux-nodebug"
+done_testing
