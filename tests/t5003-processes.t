@@ -1,0 +1,97 @@
+#!/bin/bash
+# t5003-processes: umdbg leaves nothing behind - not when umdbg is
+# SIGKILLed mid-run, not on SIGTERM; Ctrl-C (SIGINT) stops a running
+# guest and prints the report; scripted console input reaches the guest.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 17
+
+# start_shell NAME: umdbg on the shell scenario, its stdin a fifo we hold
+# open, output in $SCRATCH/NAME; sets $pid once the guest shell is up.
+start_shell() {
+	local name=$1 i
+	mkfifo "$SCRATCH/$name.in"
+	"$UMDBG" --scenario shell <"$SCRATCH/$name.in" >"$SCRATCH/$name" 2>&1 &
+	pid=$!
+	exec 3>"$SCRATCH/$name.in"
+	for i in $(seq 100); do
+		grep -q "interactive shell" "$SCRATCH/$name" && break
+		sleep 0.1
+	done
+	sleep 0.3
+}
+
+# snapshot PID: "pid starttime" of it and all its descendants.
+snapshot() {
+	local p
+	for p in "$1" $(descendants "$1"); do
+		echo "$p $(awk '{print $22}' /proc/$p/stat 2>/dev/null)"
+	done
+}
+
+# survivors FILE: how many processes of a snapshot still exist.
+survivors() {
+	local n=0 p st
+	while read -r p st; do
+		alive_since "$p" "$st" && n=$((n + 1))
+	done <"$1"
+	echo $n
+}
+
+wait_gone() {	# wait_gone SNAPSHOT: up to 5 s for every process to go
+	local i
+	for i in $(seq 50); do
+		[ "$(survivors "$1")" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+start_shell kill
+snapshot "$pid" >"$SCRATCH/kill.procs"
+n=$(wc -l <"$SCRATCH/kill.procs")
+ok $([ "$n" -ge 3 ] && echo 0 || echo 1) "SIGKILL: umdbg, its namespace init and the guest are running ($n processes)"
+like "$SCRATCH/kill" 'umdbg-guest: scenario shell' "SIGKILL: guest booted to its shell"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+exec 3>&-
+wait_gone "$SCRATCH/kill.procs"
+ok $? "SIGKILL of umdbg: no guest process survives"
+ok $([ ! -e "/dev/shm/umdbg.$pid" ] && echo 0 || echo 1) "SIGKILL: no uml_dir left in /dev/shm"
+
+start_shell term
+snapshot "$pid" >"$SCRATCH/term.procs"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+exec 3>&-
+is "$rc" 143 "SIGTERM: umdbg exits with 128+15"
+like "$SCRATCH/term" 'umdbg: SIGTERM: ending the guest' "SIGTERM: says what it does"
+wait_gone "$SCRATCH/term.procs"
+ok $? "SIGTERM: no process survives"
+ok $([ ! -e "/dev/shm/umdbg.$pid" ] && echo 0 || echo 1) "SIGTERM: no uml_dir left"
+
+start_shell int
+snapshot "$pid" >"$SCRATCH/int.procs"
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+exec 3>&-
+is "$rc" 2 "Ctrl-C (SIGINT) without a terminal: stopped, exit 2"
+like "$SCRATCH/int" '^umdbg: guest interrupted \(Ctrl-C\) in thread [0-9]+' "Ctrl-C: the report says why"
+like "$SCRATCH/int" '^  #[0-9]+ +0x[0-9a-f]+ [a-z_]+\+0x[0-9a-f]+ at [a-z/_]+\.[ch]:[0-9]+' "Ctrl-C: a backtrace with file:line"
+like "$SCRATCH/int" 'umdbg-guest: interactive shell' "Ctrl-C: the kernel log shows where the guest was"
+wait_gone "$SCRATCH/int.procs"
+ok $? "Ctrl-C: no process survives"
+
+# Scripted console input: the guest shell runs it; poweroff ends the run.
+printf 'echo marker-$((6 * 7))\npoweroff -f\n' |
+	timeout -k 5 60 "$UMDBG" --scenario shell >"$SCRATCH/script" 2>&1
+is "$?" 0 "scripted shell: guest powered off (exit 0)"
+like "$SCRATCH/script" '^marker-42' "scripted shell: the guest ran our command"
+
+# No stray files: nothing of ours left in /dev/shm or the scratch dir.
+ls /dev/shm | grep -c '^umdbg\.' >"$SCRATCH/shm" || true
+is "$(cat "$SCRATCH/shm")" 0 "no umdbg.* directories in /dev/shm"
+ok $([ -z "$(ls "$TOP" | grep -E '^(core|vgcore|umdbg\.log)')" ] && echo 0 || echo 1) "no core or log files in the work tree"
+done_testing
