@@ -10,7 +10,8 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS = libdw readline
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# readline's pkg-config adds -D_XOPEN_SOURCE=600; our files use _GNU_SOURCE.
+PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline)
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
@@ -69,6 +70,7 @@ tests: $(TEST_PROGS) $(TEST_HELPERS) umdbg
 
 check: bootstrap
 	@$(MAKE) --no-print-directory all tests
+	@scripts/check-deps
 	@guest/mkguest
 	prove -v --timer tests/
 

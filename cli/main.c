@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +62,15 @@ static const char *const scenarios[] = {
 /* readline's callback API has no user argument. */
 static struct session *rl_session;
 
-static void die_usage(const char *fmt, const char *arg)
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die_usage(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "umdbg: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "; try 'umdbg --help'\n");
 	exit(EXIT_ERROR);
 }
@@ -568,6 +574,7 @@ int main(int argc, char **argv)
 	int nspecs = 0, nkargs = 0, opt, i, gin, gout, err;
 	struct tracer_launch l;
 	struct stat stb;
+	bool use_ns;
 	sigset_t mask;
 	uint64_t v;
 	size_t si;
@@ -653,10 +660,15 @@ int main(int argc, char **argv)
 
 	/*
 	 * UML's uml_dir (pid file, mconsole socket) and its memory file go
-	 * to /dev/shm, which the child covers with a private tmpfs when it
-	 * gets its own namespaces; otherwise we remove the directory.
+	 * to /dev/shm.  With namespaces the child covers /dev/shm with a
+	 * private tmpfs, so a fixed name is safe (and keeps the command line
+	 * reproducible); otherwise the name is ours and we remove it.
 	 */
-	umldir = xasprintf("/dev/shm/umdbg.%d", (int)getpid());
+	use_ns = tracer_namespaces_available();
+	if (use_ns)
+		umldir = xstrdup("/dev/shm/umdbg");
+	else
+		umldir = xasprintf("/dev/shm/umdbg.%d", (int)getpid());
 	if (!has_arg(kargs, nkargs, "uml_dir="))
 		kargs[nkargs++] = xasprintf("uml_dir=%s", umldir);
 	if (!has_arg(kargs, nkargs, "umid="))
@@ -692,7 +704,7 @@ int main(int argc, char **argv)
 	l.stdin_fd = gin;
 	l.stdout_fd = gout;
 	l.stderr_fd = gout;
-	l.namespaces = true;
+	l.namespaces = use_ns;
 	l.private_tmpfs = stat("/dev/shm", &stb) == 0 ? "/dev/shm" : NULL;
 	l.block_sigchld = true;
 	l.no_aslr = true;
@@ -722,7 +734,7 @@ int main(int argc, char **argv)
 	console_drain(&s->con);
 	console_restore(&s->con);
 	/* Without namespaces the uml_dir is on the host's /dev/shm. */
-	if (rm_rf(umldir) < 0 && errno != ENOENT)
+	if (!use_ns && rm_rf(umldir) < 0 && errno != ENOENT)
 		fprintf(stderr, "umdbg: cannot remove '%s': %s\n", umldir,
 			strerror(errno));
 	kmodel_free(s->k);

@@ -184,6 +184,19 @@ static pid_t clone_child(unsigned long flags)
 	return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 
+bool tracer_namespaces_available(void)
+{
+	int status;
+	pid_t pid = clone_child(CLONE_NEWPID | CLONE_NEWNS);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return false;
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
 int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		  char **cause)
 {

@@ -40,6 +40,10 @@ struct tracer_launch {
 	bool no_aslr;			/* personality(ADDR_NO_RANDOMIZE) */
 };
 
+/* Can this process give a child new PID and mount namespaces (root, or
+ * a kernel that allows it)?  Probes with a short-lived child. */
+bool tracer_namespaces_available(void);
+
 /*
  * Fork, exec and seize the program.  On success the child is stopped right
  * after its execve (nothing of it has run yet) and *out owns it.
