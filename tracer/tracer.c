@@ -301,7 +301,8 @@ static bool is_async_signal(int sig)
 	}
 }
 
-static void main_gone(struct tracer *t, int status, struct tracer_stop *stop)
+/* The process is gone: forget its threads and memory. */
+static void mark_dead(struct tracer *t)
 {
 	t->alive = false;
 	t->running = false;
@@ -309,6 +310,11 @@ static void main_gone(struct tracer *t, int status, struct tracer_stop *stop)
 	if (t->memfd >= 0)
 		close(t->memfd);
 	t->memfd = -1;
+}
+
+static void main_gone(struct tracer *t, int status, struct tracer_stop *stop)
+{
+	mark_dead(t);
 	memset(stop, 0, sizeof(*stop));
 	stop->tid = t->pid;
 	if (WIFEXITED(status)) {
@@ -692,12 +698,7 @@ void tracer_kill(struct tracer *t)
 			      (WIFEXITED(status) || WIFSIGNALED(status))))
 			break;
 	}
-	t->alive = false;
-	t->running = false;
-	t->nthreads = 0;
-	if (t->memfd >= 0)
-		close(t->memfd);
-	t->memfd = -1;
+	mark_dead(t);
 }
 
 void tracer_free(struct tracer *t)
