@@ -30,12 +30,16 @@ KMODEL_OBJS += kmodel/types.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
 KMODEL_OBJS += kmodel/modules.o
+GDBSTUB_OBJS += gdbstub/rsp.o
+GDBSTUB_OBJS += gdbstub/tdesc.o
+GDBSTUB_OBJS += gdbstub/signals.o
 CLI_OBJS += cli/main.o
 CLI_OBJS += cli/commands.o
 CLI_OBJS += cli/console.o
 CLI_OBJS += cli/report.o
+CLI_OBJS += cli/gdbserver.o
 
-OBJS = $(LIB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(CLI_OBJS)
+OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(CLI_OBJS)
 
 TEST_PROGS += tests/t0001-lib.t
 TEST_PROGS += tests/t2001-symbols.t

@@ -12,8 +12,11 @@
 #include <termios.h>
 
 #include "../lib/lib.h"
+#include "../gdbstub/rsp.h"
 #include "../kmodel/kmodel.h"
 #include "../tracer/tracer.h"
+
+#define UMDBG_VERSION "0.1"
 
 /* Exit statuses (documented in README.md and umdbg --help). */
 enum umdbg_exit {
@@ -51,8 +54,13 @@ struct console {
 	bool at_bol;
 };
 
+struct gdbserver;
+
 struct session {
 	struct kmodel *k;
+	char *kernel_abs;	/* absolute path of the kernel binary */
+	struct gdbserver *gdb;	/* --gdb */
+	bool killed_by_gdb;
 	struct tracer *t;
 	struct console con;
 	struct breakpoint *bps;
@@ -99,10 +107,26 @@ struct umdbg_cmd {
 
 /* Run one command line; returns the command's result (0 = ok). */
 int cmd_execute(struct session *s, const char *line, FILE *out);
+/* Where a command comes from: gdb's monitor may not resume or quit. */
+enum cmd_from { CMD_FROM_PROMPT, CMD_FROM_MONITOR };
+int cmd_execute_from(struct session *s, const char *line, FILE *out,
+		     enum cmd_from from);
 /* Add a breakpoint from a location spec; prints errors to out. */
 int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
 int session_resume(struct session *s);
 int session_stepi(struct session *s, FILE *out);
+
+/* gdbserver.c */
+int gdbserver_open(struct session *s, const char *spec, bool any,
+		   struct gdbserver **out, char **cause);
+void gdbserver_close(struct gdbserver *g);
+const char *gdbserver_where(const struct gdbserver *g);
+bool gdbserver_connected(const struct gdbserver *g);
+int gdbserver_listen_fd(const struct gdbserver *g);
+int gdbserver_client_fd(const struct gdbserver *g);
+void gdbserver_accept(struct gdbserver *g);
+bool gdbserver_read(struct gdbserver *g);
+void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st);
 
 /* console.c */
 int console_init(struct console *c, int *guest_stdin, int *guest_stdout);

@@ -122,6 +122,14 @@ static int cmd_quit(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
 
+static int cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(ctx->out, "umdbg %s, kernel '%s'\n", UMDBG_VERSION,
+		kmodel_path(ctx->s->k));
+	return 0;
+}
+
 static const struct umdbg_cmd commands[] = {
 	{ "continue", "c", "continue", "resume the guest",
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_continue },
@@ -138,6 +146,8 @@ static const struct umdbg_cmd commands[] = {
 	{ "delete", "d", "delete N", "delete breakpoint N",
 	  CMD_NEEDS_STOPPED, cmd_delete },
 	{ "quit", "q", "quit", "end the guest and leave umdbg", 0, cmd_quit },
+	{ "version", NULL, "version", "umdbg's version and the kernel",
+	  0, cmd_version },
 	{ "help", "?", "help", "this list", 0, cmd_help },
 };
 
@@ -156,6 +166,12 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
 
 int cmd_execute(struct session *s, const char *line, FILE *out)
 {
+	return cmd_execute_from(s, line, out, CMD_FROM_PROMPT);
+}
+
+int cmd_execute_from(struct session *s, const char *line, FILE *out,
+		     enum cmd_from from)
+{
 	char *copy = xstrdup(line), *argv[MAX_ARGS], *save = NULL, *tok;
 	struct cmd_ctx ctx = { s, out };
 	int argc = 0, ret = 0;
@@ -173,6 +189,13 @@ int cmd_execute(struct session *s, const char *line, FILE *out)
 	if (i == ARRAY_SIZE(commands)) {
 		fprintf(out, "unknown command '%s' (try 'help')\n", argv[0]);
 		ret = -ENOENT;
+		goto out;
+	}
+	if (from == CMD_FROM_MONITOR &&
+	    ((commands[i].flags & CMD_RESUMES) || commands[i].run == cmd_quit ||
+	     commands[i].run == cmd_stepi)) {
+		fprintf(out, "%s: use gdb's own command for that\n", argv[0]);
+		ret = -EPERM;
 		goto out;
 	}
 	if ((commands[i].flags & CMD_NEEDS_STOPPED) &&

@@ -30,7 +30,6 @@
 
 #include "cli.h"
 
-#define UMDBG_VERSION "0.1"
 
 static const char usage_text[] =
 "usage: umdbg [options] [KERNEL [KERNEL-ARGS...]]\n"
@@ -43,12 +42,18 @@ static const char usage_text[] =
 "  -s, --scenario NAME    run the built guest's scenario NAME:\n"
 "                         halt, panic, oops, work or shell\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
+"  -g, --gdb [HOST:]PORT|unix:PATH\n"
+"                         serve gdb there (loopback only; port 0 picks one)\n"
+"      --wait             with --gdb: hold the kernel at its first\n"
+"                         instruction until gdb connects\n"
+"      --listen-any       allow --gdb on a non-loopback address\n"
 "  -h, --help             this text\n"
 "  -V, --version          print the version\n"
 "\n"
 "At a stop umdbg prints a report (why, backtrace with file:line,\n"
-"registers, last kernel log lines).  With a terminal on stdin it then\n"
-"waits at the umdbg> prompt (try 'help'); otherwise it ends the guest.\n"
+"registers, last kernel log lines).  With --gdb it then waits for gdb;\n"
+"with a terminal on stdin, at the umdbg> prompt (try 'help');\n"
+"otherwise it ends the guest.\n"
 "Ctrl-C stops a running guest.\n"
 "\n"
 "Exit status: 0 guest powered off (or 'quit'), 1 error, 2 stopped\n"
@@ -306,9 +311,22 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		s->con.at_bol = true;
 	}
 	s->last_stop = *st;
+	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->modload_id) {
+		struct user_regs_struct r;
+
+		/* do_init_module(struct module *mod): rdi. */
+		if (tracer_get_regs(s->t, st->tid, &r) == 0)
+			resolve_pending(s, r.rdi, stderr);
+		session_resume(s);
+		return;
+	}
+	if (gdbserver_connected(s->gdb))
+		gdbserver_on_stop(s->gdb, st);
 	switch (st->kind) {
 	case TRACER_STOP_EXITED:
-		if (st->status == 0) {
+		if (s->killed_by_gdb) {
+			end_guest(s, EXIT_GUEST_HALTED);
+		} else if (st->status == 0) {
 			fprintf(stderr, "umdbg: guest powered off\n");
 			end_guest(s, EXIT_GUEST_HALTED);
 		} else {
@@ -318,7 +336,9 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		}
 		return;
 	case TRACER_STOP_KILLED:
-		if (st->signo == SIGABRT) {
+		if (s->killed_by_gdb) {
+			end_guest(s, EXIT_GUEST_HALTED);
+		} else if (st->signo == SIGABRT) {
 			fprintf(stderr, "umdbg: guest kernel panicked "
 				"(UML aborted)\n");
 			end_guest(s, EXIT_PANIC);
@@ -329,15 +349,6 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		}
 		return;
 	case TRACER_STOP_BREAKPOINT:
-		if (st->bp == s->modload_id) {
-			struct user_regs_struct r;
-
-			/* do_init_module(struct module *mod): rdi. */
-			if (tracer_get_regs(s->t, st->tid, &r) == 0)
-				resolve_pending(s, r.rdi, stderr);
-			session_resume(s);
-			return;
-		}
 		for (i = 0; i < s->nbps; i++)
 			for (j = 0; j < s->bps[i].naddrs; j++)
 				if (s->bps[i].ids[j] == st->bp) {
@@ -348,6 +359,8 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 	default:
 		break;
 	}
+	if (gdbserver_connected(s->gdb))
+		return;		/* gdb has it */
 	if (!s->maps_reported && tracer_is_alive(s->t)) {
 		/* Host libraries are mapped by now; their CFI lets
 		 * backtraces cross UML's signal frames. */
@@ -358,6 +371,11 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		s->maps_reported = true;
 	}
 	report_stop(s, stdout);
+	if (s->gdb) {
+		fprintf(stderr, "umdbg: waiting for gdb on %s\n",
+			gdbserver_where(s->gdb));
+		return;
+	}
 	if (s->interactive) {
 		prompt_enter(s);
 		return;
@@ -474,14 +492,25 @@ static void on_signal(struct session *s, int sig)
 static void main_loop(struct session *s)
 {
 	while (!s->quit) {
-		struct pollfd p[4];
+		struct pollfd p[6];
 		int n = 0, i_sig, i_out = -1, i_in = -1, i_to = -1;
+		int i_lis = -1, i_cli = -1;
 
 		i_sig = n;
 		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
 		if (s->con.from_guest >= 0) {
 			i_out = n;
 			p[n++] = (struct pollfd){ s->con.from_guest, POLLIN, 0 };
+		}
+		if (s->gdb) {
+			i_lis = n;
+			p[n++] = (struct pollfd){ gdbserver_listen_fd(s->gdb),
+						  POLLIN, 0 };
+			if (gdbserver_client_fd(s->gdb) >= 0) {
+				i_cli = n;
+				p[n++] = (struct pollfd){
+					gdbserver_client_fd(s->gdb), POLLIN, 0 };
+			}
 		}
 		if (s->stopped || (s->con.stdin_open && !s->con.pending.len)) {
 			i_in = n;
@@ -511,6 +540,16 @@ static void main_loop(struct session *s)
 				rl_callback_read_char();
 			else
 				console_forward_stdin(&s->con);
+		}
+		if (i_cli >= 0 && p[i_cli].revents)
+			gdbserver_read(s->gdb);
+		if (i_lis >= 0 && p[i_lis].revents)
+			gdbserver_accept(s->gdb);
+		if (!tracer_is_alive(s->t) && !s->quit) {
+			/* gdb killed it, or it died during a step. */
+			end_guest(s, s->killed_by_gdb ? EXIT_GUEST_HALTED :
+				  EXIT_GUEST_DIED);
+			break;
 		}
 		if (p[i_sig].revents) {
 			struct signalfd_siginfo si;
@@ -562,13 +601,17 @@ int main(int argc, char **argv)
 		{ "break", required_argument, NULL, 'b' },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "log-lines", required_argument, NULL, 'n' },
+		{ "gdb", required_argument, NULL, 'g' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "listen-any", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct session sess = { .next_bp_num = 1, .log_lines = 10 };
 	struct session *s = &sess;
-	const char *scenario = NULL, *kernel;
+	const char *scenario = NULL, *kernel, *gdb_spec = NULL;
+	bool gdb_wait = false, listen_any = false;
 	char **specs = NULL, **kargs = NULL, **gargv;
 	char *dir, *def_kernel, *def_rootfs, *cause = NULL, *umldir;
 	int nspecs = 0, nkargs = 0, opt, i, gin, gout, err;
@@ -585,7 +628,7 @@ int main(int argc, char **argv)
 			return EXIT_ERROR;
 	log_init();
 	opterr = 0;	/* one line of our own instead */
-	while ((opt = getopt_long(argc, argv, "+b:s:n:hV", longopts,
+	while ((opt = getopt_long(argc, argv, "+b:s:n:g:hV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -605,6 +648,15 @@ int main(int argc, char **argv)
 			if (parse_u64(optarg, &v) < 0 || v > 100000)
 				die_usage("bad line count '%s'", optarg);
 			s->log_lines = (int)v;
+			break;
+		case 'g':
+			gdb_spec = optarg;
+			break;
+		case 'W':
+			gdb_wait = true;
+			break;
+		case 'A':
+			listen_any = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -651,6 +703,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: %s\n", cause);
 		return EXIT_ERROR;
 	}
+	s->kernel_abs = realpath(kernel, NULL);
+	if (!s->kernel_abs)
+		s->kernel_abs = xstrdup(kernel);
+	if (gdb_wait && !gdb_spec)
+		die_usage("--wait needs --gdb");
 	if (!kmodel_has_dwarf(s->k))
 		fprintf(stderr, "umdbg: warning: '%s' has no debug info: "
 			"backtraces will lack file:line\n", kernel);
@@ -692,6 +749,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: signalfd: %s\n", strerror(errno));
 		return EXIT_ERROR;
 	}
+	if (gdb_spec &&
+	    gdbserver_open(s, gdb_spec, listen_any, &s->gdb, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		return EXIT_ERROR;
+	}
 	if (console_init(&s->con, &gin, &gout) < 0) {
 		fprintf(stderr, "umdbg: pipe: %s\n", strerror(errno));
 		return EXIT_ERROR;
@@ -721,12 +783,21 @@ int main(int argc, char **argv)
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
 
-	console_running(&s->con, true);
-	if (tracer_resume(s->t, &cause) < 0) {
-		fprintf(stderr, "umdbg: %s\n", cause);
-		end_guest(s, EXIT_ERROR);
+	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
+					     .tid = tracer_pid(s->t) };
+	if (gdb_wait) {
+		fprintf(stderr, "umdbg: the kernel waits at its first "
+			"instruction for gdb on %s\n",
+			gdbserver_where(s->gdb));
+	} else {
+		console_running(&s->con, true);
+		if (tracer_resume(s->t, &cause) < 0) {
+			fprintf(stderr, "umdbg: %s\n", cause);
+			end_guest(s, EXIT_ERROR);
+		}
 	}
 	main_loop(s);
+	gdbserver_close(s->gdb);
 
 	if (s->stopped)
 		rl_callback_handler_remove();

@@ -13,6 +13,7 @@ struct tracer_thread {
 	pid_t tid;
 	bool stopped;		/* in a ptrace stop we know of */
 	int pending_sig;	/* to deliver when resumed */
+	bool hw_set;		/* debug registers written */
 };
 
 struct tracer_bp {
@@ -20,6 +21,13 @@ struct tracer_bp {
 	uint64_t addr;
 	uint8_t orig;		/* byte under the int3 */
 	bool inserted;
+};
+
+struct tracer_hw {
+	bool used;
+	enum tracer_hw_kind kind;
+	uint64_t addr;
+	int len;
 };
 
 struct tracer {
@@ -36,6 +44,7 @@ struct tracer {
 	int nbps;
 	int next_bp_id;
 	sigset_t stop_signals;
+	struct tracer_hw hw[4];
 	pid_t last_tid;		/* thread of the last reported stop */
 	/* exit of the main thread seen while collecting; reported next */
 	bool exit_pending;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <stddef.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -288,6 +289,170 @@ int tracer_set_regs(struct tracer *t, pid_t tid,
 	return 0;
 }
 
+/* ---- hardware breakpoints and watchpoints -------------------------------- */
+
+#define DR_OFFSET(n) (offsetof(struct user, u_debugreg) + (n) * sizeof(long))
+#define DR6_HIT_MASK 0xfUL
+#define DR6_BS (1UL << 14)
+
+static unsigned long dr7_value(const struct tracer *t, int skip)
+{
+	unsigned long dr7 = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		const struct tracer_hw *h = &t->hw[i];
+		unsigned long len;
+
+		if (!h->used || i == skip)
+			continue;
+		len = h->len == 8 ? 2 : h->len == 4 ? 3 : h->len == 2 ? 1 : 0;
+		if (h->kind == TRACER_HW_EXEC)
+			len = 0;
+		dr7 |= 1UL << (2 * i);	/* local enable */
+		dr7 |= ((unsigned long)h->kind | len << 2) << (16 + 4 * i);
+	}
+	return dr7;
+}
+
+/* Write DR0-3 and DR7 of one thread (DR7 without slot `skip`). */
+static int hw_apply_thread(struct tracer *t, pid_t tid, int skip)
+{
+	int i;
+
+	/* DR7 off first: a half-written set must never trigger. */
+	if (ptrace(PTRACE_POKEUSER, tid, DR_OFFSET(7), 0) < 0)
+		return -errno;
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used &&
+		    ptrace(PTRACE_POKEUSER, tid, DR_OFFSET(i),
+			   t->hw[i].addr) < 0)
+			return -errno;
+	if (ptrace(PTRACE_POKEUSER, tid, DR_OFFSET(7),
+		   dr7_value(t, skip)) < 0)
+		return -errno;
+	return 0;
+}
+
+static int hw_apply(struct tracer *t)
+{
+	int i, err = 0;
+
+	for (i = 0; i < t->nthreads; i++)
+		if (t->threads[i].stopped) {
+			int e = hw_apply_thread(t, t->threads[i].tid, -1);
+
+			if (e < 0)
+				err = e;
+		}
+	return err;
+}
+
+int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
+		     uint64_t addr, int len)
+{
+	int i, err;
+
+	if (len != 1 && len != 2 && len != 4 && len != 8)
+		return -EINVAL;
+	if (kind != TRACER_HW_EXEC && (addr & (uint64_t)(len - 1)))
+		return -EINVAL;
+	for (i = 0; i < 4; i++)
+		if (!t->hw[i].used)
+			break;
+	if (i == 4)
+		return -ENOSPC;
+	t->hw[i] = (struct tracer_hw){ true, kind, addr, len };
+	err = hw_apply(t);
+	if (err < 0) {
+		t->hw[i].used = false;
+		hw_apply(t);
+		return err;
+	}
+	return i;
+}
+
+int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
+		     uint64_t addr, int len)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used && t->hw[i].kind == kind &&
+		    t->hw[i].addr == addr && (kind == TRACER_HW_EXEC ||
+					      t->hw[i].len == len)) {
+			t->hw[i].used = false;
+			return t->alive ? hw_apply(t) : 0;
+		}
+	return -ENOENT;
+}
+
+void tracer_hw_clear(struct tracer *t)
+{
+	memset(t->hw, 0, sizeof(t->hw));
+	if (t->alive)
+		hw_apply(t);
+}
+
+/* Which debug register fired (clearing DR6), or -1. */
+static int hw_hit(struct tracer *t, pid_t tid)
+{
+	long dr6;
+	int i;
+
+	errno = 0;
+	dr6 = ptrace(PTRACE_PEEKUSER, tid, DR_OFFSET(6), 0);
+	if (errno)
+		return -1;
+	if (!(dr6 & DR6_HIT_MASK))
+		return -1;
+	ptrace(PTRACE_POKEUSER, tid, DR_OFFSET(6), 0);
+	for (i = 0; i < 4; i++)
+		if ((dr6 & (1UL << i)) && t->hw[i].used)
+			return i;
+	return -1;
+}
+
+/* An enabled hardware execute breakpoint at pc? Its slot, or -1. */
+static int hw_exec_at(struct tracer *t, uint64_t pc)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used && t->hw[i].kind == TRACER_HW_EXEC &&
+		    t->hw[i].addr == pc)
+			return i;
+	return -1;
+}
+
+int tracer_get_fpregs(struct tracer *t, pid_t tid,
+		      struct user_fpregs_struct *f)
+{
+	if (!t->alive)
+		return -ESRCH;
+	if (ptrace(PTRACE_GETFPREGS, tid ? tid : t->last_tid, 0, f) < 0)
+		return -errno;
+	return 0;
+}
+
+int tracer_set_fpregs(struct tracer *t, pid_t tid,
+		      const struct user_fpregs_struct *f)
+{
+	if (!t->alive)
+		return -ESRCH;
+	if (ptrace(PTRACE_SETFPREGS, tid ? tid : t->last_tid, 0, f) < 0)
+		return -errno;
+	return 0;
+}
+
+void tracer_set_resume_signal(struct tracer *t, pid_t tid, int signo)
+{
+	struct tracer_thread *th = thread_find(t, tid ? tid : t->last_tid);
+
+	if (th)
+		th->pending_sig = signo;
+}
+
 /* ---- stops ------------------------------------------------------------- */
 
 static bool is_async_signal(int sig)
@@ -403,6 +568,11 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 			cont(th, 0);
 		return 0;
 	case PTRACE_EVENT_STOP:
+		if (!th->hw_set) {
+			/* A new thread: give it the debug registers. */
+			hw_apply_thread(t, tid, -1);
+			th->hw_set = true;
+		}
 		if (t->interrupt_requested && !collecting) {
 			t->interrupt_requested = false;
 			memset(stop, 0, sizeof(*stop));
@@ -437,6 +607,20 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		stop->addr = bp->addr;
 		stop->bp = bp->id;
 		return 1;
+	}
+	if (sig == SIGTRAP) {
+		int slot = hw_hit(t, tid);
+
+		if (slot >= 0) {
+			if (collecting)
+				return 0;	/* lost: watchpoints are rare */
+			memset(stop, 0, sizeof(*stop));
+			stop->kind = TRACER_STOP_WATCH;
+			stop->tid = tid;
+			stop->bp = slot;
+			stop->addr = t->hw[slot].addr;
+			return 1;
+		}
 	}
 	if (collecting) {
 		th->pending_sig = sig;
@@ -559,7 +743,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 {
 	struct user_regs_struct r;
 	struct tracer_bp *bp;
-	int deliver = th->pending_sig, status, sig;
+	int deliver = th->pending_sig, status, sig, hw_slot;
 	sigset_t later;
 	pid_t w;
 
@@ -571,6 +755,10 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		bp_poke(t, bp, false);
 	else
 		bp = NULL;
+	/* A hardware execute breakpoint here would fire again at once. */
+	hw_slot = hw_exec_at(t, r.rip);
+	if (hw_slot >= 0)
+		hw_apply_thread(t, th->tid, hw_slot);
 	th->pending_sig = 0;
 	if (deliver && is_async_signal(deliver)) {
 		sigaddset(&later, deliver);
@@ -612,6 +800,8 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	}
 	if (bp && t->alive)
 		bp_poke(t, bp, true);
+	if (hw_slot >= 0 && t->alive)
+		hw_apply_thread(t, th->tid, -1);
 	for (sig = 1; sig < NSIG; sig++)
 		if (sigismember(&later, sig))
 			syscall(SYS_tgkill, t->pid, th->tid, sig);
@@ -634,7 +824,8 @@ int tracer_resume(struct tracer *t, char **cause)
 		if (!th->stopped)
 			continue;
 		if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0 &&
-		    bp_at(t, r.rip) && step_over(t, th, &gone))
+		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
+		    step_over(t, th, &gone))
 			return 0;	/* died; the next pump reports it */
 	}
 	for (i = 0; i < t->nthreads; i++) {

@@ -66,6 +66,8 @@ enum tracer_stop_kind {
 	TRACER_STOP_INTERRUPT,	/* tracer_interrupt() took effect */
 	TRACER_STOP_SIGNAL,	/* a signal in the stop set is being delivered */
 	TRACER_STOP_STEP,	/* tracer_step() completed */
+	TRACER_STOP_WATCH,	/* hardware breakpoint/watchpoint `bp` (slot
+				 * 0-3) hit; `addr` is its address */
 	TRACER_STOP_EXITED,	/* the process exited: `status` */
 	TRACER_STOP_KILLED,	/* the process died of signal `signo` */
 };
@@ -131,6 +133,31 @@ int tracer_set_regs(struct tracer *t, pid_t tid,
 /* Software breakpoints (int3).  Insert returns an id > 0 or -errno. */
 int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause);
 int tracer_bp_remove(struct tracer *t, int id);
+
+/* x87/SSE state of a stopped thread (struct user_fpregs_struct). */
+int tracer_get_fpregs(struct tracer *t, pid_t tid,
+		      struct user_fpregs_struct *f);
+int tracer_set_fpregs(struct tracer *t, pid_t tid,
+		      const struct user_fpregs_struct *f);
+
+/* The signal delivered to tid when it resumes (0: none). */
+void tracer_set_resume_signal(struct tracer *t, pid_t tid, int signo);
+
+/*
+ * Hardware points through the debug registers, in every thread:
+ * kind 0 execute, 1 write, 3 read/write (x86 DR7 RW encoding); len 1, 2,
+ * 4 or 8 (aligned).  Returns the slot (0-3) or -errno (-ENOSPC: all four
+ * in use).
+ */
+enum tracer_hw_kind { TRACER_HW_EXEC = 0, TRACER_HW_WRITE = 1,
+		      TRACER_HW_ACCESS = 3 };
+int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
+		     uint64_t addr, int len);
+int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
+		     uint64_t addr, int len);
+
+/* Remove every hardware point. */
+void tracer_hw_clear(struct tracer *t);
 
 /* Threads: fills up to max tids, returns how many exist. */
 int tracer_threads(const struct tracer *t, pid_t *tids, int max);

@@ -1,0 +1,706 @@
+/*
+ * cli/gdbserver.c - serve gdb: the listening socket, the one connection,
+ * and the target ops that wire gdbstub/ to the tracer.
+ *
+ * Owns the gdb side of the session: which software breakpoints and which
+ * debug-register slots gdb inserted (so detach removes exactly those),
+ * and whether a connection waits for the target to stop before it is
+ * served.  One gdb at a time: a second connection gets an error packet
+ * and is closed.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct gdb_bp {
+	uint64_t addr;
+	int id;			/* tracer breakpoint id */
+};
+
+struct gdbserver {
+	struct session *s;
+	int listen_fd;
+	int client_fd;
+	struct rsp *rsp;
+	char *unix_path;	/* to unlink at exit */
+	char *where;		/* "127.0.0.1:1234" for messages */
+	struct gdb_bp *bps;
+	size_t nbps;
+	enum rsp_point slot_type[4];	/* what gdb asked for, per DR slot */
+	bool slot_used[4];
+	bool attach_pending;	/* connected while running: stopping it */
+};
+
+static struct tracer *T(struct gdbserver *g)
+{
+	return g->s->t;
+}
+
+/* ---- target ops ---------------------------------------------------------- */
+
+static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
+{
+	struct gdbserver *g = arg;
+	struct user_regs_struct u;
+	struct user_fpregs_struct f;
+	int err, i;
+
+	err = tracer_get_regs(T(g), (pid_t)tid, &u);
+	if (err < 0)
+		return err;
+	memset(r, 0, sizeof(*r));
+	r->gpr[0] = u.rax; r->gpr[1] = u.rbx; r->gpr[2] = u.rcx;
+	r->gpr[3] = u.rdx; r->gpr[4] = u.rsi; r->gpr[5] = u.rdi;
+	r->gpr[6] = u.rbp; r->gpr[7] = u.rsp; r->gpr[8] = u.r8;
+	r->gpr[9] = u.r9; r->gpr[10] = u.r10; r->gpr[11] = u.r11;
+	r->gpr[12] = u.r12; r->gpr[13] = u.r13; r->gpr[14] = u.r14;
+	r->gpr[15] = u.r15; r->gpr[16] = u.rip;
+	r->eflags = (uint32_t)u.eflags;
+	r->seg[0] = (uint32_t)u.cs; r->seg[1] = (uint32_t)u.ss;
+	r->seg[2] = (uint32_t)u.ds; r->seg[3] = (uint32_t)u.es;
+	r->seg[4] = (uint32_t)u.fs; r->seg[5] = (uint32_t)u.gs;
+	r->orig_rax = u.orig_rax;
+	r->fs_base = u.fs_base;
+	r->gs_base = u.gs_base;
+	if (tracer_get_fpregs(T(g), (pid_t)tid, &f) == 0) {
+		for (i = 0; i < 8; i++)
+			memcpy(r->st[i], (uint8_t *)f.st_space + 16 * i, 10);
+		for (i = 0; i < 16; i++)
+			memcpy(r->xmm[i], (uint8_t *)f.xmm_space + 16 * i, 16);
+		r->fctrl = f.cwd;
+		r->fstat = f.swd;
+		/* FXSAVE keeps an abridged tag (1 bit per register); gdb
+		 * wants the full one: 3 = empty, 0 = valid is close enough
+		 * for display. */
+		r->ftag = 0;
+		for (i = 0; i < 8; i++)
+			if (!(f.ftw & (1u << i)))
+				r->ftag |= 3u << (2 * i);
+		r->fioff = (uint32_t)f.rip;
+		r->fiseg = (uint32_t)(f.rip >> 32);
+		r->fooff = (uint32_t)f.rdp;
+		r->foseg = (uint32_t)(f.rdp >> 32);
+		r->fop = f.fop;
+		r->mxcsr = f.mxcsr;
+	}
+	return 0;
+}
+
+static int op_set_regs(void *arg, long tid, const struct rsp_regs *r)
+{
+	struct gdbserver *g = arg;
+	struct user_regs_struct u;
+	struct user_fpregs_struct f;
+	int err, i;
+
+	err = tracer_get_regs(T(g), (pid_t)tid, &u);
+	if (err < 0)
+		return err;
+	u.rax = r->gpr[0]; u.rbx = r->gpr[1]; u.rcx = r->gpr[2];
+	u.rdx = r->gpr[3]; u.rsi = r->gpr[4]; u.rdi = r->gpr[5];
+	u.rbp = r->gpr[6]; u.rsp = r->gpr[7]; u.r8 = r->gpr[8];
+	u.r9 = r->gpr[9]; u.r10 = r->gpr[10]; u.r11 = r->gpr[11];
+	u.r12 = r->gpr[12]; u.r13 = r->gpr[13]; u.r14 = r->gpr[14];
+	u.r15 = r->gpr[15]; u.rip = r->gpr[16];
+	u.eflags = r->eflags;
+	u.orig_rax = r->orig_rax;
+	err = tracer_set_regs(T(g), (pid_t)tid, &u);
+	if (err < 0)
+		return err;
+	if (tracer_get_fpregs(T(g), (pid_t)tid, &f) == 0) {
+		for (i = 0; i < 8; i++)
+			memcpy((uint8_t *)f.st_space + 16 * i, r->st[i], 10);
+		for (i = 0; i < 16; i++)
+			memcpy((uint8_t *)f.xmm_space + 16 * i, r->xmm[i], 16);
+		f.cwd = (uint16_t)r->fctrl;
+		f.swd = (uint16_t)r->fstat;
+		f.mxcsr = r->mxcsr;
+		tracer_set_fpregs(T(g), (pid_t)tid, &f);
+	}
+	return 0;
+}
+
+static ssize_t op_read_mem(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct gdbserver *g = arg;
+
+	return tracer_read_mem(T(g), addr, buf, len);
+}
+
+static ssize_t op_write_mem(void *arg, uint64_t addr, const void *buf,
+			    size_t len)
+{
+	struct gdbserver *g = arg;
+
+	return tracer_write_mem(T(g), addr, buf, len);
+}
+
+static enum tracer_hw_kind hw_kind(enum rsp_point type)
+{
+	switch (type) {
+	case RSP_HW_BREAK:
+		return TRACER_HW_EXEC;
+	case RSP_WRITE_WATCH:
+		return TRACER_HW_WRITE;
+	default:	/* x86 has no read-only watch: read/write it is */
+		return TRACER_HW_ACCESS;
+	}
+}
+
+static int op_insert_point(void *arg, enum rsp_point type, uint64_t addr,
+			   int kind)
+{
+	struct gdbserver *g = arg;
+	int id;
+
+	if (type == RSP_SW_BREAK) {
+		size_t i;
+
+		for (i = 0; i < g->nbps; i++)
+			if (g->bps[i].addr == addr)
+				return 0;
+		id = tracer_bp_insert(T(g), addr, NULL);
+		if (id < 0)
+			return id;
+		g->bps = xrealloc(g->bps, (g->nbps + 1) * sizeof(*g->bps));
+		g->bps[g->nbps++] = (struct gdb_bp){ addr, id };
+		return 0;
+	}
+	id = tracer_hw_insert(T(g), hw_kind(type), addr,
+			      type == RSP_HW_BREAK ? 1 : kind);
+	if (id < 0)
+		return id;
+	g->slot_type[id] = type;
+	g->slot_used[id] = true;
+	return 0;
+}
+
+/* Is tracer breakpoint id also one of the user's (--break, break)? */
+static bool user_owns(struct session *s, int id)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nbps; i++)
+		for (j = 0; j < s->bps[i].naddrs; j++)
+			if (s->bps[i].ids[j] == id)
+				return true;
+	return id == s->modload_id;
+}
+
+static int op_remove_point(void *arg, enum rsp_point type, uint64_t addr,
+			   int kind)
+{
+	struct gdbserver *g = arg;
+	int i, err;
+
+	if (type == RSP_SW_BREAK) {
+		size_t j;
+
+		for (j = 0; j < g->nbps; j++) {
+			if (g->bps[j].addr != addr)
+				continue;
+			err = user_owns(g->s, g->bps[j].id) ? 0 :
+				tracer_bp_remove(T(g), g->bps[j].id);
+			g->bps[j] = g->bps[--g->nbps];
+			return err;
+		}
+		return 0;
+	}
+	err = tracer_hw_remove(T(g), hw_kind(type), addr,
+			       type == RSP_HW_BREAK ? 1 : kind);
+	for (i = 0; i < 4; i++)
+		if (g->slot_used[i] && g->slot_type[i] == type)
+			g->slot_used[i] = false;
+	return err;
+}
+
+static int op_resume(void *arg, const struct rsp_resume *acts, int n)
+{
+	struct gdbserver *g = arg;
+	struct session *s = g->s;
+	long cur = s->last_stop.tid;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct rsp_resume *a = &acts[i];
+		long tid = a->tid > 0 ? a->tid : cur;
+
+		if (a->kind == RSP_STEP) {
+			struct tracer_stop st;
+			char *cause = NULL;
+
+			tracer_set_resume_signal(T(g), (pid_t)tid, a->signo);
+			if (tracer_step(T(g), (pid_t)tid, &st, &cause) < 0) {
+				free(cause);
+				return -ESRCH;
+			}
+			gdbserver_on_stop(g, &st);
+			return 0;
+		}
+	}
+	/* Continue: the signal of the action that names the stopped thread
+	 * (or the default action) is delivered; otherwise it is dropped. */
+	tracer_set_resume_signal(T(g), (pid_t)cur, 0);
+	for (i = 0; i < n; i++)
+		if (acts[i].kind == RSP_CONTINUE &&
+		    (acts[i].tid == cur || acts[i].tid <= 0))
+			tracer_set_resume_signal(T(g), (pid_t)cur,
+						 acts[i].signo);
+	return session_resume(s);
+}
+
+static void op_interrupt(void *arg)
+{
+	struct gdbserver *g = arg;
+
+	tracer_interrupt(T(g));
+}
+
+static int op_threads(void *arg, long *tids, int max)
+{
+	struct gdbserver *g = arg;
+	pid_t buf[256];
+	int n = tracer_threads(T(g), buf, ARRAY_SIZE(buf)), i;
+
+	for (i = 0; tids && i < n && i < max; i++)
+		tids[i] = buf[i];
+	return n;
+}
+
+static int op_thread_info(void *arg, long tid, char *buf, size_t len)
+{
+	struct gdbserver *g = arg;
+
+	snprintf(buf, len, "%s", tid == tracer_pid(T(g)) ?
+		 "UML kernel process" : "UML helper thread");
+	return 0;
+}
+
+static const char *op_exec_file(void *arg)
+{
+	struct gdbserver *g = arg;
+
+	return g->s->kernel_abs;
+}
+
+static int op_monitor(void *arg, const char *cmd, struct strbuf *out)
+{
+	struct gdbserver *g = arg;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = cmd_execute_from(g->s, cmd, f, CMD_FROM_MONITOR);
+	fclose(f);
+	strbuf_add(out, text, len);
+	free(text);
+	return err;
+}
+
+static void op_kill(void *arg)
+{
+	struct gdbserver *g = arg;
+
+	fprintf(stderr, "umdbg: gdb killed the guest\n");
+	g->s->killed_by_gdb = true;
+	tracer_kill(T(g));
+}
+
+static void remove_gdb_points(struct gdbserver *g)
+{
+	size_t j;
+	int i;
+
+	for (j = 0; j < g->nbps; j++)
+		if (!user_owns(g->s, g->bps[j].id))
+			tracer_bp_remove(T(g), g->bps[j].id);
+	g->nbps = 0;
+	for (i = 0; i < 4; i++)
+		g->slot_used[i] = false;
+	tracer_hw_clear(T(g));
+}
+
+static void op_detach(void *arg)
+{
+	struct gdbserver *g = arg;
+
+	remove_gdb_points(g);
+	tracer_set_resume_signal(T(g), 0, 0);
+	fprintf(stderr, "umdbg: gdb detached; the guest runs on\n");
+	session_resume(g->s);
+}
+
+static void op_pass_signals(void *arg, const bool *pass, int nsig)
+{
+	struct gdbserver *g = arg;
+
+	/* UML's own signals always pass; gdb may also let through the
+	 * ones umdbg would stop for. */
+	if (SIGABRT < nsig)
+		tracer_set_stop_signal(T(g), SIGABRT, !pass[SIGABRT]);
+}
+
+static const struct rsp_target_ops target_ops = {
+	.get_regs = op_get_regs,
+	.set_regs = op_set_regs,
+	.read_mem = op_read_mem,
+	.write_mem = op_write_mem,
+	.insert_point = op_insert_point,
+	.remove_point = op_remove_point,
+	.resume = op_resume,
+	.interrupt = op_interrupt,
+	.threads = op_threads,
+	.thread_info = op_thread_info,
+	.exec_file = op_exec_file,
+	.monitor = op_monitor,
+	.kill = op_kill,
+	.detach = op_detach,
+	.pass_signals = op_pass_signals,
+};
+
+/* ---- connection ---------------------------------------------------------- */
+
+static void client_write(void *arg, const void *buf, size_t len)
+{
+	struct gdbserver *g = arg;
+
+	if (g->client_fd >= 0 && write_all(g->client_fd, buf, len) < 0)
+		LOG("rsp", "write to gdb failed: %s", strerror(errno));
+}
+
+static bool is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr)
+			>> 24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+			&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return false;
+}
+
+static int listen_unix(struct gdbserver *g, const char *path, char **cause)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return set_cause(cause, -ENAMETOOLONG,
+				 "unix socket path '%s' is too long", path);
+	if (access(path, F_OK) == 0)
+		return set_cause(cause, -EEXIST, "cannot serve gdb on '%s': "
+				 "it exists (remove it first)", path);
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return set_cause(cause, -errno, "socket: %s", strerror(errno));
+	old = umask(0177);	/* the socket is ours alone: 0600 */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int err = -errno;
+
+		umask(old);
+		close(fd);
+		return set_cause(cause, err, "bind: '%s': %s", path,
+				 strerror(-err));
+	}
+	umask(old);
+	listen(fd, 2);
+	g->listen_fd = fd;
+	g->unix_path = xstrdup(path);
+	g->where = xasprintf("unix:%s", path);
+	return 0;
+}
+
+static int listen_tcp(struct gdbserver *g, const char *spec, bool any,
+		      char **cause)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE };
+	struct addrinfo *res = NULL;
+	const char *colon = strrchr(spec, ':');
+	char host[256] = "127.0.0.1", port[32];
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd, one = 1, err;
+
+	if (colon) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - spec),
+			 spec);
+		snprintf(port, sizeof(port), "%s", colon + 1);
+		if (!host[0])
+			snprintf(host, sizeof(host), "127.0.0.1");
+	} else {
+		snprintf(port, sizeof(port), "%s", spec);
+	}
+	if (!port[0] || strspn(port, "0123456789") != strlen(port))
+		return set_cause(cause, -EINVAL, "bad gdb address '%s': "
+				 "expected [HOST:]PORT or unix:PATH", spec);
+	err = getaddrinfo(host, port, &hints, &res);
+	if (err)
+		return set_cause(cause, -EINVAL, "cannot resolve '%s': %s",
+				 host, gai_strerror(err));
+	if (!is_loopback(res->ai_addr) && !any) {
+		freeaddrinfo(res);
+		return set_cause(cause, -EPERM, "'%s' is not a loopback "
+				 "address: add --listen-any to serve gdb on "
+				 "it (a gdb connection can run any code)",
+				 host);
+	}
+	if (!is_loopback(res->ai_addr))
+		fprintf(stderr, "umdbg: warning: serving gdb on %s: anyone "
+			"who can reach it controls the guest and umdbg\n",
+			host);
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		freeaddrinfo(res);
+		return set_cause(cause, -errno, "socket: %s", strerror(errno));
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 2)) {
+		err = -errno;
+		close(fd);
+		freeaddrinfo(res);
+		return set_cause(cause, err, "cannot listen on %s:%s: %s",
+				 host, port, strerror(-err));
+	}
+	freeaddrinfo(res);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	if (ss.ss_family == AF_INET6)
+		g->where = xasprintf("[%s]:%d", host,
+			ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
+	else
+		g->where = xasprintf("%s:%d", host,
+			ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	g->listen_fd = fd;
+	return 0;
+}
+
+int gdbserver_open(struct session *s, const char *spec, bool any,
+		   struct gdbserver **out, char **cause)
+{
+	struct gdbserver *g = xcalloc(1, sizeof(*g));
+	int err;
+
+	g->s = s;
+	g->listen_fd = g->client_fd = -1;
+	if (!strncmp(spec, "unix:", 5))
+		err = listen_unix(g, spec + 5, cause);
+	else
+		err = listen_tcp(g, spec, any, cause);
+	if (err) {
+		free(g);
+		return err;
+	}
+	fprintf(stderr, "umdbg: serving gdb on %s (gdb: target remote %s)\n",
+		g->where, g->where);
+	*out = g;
+	return 0;
+}
+
+void gdbserver_close(struct gdbserver *g)
+{
+	if (!g)
+		return;
+	if (g->client_fd >= 0)
+		close(g->client_fd);
+	if (g->listen_fd >= 0)
+		close(g->listen_fd);
+	if (g->unix_path)
+		unlink(g->unix_path);
+	rsp_free(g->rsp);
+	free(g->unix_path);
+	free(g->where);
+	free(g->bps);
+	free(g);
+}
+
+const char *gdbserver_where(const struct gdbserver *g)
+{
+	return g->where;
+}
+
+bool gdbserver_connected(const struct gdbserver *g)
+{
+	return g && g->client_fd >= 0;
+}
+
+/* The stop the stub shows for a tracer stop. */
+static void to_rsp_stop(struct gdbserver *g, const struct tracer_stop *st,
+			struct rsp_stop *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->kind = RSP_STOP_SIGNAL;
+	rs->tid = st->tid;
+	rs->signo = SIGTRAP;
+	switch (st->kind) {
+	case TRACER_STOP_BREAKPOINT:
+		rs->reason = RSP_REASON_SWBREAK;
+		break;
+	case TRACER_STOP_WATCH:
+		switch (g->slot_used[st->bp] ? g->slot_type[st->bp] :
+			RSP_HW_BREAK) {
+		case RSP_WRITE_WATCH:
+			rs->reason = RSP_REASON_WATCH;
+			break;
+		case RSP_READ_WATCH:
+			rs->reason = RSP_REASON_RWATCH;
+			break;
+		case RSP_ACCESS_WATCH:
+			rs->reason = RSP_REASON_AWATCH;
+			break;
+		default:
+			rs->reason = RSP_REASON_HWBREAK;
+			break;
+		}
+		rs->addr = st->addr;
+		break;
+	case TRACER_STOP_INTERRUPT:
+		rs->signo = SIGINT;
+		break;
+	case TRACER_STOP_SIGNAL:
+		rs->signo = st->signo;
+		break;
+	case TRACER_STOP_EXITED:
+		rs->kind = RSP_STOP_EXITED;
+		rs->status = st->status;
+		break;
+	case TRACER_STOP_KILLED:
+		rs->kind = RSP_STOP_KILLED;
+		rs->signo = st->signo;
+		break;
+	default:
+		break;
+	}
+}
+
+void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st)
+{
+	struct rsp_stop rs;
+
+	g->s->last_stop = *st;
+	if (!g->rsp)
+		return;
+	to_rsp_stop(g, st, &rs);
+	if (g->attach_pending) {
+		/* gdb connected while the guest ran: now it is stopped. */
+		g->attach_pending = false;
+		rs.signo = SIGTRAP;
+		rs.reason = RSP_REASON_NONE;
+		rsp_set_stopped(g->rsp, &rs);
+	} else if (rsp_is_running(g->rsp)) {
+		rsp_notify_stop(g->rsp, &rs);
+	} else {
+		rsp_set_stopped(g->rsp, &rs);
+	}
+}
+
+static void refuse(int fd)
+{
+	static const char msg[] = "E.umdbg serves one gdb at a time";
+	char pkt[128];
+	uint8_t sum = 0;
+	size_t i;
+
+	for (i = 0; msg[i]; i++)
+		sum += (uint8_t)msg[i];
+	snprintf(pkt, sizeof(pkt), "$%s#%02x", msg, sum);
+	if (write(fd, pkt, strlen(pkt)) < 0) {
+		/* closing anyway */
+	}
+	close(fd);
+}
+
+void gdbserver_accept(struct gdbserver *g)
+{
+	int fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+	struct rsp_stop rs;
+
+	if (fd < 0)
+		return;
+	if (g->client_fd >= 0) {
+		fprintf(stderr, "umdbg: refused a second gdb connection "
+			"(one at a time)\n");
+		refuse(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	g->client_fd = fd;
+	g->rsp = rsp_new(&target_ops, g, client_write, g);
+	fprintf(stderr, "umdbg: gdb connected\n");
+	if (tracer_is_running(T(g))) {
+		g->attach_pending = true;
+		tracer_interrupt(T(g));
+	} else {
+		to_rsp_stop(g, &g->s->last_stop, &rs);
+		if (rs.kind == RSP_STOP_SIGNAL && rs.signo == SIGTRAP)
+			rs.reason = RSP_REASON_NONE;
+		rsp_set_stopped(g->rsp, &rs);
+	}
+}
+
+static void gdbserver_drop_client(struct gdbserver *g)
+{
+	if (g->client_fd < 0)
+		return;
+	close(g->client_fd);
+	g->client_fd = -1;
+	rsp_free(g->rsp);
+	g->rsp = NULL;
+	g->attach_pending = false;
+}
+
+/* Returns false when the connection ended (gdb left or detached). */
+bool gdbserver_read(struct gdbserver *g)
+{
+	char buf[65536];
+	ssize_t n = read(g->client_fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0) {
+		fprintf(stderr, "umdbg: gdb disconnected\n");
+		if (tracer_is_alive(T(g))) {
+			remove_gdb_points(g);
+			if (!tracer_is_running(T(g)))
+				session_resume(g->s);
+		}
+		gdbserver_drop_client(g);
+		return false;
+	}
+	rsp_feed(g->rsp, buf, n);
+	if (rsp_is_done(g->rsp)) {
+		gdbserver_drop_client(g);
+		return false;
+	}
+	return true;
+}
+
+int gdbserver_listen_fd(const struct gdbserver *g)
+{
+	return g->listen_fd;
+}
+
+int gdbserver_client_fd(const struct gdbserver *g)
+{
+	/* Not served until the target stopped for it. */
+	return g->attach_pending ? -1 : g->client_fd;
+}
