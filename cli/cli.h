@@ -125,6 +125,8 @@ bool gdbserver_connected(const struct gdbserver *g);
 int gdbserver_listen_fd(const struct gdbserver *g);
 int gdbserver_client_fd(const struct gdbserver *g);
 void gdbserver_accept(struct gdbserver *g);
+int gdbserver_refused_fd(const struct gdbserver *g);
+void gdbserver_drain_refused(struct gdbserver *g);
 bool gdbserver_read(struct gdbserver *g);
 void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st);
 

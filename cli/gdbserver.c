@@ -44,6 +44,7 @@ struct gdbserver {
 	enum rsp_point slot_type[4];	/* what gdb asked for, per DR slot */
 	bool slot_used[4];
 	bool attach_pending;	/* connected while running: stopping it */
+	int refused_fd;		/* a refused connection, drained then closed */
 };
 
 static struct tracer *T(struct gdbserver *g)
@@ -501,7 +502,7 @@ int gdbserver_open(struct session *s, const char *spec, bool any,
 	int err;
 
 	g->s = s;
-	g->listen_fd = g->client_fd = -1;
+	g->listen_fd = g->client_fd = g->refused_fd = -1;
 	if (!strncmp(spec, "unix:", 5))
 		err = listen_unix(g, spec + 5, cause);
 	else
@@ -524,6 +525,8 @@ void gdbserver_close(struct gdbserver *g)
 		close(g->client_fd);
 	if (g->listen_fd >= 0)
 		close(g->listen_fd);
+	if (g->refused_fd >= 0)
+		close(g->refused_fd);
 	if (g->unix_path)
 		unlink(g->unix_path);
 	rsp_free(g->rsp);
@@ -613,7 +616,12 @@ void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st)
 	}
 }
 
-static void refuse(int fd)
+/*
+ * Tell a second client why it is refused.  The socket is half-closed and
+ * drained before it is closed: closing with its first packet unread would
+ * reset the connection and lose our message.
+ */
+static void refuse(struct gdbserver *g, int fd)
 {
 	static const char msg[] = "E.umdbg serves one gdb at a time";
 	char pkt[128];
@@ -624,9 +632,30 @@ static void refuse(int fd)
 		sum += (uint8_t)msg[i];
 	snprintf(pkt, sizeof(pkt), "$%s#%02x", msg, sum);
 	if (write(fd, pkt, strlen(pkt)) < 0) {
-		/* closing anyway */
+		close(fd);
+		return;
 	}
-	close(fd);
+	shutdown(fd, SHUT_WR);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (g->refused_fd >= 0)
+		close(g->refused_fd);
+	g->refused_fd = fd;
+}
+
+int gdbserver_refused_fd(const struct gdbserver *g)
+{
+	return g->refused_fd;
+}
+
+void gdbserver_drain_refused(struct gdbserver *g)
+{
+	char buf[4096];
+	ssize_t n = read(g->refused_fd, buf, sizeof(buf));
+
+	if (n > 0 || (n < 0 && errno == EAGAIN))
+		return;
+	close(g->refused_fd);
+	g->refused_fd = -1;
 }
 
 void gdbserver_accept(struct gdbserver *g)
@@ -639,7 +668,7 @@ void gdbserver_accept(struct gdbserver *g)
 	if (g->client_fd >= 0) {
 		fprintf(stderr, "umdbg: refused a second gdb connection "
 			"(one at a time)\n");
-		refuse(fd);
+		refuse(g, fd);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

@@ -492,9 +492,9 @@ static void on_signal(struct session *s, int sig)
 static void main_loop(struct session *s)
 {
 	while (!s->quit) {
-		struct pollfd p[6];
+		struct pollfd p[7];
 		int n = 0, i_sig, i_out = -1, i_in = -1, i_to = -1;
-		int i_lis = -1, i_cli = -1;
+		int i_lis = -1, i_cli = -1, i_ref = -1;
 
 		i_sig = n;
 		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
@@ -506,6 +506,11 @@ static void main_loop(struct session *s)
 			i_lis = n;
 			p[n++] = (struct pollfd){ gdbserver_listen_fd(s->gdb),
 						  POLLIN, 0 };
+			if (gdbserver_refused_fd(s->gdb) >= 0) {
+				i_ref = n;
+				p[n++] = (struct pollfd){
+					gdbserver_refused_fd(s->gdb), POLLIN, 0 };
+			}
 			if (gdbserver_client_fd(s->gdb) >= 0) {
 				i_cli = n;
 				p[n++] = (struct pollfd){
@@ -543,6 +548,8 @@ static void main_loop(struct session *s)
 		}
 		if (i_cli >= 0 && p[i_cli].revents)
 			gdbserver_read(s->gdb);
+		if (i_ref >= 0 && p[i_ref].revents)
+			gdbserver_drain_refused(s->gdb);
 		if (i_lis >= 0 && p[i_lis].revents)
 			gdbserver_accept(s->gdb);
 		if (!tracer_is_alive(s->t) && !s->quit) {

@@ -918,8 +918,9 @@ static void h_detach(struct rsp *r, const char *p, size_t n)
 
 static void h_kill(struct rsp *r, const char *p, size_t n)
 {
-	if (p[0] == 'v')	/* vKill;pid wants a reply; k does not */
-		reply(r, "OK");
+	/* vKill wants OK; for k, gdb expects nothing but lldb waits for
+	 * the exit: killed by SIGKILL. */
+	reply(r, p[0] == 'v' ? "OK" : "X09");
 	(void)n;
 	r->killed = true;
 	r->done = true;

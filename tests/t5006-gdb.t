@@ -1,0 +1,296 @@
+#!/bin/bash
+# t5006-gdb: stock gdb (and lldb) debug the real guest through umdbg's
+# stub: breakpoints, stepping, watchpoints, threads, monitor commands,
+# Ctrl-C from a raw client, malformed packets, one-gdb-at-a-time,
+# detach and reconnect, kill, and the kernel's own lx-* helpers compared
+# with native gdb on the same kernel at the same breakpoint.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 67
+
+RSPC="python3 $TOP/tests/helpers/rsp-client.py"
+upid=
+cleanup() {
+	[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+# start_umdbg NAME ARGS...: umdbg --gdb on a free port in the background;
+# sets $upid and $port once it listens.
+start_umdbg() {
+	local name=$1 i
+	shift
+	"$UMDBG" --gdb 0 "$@" </dev/null >"$SCRATCH/$name.umdbg" 2>&1 &
+	upid=$!
+	for i in $(seq 100); do
+		port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/$name.umdbg" | grep -o '[0-9]*$')
+		[ -n "$port" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# end_umdbg: wait (bounded) for umdbg to exit; sets $urc.
+end_umdbg() {
+	local i
+	for i in $(seq 100); do
+		kill -0 "$upid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$upid" 2>/dev/null
+	wait "$upid"
+	urc=$?
+	upid=
+}
+
+run_gdb() {	# run_gdb NAME: gdb -batch on $SCRATCH/NAME.gdb
+	timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/$1.gdb" "$TOP/guest/linux" \
+		>"$SCRATCH/$1.out" 2>&1
+}
+
+# ---- a debugging session from the first instruction ------------------------
+start_umdbg a --wait --scenario work
+ok $? "umdbg --gdb 0 --wait listens and says where"
+like "$SCRATCH/a.umdbg" 'waits at its first instruction for gdb' "--wait holds the kernel"
+cat >"$SCRATCH/a.gdb" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+info registers rip
+break start_kernel
+continue
+bt 3
+next
+step
+finish
+stepi 100
+info registers rip
+tbreak rest_init
+continue
+until
+x/8gx &jiffies_64
+p jiffies
+set var \$rax = 0x1234
+p/x \$rax
+info threads
+break do_one_initcall if fn == 0
+hbreak kernel_init
+continue
+delete
+watch jiffies_64
+continue
+delete
+rwatch jiffies_64
+continue
+delete
+awatch jiffies_64
+continue
+delete
+monitor help
+monitor version
+monitor continue
+monitor bt
+continue
+EOF
+run_gdb a
+A=$SCRATCH/a.out
+like "$A" '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <_start>' "first stop at the dynamic loader's _start"
+like "$A" '^Breakpoint 1, start_kernel \(\) at init/main\.c:[0-9]+' "break start_kernel + continue stops there"
+like "$A" '^#1  0x[0-9a-f]+ in start_kernel_proc .* at arch/um/kernel/skas/process\.c:[0-9]+' "bt shows the caller with file:line"
+like "$A" '^901[[:space:]]+setup_boot_config\(\);' "next goes to the next line"
+like "$A" '^setup_boot_config \(\) at init/main\.c:[0-9]+' "step enters the function"
+like "$A" '^(0x[0-9a-f]+ in )?start_kernel \(\) at init/main\.c:[0-9]+' "finish returns to the caller"
+like "$A" '^Temporary breakpoint [0-9]+, rest_init \(\) at init/main\.c' "tbreak stops once"
+like "$A" '^0x[0-9a-f]+ <jiffies_64>:[[:space:]]+0x[0-9a-f]{16}[[:space:]]+0x[0-9a-f]{16}' "x/8gx reads kernel memory"
+like "$A" '^\$[0-9]+ = 429493[0-9]+' "p jiffies reads a kernel variable"
+like "$A" '^\$[0-9]+ = 0x1234' "set var on a register sticks"
+like "$A" '^\* 1 +Thread [0-9]+ \(UML kernel process\)' "info threads lists the kernel process"
+like "$A" '^Hardware assisted breakpoint [0-9]+ at 0x[0-9a-f]+: file init/main\.c' "hbreak uses a debug register"
+like "$A" '^Breakpoint [0-9]+, kernel_init \(unused=' "the hardware breakpoint hits (the condition kept do_one_initcall quiet)"
+unlike "$A" '^Breakpoint [0-9]+, do_one_initcall' "conditional breakpoint with a false condition never stops"
+like "$A" '^Hardware watchpoint [0-9]+: jiffies_64' "watch on a kernel variable"
+like "$A" '^Old value = 429493[0-9]+' "watch hit reports the old value"
+like "$A" '^New value = 429493[0-9]+' "and the new value"
+like "$A" '^Hardware read watchpoint [0-9]+: jiffies_64' "rwatch is set"
+like "$A" '^Hardware access \(read/write\) watchpoint [0-9]+: jiffies_64' "awatch is set"
+is "$(grep -c '^Value = 429493' "$A")" 2 "rwatch and awatch both hit with the value"
+like "$A" '^  bt +backtrace of the stopped thread' "monitor help lists the command table"
+like "$A" '^umdbg 0\.1, kernel ' "monitor version"
+like "$A" "^continue: use gdb's own command for that" "monitor refuses to resume behind gdb's back"
+like "$A" '^  #0  0x[0-9a-f]+ .* at [a-z/_]+\.[ch]:[0-9]+' "monitor bt prints umdbg's backtrace"
+like "$A" '^\[Inferior 1 \(Remote target\) exited normally\]' "continue runs the work scenario to power-off"
+unlike "$A" 'Remote failure|Remote connection closed|Protocol error' "no protocol errors"
+end_umdbg
+is "$urc" 0 "umdbg exits 0 when the guest powers off under gdb"
+
+# ---- Ctrl-C, malformed packets, one at a time, detach, reconnect, kill -----
+start_umdbg b --scenario shell
+sleep 1
+cat >"$SCRATCH/b.rsp" <<'EOF'
+send qSupported:swbreak+;hwbreak+
+expect
+send ?
+expect
+send vCont;c
+sleep 0.5
+intr
+expect
+raw $garbage-without-end
+raw #zz
+acks
+badsum g
+acks
+send mZZZZ,8
+expect
+send m60000000,zz
+expect
+send Z0,notanaddress,1
+expect
+send qNoSuchPacket
+expect
+long 300000
+acks
+send m60000000,4
+expect
+send D
+expect
+EOF
+$RSPC "127.0.0.1:$port" "$SCRATCH/b.rsp" >"$SCRATCH/b.out" 2>&1
+B=$SCRATCH/b.out
+like "$B" '^reply: PacketSize=[0-9a-f]+;.*qXfer:features:read\+' "qSupported advertises a large PacketSize and features"
+like "$B" '^reply: T05thread:[0-9a-f]+;' "? reports the stop and thread (interrupted on connect)"
+like "$B" '^reply: T02thread:[0-9a-f]+;' "0x03 while running stops the guest with SIGINT"
+like "$B" '^acks: -$' "a bad checksum is refused with -"
+is "$(grep -c '^reply: E' "$B")" 3 "bad hex in m and Z packets gets E replies"
+like "$B" '^reply: $' "an unknown packet gets the empty reply"
+like "$B" '^acks: -' "an overlong packet is dropped with -"
+like "$B" '^reply: 7f454c46$' "the stub still serves after all that (ELF magic at 0x60000000)"
+like "$B" '^reply: OK$' "D detaches"
+sleep 0.5
+like "$SCRATCH/b.umdbg" 'gdb detached; the guest runs on' "umdbg reports the detach; the guest keeps running"
+
+# Reconnect with real gdb while the guest runs, and meanwhile refuse a
+# second connection.
+cat >"$SCRATCH/c.gdb" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+shell python3 $TOP/tests/helpers/rsp-client.py 127.0.0.1:$port $SCRATCH/second.rsp > $SCRATCH/second.out
+bt 2
+info threads
+kill
+EOF
+printf 'send qSupported\nexpect\n' >"$SCRATCH/second.rsp"
+run_gdb c
+like "$SCRATCH/c.out" '^#0  .* in ' "a second gdb session after detach sees the stopped guest"
+like "$SCRATCH/second.out" '^reply: E\.umdbg serves one gdb at a time' "a concurrent connection is refused clearly"
+like "$SCRATCH/c.out" '^\[Inferior 1 \(Remote target\) killed\]' "kill ends the guest"
+end_umdbg
+is "$urc" 0 "umdbg exits 0 after gdb's kill"
+like "$SCRATCH/b.umdbg" 'refused a second gdb connection' "umdbg says it refused"
+like "$SCRATCH/b.umdbg" 'gdb killed the guest' "umdbg says gdb killed the guest"
+
+# ---- a --break stop waits for gdb -----------------------------------------
+start_umdbg d --break panic --scenario panic
+for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/d.umdbg" && break; sleep 0.1; done
+like "$SCRATCH/d.umdbg" 'umdbg: waiting for gdb on 127\.0\.0\.1:' "a --break stop with --gdb waits for gdb instead of exiting"
+like "$SCRATCH/d.umdbg" '^  #1  0x[0-9a-f]+ sysrq_handle_crash' "and prints the report meanwhile"
+
+# lx-* over the stub ...
+cat >"$SCRATCH/lx-stub.gdb" <<EOF
+set pagination off
+set confirm off
+add-auto-load-safe-path $TOP/guest/src
+source $TOP/guest/src/vmlinux-gdb.py
+target remote 127.0.0.1:$port
+lx-version
+lx-cmdline
+lx-ps
+lx-lsmod
+lx-dmesg
+p \$lx_current().comm
+kill
+EOF
+run_gdb lx-stub
+end_umdbg
+
+# ... and under native gdb, same kernel, same command line, same breakpoint.
+mkfifo "$SCRATCH/stdin"
+sleep 60 >"$SCRATCH/stdin" &
+holder=$!
+cat >"$SCRATCH/lx-native.gdb" <<EOF
+set pagination off
+set confirm off
+handle SIGSEGV nostop noprint pass
+handle SIGUSR1 nostop noprint pass
+handle SIGALRM nostop noprint pass
+handle SIGIO nostop noprint pass
+handle SIGVTALRM nostop noprint pass
+handle SIGWINCH nostop noprint pass
+add-auto-load-safe-path $TOP/guest/src
+source $TOP/guest/src/vmlinux-gdb.py
+break panic
+run mem=128M initrd=$TOP/guest/rootfs.cpio.gz con=null con0=fd:0,fd:1 time-travel=inf-cpu time-travel-start=0 umdbg.scenario=panic uml_dir=$SCRATCH/uml umid=umdbg <$SCRATCH/stdin >/dev/null 2>&1
+lx-version
+lx-cmdline
+lx-ps
+lx-lsmod
+lx-dmesg
+p \$lx_current().comm
+kill
+EOF
+run_gdb lx-native
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+# Compare from lx-version's first line on; the paths of uml_dir differ by
+# construction (the native run cannot use umdbg's private /dev/shm).
+norm() { sed -n '/^Linux version/,$p' "$1" | grep -v '^\[Inferior' |
+	 sed -e "s|uml_dir=$SCRATCH/uml|uml_dir=UMLDIR|g" -e 's|uml_dir=/dev/shm/umdbg|uml_dir=UMLDIR|g' \
+	     -e "s|$SCRATCH/uml/umdbg/mconsole|MCONSOLE|" -e 's|/dev/shm/umdbg/umdbg/mconsole|MCONSOLE|'; }
+norm "$SCRATCH/lx-stub.out" >"$SCRATCH/lx-stub.norm"
+norm "$SCRATCH/lx-native.out" >"$SCRATCH/lx-native.norm"
+like "$SCRATCH/lx-stub.norm" '^Linux version 6\.12\.[0-9]+' "lx-version over the stub"
+like "$SCRATCH/lx-stub.norm" 'umdbg\.scenario=panic' "lx-cmdline over the stub"
+like "$SCRATCH/lx-stub.norm" '^0x[0-9a-f]+ +1 +init' "lx-ps over the stub lists init"
+like "$SCRATCH/lx-stub.norm" 'sysrq: Trigger a crash' "lx-dmesg over the stub"
+like "$SCRATCH/lx-stub.norm" '^\$1 = "init"' '$lx_current() over the stub'
+ok $([ "$(grep -c . "$SCRATCH/lx-native.norm")" -gt 20 ] && echo 0 || echo 1) "native gdb produced the reference output"
+diff -u "$SCRATCH/lx-native.norm" "$SCRATCH/lx-stub.norm" >"$SCRATCH/lx.diff"
+ok $? "lx-version, lx-cmdline, lx-ps, lx-lsmod, lx-dmesg: identical to native gdb"
+[ -s "$SCRATCH/lx.diff" ] && sed 's/^/#   /' "$SCRATCH/lx.diff" | head -20
+
+# ---- lldb -------------------------------------------------------------------
+start_umdbg e --break panic --scenario panic
+for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/e.umdbg" && break; sleep 0.1; done
+timeout -k 5 60 lldb -b -o "gdb-remote 127.0.0.1:$port" -o "register read rip" \
+	-o "memory read --size 8 --format x --count 2 0x60000000" -o "bt 3" -o "kill" \
+	"$TOP/guest/linux" >"$SCRATCH/lldb.out" 2>&1
+like "$SCRATCH/lldb.out" 'stop reason = signal SIGTRAP' "lldb attaches and sees the stop"
+like "$SCRATCH/lldb.out" 'rip = 0x0*603[0-9a-f]+' "lldb reads registers"
+like "$SCRATCH/lldb.out" '^0x60000000: 0x00010102464c457f' "lldb reads memory (the ELF header)"
+like "$SCRATCH/lldb.out" 'frame #2: 0x' "lldb shows a backtrace"
+like "$SCRATCH/lldb.out" 'exited with status' "lldb kills the guest"
+end_umdbg
+is "$urc" 0 "umdbg exits after lldb's kill"
+
+# ---- bad --gdb input -------------------------------------------------------
+run_umdbg "$SCRATCH/bad1" --gdb 10.1.2.3:1234 --scenario halt
+is "$rc" 1 "a non-loopback address without --listen-any is refused"
+like "$SCRATCH/bad1" "^umdbg: '10\.1\.2\.3' is not a loopback address: add --listen-any" "and says why"
+run_umdbg "$SCRATCH/bad2" --gdb nonsense:port --scenario halt
+is "$rc" 1 "a malformed --gdb address is refused"
+run_umdbg "$SCRATCH/bad3" --wait --scenario halt
+is "$rc" 1 "--wait without --gdb is refused"
+
+# ---- a unix socket is private ----------------------------------------------
+"$UMDBG" --gdb "unix:$SCRATCH/sock" --scenario shell </dev/null >"$SCRATCH/u.umdbg" 2>&1 &
+upid=$!
+for i in $(seq 50); do [ -S "$SCRATCH/sock" ] && break; sleep 0.1; done
+is "$(stat -c %a "$SCRATCH/sock" 2>/dev/null)" 600 "the unix socket is mode 0600"
+timeout 30 gdb -nx -batch -ex "target remote $SCRATCH/sock" -ex "info threads" -ex kill \
+	"$TOP/guest/linux" >"$SCRATCH/u.out" 2>&1
+like "$SCRATCH/u.out" 'UML kernel process' "gdb connects over the unix socket"
+end_umdbg
+ok $([ ! -e "$SCRATCH/sock" ] && echo 0 || echo 1) "the socket is removed at exit"
+done_testing
