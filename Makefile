@@ -42,6 +42,7 @@ CLI_OBJS += cli/gdbserver.o
 OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(CLI_OBJS)
 
 TEST_PROGS += tests/t0001-lib.t
+TEST_PROGS += tests/t1001-rsp.t
 TEST_PROGS += tests/t2001-symbols.t
 TEST_PROGS += tests/t3001-tracer.t
 TEST_HELPERS += tests/helpers/victim
@@ -55,6 +56,8 @@ umdbg: $(OBJS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 tests/t0001-lib.t: tests/t0001-lib.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+tests/t1001-rsp.t: tests/t1001-rsp.o $(GDBSTUB_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
 tests/t2001-symbols.t: tests/t2001-symbols.o $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -87,12 +90,20 @@ bench: all
 	@guest/mkguest
 	bench/boot-overhead
 
+# libFuzzer target for the packet layer (clang).  FUZZ_RUNS bounds a run.
+FUZZ_RUNS ?= 200000
+tests/fuzz/rsp-fuzzer: tests/fuzz/rsp-fuzzer.c gdbstub/*.c lib/util.c
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^
+fuzz: tests/fuzz/rsp-fuzzer
+	mkdir -p tests/fuzz/corpus
+	tests/fuzz/rsp-fuzzer -runs=$(FUZZ_RUNS) -dict=tests/fuzz/rsp.dict tests/fuzz/corpus
+
 check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d $(TEST_PROGS) $(TEST_HELPERS)
+	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer
 
-.PHONY: all bootstrap guest tests check demo bench check-deps clean
+.PHONY: all bootstrap guest tests check demo bench fuzz check-deps clean
 
 -include $(OBJS:.o=.d) $(wildcard tests/*.d)
