@@ -91,27 +91,33 @@ static void send_packet(struct rsp *r, const char *data, size_t len,
 			bool binary)
 {
 	uint8_t sum = 0;
-	size_t i;
+	size_t i, o;
+	char *out;
 
+	/* Worst case every byte escaped, plus "$#xx". */
 	strbuf_reset(&r->last);
 	strbuf_add(&r->last, "$", 1);
+	strbuf_grow_to(&r->last, 2 * len + 4);
+	out = r->last.buf;
+	o = 1;
 	for (i = 0; i < len; i++) {
 		char c = data[i];
 
 		if (binary && (c == '#' || c == '$' || c == '}' || c == '*')) {
-			char esc[2] = { '}', (char)(c ^ 0x20) };
-
-			strbuf_add(&r->last, esc, 2);
-			sum += (uint8_t)'}' + (uint8_t)esc[1];
-		} else {
-			strbuf_add(&r->last, &c, 1);
-			sum += (uint8_t)c;
+			out[o++] = '}';
+			c ^= 0x20;
+			sum += (uint8_t)'}';
 		}
+		out[o++] = c;
+		sum += (uint8_t)c;
 	}
-	strbuf_addf(&r->last, "#%c%c", hexdig[sum >> 4], hexdig[sum & 15]);
-	LOG("rsp", "<- %.*s", (int)(r->last.len > 200 ? 200 : r->last.len),
-	    r->last.buf);
-	r->write(r->wr_arg, r->last.buf, r->last.len);
+	out[o++] = '#';
+	out[o++] = hexdig[sum >> 4];
+	out[o++] = hexdig[sum & 15];
+	out[o] = '\0';
+	r->last.len = o;
+	LOG("rsp", "<- %.*s", (int)(o > 200 ? 200 : o), out);
+	r->write(r->wr_arg, out, o);
 }
 
 static void reply(struct rsp *r, const char *s)
@@ -135,13 +141,17 @@ static void reply_err(struct rsp *r, int err)
 static void add_hex(struct strbuf *sb, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	char *o;
 	size_t i;
 
+	strbuf_grow_to(sb, sb->len + 2 * len);
+	o = sb->buf + sb->len;
 	for (i = 0; i < len; i++) {
-		char h[2] = { hexdig[p[i] >> 4], hexdig[p[i] & 15] };
-
-		strbuf_add(sb, h, 2);
+		*o++ = hexdig[p[i] >> 4];
+		*o++ = hexdig[p[i] & 15];
 	}
+	*o = '\0';
+	sb->len += 2 * len;
 }
 
 /* ---- input helpers ------------------------------------------------------ */
@@ -223,6 +233,7 @@ static void send_stop(struct rsp *r, const struct rsp_stop *s)
 		[RSP_REASON_RWATCH] = "rwatch",
 		[RSP_REASON_AWATCH] = "awatch",
 	};
+	struct rsp_regs regs;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
@@ -236,6 +247,20 @@ static void send_stop(struct rsp *r, const struct rsp_stop *s)
 	case RSP_STOP_SIGNAL:
 		strbuf_addf(&sb, "T%02xthread:%lx;",
 			    rsp_signal_to_gdb(s->signo) & 0xff, s->tid);
+		/* Expedite the general registers and eflags: gdb then needs
+		 * no `g` round trip after most stops (stepi). */
+		if (r->ops->get_regs(r->arg, s->tid, &regs) == 0) {
+			int i;
+
+			for (i = 0; i <= RSP_NGPR; i++) {
+				void *slot;
+				int size = rsp_reg_slot(&regs, i, &slot);
+
+				strbuf_addf(&sb, "%02x:", i);
+				add_hex(&sb, slot, size);
+				strbuf_add(&sb, ";", 1);
+			}
+		}
 		if (s->reason == RSP_REASON_SWBREAK ||
 		    s->reason == RSP_REASON_HWBREAK)
 			strbuf_addf(&sb, "%s", reasons[s->reason]);

@@ -47,6 +47,8 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
+/* Make room for `len` bytes of content (plus the NUL) in total. */
+void strbuf_grow_to(struct strbuf *sb, size_t len);
 /* Hand the buffer to the caller (never NULL) and reset sb. */
 char *strbuf_detach(struct strbuf *sb);
 

@@ -111,6 +111,12 @@ static void strbuf_grow(struct strbuf *sb, size_t extra)
 	sb->buf = xrealloc(sb->buf, sb->alloc);
 }
 
+void strbuf_grow_to(struct strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		strbuf_grow(sb, len - sb->len);
+}
+
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
 	strbuf_grow(sb, len);
