@@ -92,6 +92,28 @@ static char *self_dir(void)
 	return xstrdup(dirname(buf));
 }
 
+/*
+ * The path gdb gets from qXfer:exec-file.  A kernel build links `linux`
+ * and `vmlinux` to the same file; the kernel's lx-symbols looks for an
+ * objfile named vmlinux, so name that one when it is the same file.
+ */
+static char *exec_file_for_gdb(const char *kernel)
+{
+	char *abs = realpath(kernel, NULL), *vm;
+	struct stat a, b;
+
+	if (!abs)
+		return xstrdup(kernel);
+	vm = xasprintf("%.*s/vmlinux", (int)(strrchr(abs, '/') - abs), abs);
+	if (stat(abs, &a) == 0 && stat(vm, &b) == 0 && a.st_ino == b.st_ino &&
+	    a.st_dev == b.st_dev) {
+		free(abs);
+		return vm;
+	}
+	free(vm);
+	return abs;
+}
+
 static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return tracer_read_mem(arg, addr, buf, len);
@@ -710,9 +732,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: %s\n", cause);
 		return EXIT_ERROR;
 	}
-	s->kernel_abs = realpath(kernel, NULL);
-	if (!s->kernel_abs)
-		s->kernel_abs = xstrdup(kernel);
+	s->kernel_abs = exec_file_for_gdb(kernel);
 	if (gdb_wait && !gdb_spec)
 		die_usage("--wait needs --gdb");
 	if (!kmodel_has_dwarf(s->k))

@@ -6,7 +6,7 @@
 # with native gdb on the same kernel at the same breakpoint.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 67
+plan 70
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -259,6 +259,25 @@ ok $([ "$(grep -c . "$SCRATCH/lx-native.norm")" -gt 20 ] && echo 0 || echo 1) "n
 diff -u "$SCRATCH/lx-native.norm" "$SCRATCH/lx-stub.norm" >"$SCRATCH/lx.diff"
 ok $? "lx-version, lx-cmdline, lx-ps, lx-lsmod, lx-dmesg: identical to native gdb"
 [ -s "$SCRATCH/lx.diff" ] && sed 's/^/#   /' "$SCRATCH/lx.diff" | head -20
+
+# ---- lx-symbols, and gdb finding the kernel by itself ------------------------
+start_umdbg f --break umdbg_oops:umdbg_oops_deref --scenario oops
+for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/f.umdbg" && break; sleep 0.1; done
+cat >"$SCRATCH/f.gdb" <<EOF
+set pagination off
+set confirm off
+add-auto-load-safe-path $TOP/guest/src
+target remote 127.0.0.1:$port
+source $TOP/guest/src/vmlinux-gdb.py
+lx-symbols $TOP/guest/modules
+p umdbg_oops_deref
+kill
+EOF
+timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/f.gdb" >"$SCRATCH/f.out" 2>&1
+like "$SCRATCH/f.out" 'Reading symbols from .*/vmlinux' "gdb with no file loads the kernel named by qXfer:exec-file"
+like "$SCRATCH/f.out" '^loading @0x[0-9a-f]+: .*/umdbg_oops\.ko' "lx-symbols loads the module's symbols over the stub"
+like "$SCRATCH/f.out" '^\$1 = \{int \(struct umdbg_oops_victim \*\)\} 0x[0-9a-f]+ <umdbg_oops_' "module symbols and types resolve in gdb"
+end_umdbg
 
 # ---- lldb -------------------------------------------------------------------
 start_umdbg e --break panic --scenario panic
