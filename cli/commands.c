@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,34 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 	return -ENOENT;
 }
 
+static int cmd_handle(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *name;
+	int sig;
+
+	if (argc != 3 || (strcmp(argv[2], "stop") && strcmp(argv[2], "pass"))) {
+		fprintf(ctx->out, "usage: handle SIGNAL stop|pass\n");
+		return -EINVAL;
+	}
+	name = argv[1];
+	if (!strncmp(name, "SIG", 3))
+		name += 3;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigabbrev_np(sig) && !strcmp(sigabbrev_np(sig), name))
+			break;
+	if (!strcmp(name, "IO"))	/* glibc calls it POLL */
+		sig = SIGIO;
+	if (sig == NSIG) {
+		fprintf(ctx->out, "handle: unknown signal '%s'\n", argv[1]);
+		return -EINVAL;
+	}
+	tracer_set_stop_signal(ctx->s->t, sig, !strcmp(argv[2], "stop"));
+	fprintf(ctx->out, "%s: %s\n", signal_name(sig),
+		strcmp(argv[2], "stop") ? "passed to the guest silently" :
+		"stops the guest (then delivered on continue)");
+	return 0;
+}
+
 static int cmd_quit(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc; (void)argv;
@@ -145,6 +174,9 @@ static const struct umdbg_cmd commands[] = {
 	  "set a breakpoint, or list them", CMD_NEEDS_STOPPED, cmd_break },
 	{ "delete", "d", "delete N", "delete breakpoint N",
 	  CMD_NEEDS_STOPPED, cmd_delete },
+	{ "handle", NULL, "handle SIGNAL stop|pass",
+	  "stop at one of UML's own signals (SIGSEGV...), or not",
+	  CMD_NEEDS_STOPPED, cmd_handle },
 	{ "quit", "q", "quit", "end the guest and leave umdbg", 0, cmd_quit },
 	{ "version", NULL, "version", "umdbg's version and the kernel",
 	  0, cmd_version },

@@ -6,7 +6,7 @@
 # with native gdb on the same kernel at the same breakpoint.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 70
+plan 73
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -277,6 +277,26 @@ timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/f.gdb" >"$SCRATCH/f.out" 2>&1
 like "$SCRATCH/f.out" 'Reading symbols from .*/vmlinux' "gdb with no file loads the kernel named by qXfer:exec-file"
 like "$SCRATCH/f.out" '^loading @0x[0-9a-f]+: .*/umdbg_oops\.ko' "lx-symbols loads the module's symbols over the stub"
 like "$SCRATCH/f.out" '^\$1 = \{int \(struct umdbg_oops_victim \*\)\} 0x[0-9a-f]+ <umdbg_oops_' "module symbols and types resolve in gdb"
+end_umdbg
+
+# ---- UML's own signals reach gdb only when asked -------------------------
+start_umdbg h --wait "$TOP/guest/linux" mem=128M initrd="$TOP/guest/rootfs.cpio.gz" \
+	con=null con0=fd:0,fd:1 umdbg.scenario=halt
+cat >"$SCRATCH/h.gdb" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+handle SIGALRM stop print
+monitor handle SIGALRM stop
+continue
+monitor handle SIGALRM pass
+handle SIGALRM nostop noprint pass
+continue
+EOF
+run_gdb h
+like "$SCRATCH/h.out" '^SIGALRM: stops the guest' "monitor handle makes a UML signal stop"
+like "$SCRATCH/h.out" '^Program received signal SIGALRM' "gdb sees it when it asks for it"
+like "$SCRATCH/h.out" '^\[Inferior 1 \(Remote target\) exited normally\]' "passed again, the boot completes"
 end_umdbg
 
 # ---- lldb -------------------------------------------------------------------
