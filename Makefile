@@ -30,6 +30,7 @@ KMODEL_OBJS += kmodel/types.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
 KMODEL_OBJS += kmodel/modules.o
+KMODEL_OBJS += kmodel/tasks.o
 GDBSTUB_OBJS += gdbstub/rsp.o
 GDBSTUB_OBJS += gdbstub/tdesc.o
 GDBSTUB_OBJS += gdbstub/signals.o

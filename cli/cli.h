@@ -81,6 +81,8 @@ struct session {
 /* report.c */
 void report_stop(struct session *s, FILE *out);
 void print_backtrace(struct session *s, FILE *out, pid_t tid);
+void print_backtrace_regs(struct session *s, FILE *out,
+			  const uint64_t regs[KMODEL_NREGS]);
 void print_regs(struct session *s, FILE *out, pid_t tid);
 int print_dmesg(struct session *s, FILE *out, int last);
 const char *signal_name(int sig);

@@ -31,10 +31,137 @@ static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int parse_pid(struct cmd_ctx *ctx, const char *s, int *pid)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v > INT32_MAX) {
+		fprintf(ctx->out, "bad pid '%s'\n", s);
+		return -EINVAL;
+	}
+	*pid = (int)v;
+	return 0;
+}
+
 static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct kmodel_task t;
+	uint64_t regs[KMODEL_NREGS];
+	char *cause = NULL;
+	int pid, err;
+
+	if (argc == 1) {
+		print_backtrace(ctx->s, ctx->out, ctx->s->last_stop.tid);
+		return 0;
+	}
+	if (argc != 2 || parse_pid(ctx, argv[1], &pid) < 0) {
+		fprintf(ctx->out, "usage: bt [PID]\n");
+		return -EINVAL;
+	}
+	err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
+	if (err) {
+		fprintf(ctx->out, "bt: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	fprintf(ctx->out, "task %d (%s) %c%s\n", t.pid, t.comm, t.state,
+		t.running ? ", on the CPU" : "");
+	if (t.running) {
+		/* Its registers are the live ones. */
+		print_backtrace(ctx->s, ctx->out, ctx->s->last_stop.tid);
+		return 0;
+	}
+	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
+	if (err) {
+		fprintf(ctx->out, "bt: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	print_backtrace_regs(ctx->s, ctx->out, regs);
+	return 0;
+}
+
+static int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_task *t;
+	char *cause = NULL;
+	size_t n, i;
+	int err;
+
 	(void)argc; (void)argv;
-	print_backtrace(ctx->s, ctx->out, ctx->s->last_stop.tid);
+	err = kmodel_tasks(ctx->s->k, &t, &n, &cause);
+	if (err) {
+		fprintf(ctx->out, "ps: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	fprintf(ctx->out, "  %5s %5s %s %-18s %-18s %s\n", "PID", "TGID", "S",
+		"COMM", "MM", "HOST");
+	for (i = 0; i < n; i++) {
+		char mm[24] = "-", host[16] = "-", comm[24];
+
+		if (t[i].mm && !t[i].kthread) {
+			snprintf(mm, sizeof(mm), "0x%llx",
+				 (unsigned long long)t[i].mm);
+			snprintf(host, sizeof(host), "%d", t[i].host_pid);
+		}
+		/* kernel threads in brackets, as ps shows them */
+		snprintf(comm, sizeof(comm), t[i].kthread ? "[%s]" : "%s",
+			 t[i].comm);
+		fprintf(ctx->out, "%c %5d %5d %c %-18s %-18s %s\n",
+			t[i].running ? '>' : ' ', t[i].pid, t[i].tgid,
+			t[i].state, comm, mm, host);
+	}
+	free(t);
+	return 0;
+}
+
+static int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_module *m;
+	char *cause = NULL;
+	size_t n, i;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_modules(ctx->s->k, &m, &n, &cause);
+	if (err) {
+		fprintf(ctx->out, "lsmod: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	fprintf(ctx->out, "%-20s %-9s %-18s %s\n", "MODULE", "STATE", "TEXT",
+		"SIZE");
+	for (i = 0; i < n; i++)
+		fprintf(ctx->out, "%-20s %-9s 0x%-16llx %llu\n", m[i].name,
+			kmodel_module_state_name(m[i].state),
+			(unsigned long long)m[i].mem[0].base,
+			(unsigned long long)m[i].mem[0].size);
+	if (!n)
+		fprintf(ctx->out, "(no modules loaded)\n");
+	free(m);
+	return 0;
+}
+
+static int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_where *w;
+	uint64_t addr;
+	int n, i;
+
+	if (argc != 2 || parse_u64(argv[1], &addr) < 0) {
+		fprintf(ctx->out, "usage: sym ADDR\n");
+		return -EINVAL;
+	}
+	n = kmodel_where(ctx->s->k, addr, false, &w);
+	for (i = 0; i < n; i++) {
+		char *str = kmodel_where_str(&w[i]);
+
+		fprintf(ctx->out, "0x%llx %s%s\n", (unsigned long long)addr,
+			w[i].inlined ? "(inlined) " : "", str);
+		free(str);
+	}
+	kmodel_where_free(w, n);
 	return 0;
 }
 
@@ -164,8 +291,15 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_continue },
 	{ "stepi", "si", "stepi [N]", "execute N machine instructions",
 	  CMD_NEEDS_STOPPED, cmd_stepi },
-	{ "bt", "backtrace", "bt", "backtrace of the stopped thread",
+	{ "bt", "backtrace", "bt [PID]",
+	  "backtrace of the stopped thread, or of guest task PID",
 	  CMD_NEEDS_STOPPED, cmd_bt },
+	{ "ps", NULL, "ps", "guest tasks (> marks the one on the CPU)",
+	  CMD_NEEDS_STOPPED, cmd_ps },
+	{ "lsmod", NULL, "lsmod", "loaded kernel modules",
+	  CMD_NEEDS_STOPPED, cmd_lsmod },
+	{ "sym", NULL, "sym ADDR", "the symbol and source line at ADDR",
+	  CMD_NEEDS_STOPPED, cmd_sym },
 	{ "regs", "registers", "regs", "registers of the stopped thread",
 	  CMD_NEEDS_STOPPED, cmd_regs },
 	{ "dmesg", NULL, "dmesg [-n N]", "the kernel log (last N lines)",

@@ -52,6 +52,41 @@ static struct tracer *T(struct gdbserver *g)
 	return g->s->t;
 }
 
+/*
+ * gdb's threads are the host threads of the kernel process (their tids)
+ * and every guest task, numbered GUEST_TID_BASE + pid: host tids stay
+ * below 2^22 (pid_max), so the two never meet.
+ */
+#define GUEST_TID_BASE 0x10000000L
+
+static bool is_guest_tid(long tid)
+{
+	return tid >= GUEST_TID_BASE;
+}
+
+/* The guest task behind a gdb thread id. */
+static int guest_task(struct gdbserver *g, long tid, struct kmodel_task *t)
+{
+	return kmodel_find_task(g->s->k, (int)(tid - GUEST_TID_BASE), t,
+				NULL);
+}
+
+static void dwarf_to_regs(const uint64_t d[KMODEL_NREGS], struct rsp_regs *r)
+{
+	/* DWARF order rax rdx rcx rbx rsi rdi rbp rsp r8-r15 rip; gdb's
+	 * is rax rbx rcx rdx rsi rdi rbp rsp r8-r15 rip. */
+	static const int from[RSP_NGPR] = {
+		0, 3, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	};
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < RSP_NGPR; i++)
+		r->gpr[i] = d[from[i]];
+	r->mxcsr = 0x1f80;
+	r->fctrl = 0x37f;
+}
+
 /* ---- target ops ---------------------------------------------------------- */
 
 static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
@@ -59,8 +94,22 @@ static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
 	struct gdbserver *g = arg;
 	struct user_regs_struct u;
 	struct user_fpregs_struct f;
+	struct kmodel_task t;
+	uint64_t d[KMODEL_NREGS];
 	int err, i;
 
+	if (is_guest_tid(tid)) {
+		if (guest_task(g, tid, &t) < 0)
+			return -ESRCH;
+		if (t.running) {
+			tid = tracer_pid(T(g));	/* the live registers */
+		} else {
+			if (kmodel_task_regs(g->s->k, t.addr, d, NULL) < 0)
+				return -EIO;
+			dwarf_to_regs(d, r);
+			return 0;
+		}
+	}
 	err = tracer_get_regs(T(g), (pid_t)tid, &u);
 	if (err < 0)
 		return err;
@@ -107,8 +156,16 @@ static int op_set_regs(void *arg, long tid, const struct rsp_regs *r)
 	struct gdbserver *g = arg;
 	struct user_regs_struct u;
 	struct user_fpregs_struct f;
+	struct kmodel_task t;
 	int err, i;
 
+	if (is_guest_tid(tid)) {
+		/* A sleeping task's registers are a saved jmp_buf: read-only.
+		 * The running task's are the kernel process's. */
+		if (guest_task(g, tid, &t) < 0 || !t.running)
+			return -EPERM;
+		tid = tracer_pid(T(g));
+	}
 	err = tracer_get_regs(T(g), (pid_t)tid, &u);
 	if (err < 0)
 		return err;
@@ -241,6 +298,14 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 		const struct rsp_resume *a = &acts[i];
 		long tid = a->tid > 0 ? a->tid : cur;
 
+		if (a->kind == RSP_STEP && is_guest_tid(tid)) {
+			struct kmodel_task t;
+
+			/* Only the task on the CPU can execute. */
+			if (guest_task(g, tid, &t) < 0 || !t.running)
+				return -EPERM;
+			tid = tracer_pid(T(g));
+		}
 		if (a->kind == RSP_STEP) {
 			struct tracer_stop st;
 			char *cause = NULL;
@@ -275,20 +340,37 @@ static void op_interrupt(void *arg)
 static int op_threads(void *arg, long *tids, int max)
 {
 	struct gdbserver *g = arg;
+	struct kmodel_task *t = NULL;
 	pid_t buf[256];
-	int n = tracer_threads(T(g), buf, ARRAY_SIZE(buf)), i;
+	size_t nt = 0, i;
+	int n = tracer_threads(T(g), buf, ARRAY_SIZE(buf)), j;
 
-	for (i = 0; tids && i < n && i < max; i++)
-		tids[i] = buf[i];
+	for (j = 0; tids && j < n && j < max; j++)
+		tids[j] = buf[j];
+	if (!tracer_is_running(T(g)) &&
+	    kmodel_tasks(g->s->k, &t, &nt, NULL) == 0) {
+		for (i = 0; i < nt; i++, n++)
+			if (tids && n < max)
+				tids[n] = GUEST_TID_BASE + t[i].pid;
+		free(t);
+	}
 	return n;
 }
 
 static int op_thread_info(void *arg, long tid, char *buf, size_t len)
 {
 	struct gdbserver *g = arg;
+	struct kmodel_task t;
 
-	snprintf(buf, len, "%s", tid == tracer_pid(T(g)) ?
-		 "UML kernel process" : "UML helper thread");
+	if (!is_guest_tid(tid)) {
+		snprintf(buf, len, "%s", tid == tracer_pid(T(g)) ?
+			 "UML kernel process" : "UML helper thread");
+		return 0;
+	}
+	if (guest_task(g, tid, &t) < 0)
+		return -ESRCH;
+	snprintf(buf, len, t.kthread ? "pid %d [%s] %c%s" : "pid %d %s %c%s",
+		 t.pid, t.comm, t.state, t.running ? ", on the CPU" : "");
 	return 0;
 }
 

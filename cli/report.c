@@ -49,18 +49,25 @@ static char *where_line(struct session *s, uint64_t pc)
 
 void print_backtrace(struct session *s, FILE *out, pid_t tid)
 {
-	struct kmodel_frame frames[MAX_FRAMES];
 	struct user_regs_struct r;
 	uint64_t d[KMODEL_NREGS];
-	char *cause = NULL;
-	int n, i, j, num = 0;
-	bool warned = false;
 
 	if (tracer_get_regs(s->t, tid, &r) < 0) {
 		fprintf(out, "  (no registers: the guest is not stopped)\n");
 		return;
 	}
 	regs_to_dwarf(&r, d);
+	print_backtrace_regs(s, out, d);
+}
+
+void print_backtrace_regs(struct session *s, FILE *out,
+			  const uint64_t d[KMODEL_NREGS])
+{
+	struct kmodel_frame frames[MAX_FRAMES];
+	char *cause = NULL;
+	int n, i, j, num = 0;
+	bool warned = false;
+
 	n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, &cause);
 	if (n < 0) {
 		fprintf(out, "  (cannot unwind: %s)\n", cause);

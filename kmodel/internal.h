@@ -16,8 +16,16 @@ struct ksym {
 	int type;		/* STT_* */
 };
 
+/* Per-kernel caches of resolved layouts (owned, freed with the model). */
+enum kmodel_cache {
+	KMODEL_CACHE_TASKS,
+	KMODEL_CACHE_VMA,
+	KMODEL_CACHE_MAX,
+};
+
 struct kmodel {
 	char *path;
+	void *cache[KMODEL_CACHE_MAX];
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	Dwarf *dwarf;		/* NULL without debug info */

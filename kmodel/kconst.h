@@ -16,4 +16,13 @@
 /* kernel/printk/printk_ringbuffer.c: struct prb_data_block { long id; ... } */
 #define PRB_BLK_ID_SIZE		8
 
+/* include/linux/sched.h: task states as task_state_index() reports them */
+#define TASK_REPORT		0x7fULL	/* RUNNING..PARKED, with EXIT_* */
+#define TASK_IDLE		0x402ULL	/* UNINTERRUPTIBLE | NOLOAD */
+#define TASK_REPORT_IDLE	(TASK_REPORT + 1)
+/* fs/proc/array.c: task_state_array[], one letter per bit */
+#define TASK_STATE_LETTERS	"RSDTtXZPI"
+/* include/linux/sched.h: PF_KTHREAD */
+#define PF_KTHREAD		0x00200000ULL
+
 #endif

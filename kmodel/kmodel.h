@@ -104,11 +104,14 @@ int kmodel_report_maps(struct kmodel *k, const char *maps_path,
 struct kmodel_module {
 	uint64_t addr;		/* struct module */
 	char name[64];
+	int state;		/* enum module_state */
 	struct { uint64_t base, size; } mem[KMODEL_MOD_MEM_MAX];
 	int nmem;		/* mem[0] is the core text */
 };
 int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 		   char **cause);
+/* "live", "coming", "going", "unformed" */
+const char *kmodel_module_state_name(int state);
 /* Address of symbol `name` in the module whose struct module is at
  * mod_addr. */
 int kmodel_module_symbol(struct kmodel *k, uint64_t mod_addr,
@@ -116,6 +119,28 @@ int kmodel_module_symbol(struct kmodel *k, uint64_t mod_addr,
 /* Which module symbol holds pc; -ENOENT when no module does. */
 int kmodel_module_where(struct kmodel *k, uint64_t pc, char **func,
 			uint64_t *offset, char **module);
+
+/* Guest tasks. */
+#define KMODEL_MAX_TASKS 100000
+struct kmodel_task {
+	uint64_t addr;		/* struct task_struct */
+	int pid, tgid;
+	char state;		/* R S D T t X Z P I, as in ps */
+	char comm[16];
+	uint64_t mm;		/* 0: a kernel thread's borrowed nothing */
+	int host_pid;		/* the host process of its mm (UML's stub) */
+	bool kthread;
+	bool running;		/* on the CPU now (cpu_tasks[0]) */
+};
+int kmodel_tasks(struct kmodel *k, struct kmodel_task **tasks, size_t *n,
+		 char **cause);
+int kmodel_find_task(struct kmodel *k, int pid, struct kmodel_task *task,
+		     char **cause);
+int kmodel_current_task(struct kmodel *k, uint64_t *task, char **cause);
+/* Registers a sleeping task saved in thread.switch_buf (DWARF order;
+ * only rbx rsp rbp r12-r15 rip are meaningful). */
+int kmodel_task_regs(struct kmodel *k, uint64_t task,
+		     uint64_t regs[KMODEL_NREGS], char **cause);
 
 /* The printk ring buffer. */
 struct kmodel_logrec {

@@ -17,7 +17,7 @@
 #include "internal.h"
 
 struct mod_layout {
-	struct kmodel_member list, name, mem, kallsyms;
+	struct kmodel_member list, name, mem, kallsyms, state;
 	struct kmodel_member mm_base, mm_size;
 	uint64_t mm_struct_size;
 	struct kmodel_member ks_symtab, ks_num, ks_strtab;
@@ -36,6 +36,8 @@ static int mod_layout(struct kmodel *k, struct mod_layout *L, char **cause)
 	if ((err = kmodel_member(k, &mod, "module", "list", &L->list,
 				 cause)) ||
 	    (err = kmodel_member(k, &mod, "module", "name", &L->name,
+				 cause)) ||
+	    (err = kmodel_member(k, &mod, "module", "state", &L->state,
 				 cause)) ||
 	    (err = kmodel_member(k, &mod, "module", "mem", &L->mem, cause)) ||
 	    (err = kmodel_member(k, &mod, "module", "kallsyms", &L->kallsyms,
@@ -81,6 +83,7 @@ static int read_module(struct kmodel *k, const struct mod_layout *L,
 			sizeof(out->name) - 1) <= 0)
 		return -EIO;
 	out->name[sizeof(out->name) - 1] = '\0';
+	out->state = (int)read_uint(k, addr, &L->state, &ok);
 	if (nmem > KMODEL_MOD_MEM_MAX)
 		nmem = KMODEL_MOD_MEM_MAX;
 	for (i = 0; i < nmem; i++) {
@@ -255,4 +258,15 @@ int kmodel_module_where(struct kmodel *k, uint64_t pc, char **func,
 		}
 	free(mods);
 	return found;
+}
+
+const char *kmodel_module_state_name(int state)
+{
+	/* include/linux/module.h: enum module_state */
+	static const char *const names[] = {
+		"live", "coming", "going", "unformed",
+	};
+
+	return state >= 0 && state < (int)ARRAY_SIZE(names) ? names[state] :
+		"?";
 }

@@ -187,8 +187,12 @@ out_free:
 
 void kmodel_free(struct kmodel *k)
 {
+	int i;
+
 	if (!k)
 		return;
+	for (i = 0; i < KMODEL_CACHE_MAX; i++)
+		free(k->cache[i]);
 	if (k->dwfl)
 		dwfl_end(k->dwfl);
 	free(k->syms);

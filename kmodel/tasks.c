@@ -1,0 +1,230 @@
+/*
+ * kmodel/tasks.c - guest tasks: the task list, each task's state, comm,
+ * mm and host stub pid, which one is on the CPU, and the registers a
+ * sleeping task saved when it was switched out.
+ *
+ * Walks init_task.tasks (thread-group leaders), then each group's
+ * signal->thread_head via thread_node.  Layouts come from DWARF and are
+ * resolved once per kernel (cached in struct kmodel).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "kconst.h"
+
+struct task_layout {
+	struct kmodel_member tasks, thread_node, signal, pid, tgid, state,
+		exit_state, comm, mm, flags, switch_buf;
+	struct kmodel_member thread_head, mm_host_pid;
+	struct kmodel_member jb[8];	/* rbx rsp rbp r12 r13 r14 r15 rip */
+};
+
+static int task_layout(struct kmodel *k, const struct task_layout **out,
+		       char **cause)
+{
+	static const char *const jb_names[8] = {
+		"__rbx", "__rsp", "__rbp", "__r12", "__r13", "__r14", "__r15",
+		"__rip",
+	};
+	struct task_layout *L = k->cache[KMODEL_CACHE_TASKS];
+	Dwarf_Die ts, sig, mm, jb;
+	int err, i;
+
+	if (L) {
+		*out = L;
+		return 0;
+	}
+	L = xcalloc(1, sizeof(*L));
+	if ((err = kmodel_struct(k, "copy_thread", "task_struct", &ts,
+				 cause)) ||
+	    (err = kmodel_struct(k, "copy_thread", "signal_struct", &sig,
+				 cause)) ||
+	    (err = kmodel_struct(k, "copy_thread", "mm_struct", &mm, cause)) ||
+	    (err = kmodel_struct(k, "copy_thread", "__jmp_buf", &jb, cause)))
+		goto fail;
+#define M(st, sname, path, dst) \
+	if ((err = kmodel_member(k, &st, sname, path, dst, cause))) \
+		goto fail
+	M(ts, "task_struct", "tasks", &L->tasks);
+	M(ts, "task_struct", "thread_node", &L->thread_node);
+	M(ts, "task_struct", "signal", &L->signal);
+	M(ts, "task_struct", "pid", &L->pid);
+	M(ts, "task_struct", "tgid", &L->tgid);
+	M(ts, "task_struct", "__state", &L->state);
+	M(ts, "task_struct", "exit_state", &L->exit_state);
+	M(ts, "task_struct", "comm", &L->comm);
+	M(ts, "task_struct", "mm", &L->mm);
+	M(ts, "task_struct", "flags", &L->flags);
+	M(ts, "task_struct", "thread.switch_buf", &L->switch_buf);
+	M(sig, "signal_struct", "thread_head", &L->thread_head);
+	M(mm, "mm_struct", "context.id.pid", &L->mm_host_pid);
+	for (i = 0; i < 8; i++)
+		M(jb, "__jmp_buf", jb_names[i], &L->jb[i]);
+#undef M
+	k->cache[KMODEL_CACHE_TASKS] = L;
+	*out = L;
+	return 0;
+fail:
+	free(L);
+	return err;
+}
+
+static uint64_t rd(struct kmodel *k, uint64_t addr,
+		   const struct kmodel_member *m, bool *ok)
+{
+	uint64_t v = 0;
+	size_t size = m->size > 8 ? 8 : m->size;
+
+	if (kmodel_read(k, addr + m->offset, &v, size) != (ssize_t)size)
+		*ok = false;
+	return v;
+}
+
+/* The state letter, as the kernel's task_state_to_char() gives it. */
+static char state_char(uint64_t state, uint64_t exit_state)
+{
+	static const char letters[] = TASK_STATE_LETTERS;
+	uint64_t s = (state | exit_state) & TASK_REPORT;
+	int bit = 0;
+
+	if (state == TASK_IDLE)
+		s = TASK_REPORT_IDLE;
+	while (s) {
+		bit++;
+		s >>= 1;
+	}
+	return bit < (int)sizeof(letters) - 1 ? letters[bit] : '?';
+}
+
+static int read_task(struct kmodel *k, const struct task_layout *L,
+		     uint64_t addr, uint64_t current, struct kmodel_task *t)
+{
+	bool ok = true;
+	uint64_t mm;
+
+	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->pid = (int)rd(k, addr, &L->pid, &ok);
+	t->tgid = (int)rd(k, addr, &L->tgid, &ok);
+	t->state = state_char(rd(k, addr, &L->state, &ok),
+			      rd(k, addr, &L->exit_state, &ok));
+	if (kmodel_read(k, addr + L->comm.offset, t->comm,
+			sizeof(t->comm) - 1) <= 0)
+		ok = false;
+	mm = rd(k, addr, &L->mm, &ok);
+	t->mm = mm;
+	t->kthread = (rd(k, addr, &L->flags, &ok) & PF_KTHREAD) != 0;
+	if (mm)
+		t->host_pid = (int)rd(k, mm, &L->mm_host_pid, &ok);
+	t->running = addr == current;
+	return ok ? 0 : -EIO;
+}
+
+int kmodel_current_task(struct kmodel *k, uint64_t *task, char **cause)
+{
+	uint64_t cpu_tasks;
+
+	if (kmodel_symbol_addr(k, "cpu_tasks", &cpu_tasks))
+		return set_cause(cause, -ENOENT, "no symbol 'cpu_tasks' in "
+				 "'%s'", k->path);
+	/* struct cpu_task { void *task; } cpu_tasks[NR_CPUS]: CPU 0. */
+	if (kmodel_read_u64(k, cpu_tasks, task))
+		return set_cause(cause, -EIO, "cannot read cpu_tasks");
+	return 0;
+}
+
+int kmodel_tasks(struct kmodel *k, struct kmodel_task **tasks, size_t *n,
+		 char **cause)
+{
+	const struct task_layout *L;
+	struct kmodel_task *out = NULL;
+	uint64_t init, g, current = 0, alloc = 0, count = 0;
+	int err;
+
+	*tasks = NULL;
+	*n = 0;
+	if ((err = task_layout(k, &L, cause)))
+		return err;
+	if (kmodel_symbol_addr(k, "init_task", &init))
+		return set_cause(cause, -ENOENT, "no symbol 'init_task' in '%s'",
+				 k->path);
+	kmodel_current_task(k, &current, NULL);
+	g = init;
+	do {
+		uint64_t sig, head, node, next;
+		bool ok = true;
+
+		sig = rd(k, g, &L->signal, &ok);
+		head = sig + L->thread_head.offset;
+		if (!ok || kmodel_read_u64(k, head, &node))
+			break;
+		/* Every thread of the group; init_task's list holds it. */
+		while (node != head && count < KMODEL_MAX_TASKS) {
+			uint64_t t = node - L->thread_node.offset;
+
+			if (count == alloc) {
+				alloc = alloc ? 2 * alloc : 64;
+				out = xrealloc(out, alloc * sizeof(*out));
+			}
+			if (read_task(k, L, t, current, &out[count]) == 0)
+				count++;
+			if (kmodel_read_u64(k, node, &node))
+				break;
+		}
+		if (kmodel_read_u64(k, g + L->tasks.offset, &next))
+			break;
+		g = next - L->tasks.offset;
+	} while (g != init && count < KMODEL_MAX_TASKS);
+	if (!count) {
+		free(out);
+		return set_cause(cause, -EIO, "cannot read the task list at "
+				 "0x%llx", (unsigned long long)init);
+	}
+	*tasks = out;
+	*n = count;
+	return 0;
+}
+
+int kmodel_find_task(struct kmodel *k, int pid, struct kmodel_task *task,
+		     char **cause)
+{
+	struct kmodel_task *all;
+	size_t n, i;
+	int err = kmodel_tasks(k, &all, &n, cause);
+
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (all[i].pid == pid) {
+			*task = all[i];
+			free(all);
+			return 0;
+		}
+	free(all);
+	return set_cause(cause, -ESRCH, "no task with pid %d", pid);
+}
+
+int kmodel_task_regs(struct kmodel *k, uint64_t task,
+		     uint64_t regs[KMODEL_NREGS], char **cause)
+{
+	/* DWARF order slots of rbx rsp rbp r12 r13 r14 r15 rip */
+	static const int slot[8] = { 3, 7, 6, 12, 13, 14, 15, 16 };
+	const struct task_layout *L;
+	uint64_t base;
+	bool ok = true;
+	int err, i;
+
+	if ((err = task_layout(k, &L, cause)))
+		return err;
+	memset(regs, 0, KMODEL_NREGS * sizeof(*regs));
+	base = task + L->switch_buf.offset;
+	for (i = 0; i < 8; i++)
+		regs[slot[i]] = rd(k, base, &L->jb[i], &ok);
+	if (!ok)
+		return set_cause(cause, -EIO, "cannot read the switch_buf of "
+				 "task 0x%llx", (unsigned long long)task);
+	return 0;
+}
