@@ -116,6 +116,34 @@ static int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_vma *v;
+	char *cause = NULL;
+	size_t n, i;
+	int pid, err;
+
+	if (argc != 2 || parse_pid(ctx, argv[1], &pid) < 0) {
+		fprintf(ctx->out, "usage: vma PID\n");
+		return -EINVAL;
+	}
+	err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause);
+	if (err) {
+		fprintf(ctx->out, "vma: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	/* The layout of /proc/PID/maps, without the device column. */
+	for (i = 0; i < n; i++)
+		fprintf(ctx->out, "%08llx-%08llx %s %08llx %-8llu %s\n",
+			(unsigned long long)v[i].start,
+			(unsigned long long)v[i].end, v[i].perms,
+			(unsigned long long)v[i].offset,
+			(unsigned long long)v[i].ino, v[i].path);
+	free(v);
+	return 0;
+}
+
 static int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct kmodel_module *m;
@@ -136,7 +164,7 @@ static int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "%-20s %-9s 0x%-16llx %llu\n", m[i].name,
 			kmodel_module_state_name(m[i].state),
 			(unsigned long long)m[i].mem[0].base,
-			(unsigned long long)m[i].mem[0].size);
+			(unsigned long long)kmodel_module_size(&m[i]));
 	if (!n)
 		fprintf(ctx->out, "(no modules loaded)\n");
 	free(m);
@@ -296,6 +324,8 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_bt },
 	{ "ps", NULL, "ps", "guest tasks (> marks the one on the CPU)",
 	  CMD_NEEDS_STOPPED, cmd_ps },
+	{ "vma", NULL, "vma PID", "memory maps of guest task PID",
+	  CMD_NEEDS_STOPPED, cmd_vma },
 	{ "lsmod", NULL, "lsmod", "loaded kernel modules",
 	  CMD_NEEDS_STOPPED, cmd_lsmod },
 	{ "sym", NULL, "sym ADDR", "the symbol and source line at ADDR",

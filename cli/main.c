@@ -40,7 +40,7 @@ static const char usage_text[] =
 "  -b, --break LOC        stop at LOC: SYMBOL, *ADDRESS or FILE:LINE\n"
 "                         (repeatable; 'panic' is the classic)\n"
 "  -s, --scenario NAME    run the built guest's scenario NAME:\n"
-"                         halt, panic, oops, work or shell\n"
+"                         halt, panic, oops, inspect, work or shell\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
 "  -g, --gdb [HOST:]PORT|unix:PATH\n"
 "                         serve gdb there (loopback only; port 0 picks one)\n"
@@ -61,7 +61,7 @@ static const char usage_text[] =
 "4 guest died another way.\n";
 
 static const char *const scenarios[] = {
-	"halt", "panic", "oops", "work", "shell",
+	"halt", "panic", "oops", "inspect", "work", "shell",
 };
 
 /* readline's callback API has no user argument. */
@@ -670,7 +670,7 @@ int main(int argc, char **argv)
 					break;
 			if (si == ARRAY_SIZE(scenarios))
 				die_usage("unknown scenario '%s' (halt, panic, "
-					  "oops, work, shell)", optarg);
+					  "oops, inspect, work, shell)", optarg);
 			scenario = optarg;
 			break;
 		case 'n':

@@ -25,4 +25,22 @@
 /* include/linux/sched.h: PF_KTHREAD */
 #define PF_KTHREAD		0x00200000ULL
 
+/* lib/maple_tree.c: MAPLE_NODE_MASK, MAPLE_NODE_TYPE_SHIFT/_MASK;
+ * include/linux/maple_tree.h: enum maple_type */
+#define MAPLE_NODE_MASK		0xffULL
+#define MAPLE_NODE_TYPE_SHIFT	3
+#define MAPLE_NODE_TYPE_MASK	0xf
+#define MAPLE_LEAF_64		1
+#define MAPLE_RANGE_64		2
+#define MAPLE_ARANGE_64		3
+/* include/linux/xarray.h: XA_ZERO_ENTRY = xa_mk_internal(257) */
+#define XA_ZERO_ENTRY		((257ULL << 2) | 2)
+/* include/linux/mm.h: VM_READ VM_WRITE VM_EXEC VM_SHARED */
+#define VM_READ			0x1ULL
+#define VM_WRITE		0x2ULL
+#define VM_EXEC			0x4ULL
+#define VM_SHARED		0x8ULL
+/* arch/um: PAGE_SHIFT */
+#define KPAGE_SHIFT		12
+
 #endif

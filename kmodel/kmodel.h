@@ -110,6 +110,8 @@ struct kmodel_module {
 };
 int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 		   char **cause);
+/* Bytes of the module's core memory, as /proc/modules counts them. */
+uint64_t kmodel_module_size(const struct kmodel_module *m);
 /* "live", "coming", "going", "unformed" */
 const char *kmodel_module_state_name(int state);
 /* Address of symbol `name` in the module whose struct module is at
@@ -141,6 +143,31 @@ int kmodel_current_task(struct kmodel *k, uint64_t *task, char **cause);
  * only rbx rsp rbp r12-r15 rip are meaningful). */
 int kmodel_task_regs(struct kmodel *k, uint64_t task,
 		     uint64_t regs[KMODEL_NREGS], char **cause);
+
+/* Maple trees: the node layout (byte offsets and counts, from DWARF). */
+struct kmodel_maple {
+	uint64_t node_size;
+	uint64_t r64_pivot, r64_npivots, r64_slot, r64_nslots;
+	uint64_t a64_pivot, a64_npivots, a64_slot, a64_nslots;
+};
+/* Called for each entry in index order; non-zero stops the walk. */
+typedef int (*kmodel_maple_fn)(void *arg, uint64_t first, uint64_t last,
+			       uint64_t entry);
+int kmodel_maple_walk(const struct kmodel_mem *mem,
+		      const struct kmodel_maple *layout, uint64_t root,
+		      kmodel_maple_fn fn, void *arg);
+
+/* Memory maps of a task, as /proc/PID/maps shows them. */
+struct kmodel_vma {
+	uint64_t start, end;
+	uint64_t flags;		/* vm_flags */
+	uint64_t offset;	/* bytes into the file (0: anonymous) */
+	uint64_t ino;
+	char perms[5];		/* "r-xp" */
+	char path[256];		/* file path, [heap], [stack] or "" */
+};
+int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
+		size_t *n, char **cause);
 
 /* The printk ring buffer. */
 struct kmodel_logrec {

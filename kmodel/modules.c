@@ -270,3 +270,15 @@ const char *kmodel_module_state_name(int state)
 	return state >= 0 && state < (int)ARRAY_SIZE(names) ? names[state] :
 		"?";
 }
+
+uint64_t kmodel_module_size(const struct kmodel_module *m)
+{
+	/* include/linux/module.h: enum mod_mem_type; /proc/modules sums
+	 * the core ones (TEXT, DATA, RODATA, RO_AFTER_INIT). */
+	uint64_t size = 0;
+	int i;
+
+	for (i = 0; i < m->nmem && i < 4; i++)
+		size += m->mem[i].size;
+	return size;
+}

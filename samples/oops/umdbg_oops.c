@@ -5,8 +5,14 @@
  * `oops` guest scenario (guest/init) and the tests.
  */
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/init.h>
 #include <linux/printk.h>
+
+/* crash=0 loads quietly: the `inspect` scenario wants it in lsmod. */
+static bool crash = true;
+module_param(crash, bool, 0444);
+MODULE_PARM_DESC(crash, "dereference NULL while loading (default: yes)");
 
 struct umdbg_oops_victim {
 	int magic;
@@ -25,6 +31,8 @@ static int __init umdbg_oops_init(void)
 	struct umdbg_oops_victim *v = NULL;
 
 	pr_info("umdbg_oops: loaded\n");
+	if (!crash)
+		return 0;
 	return umdbg_oops_deref(v) ? 0 : -EINVAL;
 }
 
