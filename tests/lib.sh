@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 UMDBG=$TOP/umdbg
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/umdbg-test.XXXXXX")
-trap 'rm -rf "$SCRATCH"' EXIT
+trap '[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
 _tap_n=0
 _tap_fail=0
 

@@ -1,0 +1,98 @@
+#!/bin/bash
+# t5007-kmodel: umdbg's kernel views cross-checked with the guest's own
+# view of itself.  The `inspect` scenario prints busybox ps, /proc/1/maps
+# and /proc/modules, then crashes; at the panic breakpoint umdbg's ps,
+# vma, lsmod and dmesg (over gdb's monitor) must agree with what the
+# guest printed, and gdb's threads must be the same tasks as ps.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 17
+
+upid=
+trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
+"$UMDBG" --gdb 0 --break panic --scenario inspect </dev/null >"$SCRATCH/umdbg" 2>&1 &
+upid=$!
+for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
+port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/umdbg" | grep -o '[0-9]*$')
+ok $(grep -q 'waiting for gdb' "$SCRATCH/umdbg" && echo 0 || echo 1) "inspect scenario stopped at panic, waiting for gdb"
+
+cat >"$SCRATCH/k.gdb" <<GDB
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+monitor ps
+echo ==vma==\n
+monitor vma 1
+echo ==lsmod==\n
+monitor lsmod
+echo ==dmesg==\n
+monitor dmesg -n 5
+echo ==threads==\n
+info threads
+echo ==bt2==\n
+monitor bt 2
+echo ==errors==\n
+monitor vma 2
+monitor bt 4242
+kill
+GDB
+timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/k.gdb" "$TOP/guest/linux" >"$SCRATCH/k.out" 2>&1
+wait "$upid"
+upid=
+K=$SCRATCH/k.out
+# The guest's console is a tty: its lines end in CR LF.
+tr -d '\r' <"$SCRATCH/umdbg" >"$SCRATCH/console"
+U=$SCRATCH/console
+
+# ps: every task busybox saw (but ps itself) is in umdbg's ps, same pid,
+# same command (the guest adds a workqueue suffix to kworkers' names).
+sed -n '/^umdbg-guest: begin ps/,/^umdbg-guest: begin maps/p' "$U" |
+	awk '$1 ~ /^[0-9]+$/ && $2 != "ps" {print $1, $2}' >"$SCRATCH/guest-ps"
+sed -n '1,/^==vma==/p' "$K" | grep -E '^[ >] +[0-9]+ +[0-9]+ ' |
+	sed 's/^>/ /' | awk '{c = $4; gsub(/[][]/, "", c); print $1, c}' >"$SCRATCH/umdbg-ps"
+missing=0
+while read -r pid comm; do
+	ours=$(awk -v p="$pid" '$1 == p {print $2}' "$SCRATCH/umdbg-ps")
+	case "$comm" in
+	"$ours"*) [ -n "$ours" ] && continue ;;
+	esac
+	case "$ours" in
+	"$comm"*) [ -n "$ours" ] && continue ;;
+	esac
+	diag "pid $pid: guest says '$comm', umdbg says '$ours'"
+	missing=$((missing + 1))
+done <"$SCRATCH/guest-ps"
+ok $([ "$(wc -l <"$SCRATCH/guest-ps")" -ge 15 ] && echo 0 || echo 1) "the guest's ps listed its tasks ($(wc -l <"$SCRATCH/guest-ps"))"
+is "$missing" 0 "umdbg's ps has every task the guest's ps had, same pid and name"
+like "$K" '^> +1 +1 R init +0x[0-9a-f]+ +[0-9]+$' "init: running the crash, on the CPU, with an mm and its host stub pid"
+like "$K" '^ +2 +2 S \[kthreadd\] +- +-$' "kernel threads in brackets, without mm"
+is "$(grep -cE '^> +[0-9]+ ' "$K")" 1 "exactly one task is marked as on the CPU"
+
+# vma 1 == /proc/1/maps (start-end perms offset inode path).
+sed -n '/^umdbg-guest: begin maps of 1/,/^umdbg-guest: begin modules/p' "$U" |
+	grep -E '^[0-9a-f]+-[0-9a-f]+ ' | awk '{print $1, $2, $3, $5, $6}' >"$SCRATCH/guest-maps"
+sed -n '/^==vma==/,/^==lsmod==/p' "$K" | grep -E '^[0-9a-f]+-[0-9a-f]+ ' |
+	awk '{print $1, $2, $3, $4, $5}' >"$SCRATCH/umdbg-maps"
+ok $([ "$(wc -l <"$SCRATCH/guest-maps")" -ge 5 ] && echo 0 || echo 1) "the guest printed /proc/1/maps"
+diff -u "$SCRATCH/guest-maps" "$SCRATCH/umdbg-maps" >"$SCRATCH/maps.diff"
+ok $? "vma 1 equals the guest's /proc/1/maps (ranges, perms, offsets, inodes, names)"
+[ -s "$SCRATCH/maps.diff" ] && sed 's/^/#   /' "$SCRATCH/maps.diff" | head -20
+
+# lsmod == /proc/modules (name, size, state, address).
+read -r mname msize _ _ mstate maddr _ < <(grep '^umdbg_oops ' "$U")
+like "$K" "^$mname +live +0x$(printf %x "$((maddr))") +$msize\$" "lsmod: $mname, live, text at $maddr, $msize bytes, as /proc/modules says"
+is "$(echo "$mstate" | tr A-Z a-z)" live "the guest said Live too"
+
+like "$K" '^  \[ *[0-9]+\.[0-9]+\] sysrq: Trigger a crash' "dmesg's last lines end at the crash"
+
+# gdb threads: the kernel process plus one per task.
+nthreads=$(sed -n '/^==threads==/,/^==bt2==/p' "$K" | grep -cE '^\*? +[0-9]+ +Thread ')
+ntasks=$(wc -l <"$SCRATCH/umdbg-ps")
+is "$nthreads" $((ntasks + 1)) "info threads: the kernel process and every task of ps"
+like "$K" 'Thread [0-9]+ \(pid 1 init R, on the CPU\)' "a task thread is named by pid, comm and state"
+like "$K" 'Thread [0-9]+ \(pid 2 \[kthreadd\] S\) +switch_threads' "a sleeping task's thread shows where it sleeps"
+sed -n '/^==bt2==/,/^==errors==/p' "$K" | grep -E '^  #[0-9]+ ' | tail -1 >"$SCRATCH/bt2-last"
+like "$SCRATCH/bt2-last" '(new_thread_handler|fork_handler)\+0x[0-9a-f]+ at arch/um/kernel/process\.c' "bt of a sleeping task ends in new_thread_handler or fork_handler"
+like "$K" '^vma: task 2 \(kthreadd\) is a kernel thread: it has no memory map$' "vma of a kernel thread is explained"
+like "$K" '^bt: no task with pid 4242$' "an unknown pid is an error with a cause"
+done_testing
