@@ -47,6 +47,7 @@ OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(CLI_OBJS)
 TEST_PROGS += tests/t0001-lib.t
 TEST_PROGS += tests/t1001-rsp.t
 TEST_PROGS += tests/t2001-symbols.t
+TEST_PROGS += tests/t2002-layouts.t
 TEST_PROGS += tests/t3001-tracer.t
 TEST_HELPERS += tests/helpers/victim
 
@@ -63,6 +64,8 @@ tests/t0001-lib.t: tests/t0001-lib.o $(LIB_OBJS)
 tests/t1001-rsp.t: tests/t1001-rsp.o $(GDBSTUB_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
 tests/t2001-symbols.t: tests/t2001-symbols.o $(KMODEL_OBJS) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+tests/t2002-layouts.t: tests/t2002-layouts.o $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t3001-tracer.t: tests/t3001-tracer.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

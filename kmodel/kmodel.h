@@ -147,8 +147,8 @@ int kmodel_task_regs(struct kmodel *k, uint64_t task,
 /* Maple trees: the node layout (byte offsets and counts, from DWARF). */
 struct kmodel_maple {
 	uint64_t node_size;
-	uint64_t r64_pivot, r64_npivots, r64_slot, r64_nslots;
-	uint64_t a64_pivot, a64_npivots, a64_slot, a64_nslots;
+	uint64_t r64_pivot, r64_npivots, r64_slot, r64_nslots, r64_meta_end;
+	uint64_t a64_pivot, a64_npivots, a64_slot, a64_nslots, a64_meta_end;
 };
 /* Called for each entry in index order; non-zero stops the walk. */
 typedef int (*kmodel_maple_fn)(void *arg, uint64_t first, uint64_t last,

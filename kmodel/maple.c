@@ -5,8 +5,9 @@
  *
  * An encoded node pointer carries its type in bits 3-6 and the node
  * address in the bits above 8 (see kconst.h).  In a range or leaf node,
- * slot i covers [pivot[i-1] + 1, pivot[i]]; the last slot, or the first
- * whose pivot is 0, ends at the node's own maximum.  The walker reads
+ * slot i covers [pivot[i-1] + 1, pivot[i]]; the last slot in use (from
+ * the node's metadata unless the node is full) ends at the node's own
+ * maximum, which its parent's pivot gives.  The walker reads
  * memory only through struct kmodel_mem, so tests run it on fixtures.
  */
 #define _GNU_SOURCE
@@ -19,6 +20,22 @@
 
 #define MAPLE_MAX_DEPTH 16
 
+/* The last slot in use, as lib/maple_tree.c's ma_data_end() finds it. */
+static uint64_t data_end(const uint8_t *node, unsigned type,
+			 const struct kmodel_maple *L, uint64_t max)
+{
+	uint64_t last;
+
+	if (type == MAPLE_ARANGE_64)
+		return node[L->a64_meta_end];
+	memcpy(&last, node + L->r64_pivot + 8 * (L->r64_npivots - 1), 8);
+	if (!last)
+		return node[L->r64_meta_end];	/* not full: metadata */
+	if (last == max)
+		return L->r64_npivots - 1;
+	return L->r64_npivots;			/* full: the last slot too */
+}
+
 static int walk(const struct kmodel_mem *mem, const struct kmodel_maple *L,
 		uint64_t enode, uint64_t min, uint64_t max, int depth,
 		kmodel_maple_fn fn, void *arg)
@@ -26,7 +43,7 @@ static int walk(const struct kmodel_mem *mem, const struct kmodel_maple *L,
 	uint8_t node[512];
 	uint64_t addr = enode & ~MAPLE_NODE_MASK;
 	unsigned type = (enode >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK;
-	uint64_t pivot_off, slot_off, npivots, nslots, lo = min, i;
+	uint64_t pivot_off, slot_off, npivots, nslots, lo = min, i, end;
 	bool leaf;
 	int err;
 
@@ -53,18 +70,16 @@ static int walk(const struct kmodel_mem *mem, const struct kmodel_maple *L,
 	if (mem->read(mem->arg, addr, node, L->node_size) !=
 	    (ssize_t)L->node_size)
 		return -EIO;
-	for (i = 0; i < nslots && lo <= max; i++) {
-		uint64_t hi = max, piv = 0, entry;
+	end = data_end(node, type, L, max);
+	if (end >= nslots)
+		end = nslots - 1;
+	for (i = 0; i <= end && lo <= max; i++) {
+		uint64_t hi = max, entry;
 
-		if (i < npivots) {
-			memcpy(&piv, node + pivot_off + 8 * i, 8);
-			if (piv)
-				hi = piv;
-			else if (i > 0)
-				break;	/* past the node's data */
-		}
-		if (hi > max)
-			hi = max;
+		if (i < end && i < npivots)
+			memcpy(&hi, node + pivot_off + 8 * i, 8);
+		if (hi > max || hi < lo)
+			hi = max;	/* a damaged node: stay in range */
 		memcpy(&entry, node + slot_off + 8 * i, 8);
 		if (entry && entry != XA_ZERO_ENTRY) {
 			err = leaf ? fn(arg, lo, hi, entry) :

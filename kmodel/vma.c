@@ -84,6 +84,10 @@ static int vma_layout(struct kmodel *k, const struct vma_layout **out,
 	M(r64, "maple_range_64", "slot", &m);
 	L->maple.r64_slot = m.offset;
 	L->maple.r64_nslots = m.size / 8;
+	M(r64, "maple_range_64", "meta.end", &m);
+	L->maple.r64_meta_end = m.offset;
+	M(a64, "maple_arange_64", "meta.end", &m);
+	L->maple.a64_meta_end = m.offset;
 	M(a64, "maple_arange_64", "pivot", &m);
 	L->maple.a64_pivot = m.offset;
 	L->maple.a64_npivots = m.size / 8;

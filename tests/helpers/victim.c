@@ -40,3 +40,20 @@ int main(int argc, char **argv)
 	printf("victim: counter %ld\n", victim_counter);
 	return (int)(victim_counter % 100);
 }
+
+/* For the DWARF layout tests (t2002): anonymous members and bitfields. */
+struct victim_rec {
+	int a;
+	union {
+		long b;
+		struct {
+			short c;
+			char d;
+		};
+	};
+	unsigned int e : 3, f : 5;
+	struct {
+		int g;
+	} nested;
+};
+struct victim_rec victim_rec_var;
