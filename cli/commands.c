@@ -144,6 +144,208 @@ static int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static void print_walk(FILE *out, const struct kmodel_ptwalk *w)
+{
+	char flags[96];
+	int i;
+
+	if (w->direct_map) {
+		fprintf(out, "0x%llx is in the kernel's direct map: no tables\n"
+			"  phys 0x%llx  host 0x%llx\n",
+			(unsigned long long)w->va, (unsigned long long)w->phys,
+			(unsigned long long)w->host);
+		return;
+	}
+	for (i = 0; i < w->nlevels; i++) {
+		kmodel_pte_flags(w->level[i].entry, flags, sizeof(flags));
+		fprintf(out, "  %s[%3d] @0x%llx = 0x%016llx  %s\n",
+			w->level[i].name, w->level[i].index,
+			(unsigned long long)w->level[i].entry_addr,
+			(unsigned long long)w->level[i].entry, flags);
+	}
+	if (w->mapped)
+		fprintf(out, "  phys 0x%llx  host 0x%llx\n",
+			(unsigned long long)w->phys,
+			(unsigned long long)w->host);
+	else
+		fprintf(out, "  not mapped: %s\n", w->why);
+}
+
+static int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_ptwalk w;
+	char *cause = NULL;
+	uint64_t va;
+	int pid = -1, err;
+
+	if ((argc != 2 && argc != 3) ||
+	    (argc == 3 && parse_pid(ctx, argv[1], &pid) < 0) ||
+	    parse_u64(argv[argc - 1], &va) < 0) {
+		fprintf(ctx->out, "usage: vtop [PID] ADDR\n");
+		return -EINVAL;
+	}
+	err = kmodel_vtop(ctx->s->k, pid, va, &w, &cause);
+	if (err) {
+		fprintf(ctx->out, "vtop: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	if (pid >= 0)
+		fprintf(ctx->out, "0x%llx in task %d:\n", (unsigned long long)va,
+			pid);
+	else if (!w.direct_map)
+		fprintf(ctx->out, "0x%llx in the kernel (swapper_pg_dir):\n",
+			(unsigned long long)va);
+	print_walk(ctx->out, &w);
+	return 0;
+}
+
+/* x [-p PID] ADDR [LEN]: hex and ASCII. */
+static int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t addr, len = 64, off;
+	struct kmodel_ptwalk w;
+	uint8_t buf[4096];
+	char *cause = NULL;
+	int pid = -1, a = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "-p")) {
+		if (parse_pid(ctx, argv[2], &pid) < 0)
+			return -EINVAL;
+		a = 3;
+	}
+	if (argc - a < 1 || argc - a > 2 || parse_u64(argv[a], &addr) < 0 ||
+	    (argc - a == 2 && (parse_u64(argv[a + 1], &len) < 0 ||
+			       len > sizeof(buf)))) {
+		fprintf(ctx->out, "usage: x [-p PID] ADDR [LEN<=4096]\n");
+		return -EINVAL;
+	}
+	for (off = 0; off < len;) {
+		uint64_t va = addr + off, src = va;
+		size_t chunk = len - off;
+		ssize_t n;
+
+		if (pid >= 0) {
+			/* user memory: through the task's page tables */
+			if (kmodel_vtop(ctx->s->k, pid, va, &w, &cause) < 0) {
+				fprintf(ctx->out, "x: %s\n", cause);
+				free(cause);
+				return -EIO;
+			}
+			if (!w.mapped) {
+				fprintf(ctx->out, "x: 0x%llx: %s\n",
+					(unsigned long long)va, w.why);
+				break;
+			}
+			src = w.host;
+			if (chunk > 4096 - (va & 0xfff))
+				chunk = 4096 - (va & 0xfff);
+		}
+		n = tracer_read_mem(ctx->s->t, src, buf + off, chunk);
+		if (n <= 0) {
+			fprintf(ctx->out, "x: cannot read 0x%llx\n",
+				(unsigned long long)va);
+			break;
+		}
+		off += (uint64_t)n;
+	}
+	len = off;
+	for (off = 0; off < len; off += 16) {
+		uint64_t i;
+
+		fprintf(ctx->out, "%016llx:", (unsigned long long)(addr + off));
+		for (i = off; i < off + 16; i++)
+			if (i < len)
+				fprintf(ctx->out, " %02x", buf[i]);
+			else
+				fprintf(ctx->out, "   ");
+		fprintf(ctx->out, "  ");
+		for (i = off; i < off + 16 && i < len; i++)
+			fputc(buf[i] >= 32 && buf[i] < 127 ? buf[i] : '.',
+			      ctx->out);
+		fputc('\n', ctx->out);
+	}
+	return 0;
+}
+
+static void print_run(FILE *out, uint64_t va, uint64_t npages, uint64_t phys,
+		      uint64_t entry, const char *path)
+{
+	char flags[96];
+
+	kmodel_pte_flags(entry, flags, sizeof(flags));
+	fprintf(out, "%012llx-%012llx -> phys %09llx  %s  %s\n",
+		(unsigned long long)va,
+		(unsigned long long)(va + npages * 4096),
+		(unsigned long long)phys, flags, path);
+}
+
+/* pt PID [START-END]: the mapped pages of a task, runs merged. */
+static int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_vma *v;
+	struct kmodel_task t;
+	struct kmodel_ptwalk w;
+	uint64_t lo = 0, hi = UINT64_MAX, pgd, va;
+	char *cause = NULL, *dash;
+	size_t n, i;
+	int pid, err;
+
+	if (argc < 2 || argc > 3 || parse_pid(ctx, argv[1], &pid) < 0) {
+		fprintf(ctx->out, "usage: pt PID [START-END]\n");
+		return -EINVAL;
+	}
+	if (argc == 3) {
+		dash = strchr(argv[2], '-');
+		if (!dash)
+			return fprintf(ctx->out, "pt: bad range '%s'\n",
+				       argv[2]), -EINVAL;
+		*dash = '\0';
+		if (parse_u64(argv[2], &lo) < 0 || parse_u64(dash + 1, &hi) < 0)
+			return fprintf(ctx->out, "pt: bad range\n"), -EINVAL;
+	}
+	if ((err = kmodel_find_task(ctx->s->k, pid, &t, &cause)) ||
+	    (err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause)) ||
+	    (err = kmodel_mm_pgd(ctx->s->k, t.mm, &pgd, &cause))) {
+		fprintf(ctx->out, "pt: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t run_va = 0, run_phys = 0, run_entry = 0, run_n = 0;
+
+		for (va = v[i].start; va < v[i].end; va += 4096) {
+			bool more;
+
+			if (va + 4096 <= lo || va >= hi)
+				continue;
+			kmodel_vtop_pgd(ctx->s->k, pgd, va, &w, NULL);
+			more = w.mapped && run_n &&
+				w.phys == run_phys + run_n * 4096 &&
+				(w.level[2].entry & 0xfff) == (run_entry & 0xfff);
+			if (more) {
+				run_n++;
+				continue;
+			}
+			if (run_n)
+				print_run(ctx->out, run_va, run_n, run_phys,
+					  run_entry, v[i].path);
+			run_n = 0;
+			if (w.mapped) {
+				run_va = va;
+				run_phys = w.phys;
+				run_entry = w.level[2].entry;
+				run_n = 1;
+			}
+		}
+		if (run_n)
+			print_run(ctx->out, run_va, run_n, run_phys, run_entry,
+				  v[i].path);
+	}
+	free(v);
+	return 0;
+}
+
 static int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct kmodel_module *m;
@@ -326,6 +528,14 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_ps },
 	{ "vma", NULL, "vma PID", "memory maps of guest task PID",
 	  CMD_NEEDS_STOPPED, cmd_vma },
+	{ "vtop", NULL, "vtop [PID] ADDR",
+	  "walk the page tables for ADDR (a task's, or the kernel's)",
+	  CMD_NEEDS_STOPPED, cmd_vtop },
+	{ "pt", NULL, "pt PID [START-END]", "mapped pages of task PID",
+	  CMD_NEEDS_STOPPED, cmd_pt },
+	{ "x", NULL, "x [-p PID] ADDR [LEN]",
+	  "memory: the kernel's, or task PID's user memory",
+	  CMD_NEEDS_STOPPED, cmd_x },
 	{ "lsmod", NULL, "lsmod", "loaded kernel modules",
 	  CMD_NEEDS_STOPPED, cmd_lsmod },
 	{ "sym", NULL, "sym ADDR", "the symbol and source line at ADDR",

@@ -43,4 +43,19 @@
 /* arch/um: PAGE_SHIFT */
 #define KPAGE_SHIFT		12
 
+/* arch/um/include/asm/pgtable.h: UML's own page-table bits */
+#define UM_PAGE_PRESENT		0x001ULL
+#define UM_PAGE_NEWPAGE		0x002ULL
+#define UM_PAGE_NEWPROT		0x004ULL
+#define UM_PAGE_PROTNONE	0x010ULL
+#define UM_PAGE_RW		0x020ULL
+#define UM_PAGE_USER		0x040ULL
+#define UM_PAGE_ACCESSED	0x080ULL
+#define UM_PAGE_DIRTY		0x100ULL
+/* arch/um/include/asm/pgtable-3level.h (x86_64): 3 levels of 512 */
+#define UM_PGDIR_SHIFT		30
+#define UM_PMD_SHIFT		21
+#define UM_PTRS_PER_TABLE	512
+#define UM_PAGE_MASK		(~0xfffULL)
+
 #endif

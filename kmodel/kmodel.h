@@ -169,6 +169,34 @@ struct kmodel_vma {
 int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 		size_t *n, char **cause);
 
+/* A page-table walk (UML's software page tables, 3 levels). */
+struct kmodel_ptwalk {
+	uint64_t va;
+	int pid;		/* -1: a kernel address */
+	int nlevels;		/* levels read */
+	struct {
+		const char *name;	/* "pgd", "pmd", "pte" */
+		int index;
+		uint64_t entry_addr;	/* where the entry lives */
+		uint64_t entry;
+	} level[3];
+	bool mapped;
+	bool direct_map;	/* kernel direct map: no tables, arithmetic */
+	uint64_t phys;		/* "physical" address (offset into physmem) */
+	uint64_t host;		/* the same byte in the kernel process */
+	char why[128];		/* what stopped the walk, when not mapped */
+};
+/* Walk va in task pid's page tables (pid < 0: the kernel's).  An
+ * unmapped address is not an error: w->mapped is false, w->why says. */
+int kmodel_vtop(struct kmodel *k, int pid, uint64_t va,
+		struct kmodel_ptwalk *w, char **cause);
+/* The same from a known first table (a task's mm->pgd, kmodel_mm_pgd). */
+int kmodel_vtop_pgd(struct kmodel *k, uint64_t pgd, uint64_t va,
+		    struct kmodel_ptwalk *w, char **cause);
+int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause);
+/* "PRESENT RW USER ACCESSED DIRTY" for an entry's UML flag bits. */
+void kmodel_pte_flags(uint64_t entry, char *buf, size_t len);
+
 /* The printk ring buffer. */
 struct kmodel_logrec {
 	uint64_t seq;

@@ -15,7 +15,7 @@
 
 struct vma_layout {
 	struct kmodel_maple maple;
-	struct kmodel_member mm_root, start_brk, brk, start_stack;
+	struct kmodel_member mm_root, start_brk, brk, start_stack, mm_pgd;
 	struct kmodel_member vm_start, vm_end, vm_flags, vm_pgoff, vm_file;
 	struct kmodel_member vm_ops, vm_private, sm_name;
 	struct kmodel_member f_dentry, f_mnt, f_inode, i_ino;
@@ -60,6 +60,7 @@ static int vma_layout(struct kmodel *k, const struct vma_layout **out,
 	M(mm, "mm_struct", "start_brk", &L->start_brk);
 	M(mm, "mm_struct", "brk", &L->brk);
 	M(mm, "mm_struct", "start_stack", &L->start_stack);
+	M(mm, "mm_struct", "pgd", &L->mm_pgd);
 	M(vma, "vm_area_struct", "vm_start", &L->vm_start);
 	M(vma, "vm_area_struct", "vm_end", &L->vm_end);
 	M(vma, "vm_area_struct", "vm_flags", &L->vm_flags);
@@ -268,5 +269,20 @@ int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 	}
 	*vmas = c.v;
 	*n = c.n;
+	return 0;
+}
+
+int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause)
+{
+	const struct vma_layout *L = NULL;
+	bool ok = true;
+	int err;
+
+	if ((err = vma_layout(k, &L, cause)))
+		return err;
+	*pgd = rd(k, mm, &L->mm_pgd, &ok);
+	if (!ok || !*pgd)
+		return set_cause(cause, -EIO, "cannot read the pgd of mm "
+				 "0x%llx", (unsigned long long)mm);
 	return 0;
 }

@@ -3,10 +3,12 @@
 # view of itself.  The `inspect` scenario prints busybox ps, /proc/1/maps
 # and /proc/modules, then crashes; at the panic breakpoint umdbg's ps,
 # vma, lsmod and dmesg (over gdb's monitor) must agree with what the
-# guest printed, and gdb's threads must be the same tasks as ps.
+# guest printed, and gdb's threads must be the same tasks as ps.  The
+# scenario ends in umdbg-marker, which writes a string into its memory,
+# prints the address and crashes: vtop and x -p must find the string.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 17
+plan 26
 
 upid=
 trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
@@ -34,8 +36,22 @@ monitor bt 2
 echo ==errors==\n
 monitor vma 2
 monitor bt 4242
+echo ==vtop==\n
+monitor vtop @PID@ @ADDR@
+echo ==x==\n
+monitor x -p @PID@ @ADDR@ 40
+echo ==unmapped==\n
+monitor vtop @PID@ 0x10
+echo ==kernel==\n
+monitor vtop 0x60000000
+echo ==pt==\n
+monitor pt @PID@
 kill
 GDB
+# The marker's pid and buffer address, from the guest console.
+read -r mpid mkaddr < <(tr -d '\r' <"$SCRATCH/umdbg" |
+	sed -n 's/^umdbg-marker: pid \([0-9]*\) buffer \(0x[0-9a-f]*\) holds .*/\1 \2/p')
+sed -i -e "s/@PID@/$mpid/g" -e "s/@ADDR@/$mkaddr/g" "$SCRATCH/k.gdb"
 timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/k.gdb" "$TOP/guest/linux" >"$SCRATCH/k.out" 2>&1
 wait "$upid"
 upid=
@@ -64,7 +80,8 @@ while read -r pid comm; do
 done <"$SCRATCH/guest-ps"
 ok $([ "$(wc -l <"$SCRATCH/guest-ps")" -ge 15 ] && echo 0 || echo 1) "the guest's ps listed its tasks ($(wc -l <"$SCRATCH/guest-ps"))"
 is "$missing" 0 "umdbg's ps has every task the guest's ps had, same pid and name"
-like "$K" '^> +1 +1 R init +0x[0-9a-f]+ +[0-9]+$' "init: running the crash, on the CPU, with an mm and its host stub pid"
+like "$K" '^ +1 +1 S init +0x[0-9a-f]+ +[0-9]+$' "init: sleeping, with an mm and its host stub pid"
+like "$K" "^> +$mpid +$mpid R umdbg-marker +0x[0-9a-f]+ +[0-9]+\$" "the marker program is on the CPU, running the crash"
 like "$K" '^ +2 +2 S \[kthreadd\] +- +-$' "kernel threads in brackets, without mm"
 is "$(grep -cE '^> +[0-9]+ ' "$K")" 1 "exactly one task is marked as on the CPU"
 
@@ -89,10 +106,22 @@ like "$K" '^  \[ *[0-9]+\.[0-9]+\] sysrq: Trigger a crash' "dmesg's last lines e
 nthreads=$(sed -n '/^==threads==/,/^==bt2==/p' "$K" | grep -cE '^\*? +[0-9]+ +Thread ')
 ntasks=$(wc -l <"$SCRATCH/umdbg-ps")
 is "$nthreads" $((ntasks + 1)) "info threads: the kernel process and every task of ps"
-like "$K" 'Thread [0-9]+ \(pid 1 init R, on the CPU\)' "a task thread is named by pid, comm and state"
+like "$K" "Thread [0-9]+ \\(pid $mpid umdbg-marker R, on the CPU\\)" "a task thread is named by pid, comm and state"
 like "$K" 'Thread [0-9]+ \(pid 2 \[kthreadd\] S\) +switch_threads' "a sleeping task's thread shows where it sleeps"
 sed -n '/^==bt2==/,/^==errors==/p' "$K" | grep -E '^  #[0-9]+ ' | tail -1 >"$SCRATCH/bt2-last"
 like "$SCRATCH/bt2-last" '(new_thread_handler|fork_handler)\+0x[0-9a-f]+ at arch/um/kernel/process\.c' "bt of a sleeping task ends in new_thread_handler or fork_handler"
 like "$K" '^vma: task 2 \(kthreadd\) is a kernel thread: it has no memory map$' "vma of a kernel thread is explained"
 like "$K" '^bt: no task with pid 4242$' "an unknown pid is an error with a cause"
+
+# Page tables: the marker's buffer, through its page tables, holds the
+# string it wrote.
+like "$K" "^$mkaddr in task $mpid:" "vtop walks the marker task's tables"
+like "$K" '^  pgd\[ *[0-9]+\] @0x[0-9a-f]+ = 0x[0-9a-f]{16}  PRESENT' "each level: index, entry address, entry, UML flags"
+like "$K" '^  pte\[ *[0-9]+\] @0x[0-9a-f]+ = 0x[0-9a-f]{16}  PRESENT RW USER ACCESSED DIRTY$' "the written page is present, writable, user, dirty"
+like "$K" '^  phys 0x[0-9a-f]+  host 0x6[0-9a-f]+$' "then the physical and host addresses"
+sed -n '/^==x==/,/^==unmapped==/p' "$K" | cut -c68- | tr -d '\n' >"$SCRATCH/x-ascii"
+like "$SCRATCH/x-ascii" 'UMDBG-MARKER-4242-written-by-the-guest' "x -p reads the marker through the page tables"
+like "$K" '^  not mapped: pmd\[0\] is not present: nothing is mapped in this 2 MiB$' "an unmapped address is explained, not an error"
+like "$K" '^0x60000000 is in the kernel.s direct map: no tables$' "a direct-map kernel address needs no walk"
+like "$K" '^0000004[0-9a-f]+-0000004[0-9a-f]+ -> phys [0-9a-f]+  PRESENT .* /bin/umdbg-marker$' "pt lists the marker's mapped pages with their file"
 done_testing
