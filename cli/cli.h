@@ -84,7 +84,7 @@ void print_backtrace(struct session *s, FILE *out, pid_t tid);
 void print_backtrace_regs(struct session *s, FILE *out,
 			  const uint64_t regs[KMODEL_NREGS]);
 void print_regs(struct session *s, FILE *out, pid_t tid);
-int print_dmesg(struct session *s, FILE *out, int last);
+int print_dmesg(struct session *s, FILE *out, int last, bool levels);
 const char *signal_name(int sig);
 
 /* commands.c: one table for the prompt (and later gdb's monitor) */

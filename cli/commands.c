@@ -405,17 +405,21 @@ static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 static int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	uint64_t n = 0;
+	bool levels = false;
+	int i;
 
-	if (argc == 3 && !strcmp(argv[1], "-n")) {
-		if (parse_u64(argv[2], &n) < 0 || n > INT32_MAX) {
-			fprintf(ctx->out, "dmesg: bad count '%s'\n", argv[2]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-l")) {
+			levels = true;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc &&
+			   parse_u64(argv[i + 1], &n) == 0 && n <= INT32_MAX) {
+			i++;
+		} else {
+			fprintf(ctx->out, "usage: dmesg [-l] [-n N]\n");
 			return -EINVAL;
 		}
-	} else if (argc != 1) {
-		fprintf(ctx->out, "usage: dmesg [-n N]\n");
-		return -EINVAL;
 	}
-	return print_dmesg(ctx->s, ctx->out, (int)n);
+	return print_dmesg(ctx->s, ctx->out, (int)n, levels);
 }
 
 static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
@@ -542,7 +546,8 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_sym },
 	{ "regs", "registers", "regs", "registers of the stopped thread",
 	  CMD_NEEDS_STOPPED, cmd_regs },
-	{ "dmesg", NULL, "dmesg [-n N]", "the kernel log (last N lines)",
+	{ "dmesg", NULL, "dmesg [-l] [-n N]",
+	  "the kernel log (last N lines; -l: with levels)",
 	  CMD_NEEDS_STOPPED, cmd_dmesg },
 	{ "break", "b", "break [SYMBOL|*ADDR|FILE:LINE]",
 	  "set a breakpoint, or list them", CMD_NEEDS_STOPPED, cmd_break },

@@ -131,8 +131,13 @@ void print_regs(struct session *s, FILE *out, pid_t tid)
 	}
 }
 
-int print_dmesg(struct session *s, FILE *out, int last)
+int print_dmesg(struct session *s, FILE *out, int last, bool levels)
 {
+	/* include/linux/kern_levels.h: KERN_EMERG (0) .. KERN_DEBUG (7) */
+	static const char *const lvl[8] = {
+		"emerg", "alert", "crit", "err", "warn", "notice", "info",
+		"debug",
+	};
 	struct kmodel_logrec *recs;
 	char *cause = NULL;
 	size_t n, i, first;
@@ -151,11 +156,13 @@ int print_dmesg(struct session *s, FILE *out, int last)
 		/* Records may hold several lines: indent each. */
 		do {
 			nl = strchr(line, '\n');
-			fprintf(out, "  [%5llu.%06llu] %.*s\n",
+			fprintf(out, levels ? "  [%5llu.%06llu] %-7s%.*s\n" :
+				"  [%5llu.%06llu] %s%.*s\n",
 				(unsigned long long)(recs[i].ts_nsec /
 						     1000000000ULL),
 				(unsigned long long)(recs[i].ts_nsec %
 						     1000000000ULL / 1000),
+				levels ? lvl[recs[i].level & 7] : "",
 				nl ? (int)(nl - line) : (int)strlen(line),
 				line);
 			line = nl ? nl + 1 : NULL;
@@ -244,7 +251,7 @@ void report_stop(struct session *s, FILE *out)
 	fprintf(out, "\nRegisters:\n");
 	print_regs(s, out, st->tid);
 	fprintf(out, "\nKernel log (last %d lines):\n", s->log_lines);
-	print_dmesg(s, out, s->log_lines);
+	print_dmesg(s, out, s->log_lines, false);
 	fputc('\n', out);
 	fflush(out);
 }

@@ -8,7 +8,7 @@
 # prints the address and crashes: vtop and x -p must find the string.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 26
+plan 28
 
 upid=
 trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
@@ -28,7 +28,7 @@ monitor vma 1
 echo ==lsmod==\n
 monitor lsmod
 echo ==dmesg==\n
-monitor dmesg -n 5
+monitor dmesg -l -n 5
 echo ==threads==\n
 info threads
 echo ==bt2==\n
@@ -46,6 +46,10 @@ echo ==kernel==\n
 monitor vtop 0x60000000
 echo ==pt==\n
 monitor pt @PID@
+echo ==py==\n
+source $TOP/scripts/gdb/umdbg.py
+umdbg-lsmod
+help umdbg-vtop
 kill
 GDB
 # The marker's pid and buffer address, from the guest console.
@@ -100,7 +104,7 @@ read -r mname msize _ _ mstate maddr _ < <(grep '^umdbg_oops ' "$U")
 like "$K" "^$mname +live +0x$(printf %x "$((maddr))") +$msize\$" "lsmod: $mname, live, text at $maddr, $msize bytes, as /proc/modules says"
 is "$(echo "$mstate" | tr A-Z a-z)" live "the guest said Live too"
 
-like "$K" '^  \[ *[0-9]+\.[0-9]+\] sysrq: Trigger a crash' "dmesg's last lines end at the crash"
+like "$K" '^  \[ *[0-9]+\.[0-9]+\] info   sysrq: Trigger a crash' "dmesg -l: the crash line, with its level"
 
 # gdb threads: the kernel process plus one per task.
 nthreads=$(sed -n '/^==threads==/,/^==bt2==/p' "$K" | grep -cE '^\*? +[0-9]+ +Thread ')
@@ -124,4 +128,7 @@ like "$SCRATCH/x-ascii" 'UMDBG-MARKER-4242-written-by-the-guest' "x -p reads the
 like "$K" '^  not mapped: pmd\[0\] is not present: nothing is mapped in this 2 MiB$' "an unmapped address is explained, not an error"
 like "$K" '^0x60000000 is in the kernel.s direct map: no tables$' "a direct-map kernel address needs no walk"
 like "$K" '^0000004[0-9a-f]+-0000004[0-9a-f]+ -> phys [0-9a-f]+  PRESENT .* /bin/umdbg-marker$' "pt lists the marker's mapped pages with their file"
+sed -n '/^==py==/,$p' "$K" >"$SCRATCH/py"
+like "$SCRATCH/py" '^umdbg_oops +live +0x' "scripts/gdb/umdbg.py: umdbg-lsmod runs over monitor"
+like "$SCRATCH/py" "^Walk UML's page tables for ADDR" "and its commands have help text"
 done_testing
