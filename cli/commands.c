@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -512,6 +513,37 @@ static int cmd_quit(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
 
+/* time [-q] COMMAND...: run it and say how long it took (-q: discard its
+ * output, so the figure is umdbg's own work, not the terminal's). */
+static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct timespec t0, t1;
+	struct strbuf line;
+	FILE *out = ctx->out;
+	bool quiet = argc > 1 && !strcmp(argv[1], "-q");
+	int i, ret;
+
+	if (argc < 2 + quiet) {
+		fprintf(ctx->out, "usage: time [-q] COMMAND...\n");
+		return -EINVAL;
+	}
+	strbuf_init(&line);
+	for (i = 1 + quiet; i < argc; i++)
+		strbuf_addf(&line, "%s%s", i > 1 + quiet ? " " : "", argv[i]);
+	if (quiet)
+		out = fopen("/dev/null", "we");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = cmd_execute_from(ctx->s, line.buf, out ? out : ctx->out,
+			       CMD_FROM_MONITOR);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (quiet && out)
+		fclose(out);
+	fprintf(ctx->out, "time: '%s' took %.3f ms\n", line.buf,
+		(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	strbuf_release(&line);
+	return ret;
+}
+
 static int cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc; (void)argv;
@@ -557,6 +589,9 @@ static const struct umdbg_cmd commands[] = {
 	  "stop at one of UML's own signals (SIGSEGV...), or not",
 	  CMD_NEEDS_STOPPED, cmd_handle },
 	{ "quit", "q", "quit", "end the guest and leave umdbg", 0, cmd_quit },
+	{ "time", NULL, "time [-q] COMMAND...",
+	  "run a command and say how long it took (-q: no output)",
+	  0, cmd_time },
 	{ "version", NULL, "version", "umdbg's version and the kernel",
 	  0, cmd_version },
 	{ "help", "?", "help", "this list", 0, cmd_help },

@@ -45,6 +45,10 @@ struct gdbserver {
 	bool slot_used[4];
 	bool attach_pending;	/* connected while running: stopping it */
 	int refused_fd;		/* a refused connection, drained then closed */
+	/* The guest's tasks at this stop (gdb asks about each of them). */
+	struct kmodel_task *tasks;
+	size_t ntasks;
+	bool tasks_valid;
 };
 
 static struct tracer *T(struct gdbserver *g)
@@ -64,11 +68,39 @@ static bool is_guest_tid(long tid)
 	return tid >= GUEST_TID_BASE;
 }
 
+/* The task list of the current stop, read once. */
+static int stop_tasks(struct gdbserver *g)
+{
+	if (g->tasks_valid)
+		return 0;
+	free(g->tasks);
+	g->tasks = NULL;
+	g->ntasks = 0;
+	if (tracer_is_running(T(g)) ||
+	    kmodel_tasks(g->s->k, &g->tasks, &g->ntasks, NULL) < 0)
+		return -EIO;
+	g->tasks_valid = true;
+	return 0;
+}
+
+static void forget_tasks(struct gdbserver *g)
+{
+	g->tasks_valid = false;
+}
+
 /* The guest task behind a gdb thread id. */
 static int guest_task(struct gdbserver *g, long tid, struct kmodel_task *t)
 {
-	return kmodel_find_task(g->s->k, (int)(tid - GUEST_TID_BASE), t,
-				NULL);
+	size_t i;
+
+	if (stop_tasks(g) < 0)
+		return -EIO;
+	for (i = 0; i < g->ntasks; i++)
+		if (g->tasks[i].pid == tid - GUEST_TID_BASE) {
+			*t = g->tasks[i];
+			return 0;
+		}
+	return -ESRCH;
 }
 
 static void dwarf_to_regs(const uint64_t d[KMODEL_NREGS], struct rsp_regs *r)
@@ -294,6 +326,8 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 	long cur = s->last_stop.tid;
 	int i;
 
+	forget_tasks(g);
+
 	for (i = 0; i < n; i++) {
 		const struct rsp_resume *a = &acts[i];
 		long tid = a->tid > 0 ? a->tid : cur;
@@ -340,20 +374,16 @@ static void op_interrupt(void *arg)
 static int op_threads(void *arg, long *tids, int max)
 {
 	struct gdbserver *g = arg;
-	struct kmodel_task *t = NULL;
 	pid_t buf[256];
-	size_t nt = 0, i;
+	size_t i;
 	int n = tracer_threads(T(g), buf, ARRAY_SIZE(buf)), j;
 
 	for (j = 0; tids && j < n && j < max; j++)
 		tids[j] = buf[j];
-	if (!tracer_is_running(T(g)) &&
-	    kmodel_tasks(g->s->k, &t, &nt, NULL) == 0) {
-		for (i = 0; i < nt; i++, n++)
+	if (stop_tasks(g) == 0)
+		for (i = 0; i < g->ntasks; i++, n++)
 			if (tids && n < max)
-				tids[n] = GUEST_TID_BASE + t[i].pid;
-		free(t);
-	}
+				tids[n] = GUEST_TID_BASE + g->tasks[i].pid;
 	return n;
 }
 
@@ -612,6 +642,7 @@ void gdbserver_close(struct gdbserver *g)
 	if (g->unix_path)
 		unlink(g->unix_path);
 	rsp_free(g->rsp);
+	free(g->tasks);
 	free(g->unix_path);
 	free(g->where);
 	free(g->bps);
@@ -681,6 +712,7 @@ void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st)
 {
 	struct rsp_stop rs;
 
+	forget_tasks(g);
 	g->s->last_stop = *st;
 	if (!g->rsp)
 		return;

@@ -18,6 +18,7 @@ struct vma_layout {
 	struct kmodel_member mm_root, start_brk, brk, start_stack, mm_pgd;
 	struct kmodel_member vm_start, vm_end, vm_flags, vm_pgoff, vm_file;
 	struct kmodel_member vm_ops, vm_private, sm_name;
+	uint64_t vma_size;	/* sizeof(struct vm_area_struct) */
 	struct kmodel_member f_dentry, f_mnt, f_inode, i_ino;
 	struct kmodel_member d_parent, d_name, mnt_root;
 	struct kmodel_member m_parent, m_mountpoint, m_mnt;
@@ -102,6 +103,12 @@ static int vma_layout(struct kmodel *k, const struct vma_layout **out,
 		goto fail;
 	}
 	L->maple.node_size = size;
+	if (kmodel_struct_size(&vma, &L->vma_size) || !L->vma_size ||
+	    L->vma_size > 1024) {
+		err = set_cause(cause, -EINVAL, "no size for 'struct "
+				"vm_area_struct'");
+		goto fail;
+	}
 	k->cache[KMODEL_CACHE_VMA] = L;
 	*out = L;
 	return 0;
@@ -172,27 +179,38 @@ struct collect {
 	size_t n, alloc;
 };
 
+/* A member of a struct already read into buf. */
+static uint64_t get(const uint8_t *buf, const struct kmodel_member *m)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, buf + m->offset, m->size > 8 ? 8 : m->size);
+	return v;
+}
+
 static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 {
 	struct collect *c = arg;
 	const struct vma_layout *L = c->L;
 	struct kmodel_vma *v;
+	uint8_t buf[1024];
 	uint64_t file;
 	bool ok = true;
 
 	(void)first; (void)last;
+	/* One read per VMA: 10,000 of them must take milliseconds. */
+	if (kmodel_read(c->k, vma, buf, L->vma_size) != (ssize_t)L->vma_size)
+		return -EIO;
 	if (c->n == c->alloc) {
 		c->alloc = c->alloc ? 2 * c->alloc : 64;
 		c->v = xrealloc(c->v, c->alloc * sizeof(*c->v));
 	}
 	v = &c->v[c->n];
 	memset(v, 0, sizeof(*v));
-	v->start = rd(c->k, vma, &L->vm_start, &ok);
-	v->end = rd(c->k, vma, &L->vm_end, &ok);
-	v->flags = rd(c->k, vma, &L->vm_flags, &ok);
-	file = rd(c->k, vma, &L->vm_file, &ok);
-	if (!ok)
-		return -EIO;
+	v->start = get(buf, &L->vm_start);
+	v->end = get(buf, &L->vm_end);
+	v->flags = get(buf, &L->vm_flags);
+	file = get(buf, &L->vm_file);
 	snprintf(v->perms, sizeof(v->perms), "%c%c%c%c",
 		 v->flags & VM_READ ? 'r' : '-',
 		 v->flags & VM_WRITE ? 'w' : '-',
@@ -201,16 +219,15 @@ static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 	if (file) {
 		uint64_t inode = rd(c->k, file, &L->f_inode, &ok);
 
-		v->offset = rd(c->k, vma, &L->vm_pgoff, &ok) << KPAGE_SHIFT;
+		v->offset = get(buf, &L->vm_pgoff) << KPAGE_SHIFT;
 		v->ino = inode ? rd(c->k, inode, &L->i_ino, &ok) : 0;
 		file_path(c->k, L, rd(c->k, file, &L->f_dentry, &ok),
 			  rd(c->k, file, &L->f_mnt, &ok), v->path,
 			  sizeof(v->path));
-	} else if (c->special_ops &&
-		   rd(c->k, vma, &L->vm_ops, &ok) == c->special_ops) {
+	} else if (c->special_ops && get(buf, &L->vm_ops) == c->special_ops) {
 		/* A special mapping ([vdso]: UML's stub pages) is named by
 		 * its struct vm_special_mapping (mm/mmap.c). */
-		uint64_t sm = rd(c->k, vma, &L->vm_private, &ok);
+		uint64_t sm = get(buf, &L->vm_private);
 		uint64_t name = sm ? rd(c->k, sm, &L->sm_name, &ok) : 0;
 		ssize_t r = name ? kmodel_read(c->k, name, v->path,
 					       sizeof(v->path) - 1) : 0;
