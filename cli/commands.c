@@ -347,6 +347,33 @@ static int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct strbuf sb;
+	char *cause = NULL;
+	uint64_t depth = 2;
+	int err;
+
+	if (argc == 4 && !strcmp(argv[1], "-d") &&
+	    parse_u64(argv[2], &depth) == 0 && depth < 16) {
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 2) {
+		fprintf(ctx->out, "usage: p [-d DEPTH] SYMBOL\n");
+		return -EINVAL;
+	}
+	strbuf_init(&sb);
+	err = kmodel_print_var(ctx->s->k, argv[1], (int)depth, &sb, &cause);
+	if (err)
+		fprintf(ctx->out, "p: %s\n", cause);
+	else
+		fputs(sb.buf, ctx->out);
+	free(cause);
+	strbuf_release(&sb);
+	return err;
+}
+
 static int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct kmodel_module *m;
@@ -574,6 +601,9 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_x },
 	{ "lsmod", NULL, "lsmod", "loaded kernel modules",
 	  CMD_NEEDS_STOPPED, cmd_lsmod },
+	{ "print", "p", "p [-d DEPTH] SYMBOL",
+	  "a global variable, printed from its DWARF type",
+	  CMD_NEEDS_STOPPED, cmd_print },
 	{ "sym", NULL, "sym ADDR", "the symbol and source line at ADDR",
 	  CMD_NEEDS_STOPPED, cmd_sym },
 	{ "regs", "registers", "regs", "registers of the stopped thread",

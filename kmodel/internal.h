@@ -20,6 +20,7 @@ struct ksym {
 enum kmodel_cache {
 	KMODEL_CACHE_TASKS,
 	KMODEL_CACHE_VMA,
+	KMODEL_CACHE_VARS,
 	KMODEL_CACHE_MAX,
 };
 
@@ -58,6 +59,8 @@ struct kmodel_member {
  * members. */
 int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
 		  const char *path, struct kmodel_member *m, char **cause);
+/* value.c: the variable index kept in cache[KMODEL_CACHE_VARS] */
+void kmodel_var_index_free(void *index);
 /* sizeof the struct */
 int kmodel_struct_size(Dwarf_Die *st, uint64_t *size);
 

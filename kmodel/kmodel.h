@@ -197,6 +197,11 @@ int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause);
 /* "PRESENT RW USER ACCESSED DIRTY" for an entry's UML flag bits. */
 void kmodel_pte_flags(uint64_t entry, char *buf, size_t len);
 
+/* "name = value" of a global variable, printed from its DWARF type,
+ * structs expanded `depth` levels deep. */
+int kmodel_print_var(struct kmodel *k, const char *name, int depth,
+		     struct strbuf *out, char **cause);
+
 /* The printk ring buffer. */
 struct kmodel_logrec {
 	uint64_t seq;

@@ -191,6 +191,8 @@ void kmodel_free(struct kmodel *k)
 
 	if (!k)
 		return;
+	kmodel_var_index_free(k->cache[KMODEL_CACHE_VARS]);
+	k->cache[KMODEL_CACHE_VARS] = NULL;
 	for (i = 0; i < KMODEL_CACHE_MAX; i++)
 		free(k->cache[i]);
 	if (k->dwfl)

@@ -8,7 +8,7 @@
 # prints the address and crashes: vtop and x -p must find the string.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 28
+plan 31
 
 upid=
 trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
@@ -46,6 +46,9 @@ echo ==kernel==\n
 monitor vtop 0x60000000
 echo ==pt==\n
 monitor pt @PID@
+echo ==print==\n
+monitor p init_uts_ns
+monitor p no_such_variable
 echo ==py==\n
 source $TOP/scripts/gdb/umdbg.py
 umdbg-lsmod
@@ -128,6 +131,10 @@ like "$SCRATCH/x-ascii" 'UMDBG-MARKER-4242-written-by-the-guest' "x -p reads the
 like "$K" '^  not mapped: pmd\[0\] is not present: nothing is mapped in this 2 MiB$' "an unmapped address is explained, not an error"
 like "$K" '^0x60000000 is in the kernel.s direct map: no tables$' "a direct-map kernel address needs no walk"
 like "$K" '^0000004[0-9a-f]+-0000004[0-9a-f]+ -> phys [0-9a-f]+  PRESENT .* /bin/umdbg-marker$' "pt lists the marker's mapped pages with their file"
+sed -n '/^==print==/,/^==py==/p' "$K" >"$SCRATCH/print"
+like "$SCRATCH/print" '^    release = "6\.12\.[0-9]+",$' "p prints a struct from DWARF: init_uts_ns.name.release"
+like "$SCRATCH/print" '^  user_ns = 0x[0-9a-f]+ <init_user_ns>,$' "pointers are named by their symbol"
+like "$SCRATCH/print" "^p: no symbol 'no_such_variable' in " "an unknown variable is an error with a cause"
 sed -n '/^==py==/,$p' "$K" >"$SCRATCH/py"
 like "$SCRATCH/py" '^umdbg_oops +live +0x' "scripts/gdb/umdbg.py: umdbg-lsmod runs over monitor"
 like "$SCRATCH/py" "^Walk UML's page tables for ADDR" "and its commands have help text"

@@ -1,0 +1,411 @@
+/*
+ * kmodel/value.c - print a kernel global variable from its DWARF type:
+ * integers, enums (by name), pointers (with the symbol they point to),
+ * char arrays as strings, arrays, and structs/unions member by member,
+ * down to a depth limit.
+ *
+ * Variables are found by name in an index of every CU's top-level
+ * variable DIEs, built on first use and kept in the model; the address
+ * comes from the ELF symbol.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct var_entry {
+	const char *name;	/* libdw's string */
+	Dwarf_Off die;
+};
+
+struct var_index {
+	struct var_entry *v;
+	size_t n;
+};
+
+void kmodel_var_index_free(void *index)
+{
+	struct var_index *ix = index;
+
+	if (ix)
+		free(ix->v);
+	free(ix);
+}
+
+static int cmp_var(const void *a, const void *b)
+{
+	return strcmp(((const struct var_entry *)a)->name,
+		      ((const struct var_entry *)b)->name);
+}
+
+static struct var_index *var_index(struct kmodel *k)
+{
+	struct var_index *ix = k->cache[KMODEL_CACHE_VARS];
+	Dwarf_Off off = 0, next;
+	size_t hsize, alloc = 0;
+
+	if (ix)
+		return ix;
+	ix = xcalloc(1, sizeof(*ix));
+	while (dwarf_nextcu(k->dwarf, off, &next, &hsize, NULL, NULL,
+			    NULL) == 0) {
+		Dwarf_Die cu, child;
+		Dwarf_Attribute attr;
+
+		if (dwarf_offdie(k->dwarf, off + hsize, &cu) &&
+		    dwarf_child(&cu, &child) == 0) {
+			do {
+				const char *name;
+
+				if (dwarf_tag(&child) != DW_TAG_variable ||
+				    !dwarf_attr(&child, DW_AT_location, &attr))
+					continue;
+				name = dwarf_diename(&child);
+				if (!name) {
+					/* a definition of a declared one */
+					name = dwarf_formstring(
+						dwarf_attr_integrate(&child,
+							DW_AT_name, &attr));
+				}
+				if (!name)
+					continue;
+				if (ix->n == alloc) {
+					alloc = alloc ? 2 * alloc : 4096;
+					ix->v = xrealloc(ix->v,
+							 alloc * sizeof(*ix->v));
+				}
+				ix->v[ix->n].name = name;
+				ix->v[ix->n].die = dwarf_dieoffset(&child);
+				ix->n++;
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		off = next;
+	}
+	qsort(ix->v, ix->n, sizeof(*ix->v), cmp_var);
+	k->cache[KMODEL_CACHE_VARS] = ix;
+	return ix;
+}
+
+static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &attr),
+				 out) != NULL;
+}
+
+/* Strip typedefs and qualifiers. */
+static bool strip(Dwarf_Die *t)
+{
+	for (;;) {
+		int tag = dwarf_tag(t);
+
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type &&
+		    tag != DW_TAG_volatile_type && tag != DW_TAG_atomic_type)
+			return true;
+		if (!type_of(t, t))
+			return false;	/* void */
+	}
+}
+
+static uint64_t get_uint(const uint8_t *p, size_t size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, size > 8 ? 8 : size);
+	return v;
+}
+
+static int64_t sign_extend(uint64_t v, size_t size)
+{
+	if (size >= 8)
+		return (int64_t)v;
+	if (v & (1ULL << (8 * size - 1)))
+		v |= ~0ULL << (8 * size);
+	return (int64_t)v;
+}
+
+static void indent(struct strbuf *sb, int n)
+{
+	while (n-- > 0)
+		strbuf_add(sb, "  ", 2);
+}
+
+static void print_string(struct strbuf *sb, const uint8_t *p, size_t max)
+{
+	size_t i;
+
+	strbuf_add(sb, "\"", 1);
+	for (i = 0; i < max && p[i]; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			strbuf_addf(sb, "\\%c", p[i]);
+		else if (isprint(p[i]))
+			strbuf_add(sb, &p[i], 1);
+		else
+			strbuf_addf(sb, "\\%03o", p[i]);
+	}
+	strbuf_add(sb, "\"", 1);
+}
+
+static void print_value(struct kmodel *k, Dwarf_Die *type, const uint8_t *p,
+			size_t avail, int depth, int ind, struct strbuf *sb);
+
+static void print_pointer(struct kmodel *k, Dwarf_Die *type, uint64_t v,
+			  struct strbuf *sb)
+{
+	Dwarf_Die target;
+	struct kmodel_where *w;
+	int n;
+
+	strbuf_addf(sb, "0x%llx", (unsigned long long)v);
+	if (!v)
+		return;
+	if (type_of(type, &target) && strip(&target) &&
+	    dwarf_tag(&target) == DW_TAG_base_type) {
+		Dwarf_Word enc = 0;
+		Dwarf_Attribute attr;
+
+		dwarf_formudata(dwarf_attr(&target, DW_AT_encoding, &attr),
+				&enc);
+		if (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) {
+			uint8_t s[65] = { 0 };
+
+			if (kmodel_read(k, v, s, 64) > 0) {
+				strbuf_add(sb, " ", 1);
+				print_string(sb, s, 64);
+			}
+			return;
+		}
+	}
+	n = kmodel_where(k, v, false, &w);
+	if (n > 0 && w[n - 1].func) {
+		if (w[n - 1].offset)
+			strbuf_addf(sb, " <%s+0x%llx>", w[n - 1].func,
+				    (unsigned long long)w[n - 1].offset);
+		else
+			strbuf_addf(sb, " <%s>", w[n - 1].func);
+	}
+	kmodel_where_free(w, n);
+}
+
+static void print_members(struct kmodel *k, Dwarf_Die *type,
+			  const uint8_t *p, size_t avail, int depth, int ind,
+			  struct strbuf *sb)
+{
+	Dwarf_Die m, mt;
+	Dwarf_Attribute attr;
+	Dwarf_Word off, bits, bitoff;
+
+	if (dwarf_child(type, &m) != 0) {
+		strbuf_addf(sb, "{}");
+		return;
+	}
+	strbuf_addf(sb, "{\n");
+	do {
+		const char *name;
+		Dwarf_Word size = 0;
+
+		if (dwarf_tag(&m) != DW_TAG_member || !type_of(&m, &mt))
+			continue;
+		off = 0;
+		if (dwarf_attr(&m, DW_AT_data_member_location, &attr))
+			dwarf_formudata(&attr, &off);
+		name = dwarf_diename(&m);
+		indent(sb, ind + 1);
+		strbuf_addf(sb, "%s = ", name ? name : "<anonymous>");
+		if (dwarf_attr(&m, DW_AT_bit_size, &attr) &&
+		    dwarf_formudata(&attr, &bits) == 0) {
+			uint64_t v;
+
+			bitoff = 0;
+			if (dwarf_attr(&m, DW_AT_data_bit_offset, &attr))
+				dwarf_formudata(&attr, &bitoff);
+			v = off + bitoff / 8 + 8 <= avail ?
+				get_uint(p + off + bitoff / 8, 8) : 0;
+			v = (v >> (bitoff % 8)) & ((1ULL << bits) - 1);
+			strbuf_addf(sb, "%llu", (unsigned long long)v);
+		} else {
+			Dwarf_Die st = mt;
+
+			if (strip(&st))
+				dwarf_aggregate_size(&st, &size);
+			if (off + size <= avail)
+				print_value(k, &mt, p + off, avail - off,
+					    depth - 1, ind + 1, sb);
+			else
+				strbuf_addf(sb, "<out of range>");
+		}
+		strbuf_addf(sb, ",\n");
+	} while (dwarf_siblingof(&m, &m) == 0);
+	indent(sb, ind);
+	strbuf_addf(sb, "}");
+}
+
+static void print_value(struct kmodel *k, Dwarf_Die *type_in,
+			const uint8_t *p, size_t avail, int depth, int ind,
+			struct strbuf *sb)
+{
+	Dwarf_Die type = *type_in, elem, sub;
+	Dwarf_Attribute attr;
+	Dwarf_Word size = 0, enc = 0, count;
+	int tag;
+
+	if (!strip(&type)) {
+		strbuf_addf(sb, "<void>");
+		return;
+	}
+	tag = dwarf_tag(&type);
+	dwarf_aggregate_size(&type, &size);
+	switch (tag) {
+	case DW_TAG_base_type:
+		dwarf_formudata(dwarf_attr(&type, DW_AT_encoding, &attr), &enc);
+		if (size > avail || size > 8) {
+			strbuf_addf(sb, "<%llu bytes>",
+				    (unsigned long long)size);
+		} else if (enc == DW_ATE_boolean) {
+			strbuf_addf(sb, "%s", get_uint(p, size) ? "true" :
+				    "false");
+		} else if (enc == DW_ATE_signed || enc == DW_ATE_signed_char) {
+			strbuf_addf(sb, "%lld",
+				    (long long)sign_extend(get_uint(p, size),
+							   size));
+		} else if (enc == DW_ATE_float && size == 8) {
+			double d;
+
+			memcpy(&d, p, 8);
+			strbuf_addf(sb, "%g", d);
+		} else {
+			strbuf_addf(sb, "%llu",
+				    (unsigned long long)get_uint(p, size));
+		}
+		return;
+	case DW_TAG_pointer_type:
+		print_pointer(k, &type, avail >= 8 ? get_uint(p, 8) : 0, sb);
+		return;
+	case DW_TAG_enumeration_type: {
+		Dwarf_Die e;
+		int64_t v = sign_extend(get_uint(p, size), size);
+
+		if (dwarf_child(&type, &e) == 0)
+			do {
+				Dwarf_Sword ev;
+
+				if (dwarf_formsdata(dwarf_attr(&e,
+						DW_AT_const_value, &attr),
+						&ev) == 0 && ev == v) {
+					strbuf_addf(sb, "%s",
+						    dwarf_diename(&e));
+					return;
+				}
+			} while (dwarf_siblingof(&e, &e) == 0);
+		strbuf_addf(sb, "%lld", (long long)v);
+		return;
+	}
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		if (depth <= 0) {
+			strbuf_addf(sb, "{...}");
+			return;
+		}
+		print_members(k, &type, p, avail, depth, ind, sb);
+		return;
+	case DW_TAG_array_type:
+		if (!type_of(&type, &elem) || dwarf_child(&type, &sub) != 0)
+			break;
+		count = 0;
+		if (dwarf_formudata(dwarf_attr(&sub, DW_AT_count, &attr),
+				    &count) != 0 &&
+		    dwarf_formudata(dwarf_attr(&sub, DW_AT_upper_bound, &attr),
+				    &count) == 0)
+			count++;
+		{
+			Dwarf_Die et = elem;
+			Dwarf_Word esize = 0;
+			uint64_t i;
+
+			strip(&et);
+			dwarf_aggregate_size(&et, &esize);
+			if (dwarf_tag(&et) == DW_TAG_base_type && esize == 1) {
+				dwarf_formudata(dwarf_attr(&et, DW_AT_encoding,
+							   &attr), &enc);
+				if (enc == DW_ATE_signed_char ||
+				    enc == DW_ATE_unsigned_char) {
+					print_string(sb, p, count < avail ?
+						     count : avail);
+					return;
+				}
+			}
+			if (!esize)
+				break;
+			strbuf_addf(sb, "[");
+			for (i = 0; i < count && i < 16 &&
+			     (i + 1) * esize <= avail; i++) {
+				if (i)
+					strbuf_addf(sb, ", ");
+				print_value(k, &elem, p + i * esize,
+					    avail - i * esize, depth - 1, ind,
+					    sb);
+			}
+			if (count > 16)
+				strbuf_addf(sb, ", ... (%llu elements)",
+					    (unsigned long long)count);
+			strbuf_addf(sb, "]");
+			return;
+		}
+	default:
+		break;
+	}
+	strbuf_addf(sb, "<%llu bytes of an unprinted type>",
+		    (unsigned long long)size);
+}
+
+int kmodel_print_var(struct kmodel *k, const char *name, int depth,
+		     struct strbuf *out, char **cause)
+{
+	struct var_index *ix;
+	struct var_entry key = { name, 0 }, *e;
+	Dwarf_Die die, type;
+	Dwarf_Word size = 0;
+	uint64_t addr;
+	uint8_t *buf;
+	ssize_t n;
+
+	if (!k->dwarf)
+		return set_cause(cause, -ENOENT, "'%s' has no debug info: "
+				 "variables cannot be printed", k->path);
+	if (kmodel_symbol_addr(k, name, &addr))
+		return set_cause(cause, -ENOENT, "no symbol '%s' in '%s'",
+				 name, k->path);
+	ix = var_index(k);
+	e = bsearch(&key, ix->v, ix->n, sizeof(*e), cmp_var);
+	if (!e || !dwarf_offdie(k->dwarf, e->die, &die) ||
+	    !type_of(&die, &type))
+		return set_cause(cause, -ENOENT, "no debug info for variable "
+				 "'%s'", name);
+	{
+		Dwarf_Die t = type;
+
+		if (strip(&t))
+			dwarf_aggregate_size(&t, &size);
+	}
+	if (!size || size > (1 << 20))
+		return set_cause(cause, -EINVAL, "'%s' has a size umdbg "
+				 "cannot print (%llu)", name,
+				 (unsigned long long)size);
+	buf = xmalloc(size);
+	n = kmodel_read(k, addr, buf, size);
+	if (n != (ssize_t)size) {
+		free(buf);
+		return set_cause(cause, -EIO, "cannot read '%s' at 0x%llx",
+				 name, (unsigned long long)addr);
+	}
+	strbuf_addf(out, "%s = ", name);
+	print_value(k, &type, buf, size, depth, 0, out);
+	strbuf_addf(out, "\n");
+	free(buf);
+	return 0;
+}
