@@ -61,6 +61,10 @@ int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
 		  const char *path, struct kmodel_member *m, char **cause);
 /* value.c: the variable index kept in cache[KMODEL_CACHE_VARS] */
 void kmodel_var_index_free(void *index);
+/* An integer or pointer member of the struct at base; *ok = false when
+ * it cannot be read. */
+uint64_t kmodel_read_member(struct kmodel *k, uint64_t base,
+			    const struct kmodel_member *m, bool *ok);
 /* sizeof the struct */
 int kmodel_struct_size(Dwarf_Die *st, uint64_t *size);
 

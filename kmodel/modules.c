@@ -60,17 +60,6 @@ static int mod_layout(struct kmodel *k, struct mod_layout *L, char **cause)
 	return 0;
 }
 
-static uint64_t read_uint(struct kmodel *k, uint64_t addr,
-			  const struct kmodel_member *m, bool *ok)
-{
-	uint64_t v = 0;
-	size_t size = m->size > 8 ? 8 : m->size;
-
-	if (kmodel_read(k, addr + m->offset, &v, size) != (ssize_t)size)
-		*ok = false;
-	return v;
-}
-
 static int read_module(struct kmodel *k, const struct mod_layout *L,
 		       uint64_t addr, struct kmodel_module *out)
 {
@@ -83,14 +72,14 @@ static int read_module(struct kmodel *k, const struct mod_layout *L,
 			sizeof(out->name) - 1) <= 0)
 		return -EIO;
 	out->name[sizeof(out->name) - 1] = '\0';
-	out->state = (int)read_uint(k, addr, &L->state, &ok);
+	out->state = (int)kmodel_read_member(k, addr, &L->state, &ok);
 	if (nmem > KMODEL_MOD_MEM_MAX)
 		nmem = KMODEL_MOD_MEM_MAX;
 	for (i = 0; i < nmem; i++) {
 		uint64_t mm = addr + L->mem.offset + i * L->mm_struct_size;
 
-		out->mem[i].base = read_uint(k, mm, &L->mm_base, &ok);
-		out->mem[i].size = read_uint(k, mm, &L->mm_size, &ok);
+		out->mem[i].base = kmodel_read_member(k, mm, &L->mm_base, &ok);
+		out->mem[i].size = kmodel_read_member(k, mm, &L->mm_size, &ok);
 	}
 	out->nmem = (int)nmem;
 	return ok ? 0 : -EIO;
@@ -146,9 +135,9 @@ static int each_symbol(struct kmodel *k, uint64_t mod_addr,
 		return set_cause(cause, err ? err : -ENOENT,
 				 "module at 0x%llx has no kallsyms",
 				 (unsigned long long)mod_addr);
-	symtab = read_uint(k, ks, &L.ks_symtab, &ok);
-	num = read_uint(k, ks, &L.ks_num, &ok);
-	strtab = read_uint(k, ks, &L.ks_strtab, &ok);
+	symtab = kmodel_read_member(k, ks, &L.ks_symtab, &ok);
+	num = kmodel_read_member(k, ks, &L.ks_num, &ok);
+	strtab = kmodel_read_member(k, ks, &L.ks_strtab, &ok);
 	if (!ok || num > 1000000)
 		return set_cause(cause, -EIO, "cannot read module kallsyms");
 	syms = xcalloc(num, sizeof(*syms));

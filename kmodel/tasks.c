@@ -72,17 +72,6 @@ fail:
 	return err;
 }
 
-static uint64_t rd(struct kmodel *k, uint64_t addr,
-		   const struct kmodel_member *m, bool *ok)
-{
-	uint64_t v = 0;
-	size_t size = m->size > 8 ? 8 : m->size;
-
-	if (kmodel_read(k, addr + m->offset, &v, size) != (ssize_t)size)
-		*ok = false;
-	return v;
-}
-
 /* The state letter, as the kernel's task_state_to_char() gives it. */
 static char state_char(uint64_t state, uint64_t exit_state)
 {
@@ -107,18 +96,18 @@ static int read_task(struct kmodel *k, const struct task_layout *L,
 
 	memset(t, 0, sizeof(*t));
 	t->addr = addr;
-	t->pid = (int)rd(k, addr, &L->pid, &ok);
-	t->tgid = (int)rd(k, addr, &L->tgid, &ok);
-	t->state = state_char(rd(k, addr, &L->state, &ok),
-			      rd(k, addr, &L->exit_state, &ok));
+	t->pid = (int)kmodel_read_member(k, addr, &L->pid, &ok);
+	t->tgid = (int)kmodel_read_member(k, addr, &L->tgid, &ok);
+	t->state = state_char(kmodel_read_member(k, addr, &L->state, &ok),
+			      kmodel_read_member(k, addr, &L->exit_state, &ok));
 	if (kmodel_read(k, addr + L->comm.offset, t->comm,
 			sizeof(t->comm) - 1) <= 0)
 		ok = false;
-	mm = rd(k, addr, &L->mm, &ok);
+	mm = kmodel_read_member(k, addr, &L->mm, &ok);
 	t->mm = mm;
-	t->kthread = (rd(k, addr, &L->flags, &ok) & PF_KTHREAD) != 0;
+	t->kthread = (kmodel_read_member(k, addr, &L->flags, &ok) & PF_KTHREAD) != 0;
 	if (mm)
-		t->host_pid = (int)rd(k, mm, &L->mm_host_pid, &ok);
+		t->host_pid = (int)kmodel_read_member(k, mm, &L->mm_host_pid, &ok);
 	t->running = addr == current;
 	return ok ? 0 : -EIO;
 }
@@ -157,7 +146,7 @@ int kmodel_tasks(struct kmodel *k, struct kmodel_task **tasks, size_t *n,
 		uint64_t sig, head, node, next;
 		bool ok = true;
 
-		sig = rd(k, g, &L->signal, &ok);
+		sig = kmodel_read_member(k, g, &L->signal, &ok);
 		head = sig + L->thread_head.offset;
 		if (!ok || kmodel_read_u64(k, head, &node))
 			break;
@@ -222,7 +211,7 @@ int kmodel_task_regs(struct kmodel *k, uint64_t task,
 	memset(regs, 0, KMODEL_NREGS * sizeof(*regs));
 	base = task + L->switch_buf.offset;
 	for (i = 0; i < 8; i++)
-		regs[slot[i]] = rd(k, base, &L->jb[i], &ok);
+		regs[slot[i]] = kmodel_read_member(k, base, &L->jb[i], &ok);
 	if (!ok)
 		return set_cause(cause, -EIO, "cannot read the switch_buf of "
 				 "task 0x%llx", (unsigned long long)task);

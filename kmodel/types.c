@@ -173,3 +173,14 @@ out:
 	free(copy);
 	return err;
 }
+
+uint64_t kmodel_read_member(struct kmodel *k, uint64_t base,
+			    const struct kmodel_member *m, bool *ok)
+{
+	uint64_t v = 0;
+	size_t size = m->size > 8 ? 8 : m->size;
+
+	if (kmodel_read(k, base + m->offset, &v, size) != (ssize_t)size)
+		*ok = false;
+	return v;
+}

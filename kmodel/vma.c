@@ -117,17 +117,6 @@ fail:
 	return err;
 }
 
-static uint64_t rd(struct kmodel *k, uint64_t addr,
-		   const struct kmodel_member *m, bool *ok)
-{
-	uint64_t v = 0;
-	size_t size = m->size > 8 ? 8 : m->size;
-
-	if (kmodel_read(k, addr + m->offset, &v, size) != (ssize_t)size)
-		*ok = false;
-	return v;
-}
-
 /* The path of (dentry, vfsmount), as d_path() builds it. */
 static void file_path(struct kmodel *k, const struct vma_layout *L,
 		      uint64_t dentry, uint64_t vfsmnt, char *out, size_t len)
@@ -139,23 +128,23 @@ static void file_path(struct kmodel *k, const struct vma_layout *L,
 	bool ok = true;
 
 	for (guard = 0; guard < 256 && n < 32 && ok; guard++) {
-		uint64_t root = rd(k, mnt + L->m_mnt.offset, &L->mnt_root, &ok);
+		uint64_t root = kmodel_read_member(k, mnt + L->m_mnt.offset, &L->mnt_root, &ok);
 		uint64_t parent, name;
 		ssize_t r;
 
 		if (dentry == root) {
-			uint64_t pm = rd(k, mnt, &L->m_parent, &ok);
+			uint64_t pm = kmodel_read_member(k, mnt, &L->m_parent, &ok);
 
 			if (pm == mnt || !pm)
 				break;	/* the root of everything */
-			dentry = rd(k, mnt, &L->m_mountpoint, &ok);
+			dentry = kmodel_read_member(k, mnt, &L->m_mountpoint, &ok);
 			mnt = pm;
 			continue;
 		}
-		parent = rd(k, dentry, &L->d_parent, &ok);
+		parent = kmodel_read_member(k, dentry, &L->d_parent, &ok);
 		if (parent == dentry)
 			break;
-		name = rd(k, dentry, &L->d_name, &ok);
+		name = kmodel_read_member(k, dentry, &L->d_name, &ok);
 		r = kmodel_read(k, name, parts[n], sizeof(parts[n]) - 1);
 		if (r <= 0)
 			break;
@@ -217,18 +206,18 @@ static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 		 v->flags & VM_EXEC ? 'x' : '-',
 		 v->flags & VM_SHARED ? 's' : 'p');
 	if (file) {
-		uint64_t inode = rd(c->k, file, &L->f_inode, &ok);
+		uint64_t inode = kmodel_read_member(c->k, file, &L->f_inode, &ok);
 
 		v->offset = get(buf, &L->vm_pgoff) << KPAGE_SHIFT;
-		v->ino = inode ? rd(c->k, inode, &L->i_ino, &ok) : 0;
-		file_path(c->k, L, rd(c->k, file, &L->f_dentry, &ok),
-			  rd(c->k, file, &L->f_mnt, &ok), v->path,
+		v->ino = inode ? kmodel_read_member(c->k, inode, &L->i_ino, &ok) : 0;
+		file_path(c->k, L, kmodel_read_member(c->k, file, &L->f_dentry, &ok),
+			  kmodel_read_member(c->k, file, &L->f_mnt, &ok), v->path,
 			  sizeof(v->path));
 	} else if (c->special_ops && get(buf, &L->vm_ops) == c->special_ops) {
 		/* A special mapping ([vdso]: UML's stub pages) is named by
 		 * its struct vm_special_mapping (mm/mmap.c). */
 		uint64_t sm = get(buf, &L->vm_private);
-		uint64_t name = sm ? rd(c->k, sm, &L->sm_name, &ok) : 0;
+		uint64_t name = sm ? kmodel_read_member(c->k, sm, &L->sm_name, &ok) : 0;
 		ssize_t r = name ? kmodel_read(c->k, name, v->path,
 					       sizeof(v->path) - 1) : 0;
 
@@ -260,10 +249,10 @@ int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 				 "thread: it has no memory map", pid, t.comm);
 	c.L = L;
 	kmodel_symbol_addr(k, "special_mapping_vmops", &c.special_ops);
-	root = rd(k, t.mm, &L->mm_root, &ok);
-	start_brk = rd(k, t.mm, &L->start_brk, &ok);
-	brk = rd(k, t.mm, &L->brk, &ok);
-	stack = rd(k, t.mm, &L->start_stack, &ok);
+	root = kmodel_read_member(k, t.mm, &L->mm_root, &ok);
+	start_brk = kmodel_read_member(k, t.mm, &L->start_brk, &ok);
+	brk = kmodel_read_member(k, t.mm, &L->brk, &ok);
+	stack = kmodel_read_member(k, t.mm, &L->start_stack, &ok);
 	if (!ok)
 		return set_cause(cause, -EIO, "cannot read mm 0x%llx",
 				 (unsigned long long)t.mm);
@@ -297,7 +286,7 @@ int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause)
 
 	if ((err = vma_layout(k, &L, cause)))
 		return err;
-	*pgd = rd(k, mm, &L->mm_pgd, &ok);
+	*pgd = kmodel_read_member(k, mm, &L->mm_pgd, &ok);
 	if (!ok || !*pgd)
 		return set_cause(cause, -EIO, "cannot read the pgd of mm "
 				 "0x%llx", (unsigned long long)mm);
