@@ -89,10 +89,13 @@ check: bootstrap
 	@guest/mkguest
 	prove -v --timer tests/
 
+# With a terminal the demo ends at the umdbg> prompt ('quit' leaves);
+# without one umdbg prints the report and exits 2, which is the demo's
+# success too.
 demo: bootstrap
 	@$(MAKE) --no-print-directory all
 	@guest/mkguest
-	./umdbg --break panic --scenario panic
+	./umdbg --break panic --scenario panic || [ $$? -eq 2 ]
 
 bench: all
 	@guest/mkguest
