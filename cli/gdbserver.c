@@ -353,14 +353,17 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 			return 0;
 		}
 	}
-	/* Continue: the signal of the action that names the stopped thread
-	 * (or the default action) is delivered; otherwise it is dropped. */
+	/* Continue: the stopped thread gets the signal of the first action
+	 * that applies to it (vCont actions apply leftmost first); none
+	 * drops the signal it stopped with. */
 	tracer_set_resume_signal(T(g), (pid_t)cur, 0);
 	for (i = 0; i < n; i++)
 		if (acts[i].kind == RSP_CONTINUE &&
-		    (acts[i].tid == cur || acts[i].tid <= 0))
+		    (acts[i].tid == cur || acts[i].tid <= 0)) {
 			tracer_set_resume_signal(T(g), (pid_t)cur,
 						 acts[i].signo);
+			break;
+		}
 	return session_resume(s);
 }
 

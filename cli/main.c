@@ -114,6 +114,26 @@ static char *exec_file_for_gdb(const char *kernel)
 	return abs;
 }
 
+/*
+ * A real kernel fault, as opposed to UML's everyday SIGSEGVs: the guest
+ * kernel lives in [uml_physmem, end_vm) (physical memory, then vmalloc and
+ * modules, whose faults UML fixes up); a fault outside it — the NULL page,
+ * a wild pointer — is a bug UML will only turn into a panic.
+ */
+static bool real_fault(void *arg, pid_t tid, int signo, uint64_t addr)
+{
+	struct session *s = arg;
+	uint64_t sym, lo = 0, hi = 0;
+
+	(void)tid; (void)signo;
+	if (kmodel_symbol_addr(s->k, "uml_physmem", &sym) ||
+	    tracer_read_mem(s->t, sym, &lo, 8) != 8 ||
+	    kmodel_symbol_addr(s->k, "end_vm", &sym) ||
+	    tracer_read_mem(s->t, sym, &hi, 8) != 8 || !lo || !hi)
+		return false;	/* too early to tell: leave it to UML */
+	return addr < lo || addr >= hi;
+}
+
 static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return tracer_read_mem(arg, addr, buf, len);
@@ -404,6 +424,11 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 	}
 	if (st->kind == TRACER_STOP_SIGNAL && st->signo == SIGABRT) {
 		fprintf(stderr, "umdbg: guest kernel panicked; no terminal, "
+			"ending the guest (exit status %d)\n", EXIT_PANIC);
+		end_guest(s, EXIT_PANIC);
+	} else if (st->kind == TRACER_STOP_SIGNAL) {
+		/* A kernel fault: UML would make it a panic. */
+		fprintf(stderr, "umdbg: guest kernel fault; no terminal, "
 			"ending the guest (exit status %d)\n", EXIT_PANIC);
 		end_guest(s, EXIT_PANIC);
 	} else {
@@ -805,6 +830,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ mem_read, s->t });
+	tracer_set_fault_filter(s->t, real_fault, s);
 	insert_pending_breakpoints(s);
 	rl_session = s;
 	rl_catch_signals = 0;

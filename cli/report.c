@@ -232,6 +232,11 @@ void report_stop(struct session *s, FILE *out)
 				fprintf(out, "  %s\n", why);
 			free(why);
 		}
+		else if (st->signo == SIGSEGV || st->signo == SIGBUS)
+			fprintf(out, "umdbg: guest kernel fault: %s at address "
+				"0x%llx in thread %d (UML would panic)\n",
+				signal_name(st->signo),
+				(unsigned long long)st->addr, st->tid);
 		else
 			fprintf(out, "umdbg: guest got %s in thread %d\n",
 				signal_name(st->signo), st->tid);

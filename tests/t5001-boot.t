@@ -38,9 +38,9 @@ like "$SCRATCH/oops" '^  #1  0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ \[umdbg_oo
 like "$SCRATCH/oops" 'do_init_module\+0x[0-9a-f]+ at kernel/module/main\.c' "then the kernel's module loader"
 
 run_umdbg "$SCRATCH/oops2" --scenario oops
-is "$rc" 3 "oops without a breakpoint: the guest panics (exit 3)"
-like "$SCRATCH/oops2" 'umdbg_oops_deref\+0x[0-9a-f]+ \[umdbg_oops\]' "the faulting module function is named, across the signal frame"
-like "$SCRATCH/oops2" 'Kernel panic - not syncing: Kernel mode fault at addr 0x0' "the fault is the reason"
+is "$rc" 3 "oops without a breakpoint: a kernel fault (exit 3)"
+like "$SCRATCH/oops2" '^umdbg: guest kernel fault: SIGSEGV at address 0x0 in thread [0-9]+' "the fault itself is reported, with its address"
+like "$SCRATCH/oops2" '^  #0  0x[0-9a-f]+ umdbg_oops_deref\+0x[0-9a-f]+ \[umdbg_oops\]$' "stopped at the faulting instruction in the module"
 
 run_umdbg "$SCRATCH/line" --break drivers/tty/sysrq.c:154 --scenario panic
 is "$rc" 2 "FILE:LINE breakpoint: stopped"

@@ -6,7 +6,7 @@
 # with native gdb on the same kernel at the same breakpoint.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 73
+plan 76
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -297,6 +297,22 @@ run_gdb h
 like "$SCRATCH/h.out" '^SIGALRM: stops the guest' "monitor handle makes a UML signal stop"
 like "$SCRATCH/h.out" '^(Program|Thread [0-9]+) received signal SIGALRM' "gdb sees it when it asks for it"
 like "$SCRATCH/h.out" '^\[Inferior 1 \(Remote target\) exited normally\]' "passed again, the boot completes"
+end_umdbg
+
+# ---- a real kernel fault reaches gdb as SIGSEGV ----------------------------
+start_umdbg g --wait --scenario oops
+cat >"$SCRATCH/g.gdb" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+continue
+x/i \$pc
+continue
+EOF
+run_gdb g
+like "$SCRATCH/g.out" '^(Program|Thread [0-9]+) received signal SIGSEGV, Segmentation fault\.' "a NULL dereference in kernel code stops gdb with SIGSEGV"
+like "$SCRATCH/g.out" '^=> 0x[0-9a-f]+:' "at the faulting instruction"
+like "$SCRATCH/g.out" '(Program|Thread [0-9]+) received signal SIGABRT' "continuing lets UML panic: SIGABRT"
 end_umdbg
 
 # ---- lldb -------------------------------------------------------------------

@@ -45,6 +45,8 @@ struct tracer {
 	int next_bp_id;
 	sigset_t stop_signals;
 	struct tracer_hw hw[4];
+	tracer_fault_fn fault_fn;
+	void *fault_arg;
 	pid_t last_tid;		/* thread of the last reported stop */
 	/* exit of the main thread seen while collecting; reported next */
 	bool exit_pending;

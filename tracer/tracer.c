@@ -103,6 +103,12 @@ bool tracer_is_alive(const struct tracer *t)
 	return t->alive;
 }
 
+void tracer_set_fault_filter(struct tracer *t, tracer_fault_fn fn, void *arg)
+{
+	t->fault_fn = fn;
+	t->fault_arg = arg;
+}
+
 void tracer_set_stop_signal(struct tracer *t, int signo, bool stop)
 {
 	if (stop)
@@ -625,6 +631,23 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 	if (collecting) {
 		th->pending_sig = sig;
 		return 0;
+	}
+	if ((sig == SIGSEGV || sig == SIGBUS) && t->fault_fn) {
+		siginfo_t si;
+
+		/* Kernel-generated faults only (si_code > 0), not kill(). */
+		if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
+		    si.si_code > 0 &&
+		    t->fault_fn(t->fault_arg, tid, sig,
+				(uint64_t)(uintptr_t)si.si_addr)) {
+			th->pending_sig = sig;
+			memset(stop, 0, sizeof(*stop));
+			stop->kind = TRACER_STOP_SIGNAL;
+			stop->tid = tid;
+			stop->signo = sig;
+			stop->addr = (uint64_t)(uintptr_t)si.si_addr;
+			return 1;
+		}
 	}
 	if (sigismember(&t->stop_signals, sig)) {
 		th->pending_sig = sig;

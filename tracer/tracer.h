@@ -90,6 +90,18 @@ struct tracer_stop {
 void tracer_set_stop_signal(struct tracer *t, int signo, bool stop);
 
 /*
+ * A filter for synchronous faults (SIGSEGV, SIGBUS) that UML would
+ * otherwise handle silently: return true to stop and report the fault
+ * (TRACER_STOP_SIGNAL, addr = the faulting address) instead.  UML takes
+ * SIGSEGVs as part of its normal work, so only the front end, which
+ * knows the kernel's memory layout, can tell a real fault.
+ */
+typedef bool (*tracer_fault_fn)(void *arg, pid_t tid, int signo,
+				uint64_t addr);
+void tracer_set_fault_filter(struct tracer *t, tracer_fault_fn fn,
+			     void *arg);
+
+/*
  * Process every pending tracee event without blocking (call it when
  * SIGCHLD arrives).  Returns 1 and fills *stop when the process is now
  * stopped for a reason to report (all threads stopped), 0 when it keeps
