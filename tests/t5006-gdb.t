@@ -38,8 +38,12 @@ end_umdbg() {
 		kill -0 "$upid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$upid" 2>/dev/null
-	wait "$upid"
+	if kill -0 "$upid" 2>/dev/null; then
+		diag "umdbg $upid still running after its session: killing it"
+		tail -3 "$SCRATCH"/*.umdbg | sed 's/^/#   /' | tail -6
+		kill -KILL "$upid" 2>/dev/null
+	fi
+	wait "$upid" 2>/dev/null
 	urc=$?
 	upid=
 }
@@ -308,6 +312,7 @@ target remote 127.0.0.1:$port
 continue
 x/i \$pc
 continue
+kill
 EOF
 run_gdb g
 like "$SCRATCH/g.out" '^(Program|Thread [0-9]+) received signal SIGSEGV, Segmentation fault\.' "a NULL dereference in kernel code stops gdb with SIGSEGV"
