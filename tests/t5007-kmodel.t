@@ -8,7 +8,7 @@
 # prints the address and crashes: vtop and x -p must find the string.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 33
+plan 35
 
 upid=
 trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
@@ -53,6 +53,10 @@ echo ==lx-ps==\n
 add-auto-load-safe-path $TOP/guest/src
 source $TOP/guest/src/vmlinux-gdb.py
 lx-ps
+echo ==lx-dmesg==\n
+lx-dmesg
+echo ==dmesg-all==\n
+monitor dmesg
 echo ==py==\n
 source $TOP/scripts/gdb/umdbg.py
 umdbg-lsmod
@@ -140,12 +144,19 @@ like "$SCRATCH/print" '^    release = "6\.12\.[0-9]+",$' "p prints a struct from
 like "$SCRATCH/print" '^  user_ns = 0x[0-9a-f]+ <init_user_ns>,$' "pointers are named by their symbol"
 like "$SCRATCH/print" "^p: no symbol 'no_such_variable' in " "an unknown variable is an error with a cause"
 # umdbg's ps against the kernel's own gdb helper, lx-ps, at the same stop.
-sed -n '/^==lx-ps==/,/^==py==/p' "$K" | awk '$1 ~ /^0x/ {print $2, $3}' | sort -n >"$SCRATCH/lx-ps"
+sed -n '/^==lx-ps==/,/^==lx-dmesg==/p' "$K" | awk '$1 ~ /^0x/ {print $2, $3}' | sort -n >"$SCRATCH/lx-ps"
 sort -n "$SCRATCH/umdbg-ps" >"$SCRATCH/umdbg-ps.sorted"
 ok $([ "$(wc -l <"$SCRATCH/lx-ps")" -ge 15 ] && echo 0 || echo 1) "lx-ps listed the tasks over the stub"
 diff -u "$SCRATCH/lx-ps" "$SCRATCH/umdbg-ps.sorted" >"$SCRATCH/lx.diff"
 ok $? "umdbg's ps has exactly lx-ps's tasks (pid and comm)"
 [ -s "$SCRATCH/lx.diff" ] && sed 's/^/#   /' "$SCRATCH/lx.diff" | head -10
+# umdbg's dmesg against lx-dmesg: the same records, the same text.
+sed -n '/^==lx-dmesg==/,/^==dmesg-all==/p' "$K" | grep '^\[' >"$SCRATCH/lx-dmesg"
+sed -n '/^==dmesg-all==/,/^==py==/p' "$K" | grep '^  \[' | sed 's/^  //' >"$SCRATCH/umdbg-dmesg"
+ok $([ "$(wc -l <"$SCRATCH/lx-dmesg")" -ge 50 ] && echo 0 || echo 1) "lx-dmesg printed the log over the stub ($(wc -l <"$SCRATCH/lx-dmesg") lines)"
+diff -u "$SCRATCH/lx-dmesg" "$SCRATCH/umdbg-dmesg" >"$SCRATCH/dmesg.diff"
+ok $? "umdbg's dmesg equals lx-dmesg, line for line"
+[ -s "$SCRATCH/dmesg.diff" ] && sed 's/^/#   /' "$SCRATCH/dmesg.diff" | head -10
 sed -n '/^==py==/,$p' "$K" >"$SCRATCH/py"
 like "$SCRATCH/py" '^umdbg_oops +live +0x' "scripts/gdb/umdbg.py: umdbg-lsmod runs over monitor"
 like "$SCRATCH/py" "^Walk UML's page tables for ADDR" "and its commands have help text"
