@@ -59,6 +59,7 @@ struct gdbserver;
 struct session {
 	struct kmodel *k;
 	char *kernel_abs;	/* absolute path of the kernel binary */
+	char *self_dir;		/* where umdbg lives (guest/ is there) */
 	struct gdbserver *gdb;	/* --gdb */
 	bool killed_by_gdb;
 	struct tracer *t;

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -137,6 +138,47 @@ static bool real_fault(void *arg, pid_t tid, int signo, uint64_t addr)
 static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return tracer_read_mem(arg, addr, buf, len);
+}
+
+/*
+ * Which of the guest's modules (the .ko files next to the kernel in
+ * guest/modules, as mkguest keeps them) defines `symbol`?  Its module
+ * name, or NULL: a plain --break of a module function then waits for the
+ * module, while a typo is still an error.
+ */
+static char *module_defining(struct session *s, const char *symbol)
+{
+	char *dir = xasprintf("%s/guest/modules", s->self_dir), *found = NULL;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && !found && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct kmodel *m;
+		uint64_t a;
+		char *path;
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".ko"))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (kmodel_open(path, KMODEL_ANY_ELF, &m, NULL) == 0) {
+			if (kmodel_symbol_addr(m, symbol, &a) == 0) {
+				char *p;
+
+				found = strndup(de->d_name, len - 3);
+				/* module names spell '-' as '_' */
+				for (p = found; p && *p; p++)
+					if (*p == '-')
+						*p = '_';
+			}
+			kmodel_free(m);
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return found;
 }
 
 /* MODULE:SYMBOL (a module name has no '.' or '/', a symbol is not a
@@ -270,11 +312,19 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
 		}
 	} else if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs,
 				  &cause) < 0) {
-		fprintf(err, "umdbg: %s%s\n", cause,
-			strchr(spec, ':') || spec[0] == '*' ? "" :
-			" (a module's symbol is MODULE:SYMBOL)");
-		free(cause);
-		return -ENOENT;
+		/* Not in the kernel: maybe in one of the guest's modules. */
+		if (!strchr(spec, ':') && spec[0] != '*' &&
+		    (bp.module = module_defining(s, spec))) {
+			bp.symbol = xstrdup(spec);
+			bp.pending = true;
+			free(cause);
+		} else {
+			fprintf(err, "umdbg: %s%s\n", cause,
+				strchr(spec, ':') || spec[0] == '*' ? "" :
+				" (a module's symbol is MODULE:SYMBOL)");
+			free(cause);
+			return -ENOENT;
+		}
 	}
 	bp.spec = xstrdup(spec);
 	bp.num = s->next_bp_num++;
@@ -725,6 +775,7 @@ int main(int argc, char **argv)
 	}
 
 	dir = self_dir();
+	s->self_dir = dir;
 	def_kernel = xasprintf("%s/guest/linux", dir);
 	def_rootfs = xasprintf("%s/guest/rootfs.cpio.gz", dir);
 	if (optind < argc) {

@@ -4,7 +4,7 @@
 # MODULE:SYMBOL breakpoint and the unbroken oops), a FILE:LINE breakpoint.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 27
+plan 30
 
 run_umdbg "$SCRATCH/halt" --scenario halt
 is "$rc" 0 "halt: exit status 0"
@@ -36,6 +36,11 @@ like "$SCRATCH/oops" "breakpoint 1 \(umdbg_oops:umdbg_oops_deref\) resolved at 0
 like "$SCRATCH/oops" '^  #0  0x[0-9a-f]+ umdbg_oops_deref \[umdbg_oops\]' "stops in the module function"
 like "$SCRATCH/oops" '^  #1  0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ \[umdbg_oops\]' "its caller, the module's init"
 like "$SCRATCH/oops" 'do_init_module\+0x[0-9a-f]+ at kernel/module/main\.c' "then the kernel's module loader"
+
+run_umdbg "$SCRATCH/oops3" --break umdbg_oops_deref --scenario oops
+is "$rc" 2 "a plain --break of a module function: stopped"
+like "$SCRATCH/oops3" "breakpoint 1 \(umdbg_oops_deref\) resolved at 0x[0-9a-f]+ as module 'umdbg_oops' loads" "found in guest/modules, pending until the module loads"
+like "$SCRATCH/oops3" '^  #0  0x[0-9a-f]+ umdbg_oops_deref \[umdbg_oops\]$' "then hits in the module"
 
 run_umdbg "$SCRATCH/oops2" --scenario oops
 is "$rc" 3 "oops without a breakpoint: a kernel fault (exit 3)"
