@@ -15,7 +15,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline)
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
-ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
+ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Winit-self
 endif
 ifdef ASAN
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -73,7 +73,7 @@ tests/t3001-tracer.t: tests/t3001-tracer.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_O
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # A tiny host program with debug info for the tracer and symbol tests.
 tests/helpers/victim: tests/helpers/victim.c
-	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -o $@ $<
+	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -o $@ $<
 
 bootstrap:
 	@scripts/bootstrap

@@ -305,11 +305,13 @@ static int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 		if (parse_u64(argv[2], &lo) < 0 || parse_u64(dash + 1, &hi) < 0)
 			return fprintf(ctx->out, "pt: bad range\n"), -EINVAL;
 	}
+	v = NULL;
 	if ((err = kmodel_find_task(ctx->s->k, pid, &t, &cause)) ||
 	    (err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause)) ||
 	    (err = kmodel_mm_pgd(ctx->s->k, t.mm, &pgd, &cause))) {
 		fprintf(ctx->out, "pt: %s\n", cause);
 		free(cause);
+		free(v);
 		return err;
 	}
 	for (i = 0; i < n; i++) {
@@ -494,6 +496,8 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		free(s->bps[i].spec);
 		free(s->bps[i].addrs);
 		free(s->bps[i].ids);
+		free(s->bps[i].module);
+		free(s->bps[i].symbol);
 		s->bps[i] = s->bps[--s->nbps];
 		return 0;
 	}

@@ -280,18 +280,6 @@ static int op_insert_point(void *arg, enum rsp_point type, uint64_t addr,
 	return 0;
 }
 
-/* Is tracer breakpoint id also one of the user's (--break, break)? */
-static bool user_owns(struct session *s, int id)
-{
-	size_t i, j;
-
-	for (i = 0; i < s->nbps; i++)
-		for (j = 0; j < s->bps[i].naddrs; j++)
-			if (s->bps[i].ids[j] == id)
-				return true;
-	return id == s->modload_id;
-}
-
 static int op_remove_point(void *arg, enum rsp_point type, uint64_t addr,
 			   int kind)
 {
@@ -304,19 +292,20 @@ static int op_remove_point(void *arg, enum rsp_point type, uint64_t addr,
 		for (j = 0; j < g->nbps; j++) {
 			if (g->bps[j].addr != addr)
 				continue;
-			err = user_owns(g->s, g->bps[j].id) ? 0 :
-				tracer_bp_remove(T(g), g->bps[j].id);
+			/* The tracer counts references: the user's own
+			 * breakpoint at the same address stays. */
+			err = tracer_bp_remove(T(g), g->bps[j].id);
 			g->bps[j] = g->bps[--g->nbps];
 			return err;
 		}
 		return 0;
 	}
-	err = tracer_hw_remove(T(g), hw_kind(type), addr,
-			       type == RSP_HW_BREAK ? 1 : kind);
-	for (i = 0; i < 4; i++)
-		if (g->slot_used[i] && g->slot_type[i] == type)
-			g->slot_used[i] = false;
-	return err;
+	i = tracer_hw_remove(T(g), hw_kind(type), addr,
+			     type == RSP_HW_BREAK ? 1 : kind);
+	if (i < 0)
+		return i;
+	g->slot_used[i] = false;
+	return 0;
 }
 
 static int op_resume(void *arg, const struct rsp_resume *acts, int n)
@@ -381,6 +370,8 @@ static int op_threads(void *arg, long *tids, int max)
 	size_t i;
 	int n = tracer_threads(T(g), buf, ARRAY_SIZE(buf)), j;
 
+	if (n > (int)ARRAY_SIZE(buf))
+		n = ARRAY_SIZE(buf);	/* UML starts a handful at most */
 	for (j = 0; tids && j < n && j < max; j++)
 		tids[j] = buf[j];
 	if (stop_tasks(g) == 0)
@@ -446,8 +437,7 @@ static void remove_gdb_points(struct gdbserver *g)
 	int i;
 
 	for (j = 0; j < g->nbps; j++)
-		if (!user_owns(g->s, g->bps[j].id))
-			tracer_bp_remove(T(g), g->bps[j].id);
+		tracer_bp_remove(T(g), g->bps[j].id);
 	g->nbps = 0;
 	for (i = 0; i < 4; i++)
 		g->slot_used[i] = false;

@@ -271,6 +271,18 @@ static void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err)
 	free(mods);
 }
 
+/* Is tracer breakpoint id one of the user's? */
+static bool user_breakpoint(struct session *s, int id)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nbps; i++)
+		for (j = 0; j < s->bps[i].naddrs; j++)
+			if (s->bps[i].ids[j] == id)
+				return true;
+	return false;
+}
+
 /* Pending breakpoints need a look at every module as it initialises. */
 static void ensure_modload_bp(struct session *s)
 {
@@ -409,8 +421,11 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		/* do_init_module(struct module *mod): rdi. */
 		if (tracer_get_regs(s->t, st->tid, &r) == 0)
 			resolve_pending(s, r.rdi, stderr);
-		session_resume(s);
-		return;
+		/* Silent, unless the user also breaks there. */
+		if (!user_breakpoint(s, st->bp)) {
+			session_resume(s);
+			return;
+		}
 	}
 	if (gdbserver_connected(s->gdb))
 		gdbserver_on_stop(s->gdb, st);

@@ -673,13 +673,20 @@ static void h_set_thread(struct rsp *r, const char *p, size_t n)
 
 static bool thread_exists(struct rsp *r, long tid)
 {
-	long tids[256];
-	int n = r->ops->threads(r->arg, tids, ARRAY_SIZE(tids)), i;
+	int n = r->ops->threads(r->arg, NULL, 0), i;
+	bool found = false;
+	long *tids;
 
-	for (i = 0; i < n && i < (int)ARRAY_SIZE(tids); i++)
-		if (tids[i] == tid)
-			return true;
-	return false;
+	if (n <= 0)
+		return false;
+	tids = xcalloc(n, sizeof(*tids));
+	i = r->ops->threads(r->arg, tids, n);
+	if (i < n)
+		n = i;		/* some went away meanwhile */
+	for (i = 0; i < n && !found; i++)
+		found = tids[i] == tid;
+	free(tids);
+	return found;
 }
 
 static void h_thread_alive(struct rsp *r, const char *p, size_t n)
@@ -831,12 +838,18 @@ static void h_xfer_threads(struct rsp *r, const char *p, size_t n)
 			/* XML-escape the few characters that need it. */
 			strbuf_addf(&sb, ">");
 			for (j = 0; info[j]; j++) {
-				if (info[j] == '<')
+				unsigned char c = (unsigned char)info[j];
+
+				if (c == '<')
 					strbuf_addf(&sb, "&lt;");
-				else if (info[j] == '&')
+				else if (c == '&')
 					strbuf_addf(&sb, "&amp;");
-				else if (info[j] == '>')
+				else if (c == '>')
 					strbuf_addf(&sb, "&gt;");
+				else if (c < 0x20 || c >= 0x7f)
+					/* a task may name itself anything:
+					 * keep the XML valid ASCII */
+					strbuf_add(&sb, "?", 1);
 				else
 					strbuf_add(&sb, &info[j], 1);
 			}

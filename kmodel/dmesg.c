@@ -132,6 +132,13 @@ int kmodel_dmesg(struct kmodel *k, struct kmodel_logrec **recs, size_t *n,
 			      "printk text", cause)))
 		goto out;
 
+	if (((head - tail) & PRB_DESC_ID_MASK) >= count) {
+		err = set_cause(cause, -EINVAL, "implausible printk ring "
+				"buffer (tail %llu, head %llu, %zu records)",
+				(unsigned long long)tail,
+				(unsigned long long)head, count);
+		goto out;
+	}
 	out = xcalloc(count, sizeof(*out));
 	for (id = tail; nout < count; id = (id + 1) & PRB_DESC_ID_MASK) {
 		size_t idx = id & (count - 1);

@@ -224,8 +224,10 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 			bitoff = 0;
 			if (dwarf_attr(&m, DW_AT_data_bit_offset, &attr))
 				dwarf_formudata(&attr, &bitoff);
-			v = off + bitoff / 8 + 8 <= avail ?
-				get_uint(p + off + bitoff / 8, 8) : 0;
+			size_t at = off + bitoff / 8;
+
+			v = at < avail ? get_uint(p + at, avail - at < 8 ?
+						  avail - at : 8) : 0;
 			v = (v >> (bitoff % 8)) & ((1ULL << bits) - 1);
 			strbuf_addf(sb, "%llu", (unsigned long long)v);
 		} else {

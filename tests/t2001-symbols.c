@@ -52,7 +52,7 @@ int main(void)
 	is_int(kmodel_resolve(k, "*zz", &addrs, &n, &cause), -EINVAL,
 	       "bad *ADDR refused");
 
-	is_int(kmodel_resolve(k, "victim.c:16", &addrs, &n, &cause), 0,
+	is_int(kmodel_resolve(k, "victim.c:17", &addrs, &n, &cause), 0,
 	       "resolve FILE:LINE of an inlined line");
 	ok(n >= 1 && addrs[0] > target && addrs[0] < target + 64,
 	   "FILE:LINE lands inside victim_target");
@@ -62,10 +62,10 @@ int main(void)
 		is_str(w[0].func, "victim_bump", "innermost is the inline");
 		ok(w[0].inlined, "marked inlined");
 		ok(w[0].file && strstr(w[0].file, "victim.c") &&
-		   w[0].line == 16, "inline at victim.c:16 (%s:%d)",
+		   w[0].line == 17, "inline at victim.c:17 (%s:%d)",
 		   w[0].file, w[0].line);
 		is_str(w[1].func, "victim_target", "caller is victim_target");
-		is_int(w[1].line, 21, "call site line");
+		is_int(w[1].line, 22, "call site line");
 	} else {
 		int i;
 

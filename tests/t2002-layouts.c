@@ -149,5 +149,6 @@ int main(void)
 	is_int(kmodel_maple_walk(&mem, &L, enode(BASE + 0x10000, MAPLE_LEAF_64),
 				 visit, &s), -EIO,
 	       "a node outside readable memory is an error, not a crash");
+	free(cause);
 	return done_testing();
 }

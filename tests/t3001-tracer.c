@@ -137,7 +137,7 @@ int main(void)
 	struct tracer *t;
 	struct tracer_stop st;
 
-	plan(24);
+	plan(26);
 	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
 		diag("%s", cause);
 		return 1;
@@ -172,6 +172,27 @@ int main(void)
 		   "interrupt reported as a stop");
 		tracer_kill(t);
 		ok(!tracer_is_alive(t), "kill ends it");
+		tracer_free(t);
+	}
+	{
+		/* Threads created while traced, several hitting one
+		 * breakpoint at once: every hit is reported, none lost. */
+		char *argv[] = { VICTIM, "8", "threads", NULL };
+		uint64_t target;
+		int hits = 0;
+
+		t = launch(argv, true, &cause);
+		kmodel_symbol_addr(k, "victim_target", &target);
+		tracer_bp_insert(t, target, &cause);
+		tracer_resume(t, &cause);
+		while (tracer_wait(t, &st, &cause) == 1 &&
+		       st.kind == TRACER_STOP_BREAKPOINT) {
+			hits++;
+			tracer_resume(t, &cause);
+		}
+		is_int(hits, 8, "8 threads: 8 breakpoint hits");
+		ok(st.kind == TRACER_STOP_EXITED && st.status == 8,
+		   "and the program ends normally (status %d)", st.status);
 		tracer_free(t);
 	}
 	{

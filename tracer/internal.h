@@ -20,6 +20,7 @@ struct tracer_bp {
 	int id;			/* 0: free slot */
 	uint64_t addr;
 	uint8_t orig;		/* byte under the int3 */
+	int refs;		/* inserts not yet removed */
 	bool inserted;
 };
 
@@ -51,6 +52,9 @@ struct tracer {
 	/* exit of the main thread seen while collecting; reported next */
 	bool exit_pending;
 	int exit_status;
+	/* the process died while resuming; reported by the next pump */
+	bool gone_pending;
+	struct tracer_stop gone;
 };
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);

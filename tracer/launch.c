@@ -218,7 +218,9 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		return set_cause(cause, err, "pipe: %s", strerror(-err));
 	}
 
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sock) < 0) {
+	/* SEQPACKET, not DGRAM: a child that dies before sending must
+	 * give us end-of-file, not an endless wait. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		err = -errno;
 		set_cause(cause, err, "socketpair: %s", strerror(errno));
 		sock[0] = sock[1] = -1;

@@ -240,8 +240,11 @@ int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause)
 	struct tracer_bp *bp = bp_at(t, addr);
 	int err, i;
 
-	if (bp)
+	/* Several users of one address share the int3: count them. */
+	if (bp) {
+		bp->refs++;
 		return bp->id;
+	}
 	for (i = 0; i < t->nbps; i++)
 		if (!t->bps[i].id)
 			break;
@@ -256,6 +259,7 @@ int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause)
 				 "cannot write a breakpoint at 0x%llx: %s",
 				 (unsigned long long)addr, strerror(-err));
 	bp->id = t->next_bp_id++;
+	bp->refs = 1;
 	LOG("tracer", "bp %d at 0x%llx", bp->id, (unsigned long long)addr);
 	return bp->id;
 }
@@ -267,6 +271,8 @@ int tracer_bp_remove(struct tracer *t, int id)
 	for (i = 0; i < t->nbps; i++) {
 		if (t->bps[i].id != id)
 			continue;
+		if (--t->bps[i].refs > 0)
+			return 0;
 		err = t->alive ? bp_poke(t, &t->bps[i], false) : 0;
 		t->bps[i].id = 0;
 		return err;
@@ -388,7 +394,9 @@ int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 		    t->hw[i].addr == addr && (kind == TRACER_HW_EXEC ||
 					      t->hw[i].len == len)) {
 			t->hw[i].used = false;
-			return t->alive ? hw_apply(t) : 0;
+			if (t->alive && hw_apply(t) < 0)
+				return -EIO;
+			return i;
 		}
 	return -ENOENT;
 }
@@ -566,7 +574,9 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 	case PTRACE_EVENT_CLONE:
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
 			thread_add(t, (pid_t)msg);
-		if (!collecting)
+		/* thread_add may have moved the table: find th again. */
+		th = thread_find(t, tid);
+		if (!collecting && th)
 			cont(th, 0);
 		return 0;
 	case PTRACE_EVENT_EXEC:
@@ -701,6 +711,8 @@ static void stop_all(struct tracer *t, pid_t except)
 
 static int finish_stop(struct tracer *t, struct tracer_stop *stop)
 {
+	/* Whatever stopped us also satisfies a pending interrupt. */
+	t->interrupt_requested = false;
 	if (stop->kind == TRACER_STOP_EXITED ||
 	    stop->kind == TRACER_STOP_KILLED)
 		return 1;
@@ -723,6 +735,11 @@ static int pump(struct tracer *t, struct tracer_stop *stop, bool block,
 	int status;
 	pid_t w;
 
+	if (t->gone_pending) {
+		t->gone_pending = false;
+		*stop = t->gone;
+		return 1;
+	}
 	if (!t->alive)
 		return set_cause(cause, -ESRCH, "the process has exited");
 	for (;;) {
@@ -767,11 +784,13 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	struct user_regs_struct r;
 	struct tracer_bp *bp;
 	int deliver = th->pending_sig, status, sig, hw_slot;
+	/* th points into t->threads, which thread_add may move: keep the
+	 * tid and look the thread up again where it is needed. */
+	pid_t tid = th->tid, w;
 	sigset_t later;
-	pid_t w;
 
 	sigemptyset(&later);
-	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) < 0)
+	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 		return 0;
 	bp = bp_at(t, r.rip);
 	if (bp && bp->inserted)
@@ -781,34 +800,35 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	/* A hardware execute breakpoint here would fire again at once. */
 	hw_slot = hw_exec_at(t, r.rip);
 	if (hw_slot >= 0)
-		hw_apply_thread(t, th->tid, hw_slot);
+		hw_apply_thread(t, tid, hw_slot);
 	th->pending_sig = 0;
+	th = NULL;
 	if (deliver && is_async_signal(deliver)) {
 		sigaddset(&later, deliver);
 		deliver = 0;
 	}
 	for (;;) {
-		if (ptrace(PTRACE_SINGLESTEP, th->tid, 0, deliver) < 0)
+		if (ptrace(PTRACE_SINGLESTEP, tid, 0, deliver) < 0)
 			break;
 		deliver = 0;
-		w = waitpid(th->tid, &status, __WALL);
+		w = waitpid(tid, &status, __WALL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
 			break;
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			if (th->tid == t->pid) {
+			if (tid == t->pid) {
 				main_gone(t, status, stop);
 				return 1;
 			}
-			thread_del(t, th->tid);
+			thread_del(t, tid);
 			return 0;
 		}
 		sig = WSTOPSIG(status);
 		if (status >> 16 == PTRACE_EVENT_CLONE) {
 			unsigned long msg;
 
-			if (ptrace(PTRACE_GETEVENTMSG, th->tid, 0, &msg) == 0)
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
 				thread_add(t, (pid_t)msg)->stopped = false;
 			continue;	/* clone done; the step goes on */
 		}
@@ -824,10 +844,10 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	if (bp && t->alive)
 		bp_poke(t, bp, true);
 	if (hw_slot >= 0 && t->alive)
-		hw_apply_thread(t, th->tid, -1);
+		hw_apply_thread(t, tid, -1);
 	for (sig = 1; sig < NSIG; sig++)
 		if (sigismember(&later, sig))
-			syscall(SYS_tgkill, t->pid, th->tid, sig);
+			syscall(SYS_tgkill, t->pid, tid, sig);
 	return 0;
 }
 
@@ -840,16 +860,26 @@ int tracer_resume(struct tracer *t, char **cause)
 		return set_cause(cause, -ESRCH, "the process has exited");
 	if (t->running)
 		return 0;
+	/*
+	 * Step the reported thread off its breakpoint.  Other threads that
+	 * hit one while we stopped everything were rewound onto it and
+	 * must hit it again, so they are not stepped.
+	 */
 	for (i = 0; i < t->nthreads; i++) {
 		struct tracer_thread *th = &t->threads[i];
 		struct user_regs_struct r;
 
-		if (!th->stopped)
+		if (!th->stopped || th->tid != t->last_tid)
 			continue;
 		if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0 &&
 		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
-		    step_over(t, th, &gone))
-			return 0;	/* died; the next pump reports it */
+		    step_over(t, th, &gone)) {
+			/* It died meanwhile: the next pump reports it. */
+			t->gone = gone;
+			t->gone_pending = true;
+			return 0;
+		}
+		break;
 	}
 	for (i = 0; i < t->nthreads; i++) {
 		struct tracer_thread *th = &t->threads[i];
@@ -874,14 +904,15 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 	th = thread_find(t, tid ? tid : t->last_tid);
 	if (!th || !th->stopped)
 		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
+	tid = th->tid;
 	if (step_over(t, th, stop))
 		return 1;
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_STEP;
-	stop->tid = th->tid;
-	if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0)
+	stop->tid = tid;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &r) == 0)
 		stop->addr = r.rip;
-	t->last_tid = th->tid;
+	t->last_tid = tid;
 	return 1;
 }
 

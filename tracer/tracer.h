@@ -142,7 +142,9 @@ int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r);
 int tracer_set_regs(struct tracer *t, pid_t tid,
 		    const struct user_regs_struct *r);
 
-/* Software breakpoints (int3).  Insert returns an id > 0 or -errno. */
+/* Software breakpoints (int3).  Insert returns an id > 0 or -errno;
+ * inserting an address again returns the same id and counts a
+ * reference, and each remove drops one: the int3 goes with the last. */
 int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause);
 int tracer_bp_remove(struct tracer *t, int id);
 
@@ -165,6 +167,7 @@ enum tracer_hw_kind { TRACER_HW_EXEC = 0, TRACER_HW_WRITE = 1,
 		      TRACER_HW_ACCESS = 3 };
 int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 		     uint64_t addr, int len);
+/* Returns the slot it freed, or -errno. */
 int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 		     uint64_t addr, int len);
 

@@ -4,6 +4,7 @@
  * an inlined one.  Keep line numbers of the VICTIM-LINE markers stable or
  * update the tests that name them.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +28,29 @@ __attribute__((noinline)) static void victim_middle(int i)
 	asm volatile("" ::: "memory");
 }
 
+static void *victim_thread(void *arg)
+{
+	victim_middle(1);
+	return arg;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3, i;
+	pthread_t t[64];
 
 	if (argc > 2 && argv[2][0] == 'a')
 		abort();
 	if (argc > 2 && argv[2][0] == 's')
 		pause();	/* wait to be interrupted */
+	if (argc > 2 && argv[2][0] == 't') {
+		/* n threads, each through the breakpoint once */
+		for (i = 0; i < n && i < 64; i++)
+			pthread_create(&t[i], NULL, victim_thread, NULL);
+		for (i = 0; i < n && i < 64; i++)
+			pthread_join(t[i], NULL);
+		return (int)(victim_counter % 100);
+	}
 	for (i = 1; i <= n; i++)
 		victim_middle(i);
 	printf("victim: counter %ld\n", victim_counter);
