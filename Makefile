@@ -25,6 +25,7 @@ endif
 LIB_OBJS += lib/util.o
 TRACER_OBJS += tracer/launch.o
 TRACER_OBJS += tracer/tracer.o
+TRACER_OBJS += tracer/trace.o
 KMODEL_OBJS += kmodel/symbols.o
 KMODEL_OBJS += kmodel/types.o
 KMODEL_OBJS += kmodel/unwind.o
@@ -51,6 +52,7 @@ TEST_PROGS += tests/t1001-rsp.t
 TEST_PROGS += tests/t2001-symbols.t
 TEST_PROGS += tests/t2002-layouts.t
 TEST_PROGS += tests/t3001-tracer.t
+TEST_PROGS += tests/t6001-trace.t
 TEST_HELPERS += tests/helpers/victim
 
 all: umdbg
@@ -71,6 +73,8 @@ tests/t2002-layouts.t: tests/t2002-layouts.o $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t3001-tracer.t: tests/t3001-tracer.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+tests/t6001-trace.t: tests/t6001-trace.o tracer/trace.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
 # A tiny host program with debug info for the tracer and symbol tests.
 tests/helpers/victim: tests/helpers/victim.c
 	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -o $@ $<
@@ -105,15 +109,18 @@ bench: all
 FUZZ_RUNS ?= 200000
 tests/fuzz/rsp-fuzzer: tests/fuzz/rsp-fuzzer.c gdbstub/*.c lib/util.c
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^
-fuzz: tests/fuzz/rsp-fuzzer
-	mkdir -p tests/fuzz/corpus
+tests/fuzz/trace-fuzzer: tests/fuzz/trace-fuzzer.c tracer/trace.c lib/util.c
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^
+fuzz: tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
+	mkdir -p tests/fuzz/corpus tests/fuzz/corpus-trace
 	tests/fuzz/rsp-fuzzer -runs=$(FUZZ_RUNS) -dict=tests/fuzz/rsp.dict tests/fuzz/corpus
+	tests/fuzz/trace-fuzzer -runs=$(FUZZ_RUNS) tests/fuzz/corpus-trace
 
 check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer
+	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
 
 .PHONY: all bootstrap guest tests check demo bench fuzz check-deps clean
 

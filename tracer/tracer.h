@@ -177,4 +177,54 @@ void tracer_hw_clear(struct tracer *t);
 /* Threads: fills up to max tids, returns how many exist. */
 int tracer_threads(const struct tracer *t, pid_t *tids, int max);
 
+/*
+ * Trace files (docs/trace-format.md): a magic and a format version, then
+ * checksummed records, the first a header, the last (after a clean
+ * finish) a footer.  Record and replay (issue 5) build on these; the
+ * record types beyond header and footer belong to them.
+ */
+#define TRACE_VERSION 1
+#define TRACE_MAX_RECORD (64u << 20)
+enum trace_record_type {
+	TRACE_REC_HEADER = 1,
+	TRACE_REC_FOOTER = 0xffff,
+	TRACE_REC_USER = 0x100,		/* first type for the recorder */
+};
+
+struct trace_header {
+	uint64_t start_time;		/* seconds since the epoch */
+	uint8_t build_id[64];		/* the kernel's GNU build-id */
+	size_t build_id_len;
+	char *cmdline;			/* the kernel command line */
+};
+
+struct trace_writer;
+struct trace_reader;
+
+/* CRC-32 (zlib's) of data, continuing from crc (0 to start). */
+uint32_t trace_crc32(uint32_t crc, const void *data, size_t len);
+
+int trace_create(const char *path, const struct trace_header *h,
+		 struct trace_writer **w, char **cause);
+/* Append one record (type >= TRACE_REC_USER); 0 or -errno. */
+int trace_append(struct trace_writer *w, uint32_t type, const void *data,
+		 uint32_t len);
+/* Write the footer, sync and close. */
+int trace_finish(struct trace_writer *w);
+
+/* Open a trace: a missing, foreign or future-version file is refused
+ * with a cause; the header is read and checked. */
+int trace_open(const char *path, struct trace_reader **r, char **cause);
+const struct trace_header *trace_header_of(const struct trace_reader *r);
+/*
+ * The next record: 1 with type/data/len (data valid until trace_close),
+ * 0 at the footer of a complete trace, -EPIPE when the file ends early
+ * (a recorder that was killed: every whole record before was returned),
+ * -EBADMSG for a corrupt record; *cause says which record and where.
+ */
+int trace_next(struct trace_reader *r, uint32_t *type, const void **data,
+	       uint32_t *len, char **cause);
+bool trace_complete(const struct trace_reader *r);
+void trace_close(struct trace_reader *r);
+
 #endif
