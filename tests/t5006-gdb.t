@@ -201,6 +201,15 @@ for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/d.umdbg" && break; s
 like "$SCRATCH/d.umdbg" 'umdbg: waiting for gdb on 127\.0\.0\.1:' "a --break stop with --gdb waits for gdb instead of exiting"
 like "$SCRATCH/d.umdbg" '^  #1  0x[0-9a-f]+ sysrq_handle_crash' "and prints the report meanwhile"
 
+# The kernel's own helpers, run the same way over the stub and natively.
+LX_CMDS='lx-version
+lx-cmdline
+lx-ps
+lx-lsmod
+lx-dmesg
+p $lx_current().comm
+kill'
+
 # lx-* over the stub ...
 cat >"$SCRATCH/lx-stub.gdb" <<EOF
 set pagination off
@@ -208,13 +217,7 @@ set confirm off
 add-auto-load-safe-path $TOP/guest/src
 source $TOP/guest/src/vmlinux-gdb.py
 target remote 127.0.0.1:$port
-lx-version
-lx-cmdline
-lx-ps
-lx-lsmod
-lx-dmesg
-p \$lx_current().comm
-kill
+$LX_CMDS
 EOF
 run_gdb lx-stub
 end_umdbg
@@ -236,13 +239,7 @@ add-auto-load-safe-path $TOP/guest/src
 source $TOP/guest/src/vmlinux-gdb.py
 break panic
 run mem=128M initrd=$TOP/guest/rootfs.cpio.gz con=null con0=fd:0,fd:1 time-travel=inf-cpu time-travel-start=0 umdbg.scenario=panic uml_dir=$SCRATCH/uml umid=umdbg <$SCRATCH/stdin >/dev/null 2>&1
-lx-version
-lx-cmdline
-lx-ps
-lx-lsmod
-lx-dmesg
-p \$lx_current().comm
-kill
+$LX_CMDS
 EOF
 run_gdb lx-native
 kill "$holder" 2>/dev/null
