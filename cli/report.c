@@ -78,6 +78,11 @@ void print_backtrace_regs(struct session *s, FILE *out,
 		struct kmodel_where *w;
 		int nw = kmodel_where(s->k, frames[i].pc, frames[i].call_site,
 				      &w);
+		/* Every UML kernel thread starts in one of these: beyond
+		 * them the stack holds nothing but setup leftovers. */
+		bool bottom = nw > 0 && w[nw - 1].func &&
+			(!strcmp(w[nw - 1].func, "new_thread_handler") ||
+			 !strcmp(w[nw - 1].func, "fork_handler"));
 
 		for (j = 0; j < nw; j++) {
 			char *str = kmodel_where_str(&w[j]);
@@ -98,6 +103,8 @@ void print_backtrace_regs(struct session *s, FILE *out,
 			free(str);
 		}
 		kmodel_where_free(w, nw);
+		if (bottom)
+			return;
 	}
 	if (n == MAX_FRAMES)
 		fprintf(out, "  (more frames not shown)\n");

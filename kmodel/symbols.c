@@ -435,12 +435,17 @@ static int where_elsewhere(struct kmodel *k, uint64_t pc, uint64_t look,
 
 	w->pc = pc;
 	if (m) {
+		Dwarf_Addr start = 0;
+
 		name = dwfl_module_addrinfo(m, look, &off, &sym, NULL, NULL,
 					    NULL);
-		modname = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL,
+		modname = dwfl_module_info(m, NULL, &start, NULL, NULL, NULL,
 					   NULL, NULL);
-		w->func = name ? xstrdup(name) : NULL;
-		w->offset = call_site_adjust(off, pc, look);
+		/* A stripped library: at least say where in it. */
+		w->func = name ? xstrdup(name) :
+			xasprintf("%s+0x%llx", modname ? modname : "??",
+				  (unsigned long long)(pc - start));
+		w->offset = name ? call_site_adjust(off, pc, look) : 0;
 		w->module = modname ? xstrdup(modname) : NULL;
 	} else if (kmodel_module_where(k, look, &w->func, &w->offset,
 				       &w->module) == 0) {
