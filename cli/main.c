@@ -41,7 +41,7 @@ static const char usage_text[] =
 "  -b, --break LOC        stop at LOC: SYMBOL, *ADDRESS or FILE:LINE\n"
 "                         (repeatable; 'panic' is the classic)\n"
 "  -s, --scenario NAME    run the built guest's scenario NAME:\n"
-"                         halt, panic, oops, inspect, work or shell\n"
+"                         halt, panic, oops, inspect, many, work or shell\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
 "  -g, --gdb [HOST:]PORT|unix:PATH\n"
 "                         serve gdb there (loopback only; port 0 picks one)\n"
@@ -62,7 +62,7 @@ static const char usage_text[] =
 "4 guest died another way.\n";
 
 static const char *const scenarios[] = {
-	"halt", "panic", "oops", "inspect", "work", "shell",
+	"halt", "panic", "oops", "inspect", "many", "work", "shell",
 };
 
 /* readline's callback API has no user argument. */
@@ -690,7 +690,9 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 	char **a = xcalloc(8, sizeof(*a));
 	int n = 0;
 
-	a[n++] = xstrdup("mem=128M");
+	/* `many` keeps 1,000 tasks and their 32 KiB stacks alive. */
+	a[n++] = xstrdup(scenario && !strcmp(scenario, "many") ? "mem=512M" :
+			 "mem=128M");
 	if (rootfs)
 		a[n++] = xasprintf("initrd=%s", rootfs);
 	a[n++] = xstrdup("con=null");
@@ -760,7 +762,8 @@ int main(int argc, char **argv)
 					break;
 			if (si == ARRAY_SIZE(scenarios))
 				die_usage("unknown scenario '%s' (halt, panic, "
-					  "oops, inspect, work, shell)", optarg);
+					  "oops, inspect, many, work, shell)",
+					  optarg);
 			scenario = optarg;
 			break;
 		case 'n':

@@ -24,7 +24,7 @@ bad_input no-symbol "^umdbg: no symbol 'no_such_function' in '$TOP/guest/linux'"
 bad_input bad-line "^umdbg: bad location 'kernel/panic.c:abc': expected FILE:LINE$" --break kernel/panic.c:abc --scenario halt
 bad_input no-code "^umdbg: no code at 'kernel/no_such_file.c:10'" --break kernel/no_such_file.c:10 --scenario halt
 bad_input bad-addr "^umdbg: bad address '\*zz': expected \*0xADDR$" --break '*zz' --scenario halt
-bad_input bad-scenario "^umdbg: unknown scenario 'nope' \(halt, panic, oops, inspect, work, shell\); try 'umdbg --help'$" --scenario nope
+bad_input bad-scenario "^umdbg: unknown scenario 'nope' \(halt, panic, oops, inspect, many, work, shell\); try 'umdbg --help'$" --scenario nope
 bad_input bad-option "^umdbg: bad option or missing argument: '--no-such-option'; try 'umdbg --help'$" --no-such-option
 
 # A kernel without debug info still runs; the report says what is missing.
