@@ -45,6 +45,8 @@ struct gdbserver {
 	bool slot_used[4];
 	bool attach_pending;	/* connected while running: stopping it */
 	int refused_fd;		/* a refused connection, drained then closed */
+	/* Host files gdb opened with vFile (closed when it leaves). */
+	int files[16];
 	/* The guest's tasks at this stop (gdb asks about each of them). */
 	struct kmodel_task *tasks;
 	size_t ntasks;
@@ -464,6 +466,87 @@ static void op_pass_signals(void *arg, const bool *pass, int nsig)
 		tracer_set_stop_signal(T(g), SIGABRT, !pass[SIGABRT]);
 }
 
+/* vFile: gdb reads the kernel binary (and its libraries) over the
+ * connection.  Read-only, regular files only; a gdb connection is
+ * trusted anyway (see --listen-any). */
+static int op_file_open(void *arg, const char *path)
+{
+	struct gdbserver *g = arg;
+	struct stat st;
+	int fd, i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(g->files); i++)
+		if (g->files[i] < 0)
+			break;
+	if (i == (int)ARRAY_SIZE(g->files))
+		return -EMFILE;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EACCES;
+	}
+	g->files[i] = fd;
+	return i;
+}
+
+static int file_fd(struct gdbserver *g, int h)
+{
+	return h >= 0 && h < (int)ARRAY_SIZE(g->files) ? g->files[h] : -1;
+}
+
+static ssize_t op_file_pread(void *arg, int h, void *buf, size_t len,
+			     uint64_t offset)
+{
+	int fd = file_fd(arg, h);
+	ssize_t n;
+
+	if (fd < 0)
+		return -EBADF;
+	n = pread(fd, buf, len, (off_t)offset);
+	return n < 0 ? -errno : n;
+}
+
+static int op_file_close(void *arg, int h)
+{
+	struct gdbserver *g = arg;
+	int fd = file_fd(g, h);
+
+	if (fd < 0)
+		return -EBADF;
+	close(fd);
+	g->files[h] = -1;
+	return 0;
+}
+
+static int op_file_stat(void *arg, int h, uint64_t *size, uint32_t *mode,
+			uint32_t *mtime)
+{
+	int fd = file_fd(arg, h);
+	struct stat st;
+
+	if (fd < 0)
+		return -EBADF;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*size = (uint64_t)st.st_size;
+	*mode = (uint32_t)st.st_mode;
+	*mtime = (uint32_t)st.st_mtime;
+	return 0;
+}
+
+static void close_files(struct gdbserver *g)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(g->files); i++)
+		if (g->files[i] >= 0) {
+			close(g->files[i]);
+			g->files[i] = -1;
+		}
+}
+
 static const struct rsp_target_ops target_ops = {
 	.get_regs = op_get_regs,
 	.set_regs = op_set_regs,
@@ -480,6 +563,10 @@ static const struct rsp_target_ops target_ops = {
 	.kill = op_kill,
 	.detach = op_detach,
 	.pass_signals = op_pass_signals,
+	.file_open = op_file_open,
+	.file_pread = op_file_pread,
+	.file_close = op_file_close,
+	.file_stat = op_file_stat,
 };
 
 /* ---- connection ---------------------------------------------------------- */
@@ -608,6 +695,7 @@ int gdbserver_open(struct session *s, const char *spec, bool any,
 
 	g->s = s;
 	g->listen_fd = g->client_fd = g->refused_fd = -1;
+	memset(g->files, -1, sizeof(g->files));
 	if (!strncmp(spec, "unix:", 5))
 		err = listen_unix(g, spec + 5, cause);
 	else
@@ -626,6 +714,7 @@ void gdbserver_close(struct gdbserver *g)
 {
 	if (!g)
 		return;
+	close_files(g);
 	if (g->client_fd >= 0)
 		close(g->client_fd);
 	if (g->listen_fd >= 0)
@@ -795,6 +884,7 @@ void gdbserver_accept(struct gdbserver *g)
 
 static void gdbserver_drop_client(struct gdbserver *g)
 {
+	close_files(g);
 	if (g->client_fd < 0)
 		return;
 	close(g->client_fd);

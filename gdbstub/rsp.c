@@ -965,6 +965,126 @@ static void h_kill(struct rsp *r, const char *p, size_t n)
 	r->ops->kill(r->arg);
 }
 
+/* vFile replies: "Fresult" or "F-1,errno" (File-I/O errno values are
+ * Linux's for the ones we can return). */
+static void file_reply(struct rsp *r, long long result)
+{
+	char buf[40];
+
+	if (result < 0)
+		snprintf(buf, sizeof(buf), "F-1,%llx", -result);
+	else
+		snprintf(buf, sizeof(buf), "F%llx", result);
+	reply(r, buf);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+static void h_vfile(struct rsp *r, const char *p, size_t n)
+{
+	const char *args = strchr(p + 6, ':'), *end;
+	uint64_t a, b, c;
+
+	if (!r->ops->file_open || !args) {
+		reply(r, "");
+		return;
+	}
+	args++;
+	if (!strncmp(p, "vFile:setfs:", 12)) {
+		file_reply(r, 0);	/* one filesystem: the host's */
+	} else if (!strncmp(p, "vFile:open:", 11)) {
+		/* filename (hex), flags, mode: read-only opens only */
+		const char *comma = strchr(args, ',');
+		size_t hl = comma ? (size_t)(comma - args) : 0;
+		char *path;
+
+		if (!comma || hl % 2 || hl == 0 ||
+		    parse_hex(comma + 1, &end, &a) < 0) {
+			reply_err(r, EINVAL);
+			return;
+		}
+		if (a != 0) {		/* O_RDONLY in File-I/O terms */
+			file_reply(r, -EACCES);
+			return;
+		}
+		path = xmalloc(hl / 2 + 1);
+		if (unhex(args, hl, path, hl / 2) < 0) {
+			free(path);
+			reply_err(r, EINVAL);
+			return;
+		}
+		path[hl / 2] = '\0';
+		file_reply(r, r->ops->file_open(r->arg, path));
+		free(path);
+	} else if (!strncmp(p, "vFile:pread:", 12)) {
+		struct strbuf sb;
+		uint8_t *buf;
+		ssize_t got;
+
+		if (parse_hex(args, &end, &a) < 0 || *end != ',' ||
+		    parse_hex(end + 1, &end, &b) < 0 || *end != ',' ||
+		    parse_hex(end + 1, &end, &c) < 0) {
+			reply_err(r, EINVAL);
+			return;
+		}
+		if (b > RSP_MAX_PACKET / 2)
+			b = RSP_MAX_PACKET / 2;
+		buf = xmalloc(b ? b : 1);
+		got = r->ops->file_pread(r->arg, (int)a, buf, b, c);
+		if (got < 0) {
+			file_reply(r, got);
+		} else {
+			strbuf_init(&sb);
+			strbuf_addf(&sb, "F%zx;", (size_t)got);
+			strbuf_add(&sb, buf, got);
+			send_packet(r, sb.buf, sb.len, true);
+			strbuf_release(&sb);
+		}
+		free(buf);
+	} else if (!strncmp(p, "vFile:close:", 12)) {
+		if (parse_hex(args, &end, &a) < 0)
+			reply_err(r, EINVAL);
+		else
+			file_reply(r, r->ops->file_close(r->arg, (int)a));
+	} else if (!strncmp(p, "vFile:fstat:", 12)) {
+		/* struct fio_stat: big-endian, 64 bytes (gdb's File-I/O) */
+		uint8_t st[64] = { 0 };
+		uint64_t size;
+		uint32_t mode, mtime;
+		struct strbuf sb;
+		int err, i;
+
+		if (parse_hex(args, &end, &a) < 0) {
+			reply_err(r, EINVAL);
+			return;
+		}
+		err = r->ops->file_stat(r->arg, (int)a, &size, &mode, &mtime);
+		if (err < 0) {
+			file_reply(r, err);
+			return;
+		}
+		put_be32(st + 8, mode);
+		put_be32(st + 12, 1);		/* nlink */
+		for (i = 0; i < 8; i++)		/* st_size, u64 at 28 */
+			st[28 + i] = (uint8_t)(size >> (56 - 8 * i));
+		st[42] = 0x10;			/* blksize 4096, u64 at 36 */
+		put_be32(st + 52, mtime);	/* atime, mtime, ctime */
+		put_be32(st + 56, mtime);
+		put_be32(st + 60, mtime);
+		strbuf_init(&sb);
+		strbuf_addf(&sb, "F%x;", (unsigned)sizeof(st));
+		strbuf_add(&sb, st, sizeof(st));
+		send_packet(r, sb.buf, sb.len, true);
+		strbuf_release(&sb);
+	} else {
+		reply(r, "");	/* unlink, readlink, pwrite: unsupported */
+	}
+	(void)n;
+}
+
 static void h_ok(struct rsp *r, const char *p, size_t n)
 {
 	(void)p; (void)n;
@@ -1020,6 +1140,7 @@ static const struct packet_handler {
 	{ "k", EXACT, h_kill },
 	{ "vKill", 0, h_kill },
 	{ "vMustReplyEmpty", EXACT, h_empty },
+	{ "vFile:", 0, h_vfile },
 };
 
 static void dispatch(struct rsp *r, const char *p, size_t n)

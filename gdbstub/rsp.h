@@ -93,6 +93,18 @@ struct rsp_target_ops {
 	void (*kill)(void *arg);
 	/* The debugger leaves: remove its points, resume the target. */
 	void (*detach)(void *arg);
+	/*
+	 * Host file access for gdb's vFile packets (reading the kernel
+	 * binary over the connection).  Read-only; each returns >= 0 or
+	 * -errno.  May be NULL: vFile is then unsupported.
+	 */
+	int (*file_open)(void *arg, const char *path);
+	ssize_t (*file_pread)(void *arg, int fd, void *buf, size_t len,
+			      uint64_t offset);
+	int (*file_close)(void *arg, int fd);
+	/* size, mode and mtime of an open file */
+	int (*file_stat)(void *arg, int fd, uint64_t *size, uint32_t *mode,
+			 uint32_t *mtime);
 	/* QPassSignals: pass[host signo] for signo < nsig. */
 	void (*pass_signals)(void *arg, const bool *pass, int nsig);
 };

@@ -6,7 +6,7 @@
 # with native gdb on the same kernel at the same breakpoint.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 76
+plan 77
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -276,6 +276,7 @@ kill
 EOF
 timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/f.gdb" >"$SCRATCH/f.out" 2>&1
 like "$SCRATCH/f.out" 'Reading symbols from .*/vmlinux' "gdb with no file loads the kernel named by qXfer:exec-file"
+like "$SCRATCH/f.out" 'Reading .*/vmlinux from remote target' "and reads it through the stub (vFile)"
 like "$SCRATCH/f.out" '^loading @0x[0-9a-f]+: .*/umdbg_oops\.ko' "lx-symbols loads the module's symbols over the stub"
 like "$SCRATCH/f.out" '^\$1 = \{int \(struct umdbg_oops_victim \*\)\} 0x[0-9a-f]+ <umdbg_oops_' "module symbols and types resolve in gdb"
 end_umdbg
