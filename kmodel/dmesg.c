@@ -17,56 +17,30 @@
 struct prb_layout {
 	struct kmodel_member desc_count_bits, descs, infos, head_id, tail_id;
 	struct kmodel_member text_size_bits, text_data;
-	struct kmodel_member d_state, d_begin, d_next;
-	uint64_t desc_size, info_size;
-	struct kmodel_member i_seq, i_ts, i_len, i_level;
+	struct kmodel_member d_state, d_begin, d_next, desc_size;
+	struct kmodel_member i_seq, i_ts, i_len, i_level, info_size;
 };
 
-static int prb_layout(struct kmodel *k, struct prb_layout *L, char **cause)
-{
-	static const char *const cu = "prb_reserve";
-	Dwarf_Die rb, desc, info;
-	int err;
-
-	if ((err = kmodel_struct(k, cu, "printk_ringbuffer", &rb, cause)) ||
-	    (err = kmodel_struct(k, cu, "prb_desc", &desc, cause)) ||
-	    (err = kmodel_struct(k, cu, "printk_info", &info, cause)))
-		return err;
-#define M(st, name, path, dst) \
-	if ((err = kmodel_member(k, &st, name, path, dst, cause))) \
-		return err
-	M(rb, "printk_ringbuffer", "desc_ring.count_bits", &L->desc_count_bits);
-	M(rb, "printk_ringbuffer", "desc_ring.descs", &L->descs);
-	M(rb, "printk_ringbuffer", "desc_ring.infos", &L->infos);
-	M(rb, "printk_ringbuffer", "desc_ring.head_id", &L->head_id);
-	M(rb, "printk_ringbuffer", "desc_ring.tail_id", &L->tail_id);
-	M(rb, "printk_ringbuffer", "text_data_ring.size_bits",
-	  &L->text_size_bits);
-	M(rb, "printk_ringbuffer", "text_data_ring.data", &L->text_data);
-	M(desc, "prb_desc", "state_var", &L->d_state);
-	M(desc, "prb_desc", "text_blk_lpos.begin", &L->d_begin);
-	M(desc, "prb_desc", "text_blk_lpos.next", &L->d_next);
-	M(info, "printk_info", "seq", &L->i_seq);
-	M(info, "printk_info", "ts_nsec", &L->i_ts);
-	M(info, "printk_info", "text_len", &L->i_len);
-	M(info, "printk_info", "level", &L->i_level);
-#undef M
-	if (kmodel_struct_size(&desc, &L->desc_size) ||
-	    kmodel_struct_size(&info, &L->info_size))
-		return set_cause(cause, -EINVAL, "no size for prb_desc or "
-				 "printk_info in the debug info");
-	return 0;
-}
-
-static uint64_t get_uint(const uint8_t *base, const struct kmodel_member *m)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, base + m->offset, m->size > 8 ? 8 : m->size);
-	if (m->bit_size)
-		v = (v >> m->bit_offset) & ((1ULL << m->bit_size) - 1);
-	return v;
-}
+#define P(st, path, m) KFIELD(struct prb_layout, "prb_reserve", st, path, m)
+static const struct kmodel_field prb_fields[] = {
+	P("printk_ringbuffer", "desc_ring.count_bits", desc_count_bits),
+	P("printk_ringbuffer", "desc_ring.descs", descs),
+	P("printk_ringbuffer", "desc_ring.infos", infos),
+	P("printk_ringbuffer", "desc_ring.head_id", head_id),
+	P("printk_ringbuffer", "desc_ring.tail_id", tail_id),
+	P("printk_ringbuffer", "text_data_ring.size_bits", text_size_bits),
+	P("printk_ringbuffer", "text_data_ring.data", text_data),
+	P("prb_desc", "state_var", d_state),
+	P("prb_desc", "text_blk_lpos.begin", d_begin),
+	P("prb_desc", "text_blk_lpos.next", d_next),
+	P("prb_desc", NULL, desc_size),
+	P("printk_info", "seq", i_seq),
+	P("printk_info", "ts_nsec", i_ts),
+	P("printk_info", "text_len", i_len),
+	P("printk_info", "level", i_level),
+	P("printk_info", NULL, info_size),
+};
+#undef P
 
 static int read_exact(struct kmodel *k, uint64_t addr, void *buf, size_t len,
 		      const char *what, char **cause)
@@ -87,48 +61,50 @@ int kmodel_dmesg(struct kmodel *k, struct kmodel_logrec **recs, size_t *n,
 	struct kmodel_logrec *out = NULL;
 	size_t nout = 0, count, dsize;
 	uint64_t prb_sym, prb, rbsize, head, tail, id;
-	struct prb_layout L;
+	const struct prb_layout *L;
 	int err;
 
 	*recs = NULL;
 	*n = 0;
-	if ((err = prb_layout(k, &L, cause)))
-		return err;
+	L = kmodel_layout(k, KMODEL_CACHE_PRB, sizeof(*L), prb_fields,
+			  ARRAY_SIZE(prb_fields), cause);
+	if (!L)
+		return -ENOENT;
 	if (kmodel_symbol_addr(k, "prb", &prb_sym))
 		return set_cause(cause, -ENOENT, "no symbol 'prb' in '%s'",
 				 k->path);
 	if ((err = kmodel_read_u64(k, prb_sym, &prb)))
 		return set_cause(cause, err, "cannot read 'prb' at 0x%llx",
 				 (unsigned long long)prb_sym);
-	rbsize = L.text_data.offset + 8;
-	if (L.tail_id.offset + 8 > rbsize)
-		rbsize = L.tail_id.offset + 8;
-	if (L.head_id.offset + 8 > rbsize)
-		rbsize = L.head_id.offset + 8;
+	rbsize = L->text_data.offset + 8;
+	if (L->tail_id.offset + 8 > rbsize)
+		rbsize = L->tail_id.offset + 8;
+	if (L->head_id.offset + 8 > rbsize)
+		rbsize = L->head_id.offset + 8;
 	rbuf = xmalloc(rbsize);
 	if ((err = read_exact(k, prb, rbuf, rbsize, "the printk ring buffer",
 			      cause)))
 		goto out;
 
-	count = (size_t)1 << get_uint(rbuf, &L.desc_count_bits);
-	dsize = (size_t)1 << get_uint(rbuf, &L.text_size_bits);
-	head = get_uint(rbuf, &L.head_id);
-	tail = get_uint(rbuf, &L.tail_id);
+	count = (size_t)1 << kmodel_member_value(rbuf, &L->desc_count_bits);
+	dsize = (size_t)1 << kmodel_member_value(rbuf, &L->text_size_bits);
+	head = kmodel_member_value(rbuf, &L->head_id);
+	tail = kmodel_member_value(rbuf, &L->tail_id);
 	if (count > (1u << 24) || dsize > (1u << 28)) {
 		err = set_cause(cause, -EINVAL,
 				"implausible printk ring buffer (%zu records, "
 				"%zu bytes)", count, dsize);
 		goto out;
 	}
-	descs = xmalloc(count * L.desc_size);
-	infos = xmalloc(count * L.info_size);
+	descs = xmalloc(count * L->desc_size.size);
+	infos = xmalloc(count * L->info_size.size);
 	data = xmalloc(dsize);
-	if ((err = read_exact(k, get_uint(rbuf, &L.descs), descs,
-			      count * L.desc_size, "printk descriptors",
+	if ((err = read_exact(k, kmodel_member_value(rbuf, &L->descs), descs,
+			      count * L->desc_size.size, "printk descriptors",
 			      cause)) ||
-	    (err = read_exact(k, get_uint(rbuf, &L.infos), infos,
-			      count * L.info_size, "printk infos", cause)) ||
-	    (err = read_exact(k, get_uint(rbuf, &L.text_data), data, dsize,
+	    (err = read_exact(k, kmodel_member_value(rbuf, &L->infos), infos,
+			      count * L->info_size.size, "printk infos", cause)) ||
+	    (err = read_exact(k, kmodel_member_value(rbuf, &L->text_data), data, dsize,
 			      "printk text", cause)))
 		goto out;
 
@@ -142,12 +118,12 @@ int kmodel_dmesg(struct kmodel *k, struct kmodel_logrec **recs, size_t *n,
 	out = xcalloc(count, sizeof(*out));
 	for (id = tail; nout < count; id = (id + 1) & PRB_DESC_ID_MASK) {
 		size_t idx = id & (count - 1);
-		const uint8_t *d = descs + idx * L.desc_size;
-		const uint8_t *info = infos + idx * L.info_size;
-		uint64_t sv = get_uint(d, &L.d_state);
+		const uint8_t *d = descs + idx * L->desc_size.size;
+		const uint8_t *info = infos + idx * L->info_size.size;
+		uint64_t sv = kmodel_member_value(d, &L->d_state);
 		uint64_t state = sv >> PRB_DESC_FLAGS_SHIFT;
-		uint64_t begin = get_uint(d, &L.d_begin);
-		uint64_t next = get_uint(d, &L.d_next);
+		uint64_t begin = kmodel_member_value(d, &L->d_begin);
+		uint64_t next = kmodel_member_value(d, &L->d_next);
 		uint64_t boff, eoff, len;
 
 		if ((sv & PRB_DESC_ID_MASK) == id &&
@@ -160,14 +136,14 @@ int kmodel_dmesg(struct kmodel *k, struct kmodel_logrec **recs, size_t *n,
 			/* A block that wraps is stored whole at offset 0. */
 			if (begin / dsize != next / dsize)
 				boff = 0;
-			len = get_uint(info, &L.i_len);
+			len = kmodel_member_value(info, &L->i_len);
 			(void)eoff;
 			if (boff + PRB_BLK_ID_SIZE + len <= dsize) {
 				struct kmodel_logrec *r = &out[nout++];
 
-				r->seq = get_uint(info, &L.i_seq);
-				r->ts_nsec = get_uint(info, &L.i_ts);
-				r->level = (int)get_uint(info, &L.i_level);
+				r->seq = kmodel_member_value(info, &L->i_seq);
+				r->ts_nsec = kmodel_member_value(info, &L->i_ts);
+				r->level = (int)kmodel_member_value(info, &L->i_level);
 				r->text = strndup((char *)data + boff +
 						  PRB_BLK_ID_SIZE, len);
 				if (!r->text)

@@ -8,6 +8,8 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include <stddef.h>
+
 #include "kmodel.h"
 
 struct ksym {
@@ -20,6 +22,8 @@ struct ksym {
 enum kmodel_cache {
 	KMODEL_CACHE_TASKS,
 	KMODEL_CACHE_VMA,
+	KMODEL_CACHE_PRB,
+	KMODEL_CACHE_MODULES,
 	KMODEL_CACHE_VARS,
 	KMODEL_CACHE_MAX,
 };
@@ -61,6 +65,28 @@ int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
 		  const char *path, struct kmodel_member *m, char **cause);
 /* value.c: the variable index kept in cache[KMODEL_CACHE_VARS] */
 void kmodel_var_index_free(void *index);
+/*
+ * Layouts: a table of (struct, member path) resolved once per kernel into
+ * a struct of struct kmodel_member (at byte offset dst), kept in
+ * k->cache[slot].  A NULL path stores sizeof(struct) in that member's
+ * size.  Returns the layout, or NULL with *cause naming what is missing.
+ */
+struct kmodel_field {
+	const char *cu_func;	/* a function whose CU defines the struct */
+	const char *strct;	/* without "struct " */
+	const char *path;	/* "a.b.c", or NULL for the struct's size */
+	size_t dst;		/* offsetof() the kmodel_member in the layout */
+};
+#define KFIELD(layout, cu, st, path, member) \
+	{ cu, st, path, offsetof(layout, member) }
+const void *kmodel_layout(struct kmodel *k, enum kmodel_cache slot,
+			  size_t size, const struct kmodel_field *f, size_t n,
+			  char **cause);
+
+/* An integer or pointer member (bitfields too) of a struct already read
+ * into memory at base. */
+uint64_t kmodel_member_value(const uint8_t *base,
+			     const struct kmodel_member *m);
 /* An integer or pointer member of the struct at base; *ok = false when
  * it cannot be read. */
 uint64_t kmodel_read_member(struct kmodel *k, uint64_t base,

@@ -18,52 +18,38 @@
 
 struct mod_layout {
 	struct kmodel_member list, name, mem, kallsyms, state;
-	struct kmodel_member mm_base, mm_size;
-	uint64_t mm_struct_size;
+	struct kmodel_member mm_base, mm_size, mm_struct_size;
 	struct kmodel_member ks_symtab, ks_num, ks_strtab;
 };
 
-static int mod_layout(struct kmodel *k, struct mod_layout *L, char **cause)
-{
-	static const char *const cu = "do_init_module";
-	Dwarf_Die mod, mm, ks;
-	int err;
+#define F(st, path, m) \
+	KFIELD(struct mod_layout, "do_init_module", st, path, m)
+static const struct kmodel_field mod_fields[] = {
+	F("module", "list", list),
+	F("module", "name", name),
+	F("module", "state", state),
+	F("module", "mem", mem),
+	F("module", "kallsyms", kallsyms),
+	F("module_memory", "base", mm_base),
+	F("module_memory", "size", mm_size),
+	F("module_memory", NULL, mm_struct_size),
+	F("mod_kallsyms", "symtab", ks_symtab),
+	F("mod_kallsyms", "num_symtab", ks_num),
+	F("mod_kallsyms", "strtab", ks_strtab),
+};
+#undef F
 
-	if ((err = kmodel_struct(k, cu, "module", &mod, cause)) ||
-	    (err = kmodel_struct(k, cu, "module_memory", &mm, cause)) ||
-	    (err = kmodel_struct(k, cu, "mod_kallsyms", &ks, cause)))
-		return err;
-	if ((err = kmodel_member(k, &mod, "module", "list", &L->list,
-				 cause)) ||
-	    (err = kmodel_member(k, &mod, "module", "name", &L->name,
-				 cause)) ||
-	    (err = kmodel_member(k, &mod, "module", "state", &L->state,
-				 cause)) ||
-	    (err = kmodel_member(k, &mod, "module", "mem", &L->mem, cause)) ||
-	    (err = kmodel_member(k, &mod, "module", "kallsyms", &L->kallsyms,
-				 cause)) ||
-	    (err = kmodel_member(k, &mm, "module_memory", "base",
-				 &L->mm_base, cause)) ||
-	    (err = kmodel_member(k, &mm, "module_memory", "size",
-				 &L->mm_size, cause)) ||
-	    (err = kmodel_member(k, &ks, "mod_kallsyms", "symtab",
-				 &L->ks_symtab, cause)) ||
-	    (err = kmodel_member(k, &ks, "mod_kallsyms", "num_symtab",
-				 &L->ks_num, cause)) ||
-	    (err = kmodel_member(k, &ks, "mod_kallsyms", "strtab",
-				 &L->ks_strtab, cause)))
-		return err;
-	if (kmodel_struct_size(&mm, &L->mm_struct_size) ||
-	    !L->mm_struct_size)
-		return set_cause(cause, -EINVAL,
-				 "no size for 'struct module_memory'");
-	return 0;
+static const struct mod_layout *mod_layout(struct kmodel *k, char **cause)
+{
+	return kmodel_layout(k, KMODEL_CACHE_MODULES,
+			     sizeof(struct mod_layout), mod_fields,
+			     ARRAY_SIZE(mod_fields), cause);
 }
 
 static int read_module(struct kmodel *k, const struct mod_layout *L,
 		       uint64_t addr, struct kmodel_module *out)
 {
-	size_t i, nmem = L->mem.size / L->mm_struct_size;
+	size_t i, nmem = L->mem.size / L->mm_struct_size.size;
 	bool ok = true;
 
 	memset(out, 0, sizeof(*out));
@@ -76,7 +62,7 @@ static int read_module(struct kmodel *k, const struct mod_layout *L,
 	if (nmem > KMODEL_MOD_MEM_MAX)
 		nmem = KMODEL_MOD_MEM_MAX;
 	for (i = 0; i < nmem; i++) {
-		uint64_t mm = addr + L->mem.offset + i * L->mm_struct_size;
+		uint64_t mm = addr + L->mem.offset + i * L->mm_struct_size.size;
 
 		out->mem[i].base = kmodel_read_member(k, mm, &L->mm_base, &ok);
 		out->mem[i].size = kmodel_read_member(k, mm, &L->mm_size, &ok);
@@ -89,15 +75,15 @@ int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 		   char **cause)
 {
 	struct kmodel_module *out = NULL;
-	struct mod_layout L;
+	const struct mod_layout *L;
 	uint64_t head, next;
 	size_t count = 0;
 	int err;
 
 	*mods = NULL;
 	*n = 0;
-	if ((err = mod_layout(k, &L, cause)))
-		return err;
+	if (!(L = mod_layout(k, cause)))
+		return -ENOENT;
 	if (kmodel_symbol_addr(k, "modules", &head))
 		return set_cause(cause, -ENOENT, "no symbol 'modules' in '%s'",
 				 k->path);
@@ -105,7 +91,7 @@ int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 		return set_cause(cause, err, "cannot read the module list");
 	while (next != head && count < 4096) {
 		out = xrealloc(out, (count + 1) * sizeof(*out));
-		if (read_module(k, &L, next - L.list.offset, &out[count]) < 0)
+		if (read_module(k, L, next - L->list.offset, &out[count]) < 0)
 			break;
 		count++;
 		if (kmodel_read_u64(k, next, &next))
@@ -123,21 +109,21 @@ static int each_symbol(struct kmodel *k, uint64_t mod_addr,
 		       void *arg, char **cause)
 {
 	uint64_t ks, symtab, num, strtab, i;
-	struct mod_layout L;
+	const struct mod_layout *L;
 	Elf64_Sym *syms;
 	bool ok = true;
 	int err;
 
-	if ((err = mod_layout(k, &L, cause)))
-		return err;
-	if ((err = kmodel_read_u64(k, mod_addr + L.kallsyms.offset, &ks)) ||
+	if (!(L = mod_layout(k, cause)))
+		return -ENOENT;
+	if ((err = kmodel_read_u64(k, mod_addr + L->kallsyms.offset, &ks)) ||
 	    !ks)
 		return set_cause(cause, err ? err : -ENOENT,
 				 "module at 0x%llx has no kallsyms",
 				 (unsigned long long)mod_addr);
-	symtab = kmodel_read_member(k, ks, &L.ks_symtab, &ok);
-	num = kmodel_read_member(k, ks, &L.ks_num, &ok);
-	strtab = kmodel_read_member(k, ks, &L.ks_strtab, &ok);
+	symtab = kmodel_read_member(k, ks, &L->ks_symtab, &ok);
+	num = kmodel_read_member(k, ks, &L->ks_num, &ok);
+	strtab = kmodel_read_member(k, ks, &L->ks_strtab, &ok);
 	if (!ok || num > 1000000)
 		return set_cause(cause, -EIO, "cannot read module kallsyms");
 	syms = xcalloc(num, sizeof(*syms));

@@ -22,54 +22,40 @@ struct task_layout {
 	struct kmodel_member jb[8];	/* rbx rsp rbp r12 r13 r14 r15 rip */
 };
 
+#define T(st, path, m) \
+	KFIELD(struct task_layout, "copy_thread", st, path, m)
+static const struct kmodel_field task_fields[] = {
+	T("task_struct", "tasks", tasks),
+	T("task_struct", "thread_node", thread_node),
+	T("task_struct", "signal", signal),
+	T("task_struct", "pid", pid),
+	T("task_struct", "tgid", tgid),
+	T("task_struct", "__state", state),
+	T("task_struct", "exit_state", exit_state),
+	T("task_struct", "comm", comm),
+	T("task_struct", "mm", mm),
+	T("task_struct", "flags", flags),
+	T("task_struct", "thread.switch_buf", switch_buf),
+	T("signal_struct", "thread_head", thread_head),
+	T("mm_struct", "context.id.pid", mm_host_pid),
+	/* UML's own jmp_buf (arch/x86/um/shared/sysdep/archsetjmp.h) */
+	T("__jmp_buf", "__rbx", jb[0]),
+	T("__jmp_buf", "__rsp", jb[1]),
+	T("__jmp_buf", "__rbp", jb[2]),
+	T("__jmp_buf", "__r12", jb[3]),
+	T("__jmp_buf", "__r13", jb[4]),
+	T("__jmp_buf", "__r14", jb[5]),
+	T("__jmp_buf", "__r15", jb[6]),
+	T("__jmp_buf", "__rip", jb[7]),
+};
+#undef T
+
 static int task_layout(struct kmodel *k, const struct task_layout **out,
 		       char **cause)
 {
-	static const char *const jb_names[8] = {
-		"__rbx", "__rsp", "__rbp", "__r12", "__r13", "__r14", "__r15",
-		"__rip",
-	};
-	struct task_layout *L = k->cache[KMODEL_CACHE_TASKS];
-	Dwarf_Die ts, sig, mm, jb;
-	int err, i;
-
-	if (L) {
-		*out = L;
-		return 0;
-	}
-	L = xcalloc(1, sizeof(*L));
-	if ((err = kmodel_struct(k, "copy_thread", "task_struct", &ts,
-				 cause)) ||
-	    (err = kmodel_struct(k, "copy_thread", "signal_struct", &sig,
-				 cause)) ||
-	    (err = kmodel_struct(k, "copy_thread", "mm_struct", &mm, cause)) ||
-	    (err = kmodel_struct(k, "copy_thread", "__jmp_buf", &jb, cause)))
-		goto fail;
-#define M(st, sname, path, dst) \
-	if ((err = kmodel_member(k, &st, sname, path, dst, cause))) \
-		goto fail
-	M(ts, "task_struct", "tasks", &L->tasks);
-	M(ts, "task_struct", "thread_node", &L->thread_node);
-	M(ts, "task_struct", "signal", &L->signal);
-	M(ts, "task_struct", "pid", &L->pid);
-	M(ts, "task_struct", "tgid", &L->tgid);
-	M(ts, "task_struct", "__state", &L->state);
-	M(ts, "task_struct", "exit_state", &L->exit_state);
-	M(ts, "task_struct", "comm", &L->comm);
-	M(ts, "task_struct", "mm", &L->mm);
-	M(ts, "task_struct", "flags", &L->flags);
-	M(ts, "task_struct", "thread.switch_buf", &L->switch_buf);
-	M(sig, "signal_struct", "thread_head", &L->thread_head);
-	M(mm, "mm_struct", "context.id.pid", &L->mm_host_pid);
-	for (i = 0; i < 8; i++)
-		M(jb, "__jmp_buf", jb_names[i], &L->jb[i]);
-#undef M
-	k->cache[KMODEL_CACHE_TASKS] = L;
-	*out = L;
-	return 0;
-fail:
-	free(L);
-	return err;
+	*out = kmodel_layout(k, KMODEL_CACHE_TASKS, sizeof(**out),
+			     task_fields, ARRAY_SIZE(task_fields), cause);
+	return *out ? 0 : -ENOENT;
 }
 
 /* The state letter, as the kernel's task_state_to_char() gives it. */

@@ -174,13 +174,68 @@ out:
 	return err;
 }
 
+uint64_t kmodel_member_value(const uint8_t *base,
+			     const struct kmodel_member *m)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, base + m->offset, m->size > 8 ? 8 : m->size);
+	if (m->bit_size)
+		v = (v >> m->bit_offset) & ((1ULL << m->bit_size) - 1);
+	return v;
+}
+
 uint64_t kmodel_read_member(struct kmodel *k, uint64_t base,
 			    const struct kmodel_member *m, bool *ok)
 {
-	uint64_t v = 0;
+	struct kmodel_member at0 = *m;
+	uint8_t buf[8] = { 0 };
 	size_t size = m->size > 8 ? 8 : m->size;
 
-	if (kmodel_read(k, base + m->offset, &v, size) != (ssize_t)size)
+	if (kmodel_read(k, base + m->offset, buf, size) != (ssize_t)size)
 		*ok = false;
-	return v;
+	at0.offset = 0;
+	return kmodel_member_value(buf, &at0);
+}
+
+const void *kmodel_layout(struct kmodel *k, enum kmodel_cache slot,
+			  size_t size, const struct kmodel_field *f, size_t n,
+			  char **cause)
+{
+	const char *st_name = NULL;
+	uint8_t *L;
+	Dwarf_Die st;
+	size_t i;
+
+	if (k->cache[slot])
+		return k->cache[slot];
+	L = xcalloc(1, size);
+	for (i = 0; i < n; i++) {
+		struct kmodel_member *m = (void *)(L + f[i].dst);
+
+		/* Tables list a struct's members together: look it up once. */
+		if (!st_name || strcmp(st_name, f[i].strct)) {
+			if (kmodel_struct(k, f[i].cu_func, f[i].strct, &st,
+					  cause))
+				goto fail;
+			st_name = f[i].strct;
+		}
+		if (!f[i].path) {
+			memset(m, 0, sizeof(*m));
+			if (kmodel_struct_size(&st, &m->size) || !m->size) {
+				set_cause(cause, -EINVAL, "no size for 'struct "
+					  "%s' in the debug info of '%s'",
+					  f[i].strct, k->path);
+				goto fail;
+			}
+		} else if (kmodel_member(k, &st, f[i].strct, f[i].path, m,
+					 cause)) {
+			goto fail;
+		}
+	}
+	k->cache[slot] = L;
+	return L;
+fail:
+	free(L);
+	return NULL;
 }

@@ -14,107 +14,80 @@
 #include "kconst.h"
 
 struct vma_layout {
-	struct kmodel_maple maple;
 	struct kmodel_member mm_root, start_brk, brk, start_stack, mm_pgd;
 	struct kmodel_member vm_start, vm_end, vm_flags, vm_pgoff, vm_file;
-	struct kmodel_member vm_ops, vm_private, sm_name;
-	uint64_t vma_size;	/* sizeof(struct vm_area_struct) */
+	struct kmodel_member vm_ops, vm_private, vma_size, sm_name;
 	struct kmodel_member f_dentry, f_mnt, f_inode, i_ino;
 	struct kmodel_member d_parent, d_name, mnt_root;
 	struct kmodel_member m_parent, m_mountpoint, m_mnt;
+	/* maple nodes: arrays (offset, size) and their metadata */
+	struct kmodel_member r64_pivot, r64_slot, r64_meta_end;
+	struct kmodel_member a64_pivot, a64_slot, a64_meta_end, node_size;
 };
+
+#define V(cu, st, path, m) KFIELD(struct vma_layout, cu, st, path, m)
+static const struct kmodel_field vma_fields[] = {
+	V("show_map_vma", "mm_struct", "mm_mt.ma_root", mm_root),
+	V("show_map_vma", "mm_struct", "start_brk", start_brk),
+	V("show_map_vma", "mm_struct", "brk", brk),
+	V("show_map_vma", "mm_struct", "start_stack", start_stack),
+	V("show_map_vma", "mm_struct", "pgd", mm_pgd),
+	V("show_map_vma", "vm_area_struct", "vm_start", vm_start),
+	V("show_map_vma", "vm_area_struct", "vm_end", vm_end),
+	V("show_map_vma", "vm_area_struct", "vm_flags", vm_flags),
+	V("show_map_vma", "vm_area_struct", "vm_pgoff", vm_pgoff),
+	V("show_map_vma", "vm_area_struct", "vm_file", vm_file),
+	V("show_map_vma", "vm_area_struct", "vm_ops", vm_ops),
+	V("show_map_vma", "vm_area_struct", "vm_private_data", vm_private),
+	V("show_map_vma", "vm_area_struct", NULL, vma_size),
+	V("show_map_vma", "file", "f_path.dentry", f_dentry),
+	V("show_map_vma", "file", "f_path.mnt", f_mnt),
+	V("show_map_vma", "file", "f_inode", f_inode),
+	V("show_map_vma", "inode", "i_ino", i_ino),
+	V("_install_special_mapping", "vm_special_mapping", "name", sm_name),
+	V("d_path", "dentry", "d_parent", d_parent),
+	V("d_path", "dentry", "d_name.name", d_name),
+	V("d_path", "vfsmount", "mnt_root", mnt_root),
+	V("d_path", "mount", "mnt_parent", m_parent),
+	V("d_path", "mount", "mnt_mountpoint", m_mountpoint),
+	V("d_path", "mount", "mnt", m_mnt),
+	V("mtree_load", "maple_range_64", "pivot", r64_pivot),
+	V("mtree_load", "maple_range_64", "slot", r64_slot),
+	V("mtree_load", "maple_range_64", "meta.end", r64_meta_end),
+	V("mtree_load", "maple_arange_64", "pivot", a64_pivot),
+	V("mtree_load", "maple_arange_64", "slot", a64_slot),
+	V("mtree_load", "maple_arange_64", "meta.end", a64_meta_end),
+	V("mtree_load", "maple_node", NULL, node_size),
+};
+#undef V
 
 static int vma_layout(struct kmodel *k, const struct vma_layout **out,
 		      char **cause)
 {
-	struct vma_layout *L = k->cache[KMODEL_CACHE_VMA];
-	struct kmodel_member m;
-	Dwarf_Die mm, vma, file, inode, dentry, vfsmnt, mnt, r64, a64, node, sm;
-	uint64_t size;
-	int err;
+	*out = kmodel_layout(k, KMODEL_CACHE_VMA, sizeof(**out), vma_fields,
+			     ARRAY_SIZE(vma_fields), cause);
+	if (*out && (*out)->vma_size.size > 1024) {
+		*out = NULL;
+		return set_cause(cause, -EINVAL, "implausible size of 'struct "
+				 "vm_area_struct'");
+	}
+	return *out ? 0 : -ENOENT;
+}
 
-	if (L) {
-		*out = L;
-		return 0;
-	}
-	L = xcalloc(1, sizeof(*L));
-	if ((err = kmodel_struct(k, "show_map_vma", "mm_struct", &mm, cause)) ||
-	    (err = kmodel_struct(k, "show_map_vma", "vm_area_struct", &vma,
-				 cause)) ||
-	    (err = kmodel_struct(k, "show_map_vma", "file", &file, cause)) ||
-	    (err = kmodel_struct(k, "show_map_vma", "inode", &inode, cause)) ||
-	    (err = kmodel_struct(k, "d_path", "dentry", &dentry, cause)) ||
-	    (err = kmodel_struct(k, "d_path", "vfsmount", &vfsmnt, cause)) ||
-	    (err = kmodel_struct(k, "d_path", "mount", &mnt, cause)) ||
-	    (err = kmodel_struct(k, "mtree_load", "maple_range_64", &r64,
-				 cause)) ||
-	    (err = kmodel_struct(k, "mtree_load", "maple_arange_64", &a64,
-				 cause)) ||
-	    (err = kmodel_struct(k, "mtree_load", "maple_node", &node, cause)) ||
-	    (err = kmodel_struct(k, "_install_special_mapping",
-				 "vm_special_mapping", &sm, cause)))
-		goto fail;
-#define M(st, sname, path, dst) \
-	if ((err = kmodel_member(k, &st, sname, path, dst, cause))) \
-		goto fail
-	M(mm, "mm_struct", "mm_mt.ma_root", &L->mm_root);
-	M(mm, "mm_struct", "start_brk", &L->start_brk);
-	M(mm, "mm_struct", "brk", &L->brk);
-	M(mm, "mm_struct", "start_stack", &L->start_stack);
-	M(mm, "mm_struct", "pgd", &L->mm_pgd);
-	M(vma, "vm_area_struct", "vm_start", &L->vm_start);
-	M(vma, "vm_area_struct", "vm_end", &L->vm_end);
-	M(vma, "vm_area_struct", "vm_flags", &L->vm_flags);
-	M(vma, "vm_area_struct", "vm_pgoff", &L->vm_pgoff);
-	M(vma, "vm_area_struct", "vm_file", &L->vm_file);
-	M(vma, "vm_area_struct", "vm_ops", &L->vm_ops);
-	M(vma, "vm_area_struct", "vm_private_data", &L->vm_private);
-	M(sm, "vm_special_mapping", "name", &L->sm_name);
-	M(file, "file", "f_path.dentry", &L->f_dentry);
-	M(file, "file", "f_path.mnt", &L->f_mnt);
-	M(file, "file", "f_inode", &L->f_inode);
-	M(inode, "inode", "i_ino", &L->i_ino);
-	M(dentry, "dentry", "d_parent", &L->d_parent);
-	M(dentry, "dentry", "d_name.name", &L->d_name);
-	M(vfsmnt, "vfsmount", "mnt_root", &L->mnt_root);
-	M(mnt, "mount", "mnt_parent", &L->m_parent);
-	M(mnt, "mount", "mnt_mountpoint", &L->m_mountpoint);
-	M(mnt, "mount", "mnt", &L->m_mnt);
-	M(r64, "maple_range_64", "pivot", &m);
-	L->maple.r64_pivot = m.offset;
-	L->maple.r64_npivots = m.size / 8;
-	M(r64, "maple_range_64", "slot", &m);
-	L->maple.r64_slot = m.offset;
-	L->maple.r64_nslots = m.size / 8;
-	M(r64, "maple_range_64", "meta.end", &m);
-	L->maple.r64_meta_end = m.offset;
-	M(a64, "maple_arange_64", "meta.end", &m);
-	L->maple.a64_meta_end = m.offset;
-	M(a64, "maple_arange_64", "pivot", &m);
-	L->maple.a64_pivot = m.offset;
-	L->maple.a64_npivots = m.size / 8;
-	M(a64, "maple_arange_64", "slot", &m);
-	L->maple.a64_slot = m.offset;
-	L->maple.a64_nslots = m.size / 8;
-#undef M
-	if (kmodel_struct_size(&node, &size) || !size) {
-		err = set_cause(cause, -EINVAL, "no size for 'struct "
-				"maple_node'");
-		goto fail;
-	}
-	L->maple.node_size = size;
-	if (kmodel_struct_size(&vma, &L->vma_size) || !L->vma_size ||
-	    L->vma_size > 1024) {
-		err = set_cause(cause, -EINVAL, "no size for 'struct "
-				"vm_area_struct'");
-		goto fail;
-	}
-	k->cache[KMODEL_CACHE_VMA] = L;
-	*out = L;
-	return 0;
-fail:
-	free(L);
-	return err;
+/* The walker's view of the node layout (arrays of 8-byte entries). */
+static void maple_of(const struct vma_layout *L, struct kmodel_maple *m)
+{
+	m->node_size = L->node_size.size;
+	m->r64_pivot = L->r64_pivot.offset;
+	m->r64_npivots = L->r64_pivot.size / 8;
+	m->r64_slot = L->r64_slot.offset;
+	m->r64_nslots = L->r64_slot.size / 8;
+	m->r64_meta_end = L->r64_meta_end.offset;
+	m->a64_pivot = L->a64_pivot.offset;
+	m->a64_npivots = L->a64_pivot.size / 8;
+	m->a64_slot = L->a64_slot.offset;
+	m->a64_nslots = L->a64_slot.size / 8;
+	m->a64_meta_end = L->a64_meta_end.offset;
 }
 
 /* The path of (dentry, vfsmount), as d_path() builds it. */
@@ -169,14 +142,6 @@ struct collect {
 };
 
 /* A member of a struct already read into buf. */
-static uint64_t get(const uint8_t *buf, const struct kmodel_member *m)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, buf + m->offset, m->size > 8 ? 8 : m->size);
-	return v;
-}
-
 static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 {
 	struct collect *c = arg;
@@ -188,7 +153,7 @@ static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 
 	(void)first; (void)last;
 	/* One read per VMA: 10,000 of them must take milliseconds. */
-	if (kmodel_read(c->k, vma, buf, L->vma_size) != (ssize_t)L->vma_size)
+	if (kmodel_read(c->k, vma, buf, L->vma_size.size) != (ssize_t)L->vma_size.size)
 		return -EIO;
 	if (c->n == c->alloc) {
 		c->alloc = c->alloc ? 2 * c->alloc : 64;
@@ -196,10 +161,10 @@ static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 	}
 	v = &c->v[c->n];
 	memset(v, 0, sizeof(*v));
-	v->start = get(buf, &L->vm_start);
-	v->end = get(buf, &L->vm_end);
-	v->flags = get(buf, &L->vm_flags);
-	file = get(buf, &L->vm_file);
+	v->start = kmodel_member_value(buf, &L->vm_start);
+	v->end = kmodel_member_value(buf, &L->vm_end);
+	v->flags = kmodel_member_value(buf, &L->vm_flags);
+	file = kmodel_member_value(buf, &L->vm_file);
 	snprintf(v->perms, sizeof(v->perms), "%c%c%c%c",
 		 v->flags & VM_READ ? 'r' : '-',
 		 v->flags & VM_WRITE ? 'w' : '-',
@@ -208,15 +173,15 @@ static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 	if (file) {
 		uint64_t inode = kmodel_read_member(c->k, file, &L->f_inode, &ok);
 
-		v->offset = get(buf, &L->vm_pgoff) << KPAGE_SHIFT;
+		v->offset = kmodel_member_value(buf, &L->vm_pgoff) << KPAGE_SHIFT;
 		v->ino = inode ? kmodel_read_member(c->k, inode, &L->i_ino, &ok) : 0;
 		file_path(c->k, L, kmodel_read_member(c->k, file, &L->f_dentry, &ok),
 			  kmodel_read_member(c->k, file, &L->f_mnt, &ok), v->path,
 			  sizeof(v->path));
-	} else if (c->special_ops && get(buf, &L->vm_ops) == c->special_ops) {
+	} else if (c->special_ops && kmodel_member_value(buf, &L->vm_ops) == c->special_ops) {
 		/* A special mapping ([vdso]: UML's stub pages) is named by
 		 * its struct vm_special_mapping (mm/mmap.c). */
-		uint64_t sm = get(buf, &L->vm_private);
+		uint64_t sm = kmodel_member_value(buf, &L->vm_private);
 		uint64_t name = sm ? kmodel_read_member(c->k, sm, &L->sm_name, &ok) : 0;
 		ssize_t r = name ? kmodel_read(c->k, name, v->path,
 					       sizeof(v->path) - 1) : 0;
@@ -232,6 +197,7 @@ int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 		size_t *n, char **cause)
 {
 	const struct vma_layout *L = NULL;
+	struct kmodel_maple maple;
 	struct collect c = { .k = k };
 	struct kmodel_task t;
 	uint64_t root, start_brk, brk, stack;
@@ -256,7 +222,8 @@ int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 	if (!ok)
 		return set_cause(cause, -EIO, "cannot read mm 0x%llx",
 				 (unsigned long long)t.mm);
-	err = kmodel_maple_walk(&k->mem, &L->maple, root, add_vma, &c);
+	maple_of(L, &maple);
+	err = kmodel_maple_walk(&k->mem, &maple, root, add_vma, &c);
 	if (err) {
 		free(c.v);
 		return set_cause(cause, err, "cannot walk the VMA tree of "
