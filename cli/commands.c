@@ -12,6 +12,15 @@
 
 #include "cli.h"
 
+/* Say why a command failed ("ps: no symbol ..."), free the cause and
+ * pass the error on. */
+static int fail(struct cmd_ctx *ctx, const char *cmd, char *cause, int err)
+{
+	fprintf(ctx->out, "%s: %s\n", cmd, cause ? cause : strerror(-err));
+	free(cause);
+	return err;
+}
+
 static int cmd_continue(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc; (void)argv;
@@ -60,11 +69,8 @@ static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
 		return -EINVAL;
 	}
 	err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
-	if (err) {
-		fprintf(ctx->out, "bt: %s\n", cause);
-		free(cause);
-		return err;
-	}
+	if (err)
+		return fail(ctx, "bt", cause, err);
 	fprintf(ctx->out, "task %d (%s) %c%s\n", t.pid, t.comm, t.state,
 		t.running ? ", on the CPU" : "");
 	if (t.running) {
@@ -73,11 +79,8 @@ static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
-	if (err) {
-		fprintf(ctx->out, "bt: %s\n", cause);
-		free(cause);
-		return err;
-	}
+	if (err)
+		return fail(ctx, "bt", cause, err);
 	print_backtrace_regs(ctx->s, ctx->out, regs);
 	return 0;
 }
@@ -91,11 +94,8 @@ static int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc; (void)argv;
 	err = kmodel_tasks(ctx->s->k, &t, &n, &cause);
-	if (err) {
-		fprintf(ctx->out, "ps: %s\n", cause);
-		free(cause);
-		return err;
-	}
+	if (err)
+		return fail(ctx, "ps", cause, err);
 	fprintf(ctx->out, "  %5s %5s %s %-18s %-18s %s\n", "PID", "TGID", "S",
 		"COMM", "MM", "HOST");
 	for (i = 0; i < n; i++) {
@@ -129,11 +129,8 @@ static int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
 		return -EINVAL;
 	}
 	err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause);
-	if (err) {
-		fprintf(ctx->out, "vma: %s\n", cause);
-		free(cause);
-		return err;
-	}
+	if (err)
+		return fail(ctx, "vma", cause, err);
 	/* The layout of /proc/PID/maps, without the device column. */
 	for (i = 0; i < n; i++)
 		fprintf(ctx->out, "%08llx-%08llx %s %08llx %-8llu %s\n",
@@ -186,11 +183,8 @@ static int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
 		return -EINVAL;
 	}
 	err = kmodel_vtop(ctx->s->k, pid, va, &w, &cause);
-	if (err) {
-		fprintf(ctx->out, "vtop: %s\n", cause);
-		free(cause);
-		return err;
-	}
+	if (err)
+		return fail(ctx, "vtop", cause, err);
 	if (pid >= 0)
 		fprintf(ctx->out, "0x%llx in task %d:\n", (unsigned long long)va,
 			pid);
@@ -228,11 +222,8 @@ static int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 
 		if (pid >= 0) {
 			/* user memory: through the task's page tables */
-			if (kmodel_vtop(ctx->s->k, pid, va, &w, &cause) < 0) {
-				fprintf(ctx->out, "x: %s\n", cause);
-				free(cause);
-				return -EIO;
-			}
+			if (kmodel_vtop(ctx->s->k, pid, va, &w, &cause) < 0)
+				return fail(ctx, "x", cause, -EIO);
 			if (!w.mapped) {
 				fprintf(ctx->out, "x: 0x%llx: %s\n",
 					(unsigned long long)va, w.why);
@@ -309,10 +300,8 @@ static int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((err = kmodel_find_task(ctx->s->k, pid, &t, &cause)) ||
 	    (err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause)) ||
 	    (err = kmodel_mm_pgd(ctx->s->k, t.mm, &pgd, &cause))) {
-		fprintf(ctx->out, "pt: %s\n", cause);
-		free(cause);
 		free(v);
-		return err;
+		return fail(ctx, "pt", cause, err);
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t run_va = 0, run_phys = 0, run_entry = 0, run_n = 0;
@@ -385,11 +374,8 @@ static int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc; (void)argv;
 	err = kmodel_modules(ctx->s->k, &m, &n, &cause);
-	if (err) {
-		fprintf(ctx->out, "lsmod: %s\n", cause);
-		free(cause);
-		return err;
-	}
+	if (err)
+		return fail(ctx, "lsmod", cause, err);
 	fprintf(ctx->out, "%-20s %-9s %-18s %s\n", "MODULE", "STATE", "TEXT",
 		"SIZE");
 	for (i = 0; i < n; i++)

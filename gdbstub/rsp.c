@@ -978,6 +978,18 @@ static void file_reply(struct rsp *r, long long result)
 	reply(r, buf);
 }
 
+/* "Flen;data", the data binary (escaped). */
+static void file_data_reply(struct rsp *r, const void *data, size_t len)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "F%zx;", len);
+	strbuf_add(&sb, data, len);
+	send_packet(r, sb.buf, sb.len, true);
+	strbuf_release(&sb);
+}
+
 static void put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
@@ -1020,7 +1032,6 @@ static void h_vfile(struct rsp *r, const char *p, size_t n)
 		file_reply(r, r->ops->file_open(r->arg, path));
 		free(path);
 	} else if (!strncmp(p, "vFile:pread:", 12)) {
-		struct strbuf sb;
 		uint8_t *buf;
 		ssize_t got;
 
@@ -1034,15 +1045,10 @@ static void h_vfile(struct rsp *r, const char *p, size_t n)
 			b = RSP_MAX_PACKET / 2;
 		buf = xmalloc(b ? b : 1);
 		got = r->ops->file_pread(r->arg, (int)a, buf, b, c);
-		if (got < 0) {
+		if (got < 0)
 			file_reply(r, got);
-		} else {
-			strbuf_init(&sb);
-			strbuf_addf(&sb, "F%zx;", (size_t)got);
-			strbuf_add(&sb, buf, got);
-			send_packet(r, sb.buf, sb.len, true);
-			strbuf_release(&sb);
-		}
+		else
+			file_data_reply(r, buf, (size_t)got);
 		free(buf);
 	} else if (!strncmp(p, "vFile:close:", 12)) {
 		if (parse_hex(args, &end, &a) < 0)
@@ -1054,7 +1060,6 @@ static void h_vfile(struct rsp *r, const char *p, size_t n)
 		uint8_t st[64] = { 0 };
 		uint64_t size;
 		uint32_t mode, mtime;
-		struct strbuf sb;
 		int err, i;
 
 		if (parse_hex(args, &end, &a) < 0) {
@@ -1074,11 +1079,7 @@ static void h_vfile(struct rsp *r, const char *p, size_t n)
 		put_be32(st + 52, mtime);	/* atime, mtime, ctime */
 		put_be32(st + 56, mtime);
 		put_be32(st + 60, mtime);
-		strbuf_init(&sb);
-		strbuf_addf(&sb, "F%x;", (unsigned)sizeof(st));
-		strbuf_add(&sb, st, sizeof(st));
-		send_packet(r, sb.buf, sb.len, true);
-		strbuf_release(&sb);
+		file_data_reply(r, st, sizeof(st));
 	} else {
 		reply(r, "");	/* unlink, readlink, pwrite: unsupported */
 	}

@@ -282,23 +282,25 @@ int tracer_bp_remove(struct tracer *t, int id)
 
 /* ---- registers --------------------------------------------------------- */
 
-int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r)
+/* One register-set request on a stopped thread (0: the last stop's). */
+static int regs_request(struct tracer *t, int req, pid_t tid, void *data)
 {
 	if (!t->alive)
 		return -ESRCH;
-	if (ptrace(PTRACE_GETREGS, tid ? tid : t->last_tid, 0, r) < 0)
+	if (ptrace(req, tid ? tid : t->last_tid, 0, data) < 0)
 		return -errno;
 	return 0;
+}
+
+int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r)
+{
+	return regs_request(t, PTRACE_GETREGS, tid, r);
 }
 
 int tracer_set_regs(struct tracer *t, pid_t tid,
 		    const struct user_regs_struct *r)
 {
-	if (!t->alive)
-		return -ESRCH;
-	if (ptrace(PTRACE_SETREGS, tid ? tid : t->last_tid, 0, r) < 0)
-		return -errno;
-	return 0;
+	return regs_request(t, PTRACE_SETREGS, tid, (void *)r);
 }
 
 /* ---- hardware breakpoints and watchpoints -------------------------------- */
@@ -442,21 +444,13 @@ static int hw_exec_at(struct tracer *t, uint64_t pc)
 int tracer_get_fpregs(struct tracer *t, pid_t tid,
 		      struct user_fpregs_struct *f)
 {
-	if (!t->alive)
-		return -ESRCH;
-	if (ptrace(PTRACE_GETFPREGS, tid ? tid : t->last_tid, 0, f) < 0)
-		return -errno;
-	return 0;
+	return regs_request(t, PTRACE_GETFPREGS, tid, f);
 }
 
 int tracer_set_fpregs(struct tracer *t, pid_t tid,
 		      const struct user_fpregs_struct *f)
 {
-	if (!t->alive)
-		return -ESRCH;
-	if (ptrace(PTRACE_SETFPREGS, tid ? tid : t->last_tid, 0, f) < 0)
-		return -errno;
-	return 0;
+	return regs_request(t, PTRACE_SETFPREGS, tid, (void *)f);
 }
 
 void tracer_set_resume_signal(struct tracer *t, pid_t tid, int signo)
