@@ -898,6 +898,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: %s\n", cause);
 		return EXIT_ERROR;
 	}
+	if (use_ns && !tracer_has_namespaces(s->t)) {
+		/* The probe said yes, the launch could not: the uml_dir is on
+		 * the host's /dev/shm after all, so it is ours to remove. */
+		fprintf(stderr, "umdbg: warning: the guest runs without its "
+			"own namespaces\n");
+		use_ns = false;
+	}
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ mem_read, s->t });
 	tracer_set_fault_filter(s->t, real_fault, s);
 	insert_pending_breakpoints(s);

@@ -35,7 +35,7 @@ struct rsp {
 	bool noack;
 	struct strbuf last;	/* last framed packet, for '-' */
 	bool running;
-	bool done, killed;
+	bool done;
 	long g_tid;		/* Hg: thread for registers and memory */
 	struct rsp_stop stop;	/* the last stop, for '?' */
 	bool have_stop;
@@ -75,11 +75,6 @@ bool rsp_is_running(const struct rsp *r)
 bool rsp_is_done(const struct rsp *r)
 {
 	return r->done;
-}
-
-bool rsp_killed(const struct rsp *r)
-{
-	return r->killed;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -960,7 +955,6 @@ static void h_kill(struct rsp *r, const char *p, size_t n)
 	 * the exit: killed by SIGKILL. */
 	reply(r, p[0] == 'v' ? "OK" : "X09");
 	(void)n;
-	r->killed = true;
 	r->done = true;
 	r->ops->kill(r->arg);
 }

@@ -131,8 +131,6 @@ bool rsp_is_running(const struct rsp *r);
 
 /* The debugger detached or killed: the connection should close. */
 bool rsp_is_done(const struct rsp *r);
-/* The debugger asked to kill the target (k / vKill). */
-bool rsp_killed(const struct rsp *r);
 
 /* Host <-> gdb signal numbers (they differ: SIGBUS, SIGUSR1...). */
 int rsp_signal_to_gdb(int host);
