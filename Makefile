@@ -39,13 +39,15 @@ KMODEL_OBJS += kmodel/value.o
 GDBSTUB_OBJS += gdbstub/rsp.o
 GDBSTUB_OBJS += gdbstub/tdesc.o
 GDBSTUB_OBJS += gdbstub/signals.o
+REPLAY_OBJS += replay/rr.o
+REPLAY_OBJS += replay/dump.o
 CLI_OBJS += cli/main.o
 CLI_OBJS += cli/commands.o
 CLI_OBJS += cli/console.o
 CLI_OBJS += cli/report.o
 CLI_OBJS += cli/gdbserver.o
 
-OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(CLI_OBJS)
+OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(CLI_OBJS)
 
 TEST_PROGS += tests/t0001-lib.t
 TEST_PROGS += tests/t1001-rsp.t

@@ -14,6 +14,7 @@
 #include "../lib/lib.h"
 #include "../gdbstub/rsp.h"
 #include "../kmodel/kmodel.h"
+#include "../replay/replay.h"
 #include "../tracer/tracer.h"
 
 #define UMDBG_VERSION "0.1"
@@ -26,6 +27,7 @@ enum umdbg_exit {
 				 * Ctrl-C): report printed, guest ended */
 	EXIT_PANIC = 3,		/* guest kernel panicked */
 	EXIT_GUEST_DIED = 4,	/* guest died otherwise (signal, status) */
+	EXIT_DIVERGED = 5,	/* a replay left its recording */
 };
 
 struct breakpoint {
@@ -77,6 +79,8 @@ struct session {
 	int exit_code;
 	int log_lines;		/* kernel log lines in the report */
 	char *tmpdir;		/* without namespaces: our uml_dir/TMPDIR */
+	struct rr *rr;		/* --record, or `umdbg replay` */
+	const char *trace_path;
 };
 
 /* report.c */

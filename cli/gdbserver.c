@@ -185,6 +185,16 @@ static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
 	return 0;
 }
 
+/* A replay must stay what was recorded: gdb may not write. */
+static bool replay_refuses(struct gdbserver *g)
+{
+	if (!g->s->rr || !rr_is_replay(g->s->rr))
+		return false;
+	fprintf(stderr, "umdbg: refused: a replay is read-only (memory and "
+		"registers cannot be written)\n");
+	return true;
+}
+
 static int op_set_regs(void *arg, long tid, const struct rsp_regs *r)
 {
 	struct gdbserver *g = arg;
@@ -193,6 +203,8 @@ static int op_set_regs(void *arg, long tid, const struct rsp_regs *r)
 	struct kmodel_task t;
 	int err, i;
 
+	if (replay_refuses(g))
+		return -EROFS;
 	if (is_guest_tid(tid)) {
 		/* A sleeping task's registers are a saved jmp_buf: read-only.
 		 * The running task's are the kernel process's. */
@@ -239,6 +251,8 @@ static ssize_t op_write_mem(void *arg, uint64_t addr, const void *buf,
 {
 	struct gdbserver *g = arg;
 
+	if (replay_refuses(g))
+		return -EROFS;
 	return tracer_write_mem(T(g), addr, buf, len);
 }
 
@@ -773,6 +787,9 @@ static void to_rsp_stop(struct gdbserver *g, const struct tracer_stop *st,
 		break;
 	case TRACER_STOP_INTERRUPT:
 		rs->signo = SIGINT;
+		break;
+	case TRACER_STOP_HOOK:
+		rs->signo = SIGTRAP;
 		break;
 	case TRACER_STOP_SIGNAL:
 		rs->signo = st->signo;

@@ -34,6 +34,8 @@
 
 static const char usage_text[] =
 "usage: umdbg [options] [KERNEL [KERNEL-ARGS...]]\n"
+"       umdbg replay TRACE [options]\n"
+"       umdbg trace info|dump TRACE\n"
 "\n"
 "Run a UML kernel under umdbg's supervisor and stop it where you ask.\n"
 "KERNEL defaults to the built guest (guest/linux, see 'make guest').\n"
@@ -48,6 +50,8 @@ static const char usage_text[] =
 "      --wait             with --gdb: hold the kernel at its first\n"
 "                         instruction until gdb connects\n"
 "      --listen-any       allow --gdb on a non-loopback address\n"
+"  -r, --record TRACE     record the kernel's host syscalls and signals\n"
+"                         into TRACE, for 'umdbg replay TRACE'\n"
 "  -h, --help             this text\n"
 "  -V, --version          print the version\n"
 "\n"
@@ -59,7 +63,12 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 guest powered off (or 'quit'), 1 error, 2 stopped\n"
 "without a terminal (report printed), 3 guest kernel panicked,\n"
-"4 guest died another way.\n";
+"4 guest died another way, 5 a replay diverged from its recording.\n"
+"\n"
+"'umdbg replay TRACE' runs the recorded kernel again, exactly, with\n"
+"--break, --gdb and the prompt as above; it needs no input, terminal or\n"
+"clock, and stops at the end of the recording.  'trace info' summarises\n"
+"a trace, 'trace dump' prints its events one per line.\n";
 
 static const char *const scenarios[] = {
 	"halt", "panic", "oops", "inspect", "many", "work", "shell",
@@ -427,6 +436,8 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 			return;
 		}
 	}
+	if (st->kind == TRACER_STOP_HOOK)
+		fprintf(stderr, "umdbg: %s\n", rr_why(s->rr));
 	if (gdbserver_connected(s->gdb))
 		gdbserver_on_stop(s->gdb, st);
 	switch (st->kind) {
@@ -496,11 +507,165 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		fprintf(stderr, "umdbg: guest kernel fault; no terminal, "
 			"ending the guest (exit status %d)\n", EXIT_PANIC);
 		end_guest(s, EXIT_PANIC);
+	} else if (st->kind == TRACER_STOP_HOOK && !rr_at_end(s->rr)) {
+		fprintf(stderr, "umdbg: the replay diverged; ending the guest "
+			"(exit status %d)\n", EXIT_DIVERGED);
+		end_guest(s, EXIT_DIVERGED);
 	} else {
 		fprintf(stderr, "umdbg: stopped; no terminal, ending the guest "
 			"(exit status %d)\n", EXIT_STOPPED);
 		end_guest(s, EXIT_STOPPED);
 	}
+}
+
+/* A replay's console output: the recorded bytes, where the live console
+ * would have printed them. */
+static void replay_console(void *arg, const void *buf, size_t len)
+{
+	struct session *s = arg;
+
+	if (!len)
+		return;
+	write_all(STDOUT_FILENO, buf, len);
+	s->con.at_bol = ((const char *)buf)[len - 1] == '\n';
+}
+
+/* `umdbg trace info|dump TRACE` */
+static int trace_command(int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[1], "info") && strcmp(argv[1], "dump")))
+		die_usage("usage: umdbg trace info|dump TRACE");
+	if (!strcmp(argv[1], "info"))
+		return rr_trace_info(argv[2], stdout, stderr) ? EXIT_ERROR : 0;
+	return rr_trace_dump(argv[2], stdout, stderr) ? EXIT_ERROR : 0;
+}
+
+/* The kernel path and arguments a trace was recorded with: its header's
+ * command line, split at spaces (umdbg --record refuses arguments with
+ * spaces). */
+static char **split_cmdline(const char *cmdline, int *n)
+{
+	char *copy = xstrdup(cmdline), *save = NULL, *tok;
+	char **v = xcalloc(strlen(cmdline) / 2 + 2, sizeof(*v));
+
+	*n = 0;
+	for (tok = strtok_r(copy, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save))
+		v[(*n)++] = xstrdup(tok);
+	free(copy);
+	return v;
+}
+
+static void hexify(char *out, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	out[2 * n] = '\0';
+}
+
+/* Open a trace for `umdbg replay`: its kernel and arguments.  Exits
+ * with a message on a bad trace. */
+static void replay_open(struct session *s, const char *path,
+			char ***argv_out, int *argc_out)
+{
+	char *cause = NULL;
+	const struct trace_header *h;
+
+	if (rr_replay_new(path, NULL, replay_console, s, &s->rr, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		exit(EXIT_ERROR);
+	}
+	h = rr_header(s->rr);
+	*argv_out = split_cmdline(h->cmdline, argc_out);
+	if (*argc_out < 1) {
+		fprintf(stderr, "umdbg: '%s' names no kernel in its header\n",
+			path);
+		exit(EXIT_ERROR);
+	}
+}
+
+/* Refuse to replay a trace against a kernel it was not recorded on. */
+static int check_build_id(struct session *s, const char *kernel)
+{
+	const struct trace_header *h = rr_header(s->rr);
+	uint8_t id[64];
+	size_t n = kmodel_build_id(s->k, id, sizeof(id));
+	char want[129], have[129];
+
+	if (n == h->build_id_len && !memcmp(id, h->build_id, n))
+		return 0;
+	hexify(want, h->build_id, h->build_id_len);
+	hexify(have, id, n);
+	fprintf(stderr, "umdbg: '%s' was recorded with another kernel "
+		"(build-id %s), not '%s' (build-id %s)\n", s->trace_path,
+		h->build_id_len ? want : "none", kernel, n ? have : "none");
+	return -1;
+}
+
+static void record_start(struct session *s, char **gargv)
+{
+	struct trace_header h;
+	struct strbuf cmd;
+	char *cause = NULL;
+	int i;
+
+	memset(&h, 0, sizeof(h));
+	h.start_time = (uint64_t)time(NULL);
+	h.build_id_len = kmodel_build_id(s->k, h.build_id,
+					 sizeof(h.build_id));
+	strbuf_init(&cmd);
+	for (i = 0; gargv[i]; i++) {
+		if (strchr(gargv[i], ' ')) {
+			fprintf(stderr, "umdbg: cannot record a kernel "
+				"argument with a space: '%s'\n", gargv[i]);
+			exit(EXIT_ERROR);
+		}
+		strbuf_addf(&cmd, "%s%s", i ? " " : "",
+			    i ? gargv[i] : s->kernel_abs);
+	}
+	h.cmdline = cmd.buf;
+	if (rr_record_new(s->trace_path, &h, NULL, &s->rr, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		exit(EXIT_ERROR);
+	}
+	strbuf_release(&cmd);
+}
+
+/* After the run: close the recording and say how it went. */
+static void rr_done(struct session *s)
+{
+	const struct tracer_stop *st = &s->last_stop;
+	enum rr_end how = RR_END_STOPPED;
+	int value = 0, err;
+
+	if (!s->rr)
+		return;
+	if (rr_is_replay(s->rr)) {
+		fprintf(stderr, "umdbg: replayed %llu events of '%s'\n",
+			(unsigned long long)rr_event(s->rr), s->trace_path);
+	} else {
+		if (st->kind == TRACER_STOP_EXITED) {
+			how = RR_END_EXITED;
+			value = st->status;
+		} else if (st->kind == TRACER_STOP_KILLED) {
+			how = RR_END_KILLED;
+			value = st->signo;
+		}
+		err = rr_finish(s->rr, how, value);
+		if (err < 0) {
+			fprintf(stderr, "umdbg: cannot write '%s': %s\n",
+				s->trace_path, strerror(-err));
+			s->exit_code = EXIT_ERROR;
+		} else {
+			fprintf(stderr, "umdbg: recorded %llu events into "
+				"'%s'\n", (unsigned long long)rr_event(s->rr),
+				s->trace_path);
+		}
+	}
+	rr_free(s->rr);
+	s->rr = NULL;
 }
 
 int session_stepi(struct session *s, FILE *out)
@@ -725,6 +890,7 @@ int main(int argc, char **argv)
 		{ "gdb", required_argument, NULL, 'g' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "listen-any", no_argument, NULL, 'A' },
+		{ "record", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -733,6 +899,10 @@ int main(int argc, char **argv)
 	struct session *s = &sess;
 	const char *scenario = NULL, *kernel, *gdb_spec = NULL;
 	bool gdb_wait = false, listen_any = false;
+	const char *replay_path = NULL;
+	char **rargv = NULL;
+	int rargc = 0;
+	uint64_t cons_ino[2];
 	char **specs = NULL, **kargs = NULL, **gargv;
 	char *dir, *def_kernel, *def_rootfs, *cause = NULL, *umldir;
 	int nspecs = 0, nkargs = 0, opt, i, gin, gout, err;
@@ -749,7 +919,17 @@ int main(int argc, char **argv)
 			return EXIT_ERROR;
 	log_init();
 	opterr = 0;	/* one line of our own instead */
-	while ((opt = getopt_long(argc, argv, "+b:s:n:g:hV", longopts,
+	if (argc >= 2 && !strcmp(argv[1], "trace"))
+		return trace_command(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "replay")) {
+		if (argc < 3 || argv[2][0] == '-')
+			die_usage("usage: umdbg replay TRACE [options] [KERNEL]");
+		replay_path = argv[2];
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	while ((opt = getopt_long(argc, argv, "+b:s:n:g:r:hV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -780,6 +960,9 @@ int main(int argc, char **argv)
 		case 'A':
 			listen_any = true;
 			break;
+		case 'r':
+			s->trace_path = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -796,7 +979,21 @@ int main(int argc, char **argv)
 	s->self_dir = dir;
 	def_kernel = xasprintf("%s/guest/linux", dir);
 	def_rootfs = xasprintf("%s/guest/rootfs.cpio.gz", dir);
-	if (optind < argc) {
+	if (replay_path && (s->trace_path || scenario))
+		die_usage("replay takes neither --record nor --scenario");
+	if (replay_path && optind + 1 < argc)
+		die_usage("replay takes no kernel arguments: they are in the "
+			  "trace");
+	if (replay_path) {
+		s->trace_path = replay_path;
+		replay_open(s, replay_path, &rargv, &rargc);
+		/* The recorded kernel, or one named to stand in for it. */
+		kernel = optind < argc ? argv[optind++] : rargv[0];
+		nkargs = rargc - 1;
+		kargs = xcalloc(nkargs + 4, sizeof(*kargs));
+		for (i = 0; i < nkargs; i++)
+			kargs[i] = rargv[i + 1];
+	} else if (optind < argc) {
 		kernel = argv[optind++];
 	} else {
 		kernel = def_kernel;
@@ -807,7 +1004,9 @@ int main(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 	}
-	if (optind < argc) {
+	if (replay_path) {
+		/* arguments from the trace */
+	} else if (optind < argc) {
 		nkargs = argc - optind;
 		kargs = xcalloc(nkargs + 4, sizeof(*kargs));
 		for (i = 0; i < nkargs; i++)
@@ -826,6 +1025,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: %s\n", cause);
 		return EXIT_ERROR;
 	}
+	if (replay_path && check_build_id(s, kernel) < 0)
+		return EXIT_ERROR;
 	s->kernel_abs = exec_file_for_gdb(kernel);
 	if (gdb_wait && !gdb_spec)
 		die_usage("--wait needs --gdb");
@@ -843,6 +1044,11 @@ int main(int argc, char **argv)
 	 * reproducible); otherwise the name is ours and we remove it.
 	 */
 	use_ns = tracer_namespaces_available();
+	if (s->trace_path && !use_ns) {
+		fprintf(stderr, "umdbg: record and replay need PID and mount "
+			"namespaces (run as root)\n");
+		return EXIT_ERROR;
+	}
 	if (use_ns)
 		umldir = xstrdup("/dev/shm/umdbg");
 	else
@@ -856,6 +1062,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < nkargs; i++)
 		gargv[i + 1] = kargs[i];
 	setenv("TMPDIR", "/dev/shm", 1);
+	if (s->trace_path && !replay_path) {
+		gargv[0] = s->kernel_abs;
+		record_start(s, gargv);
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
@@ -880,6 +1090,14 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	s->interactive = s->con.tty;
+	cons_ino[0] = fstat(gin, &stb) == 0 ? stb.st_ino : 0;
+	cons_ino[1] = fstat(gout, &stb) == 0 ? stb.st_ino : 0;
+	if (s->rr) {
+		rr_set_console(s->rr, cons_ino);
+		/* A replay's input is in its trace. */
+		if (replay_path)
+			s->con.stdin_open = false;
+	}
 
 	memset(&l, 0, sizeof(l));
 	l.path = kernel;
@@ -891,6 +1109,18 @@ int main(int argc, char **argv)
 	l.private_tmpfs = stat("/dev/shm", &stb) == 0 ? "/dev/shm" : NULL;
 	l.block_sigchld = true;
 	l.no_aslr = true;
+	if (s->rr) {
+		/* The same bytes on the new stack in recording and replay:
+		 * one path, one environment. */
+		static char *const rr_env[] = {
+			"TMPDIR=/dev/shm", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+			NULL,
+		};
+
+		l.seccomp = rr_seccomp_filter();
+		l.envp = rr_env;
+		l.path = gargv[0];
+	}
 	err = tracer_launch(&l, &s->t, &cause);
 	close(gin);
 	close(gout);
@@ -904,6 +1134,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: warning: the guest runs without its "
 			"own namespaces\n");
 		use_ns = false;
+	}
+	if (s->rr && rr_attach(s->rr, s->t, &cause) < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		tracer_free(s->t);
+		return EXIT_ERROR;
 	}
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ mem_read, s->t });
 	tracer_set_fault_filter(s->t, real_fault, s);
@@ -927,6 +1162,7 @@ int main(int argc, char **argv)
 	}
 	main_loop(s);
 	gdbserver_close(s->gdb);
+	rr_done(s);
 
 	if (s->stopped)
 		rl_callback_handler_remove();

@@ -228,6 +228,10 @@ void report_stop(struct session *s, FILE *out)
 		fprintf(out, "umdbg: guest interrupted (Ctrl-C) in thread %d\n",
 			st->tid);
 		break;
+	case TRACER_STOP_HOOK:
+		fprintf(out, "umdbg: replay stopped in thread %d: %s\n",
+			st->tid, s->rr ? rr_why(s->rr) : "?");
+		break;
 	case TRACER_STOP_SIGNAL:
 		if (st->signo == SIGABRT) {
 			char *why = panic_reason(s);

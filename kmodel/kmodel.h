@@ -42,6 +42,8 @@ void kmodel_free(struct kmodel *k);
 
 const char *kmodel_path(const struct kmodel *k);
 bool kmodel_has_dwarf(const struct kmodel *k);
+/* The kernel's GNU build-id: its length (0: none), up to max bytes. */
+size_t kmodel_build_id(const struct kmodel *k, uint8_t *buf, size_t max);
 void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem);
 
 /* Address of a symbol (locals included); 0 or -ENOENT. */

@@ -208,6 +208,20 @@ const char *kmodel_path(const struct kmodel *k)
 	return k->path;
 }
 
+size_t kmodel_build_id(const struct kmodel *k, uint8_t *buf, size_t max)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int n = dwfl_module_build_id(k->mod, &bits, &vaddr);
+
+	if (n <= 0)
+		return 0;
+	if ((size_t)n > max)
+		n = (int)max;
+	memcpy(buf, bits, (size_t)n);
+	return (size_t)n;
+}
+
 bool kmodel_has_dwarf(const struct kmodel *k)
 {
 	return k->dwarf != NULL;

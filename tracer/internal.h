@@ -14,6 +14,7 @@ struct tracer_thread {
 	bool stopped;		/* in a ptrace stop we know of */
 	int pending_sig;	/* to deliver when resumed */
 	bool hw_set;		/* debug registers written */
+	bool sys_stops;		/* resume with PTRACE_SYSCALL */
 };
 
 struct tracer_bp {
@@ -55,6 +56,7 @@ struct tracer {
 	/* the process died while resuming; reported by the next pump */
 	bool gone_pending;
 	struct tracer_stop gone;
+	struct tracer_hooks hooks;
 };
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);

@@ -24,6 +24,8 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,20 +38,25 @@ struct launch_error {
 	int err;
 };
 
-enum launch_step { STEP_MOUNT, STEP_EXEC, STEP_SYNC, STEP_FORK };
+enum launch_step { STEP_MOUNT, STEP_EXEC, STEP_SYNC, STEP_FORK,
+		   STEP_SECCOMP };
 
 static const char *const step_names[] = {
 	[STEP_MOUNT] = "mount",
 	[STEP_EXEC] = "execve",
 	[STEP_SYNC] = "sync",
 	[STEP_FORK] = "fork",
+	[STEP_SECCOMP] = "seccomp",
 };
 
 static void child_fail(int fd, int step)
 {
 	struct launch_error e = { step, errno };
+	struct iovec iov = { &e, sizeof(e) };
 
-	if (write(fd, &e, sizeof(e)) < 0) {
+	/* writev, not write: after the seccomp filter is in place a traced
+	 * write would wait for a tracer that is reading this pipe. */
+	if (writev(fd, &iov, 1) < 0) {
 		/* nothing left to tell anyone */
 	}
 	_exit(127);
@@ -174,7 +181,11 @@ child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
 		child_fail(err_wr, STEP_SYNC);
 	close(sync_rd);
 
-	execv(l->path, l->argv);
+	if (l->seccomp &&
+	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, l->seccomp) < 0))
+		child_fail(err_wr, STEP_SECCOMP);
+	execve(l->path, l->argv, l->envp ? l->envp : environ);
 	child_fail(err_wr, STEP_EXEC);
 	_exit(127);
 }
@@ -271,7 +282,8 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 
 	if (ptrace(PTRACE_SEIZE, pid, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
-		   PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC) < 0) {
+		   PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+		   (l->seccomp ? PTRACE_O_TRACESECCOMP : 0)) < 0) {
 		err = -errno;
 		set_cause(cause, err, "ptrace(PTRACE_SEIZE): %s",
 			  strerror(errno));

@@ -524,8 +524,103 @@ static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
 
 static void cont(struct tracer_thread *th, int sig)
 {
-	if (ptrace(PTRACE_CONT, th->tid, 0, sig) == 0)
+	if (ptrace(th->sys_stops ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0,
+		   sig) == 0)
 		th->stopped = false;
+}
+
+void tracer_set_hooks(struct tracer *t, const struct tracer_hooks *h)
+{
+	if (h)
+		t->hooks = *h;
+	else
+		memset(&t->hooks, 0, sizeof(t->hooks));
+}
+
+void tracer_syscall_stops(struct tracer *t, pid_t tid, bool on)
+{
+	struct tracer_thread *th = thread_find(t, tid ? tid : t->last_tid);
+
+	if (th)
+		th->sys_stops = on;
+}
+
+/* Which syscall stop thread tid is in (PTRACE_GET_SYSCALL_INFO's op:
+ * 1 entry, 2 exit, 3 seccomp), or -1. */
+static int syscall_stop_kind(pid_t tid)
+{
+	struct {
+		uint8_t op;
+		uint8_t pad[87];
+	} info;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
+		return -1;
+	switch (info.op) {
+	case 1: return TRACER_SYS_ENTRY;
+	case 2: return TRACER_SYS_EXIT;
+	case 3: return TRACER_SYS_SECCOMP;
+	default: return -1;
+	}
+}
+
+/*
+ * A syscall stop of tid: run the hook.  Returns the signal to resume
+ * with, or TRACER_HOOK_STOP.
+ */
+static int sys_hook(struct tracer *t, pid_t tid, int kind)
+{
+	struct user_regs_struct r;
+
+	if (!t->hooks.syscall || kind < 0 ||
+	    ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+		return 0;
+	return t->hooks.syscall(t->hooks.arg, tid, kind, &r);
+}
+
+/* An asynchronous signal for tid: what the hook makes of it. */
+static int sig_hook(struct tracer *t, pid_t tid, int sig)
+{
+	struct user_regs_struct r;
+
+	if (!t->hooks.signal || !is_async_signal(sig) ||
+	    ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+		return sig;
+	return t->hooks.signal(t->hooks.arg, tid, sig, &r);
+}
+
+static void hook_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
+{
+	struct user_regs_struct r;
+
+	memset(stop, 0, sizeof(*stop));
+	stop->kind = TRACER_STOP_HOOK;
+	stop->tid = tid;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &r) == 0)
+		stop->addr = r.rip;
+}
+
+/* A syscall stop (seccomp, entry or exit) in handle_status. */
+static int on_syscall_stop(struct tracer *t, pid_t tid, int kind,
+			   struct tracer_stop *stop, bool collecting)
+{
+	struct tracer_thread *th;
+	int sig = sys_hook(t, tid, kind);
+
+	th = thread_find(t, tid);
+	if (!th)
+		return 0;
+	if (sig == TRACER_HOOK_STOP) {
+		if (collecting)
+			return 0;
+		hook_stop(t, tid, stop);
+		return 1;
+	}
+	if (collecting)
+		th->pending_sig = sig;
+	else
+		cont(th, sig);
+	return 0;
 }
 
 /*
@@ -577,6 +672,9 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		if (!collecting)
 			cont(th, 0);
 		return 0;
+	case PTRACE_EVENT_SECCOMP:
+		return on_syscall_stop(t, tid, TRACER_SYS_SECCOMP, stop,
+				       collecting);
 	case PTRACE_EVENT_STOP:
 		if (!th->hw_set) {
 			/* A new thread: give it the debug registers. */
@@ -603,11 +701,9 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		return 0;
 	}
 
-	if (sig == (SIGTRAP | 0x80)) {	/* syscall stop: not requested */
-		if (!collecting)
-			cont(th, 0);
-		return 0;
-	}
+	if (sig == (SIGTRAP | 0x80))	/* tracer_syscall_stops */
+		return on_syscall_stop(t, tid, syscall_stop_kind(tid), stop,
+				       collecting);
 	if (sig == SIGTRAP && (bp = bp_hit(t, tid))) {
 		if (collecting)
 			return 0;	/* rewound: it hits again later */
@@ -633,7 +729,10 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		}
 	}
 	if (collecting) {
-		th->pending_sig = sig;
+		sig = sig_hook(t, tid, sig);
+		th = thread_find(t, tid);
+		if (th)
+			th->pending_sig = sig == TRACER_HOOK_STOP ? 0 : sig;
 		return 0;
 	}
 	if ((sig == SIGSEGV || sig == SIGBUS) && t->fault_fn) {
@@ -661,8 +760,15 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		stop->signo = sig;
 		return 1;
 	}
-	/* UML's own signal: pass it through unseen. */
-	cont(th, sig);
+	/* UML's own signal: pass it through unseen (or as the hook says). */
+	sig = sig_hook(t, tid, sig);
+	if (sig == TRACER_HOOK_STOP) {
+		hook_stop(t, tid, stop);
+		return 1;
+	}
+	th = thread_find(t, tid);
+	if (th)
+		cont(th, sig);
 	return 0;
 }
 
@@ -781,6 +887,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	/* th points into t->threads, which thread_add may move: keep the
 	 * tid and look the thread up again where it is needed. */
 	pid_t tid = th->tid, w;
+	bool in_syscall = false;
 	sigset_t later;
 
 	sigemptyset(&later);
@@ -826,10 +933,36 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 				thread_add(t, (pid_t)msg)->stopped = false;
 			continue;	/* clone done; the step goes on */
 		}
+		if (status >> 16 == PTRACE_EVENT_SECCOMP) {
+			/* Stepping over a traced syscall: its hooks run as in
+			 * a continue; the step completes at its exit. */
+			int hs = sys_hook(t, tid, TRACER_SYS_SECCOMP);
+
+			in_syscall = true;
+			if (hs > 0)
+				deliver = hs;
+			continue;
+		}
 		if (status >> 16)
 			continue;
-		if (sig == SIGTRAP)
+		if (sig == SIGTRAP) {
+			struct tracer_thread *sth = thread_find(t, tid);
+
+			if (in_syscall && sth && sth->sys_stops) {
+				int hs = sys_hook(t, tid, TRACER_SYS_EXIT);
+
+				if (hs > 0)
+					sth->pending_sig = hs;
+			}
 			break;
+		}
+		if (is_async_signal(sig) && t->hooks.signal) {
+			int hs = sig_hook(t, tid, sig);
+
+			if (hs > 0)
+				sigaddset(&later, hs);
+			continue;
+		}
 		if (is_async_signal(sig))
 			sigaddset(&later, sig);
 		else

@@ -26,6 +26,7 @@ struct tracer;
 struct tracer_launch {
 	const char *path;		/* program to exec */
 	char *const *argv;		/* its argv, argv[0] included */
+	char *const *envp;		/* its environment; NULL: ours */
 	int stdin_fd, stdout_fd, stderr_fd;	/* child's 0/1/2; -1: inherit */
 	/*
 	 * Run the child as init of a new PID namespace with a private mount
@@ -38,6 +39,12 @@ struct tracer_launch {
 	const char *private_tmpfs;
 	bool block_sigchld;		/* see DESIGN.md: removes SIGCHLD stops */
 	bool no_aslr;			/* personality(ADDR_NO_RANDOMIZE) */
+	/*
+	 * A seccomp filter (struct sock_fprog *) installed just before the
+	 * exec: syscalls it marks SECCOMP_RET_TRACE stop at their entry and
+	 * reach tracer_hooks.syscall.  Record and replay use it.
+	 */
+	const void *seccomp;
 };
 
 /* Can this process give a child new PID and mount namespaces (root, or
@@ -70,6 +77,7 @@ enum tracer_stop_kind {
 				 * 0-3) hit; `addr` is its address */
 	TRACER_STOP_EXITED,	/* the process exited: `status` */
 	TRACER_STOP_KILLED,	/* the process died of signal `signo` */
+	TRACER_STOP_HOOK,	/* a tracer_hooks callback asked to stop */
 };
 
 struct tracer_stop {
@@ -173,6 +181,33 @@ int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 
 /* Remove every hardware point. */
 void tracer_hw_clear(struct tracer *t);
+
+/*
+ * Syscall and signal interposition (record and replay).  The hooks run
+ * inside tracer_pump/tracer_step while thread tid sits in a ptrace stop;
+ * they may read and write its registers and memory.
+ */
+enum tracer_sys_kind {
+	TRACER_SYS_SECCOMP,	/* entry, the seccomp filter said TRACE */
+	TRACER_SYS_ENTRY,	/* entry (with tracer_syscall_stops on) */
+	TRACER_SYS_EXIT,	/* exit (with tracer_syscall_stops on) */
+};
+#define TRACER_HOOK_STOP (-1)
+struct tracer_hooks {
+	/* Return the signal to resume tid with (0: none), or
+	 * TRACER_HOOK_STOP to stop everything (TRACER_STOP_HOOK). */
+	int (*syscall)(void *arg, pid_t tid, enum tracer_sys_kind kind,
+		       struct user_regs_struct *r);
+	/* An asynchronous signal is being delivered to tid: return the
+	 * signal to deliver (0: discard it) or TRACER_HOOK_STOP. */
+	int (*signal)(void *arg, pid_t tid, int sig,
+		      const struct user_regs_struct *r);
+	void *arg;
+};
+void tracer_set_hooks(struct tracer *t, const struct tracer_hooks *h);
+/* Resume tid with PTRACE_SYSCALL (entry and exit stops reach the hook)
+ * instead of PTRACE_CONT, until turned off. */
+void tracer_syscall_stops(struct tracer *t, pid_t tid, bool on);
 
 /* Threads: fills up to max tids, returns how many exist. */
 int tracer_threads(const struct tracer *t, pid_t *tids, int max);
