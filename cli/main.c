@@ -990,7 +990,7 @@ int main(int argc, char **argv)
 		/* The recorded kernel, or one named to stand in for it. */
 		kernel = optind < argc ? argv[optind++] : rargv[0];
 		nkargs = rargc - 1;
-		kargs = xcalloc(nkargs + 4, sizeof(*kargs));
+		kargs = xcalloc(nkargs + 6, sizeof(*kargs));
 		for (i = 0; i < nkargs; i++)
 			kargs[i] = rargv[i + 1];
 	} else if (optind < argc) {
@@ -1008,14 +1008,14 @@ int main(int argc, char **argv)
 		/* arguments from the trace */
 	} else if (optind < argc) {
 		nkargs = argc - optind;
-		kargs = xcalloc(nkargs + 4, sizeof(*kargs));
+		kargs = xcalloc(nkargs + 6, sizeof(*kargs));
 		for (i = 0; i < nkargs; i++)
 			kargs[i] = xstrdup(argv[optind + i]);
 	} else {
 		default_args(&kargs, &nkargs,
 			     stat(def_rootfs, &stb) == 0 ? def_rootfs : NULL,
 			     scenario);
-		kargs = xrealloc(kargs, (nkargs + 4) * sizeof(*kargs));
+		kargs = xrealloc(kargs, (nkargs + 6) * sizeof(*kargs));
 	}
 	if (scenario)
 		kargs[nkargs++] = xasprintf("umdbg.scenario=%s", scenario);
@@ -1057,6 +1057,15 @@ int main(int argc, char **argv)
 		kargs[nkargs++] = xasprintf("uml_dir=%s", umldir);
 	if (!has_arg(kargs, nkargs, "umid="))
 		kargs[nkargs++] = xstrdup("umid=umdbg");
+	/*
+	 * Recording in real time: the boot's delay-loop calibration spins
+	 * until a timer signal moves jiffies, with no syscall where the
+	 * recorder could deliver that signal.  A preset lpj skips it.
+	 */
+	if (s->trace_path && !replay_path &&
+	    !has_arg(kargs, nkargs, "time-travel") &&
+	    !has_arg(kargs, nkargs, "lpj="))
+		kargs[nkargs++] = xstrdup("lpj=10000000");
 	gargv = xcalloc(nkargs + 2, sizeof(*gargv));
 	gargv[0] = (char *)kernel;
 	for (i = 0; i < nkargs; i++)

@@ -382,18 +382,14 @@ static int peek(struct rr *rr)
 	return 1;
 }
 
-static const char *end_text(struct rr *rr)
-{
-	if (rr->end_cause)
-		return "the recording is cut short here (truncated or "
-		       "corrupt trace)";
-	return "the recording ends here";
-}
-
 static int replay_at_end(struct rr *rr)
 {
 	rr->at_end = true;
-	return stop_with(rr, "%s, after event %llu", end_text(rr),
+	if (rr->end_cause)
+		return stop_with(rr, "the recording ends early, after event "
+				 "%llu: %s", (unsigned long long)rr->event,
+				 rr->end_cause);
+	return stop_with(rr, "the recording ends here, after event %llu",
 			 (unsigned long long)rr->event);
 }
 
