@@ -46,6 +46,7 @@ CLI_OBJS += cli/commands.o
 CLI_OBJS += cli/console.o
 CLI_OBJS += cli/report.o
 CLI_OBJS += cli/gdbserver.o
+CLI_OBJS += cli/timeline.o
 
 OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(CLI_OBJS)
 

@@ -58,6 +58,21 @@ struct console {
 
 struct gdbserver;
 
+/* A moment of a replay, as cli/timeline.c names it. */
+enum rr_pos_kind {
+	RR_POS_START,		/* before the first instruction */
+	RR_POS_BP,		/* the count-th run of addr, then steps */
+	RR_POS_EVENT,		/* about to make traced syscall `event` */
+	RR_POS_STOP,		/* a stop of stop_kind/signo at `event` */
+	RR_POS_WATCH,		/* the count-th trigger of hw slot addr */
+};
+struct rr_pos {
+	enum rr_pos_kind kind;
+	uint64_t addr, count, steps, event;
+	enum tracer_stop_kind stop_kind;
+	int signo;
+};
+
 struct session {
 	struct kmodel *k;
 	char *kernel_abs;	/* absolute path of the kernel binary */
@@ -81,7 +96,22 @@ struct session {
 	char *tmpdir;		/* without namespaces: our uml_dir/TMPDIR */
 	struct rr *rr;		/* --record, or `umdbg replay` */
 	const char *trace_path;
+	struct tracer_launch launch;	/* to launch a replay again */
+	struct rr_pos pos;	/* the replay's current moment, */
+	bool pos_known;		/* when it has a name */
+	bool quiet;		/* replay console output not printed */
 };
+
+/* timeline.c: moving backwards in a replay */
+int timeline_restart(struct session *s, char **cause);
+int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause);
+int timeline_goto_event(struct session *s, uint64_t event, char **cause);
+/* Fill *out with the stop to report (kind NONE: the recording's start). */
+int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
+			      char **cause);
+int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
+			   char **cause);
+ssize_t session_mem_read(void *arg, uint64_t addr, void *buf, size_t len);
 
 /* report.c */
 void report_stop(struct session *s, FILE *out);
@@ -122,6 +152,8 @@ int cmd_execute_from(struct session *s, const char *line, FILE *out,
 int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
 int session_resume(struct session *s);
 int session_stepi(struct session *s, FILE *out);
+/* Before a single-step: keep the replay moment's name up to date. */
+void session_note_step(struct session *s);
 
 /* gdbserver.c */
 int gdbserver_open(struct session *s, const char *spec, bool any,
@@ -136,6 +168,8 @@ int gdbserver_refused_fd(const struct gdbserver *g);
 void gdbserver_drain_refused(struct gdbserver *g);
 bool gdbserver_read(struct gdbserver *g);
 void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st);
+/* The replay was launched afresh: forget what belonged to the old one. */
+void gdbserver_restarted(struct gdbserver *g);
 
 /* console.c */
 int console_init(struct console *c, int *guest_stdin, int *guest_stdout);

@@ -41,6 +41,123 @@ static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* ---- replay: when, goto, restart, rc, rs ------------------------------ */
+
+static bool need_replay(struct cmd_ctx *ctx, const char *cmd)
+{
+	if (ctx->s->rr && rr_is_replay(ctx->s->rr))
+		return true;
+	fprintf(ctx->out, "%s: only in a replay (umdbg replay TRACE)\n", cmd);
+	return false;
+}
+
+/* Where the replay now is, one line. */
+static void say_where(struct cmd_ctx *ctx, const char *what)
+{
+	struct user_regs_struct r;
+	struct kmodel_where *w;
+	char *str;
+	int n;
+
+	if (tracer_get_regs(ctx->s->t, 0, &r) < 0)
+		return;
+	n = kmodel_where(ctx->s->k, r.rip, false, &w);
+	str = n > 0 ? kmodel_where_str(&w[0]) : xstrdup("?");
+	fprintf(ctx->out, "%s: event %llu, 0x%016llx %s\n", what,
+		(unsigned long long)rr_event(ctx->s->rr),
+		(unsigned long long)r.rip, str);
+	free(str);
+	kmodel_where_free(w, n);
+}
+
+static int cmd_when(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct rr_pos *p = &ctx->s->pos;
+
+	(void)argc; (void)argv;
+	if (!need_replay(ctx, "when"))
+		return -EINVAL;
+	fprintf(ctx->out, "event %llu", (unsigned long long)
+		rr_event(ctx->s->rr));
+	if (ctx->s->pos_known && p->kind == RR_POS_BP)
+		fprintf(ctx->out, ": run %llu of 0x%llx, then %llu steps",
+			(unsigned long long)p->count,
+			(unsigned long long)p->addr,
+			(unsigned long long)p->steps);
+	else if (ctx->s->pos_known && p->kind == RR_POS_START)
+		fprintf(ctx->out, ": the start of the recording");
+	fputc('\n', ctx->out);
+	return 0;
+}
+
+/* Run a timeline operation quietly (no console replayed twice). */
+static int timeline_op(struct cmd_ctx *ctx, const char *cmd, int op,
+		       uint64_t arg)
+{
+	struct tracer_stop st;
+	char *cause = NULL;
+	int err;
+
+	ctx->s->quiet = true;
+	switch (op) {
+	case 'g':
+		err = timeline_goto_event(ctx->s, arg, &cause);
+		break;
+	case 'c':
+		err = timeline_reverse_continue(ctx->s, &st, &cause);
+		break;
+	default:
+		err = timeline_reverse_stepi(ctx->s, &st, &cause);
+		break;
+	}
+	ctx->s->quiet = false;
+	if (err < 0)
+		return fail(ctx, cmd, cause, err);
+	if (op == 'c' && st.kind == TRACER_STOP_NONE)
+		fprintf(ctx->out, "%s: no earlier breakpoint hit; at the start "
+			"of the recording\n", cmd);
+	else
+		say_where(ctx, cmd);
+	return 0;
+}
+
+static int cmd_goto(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t ev;
+
+	if (!need_replay(ctx, "goto"))
+		return -EINVAL;
+	if (argc != 2 || parse_u64(argv[1], &ev) < 0) {
+		fprintf(ctx->out, "goto: usage: goto EVENT\n");
+		return -EINVAL;
+	}
+	return timeline_op(ctx, "goto", 'g', ev);
+}
+
+static int cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	if (!need_replay(ctx, "restart"))
+		return -EINVAL;
+	return timeline_op(ctx, "restart", 'g', 0);
+}
+
+static int cmd_rc(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	if (!need_replay(ctx, "rc"))
+		return -EINVAL;
+	return timeline_op(ctx, "rc", 'c', 0);
+}
+
+static int cmd_rs(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	if (!need_replay(ctx, "rs"))
+		return -EINVAL;
+	return timeline_op(ctx, "rs", 's', 0);
+}
+
 static int parse_pid(struct cmd_ctx *ctx, const char *s, int *pid)
 {
 	uint64_t v;
@@ -574,6 +691,17 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_continue },
 	{ "stepi", "si", "stepi [N]", "execute N machine instructions",
 	  CMD_NEEDS_STOPPED, cmd_stepi },
+	{ "rc", "reverse-continue", "rc",
+	  "replay: back to the previous breakpoint hit", CMD_NEEDS_STOPPED,
+	  cmd_rc },
+	{ "rs", "reverse-stepi", "rs", "replay: back one instruction",
+	  CMD_NEEDS_STOPPED, cmd_rs },
+	{ "when", NULL, "when", "replay: the current event", 0, cmd_when },
+	{ "goto", NULL, "goto EVENT",
+	  "replay: go to event EVENT (before its syscall)", CMD_NEEDS_STOPPED,
+	  cmd_goto },
+	{ "restart", NULL, "restart", "replay: back to the start",
+	  CMD_NEEDS_STOPPED, cmd_restart },
 	{ "bt", "backtrace", "bt [PID]",
 	  "backtrace of the stopped thread, or of guest task PID",
 	  CMD_NEEDS_STOPPED, cmd_bt },
@@ -659,7 +787,8 @@ int cmd_execute_from(struct session *s, const char *line, FILE *out,
 	}
 	if (from == CMD_FROM_MONITOR &&
 	    ((commands[i].flags & CMD_RESUMES) || commands[i].run == cmd_quit ||
-	     commands[i].run == cmd_stepi)) {
+	     commands[i].run == cmd_stepi || commands[i].run == cmd_rc ||
+	     commands[i].run == cmd_rs)) {
 		fprintf(out, "%s: use gdb's own command for that\n", argv[0]);
 		ret = -EPERM;
 		goto out;
@@ -671,6 +800,10 @@ int cmd_execute_from(struct session *s, const char *line, FILE *out,
 		goto out;
 	}
 	ret = commands[i].run(&ctx, argc, argv);
+	if (from == CMD_FROM_MONITOR && ret == 0 &&
+	    (commands[i].run == cmd_goto || commands[i].run == cmd_restart))
+		fprintf(out, "(gdb still shows the old moment: run 'maint "
+			"flush register-cache' or 'flushregs')\n");
 out:
 	free(copy);
 	fflush(out);

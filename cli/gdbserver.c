@@ -37,6 +37,7 @@ struct gdbserver {
 	int listen_fd;
 	int client_fd;
 	struct rsp *rsp;
+	long main_alias;	/* gdb's id of the kernel process, 0: unset */
 	char *unix_path;	/* to unlink at exit */
 	char *where;		/* "127.0.0.1:1234" for messages */
 	struct gdb_bp *bps;
@@ -121,6 +122,25 @@ static void dwarf_to_regs(const uint64_t d[KMODEL_NREGS], struct rsp_regs *r)
 	r->fctrl = 0x37f;
 }
 
+/*
+ * The kernel process's thread id as gdb knows it.  A replay that goes
+ * backwards relaunches the kernel, whose host tid then changes: gdb keeps
+ * seeing the first one.
+ */
+static long tid_out(struct gdbserver *g, long tid)
+{
+	if (!g->main_alias)
+		g->main_alias = tracer_pid(T(g));
+	return tid == tracer_pid(T(g)) ? g->main_alias : tid;
+}
+
+static long tid_in(struct gdbserver *g, long tid)
+{
+	if (!g->main_alias)
+		g->main_alias = tracer_pid(T(g));
+	return tid == g->main_alias ? tracer_pid(T(g)) : tid;
+}
+
 /* ---- target ops ---------------------------------------------------------- */
 
 static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
@@ -132,6 +152,7 @@ static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
 	uint64_t d[KMODEL_NREGS];
 	int err, i;
 
+	tid = tid_in(g, tid);
 	if (is_guest_tid(tid)) {
 		if (guest_task(g, tid, &t) < 0)
 			return -ESRCH;
@@ -205,6 +226,7 @@ static int op_set_regs(void *arg, long tid, const struct rsp_regs *r)
 
 	if (replay_refuses(g))
 		return -EROFS;
+	tid = tid_in(g, tid);
 	if (is_guest_tid(tid)) {
 		/* A sleeping task's registers are a saved jmp_buf: read-only.
 		 * The running task's are the kernel process's. */
@@ -335,7 +357,7 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 
 	for (i = 0; i < n; i++) {
 		const struct rsp_resume *a = &acts[i];
-		long tid = a->tid > 0 ? a->tid : cur;
+		long tid = a->tid > 0 ? tid_in(g, a->tid) : cur;
 
 		if (a->kind == RSP_STEP && is_guest_tid(tid)) {
 			struct kmodel_task t;
@@ -350,6 +372,7 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 			char *cause = NULL;
 
 			tracer_set_resume_signal(T(g), (pid_t)tid, a->signo);
+			session_note_step(s);
 			if (tracer_step(T(g), (pid_t)tid, &st, &cause) < 0) {
 				free(cause);
 				return -ESRCH;
@@ -364,7 +387,7 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 	tracer_set_resume_signal(T(g), (pid_t)cur, 0);
 	for (i = 0; i < n; i++)
 		if (acts[i].kind == RSP_CONTINUE &&
-		    (acts[i].tid == cur || acts[i].tid <= 0)) {
+		    (tid_in(g, acts[i].tid) == cur || acts[i].tid <= 0)) {
 			tracer_set_resume_signal(T(g), (pid_t)cur,
 						 acts[i].signo);
 			break;
@@ -389,7 +412,7 @@ static int op_threads(void *arg, long *tids, int max)
 	if (n > (int)ARRAY_SIZE(buf))
 		n = ARRAY_SIZE(buf);	/* UML starts a handful at most */
 	for (j = 0; tids && j < n && j < max; j++)
-		tids[j] = buf[j];
+		tids[j] = tid_out(g, buf[j]);
 	if (stop_tasks(g) == 0)
 		for (i = 0; i < g->ntasks; i++, n++)
 			if (tids && n < max)
@@ -402,6 +425,7 @@ static int op_thread_info(void *arg, long tid, char *buf, size_t len)
 	struct gdbserver *g = arg;
 	struct kmodel_task t;
 
+	tid = tid_in(g, tid);
 	if (!is_guest_tid(tid)) {
 		snprintf(buf, len, "%s", tid == tracer_pid(T(g)) ?
 			 "UML kernel process" : "UML helper thread");
@@ -561,7 +585,37 @@ static void close_files(struct gdbserver *g)
 		}
 }
 
+/* bc / bs */
+static int op_reverse(void *arg, bool stepping)
+{
+	struct gdbserver *g = arg;
+	struct session *s = g->s;
+	struct tracer_stop st;
+	char *cause = NULL;
+	int err;
+
+	forget_tasks(g);
+	s->quiet = true;
+	err = stepping ? timeline_reverse_stepi(s, &st, &cause) :
+			 timeline_reverse_continue(s, &st, &cause);
+	s->quiet = false;
+	if (err < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	gdbserver_on_stop(g, &st);
+	return 0;
+}
+
+void gdbserver_restarted(struct gdbserver *g)
+{
+	if (g)
+		forget_tasks(g);
+}
+
 static const struct rsp_target_ops target_ops = {
+	.reverse = op_reverse,
 	.get_regs = op_get_regs,
 	.set_regs = op_set_regs,
 	.read_mem = op_read_mem,
@@ -761,9 +815,13 @@ static void to_rsp_stop(struct gdbserver *g, const struct tracer_stop *st,
 {
 	memset(rs, 0, sizeof(*rs));
 	rs->kind = RSP_STOP_SIGNAL;
-	rs->tid = st->tid;
+	rs->tid = tid_out(g, st->tid);
 	rs->signo = SIGTRAP;
 	switch (st->kind) {
+	case TRACER_STOP_NONE:
+		/* timeline: reverse execution reached the start */
+		rs->reason = RSP_REASON_REPLAY_BEGIN;
+		break;
 	case TRACER_STOP_BREAKPOINT:
 		rs->reason = RSP_REASON_SWBREAK;
 		break;
@@ -887,6 +945,8 @@ void gdbserver_accept(struct gdbserver *g)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	g->client_fd = fd;
 	g->rsp = rsp_new(&target_ops, g, client_write, g);
+	g->main_alias = 0;
+	rsp_enable_reverse(g->rsp, g->s->rr && rr_is_replay(g->s->rr));
 	fprintf(stderr, "umdbg: gdb connected\n");
 	if (tracer_is_running(T(g))) {
 		g->attach_pending = true;

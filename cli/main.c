@@ -144,7 +144,7 @@ static bool real_fault(void *arg, pid_t tid, int signo, uint64_t addr)
 	return addr < lo || addr >= hi;
 }
 
-static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
+ssize_t session_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return tracer_read_mem(arg, addr, buf, len);
 }
@@ -405,9 +405,18 @@ int session_resume(struct session *s)
 		free(cause);
 		return -ESRCH;
 	}
+	s->pos_known = false;
 	if (s->interactive)
 		prompt_leave(s);
 	return 0;
+}
+
+void session_note_step(struct session *s)
+{
+	if (s->pos_known && s->pos.kind == RR_POS_BP)
+		s->pos.steps++;
+	else
+		s->pos_known = false;
 }
 
 static void end_guest(struct session *s, int code);
@@ -524,7 +533,7 @@ static void replay_console(void *arg, const void *buf, size_t len)
 {
 	struct session *s = arg;
 
-	if (!len)
+	if (!len || s->quiet)
 		return;
 	write_all(STDOUT_FILENO, buf, len);
 	s->con.at_bol = ((const char *)buf)[len - 1] == '\n';
@@ -675,6 +684,7 @@ int session_stepi(struct session *s, FILE *out)
 	char *cause = NULL, *str;
 	int n;
 
+	session_note_step(s);
 	if (tracer_step(s->t, 0, &st, &cause) < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		free(cause);
@@ -1131,8 +1141,11 @@ int main(int argc, char **argv)
 		l.path = gargv[0];
 	}
 	err = tracer_launch(&l, &s->t, &cause);
-	close(gin);
-	close(gout);
+	s->launch = l;
+	if (!replay_path) {
+		close(gin);
+		close(gout);
+	}
 	if (err) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		return EXIT_ERROR;
@@ -1149,7 +1162,7 @@ int main(int argc, char **argv)
 		tracer_free(s->t);
 		return EXIT_ERROR;
 	}
-	kmodel_set_mem(s->k, &(struct kmodel_mem){ mem_read, s->t });
+	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, s->t });
 	tracer_set_fault_filter(s->t, real_fault, s);
 	insert_pending_breakpoints(s);
 	rl_session = s;

@@ -39,6 +39,7 @@ struct rsp {
 	long g_tid;		/* Hg: thread for registers and memory */
 	struct rsp_stop stop;	/* the last stop, for '?' */
 	bool have_stop;
+	bool reverse;		/* bc/bs allowed (a replay) */
 	long *tids;		/* thread list snapshot for qf/qsThreadInfo */
 	int ntids, tid_pos;
 };
@@ -227,6 +228,7 @@ static void send_stop(struct rsp *r, const struct rsp_stop *s)
 		[RSP_REASON_WATCH] = "watch",
 		[RSP_REASON_RWATCH] = "rwatch",
 		[RSP_REASON_AWATCH] = "awatch",
+		[RSP_REASON_REPLAY_BEGIN] = "replaylog:begin;",
 	};
 	struct rsp_regs regs;
 	struct strbuf sb;
@@ -257,7 +259,8 @@ static void send_stop(struct rsp *r, const struct rsp_stop *s)
 			}
 		}
 		if (s->reason == RSP_REASON_SWBREAK ||
-		    s->reason == RSP_REASON_HWBREAK)
+		    s->reason == RSP_REASON_HWBREAK ||
+		    s->reason == RSP_REASON_REPLAY_BEGIN)
 			strbuf_addf(&sb, "%s", reasons[s->reason]);
 		else if (s->reason != RSP_REASON_NONE)
 			strbuf_addf(&sb, "%s:%llx;", reasons[s->reason],
@@ -292,8 +295,9 @@ static void h_supported(struct rsp *r, const char *p, size_t n)
 	snprintf(buf, sizeof(buf),
 		 "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
 		 "qXfer:threads:read+;qXfer:exec-file:read+;swbreak+;"
-		 "hwbreak+;vContSupported+;QPassSignals+",
-		 RSP_MAX_PACKET);
+		 "hwbreak+;vContSupported+;QPassSignals+%s",
+		 RSP_MAX_PACKET,
+		 r->reverse ? ";ReverseStep+;ReverseContinue+" : "");
 	reply(r, buf);
 }
 
@@ -589,6 +593,30 @@ static void h_legacy_resume(struct rsp *r, const char *p, size_t n)
 	if (a.kind == RSP_STEP)
 		a.tid = cur_tid(r);
 	do_resume(r, &a, 1);
+}
+
+/* bc / bs: backwards, in a replay (ops->reverse). */
+static void h_reverse(struct rsp *r, const char *p, size_t n)
+{
+	int err;
+
+	(void)n;
+	if (!r->reverse || !r->ops->reverse) {
+		reply(r, "");
+		return;
+	}
+	r->running = true;
+	r->have_stop = false;
+	err = r->ops->reverse(r->arg, p[1] == 's');
+	if (err < 0) {
+		r->running = false;
+		reply_err(r, err);
+	}
+}
+
+void rsp_enable_reverse(struct rsp *r, bool on)
+{
+	r->reverse = on;
 }
 
 static void h_vcont_query(struct rsp *r, const char *p, size_t n)
@@ -1116,6 +1144,8 @@ static const struct packet_handler {
 	{ "c", 0, h_legacy_resume },
 	{ "C", 0, h_legacy_resume },
 	{ "s", 0, h_legacy_resume },
+	{ "bc", EXACT, h_reverse },
+	{ "bs", EXACT, h_reverse },
 	{ "S", 0, h_legacy_resume },
 	{ "Hg", 0, h_set_thread },
 	{ "Hc", 0, h_set_thread },

@@ -58,6 +58,7 @@ enum rsp_stop_kind {
 enum rsp_stop_reason {
 	RSP_REASON_NONE, RSP_REASON_SWBREAK, RSP_REASON_HWBREAK,
 	RSP_REASON_WATCH, RSP_REASON_RWATCH, RSP_REASON_AWATCH,
+	RSP_REASON_REPLAY_BEGIN,	/* reverse execution reached the start */
 };
 
 struct rsp_stop {
@@ -105,11 +106,18 @@ struct rsp_target_ops {
 	/* size, mode and mtime of an open file */
 	int (*file_stat)(void *arg, int fd, uint64_t *size, uint32_t *mode,
 			 uint32_t *mtime);
+	/* bc (step false) / bs (true) in a replay: the stop comes via
+	 * rsp_notify_stop().  May be NULL. */
+	int (*reverse)(void *arg, bool step);
 	/* QPassSignals: pass[host signo] for signo < nsig. */
 	void (*pass_signals)(void *arg, const bool *pass, int nsig);
 };
 
 typedef void (*rsp_write_fn)(void *arg, const void *buf, size_t len);
+
+/* Offer reverse execution (qSupported ReverseStep+/ReverseContinue+). */
+struct rsp;
+void rsp_enable_reverse(struct rsp *r, bool on);
 
 struct rsp;
 

@@ -78,6 +78,16 @@ const char *rr_why(const struct rr *rr);
 /* True once a replay has reached the end of its recording. */
 bool rr_at_end(const struct rr *rr);
 
+/*
+ * Replay from the beginning again: the next rr_attach (to a kernel
+ * launched afresh) starts at event 0.  0 or -errno with a cause.
+ */
+int rr_rewind(struct rr *rr, char **cause);
+/* Stop (TRACER_STOP_HOOK) when the replay is about to do event `event`. */
+void rr_stop_at_event(struct rr *rr, uint64_t event);
+/* Is the last hook stop such an event stop? */
+bool rr_at_event_stop(const struct rr *rr);
+
 /* Recording: log how it ended, write the footer and close.  0 or -errno. */
 int rr_finish(struct rr *rr, enum rr_end how, int value);
 void rr_free(struct rr *rr);

@@ -457,6 +457,16 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 	if (kind != TRACER_SYS_SECCOMP)
 		return 0;
 
+	if (rr->stop_event_set && rr->event == rr->stop_event) {
+		/* `goto EVENT`: here, before the syscall runs.  Resuming
+		 * comes back to this stop, now to go on. */
+		rr->stop_event_set = false;
+		rr->at_event_stop = true;
+		tracer_syscall_stops(rr->t, tid, false);
+		return stop_with(rr, "at event %llu",
+				 (unsigned long long)rr->event);
+	}
+	rr->at_event_stop = false;
 	if (!peek(rr))
 		return replay_at_end(rr);
 	if (rr->next_type == RR_REC_END)
@@ -568,10 +578,21 @@ static int hook_syscall(void *arg, pid_t tid, enum tracer_sys_kind kind,
 			struct user_regs_struct *r)
 {
 	struct rr *rr = arg;
+	int ret;
 
-	if (rr->replay)
-		return replay_syscall(rr, tid, kind, r);
-	return record_syscall(rr, tid, kind, r);
+	if (!rr->replay)
+		return record_syscall(rr, tid, kind, r);
+	ret = replay_syscall(rr, tid, kind, r);
+	if (ret == TRACER_HOOK_STOP && kind == TRACER_SYS_SECCOMP) {
+		/* Stopped before the syscall ran: skip it for now and back
+		 * up onto the syscall instruction, so resuming makes it
+		 * again and it goes through this hook. */
+		r->rax = r->orig_rax;
+		r->orig_rax = (uint64_t)-1;
+		r->rip -= 2;
+		tracer_set_regs(rr->t, tid, r);
+	}
+	return ret;
 }
 
 static int hook_signal(void *arg, pid_t tid, int sig,
@@ -624,6 +645,7 @@ int rr_replay_new(const char *path, const uint64_t console_ino[2],
 	int err;
 
 	rr->replay = true;
+	rr->path = xstrdup(path);
 	rr->console = console;
 	rr->console_arg = console_arg;
 	err = trace_open(path, &rr->r, cause);
@@ -702,6 +724,37 @@ int rr_attach(struct rr *rr, struct tracer *t, char **cause)
 	return hide_vdso(rr, cause);
 }
 
+int rr_rewind(struct rr *rr, char **cause)
+{
+	struct trace_reader *r;
+	int err;
+
+	err = trace_open(rr->path, &r, cause);
+	if (err < 0)
+		return err;
+	trace_close(rr->r);
+	rr->r = r;
+	rr->event = 0;
+	rr->in_flight = false;
+	rr->have_next = rr->ended = rr->at_end = false;
+	rr->stop_event_set = rr->at_event_stop = false;
+	free(rr->end_cause);
+	rr->end_cause = NULL;
+	sigemptyset(&rr->injected);
+	return 0;
+}
+
+void rr_stop_at_event(struct rr *rr, uint64_t event)
+{
+	rr->stop_event_set = true;
+	rr->stop_event = event;
+}
+
+bool rr_at_event_stop(const struct rr *rr)
+{
+	return rr->at_event_stop;
+}
+
 bool rr_is_replay(const struct rr *rr)
 {
 	return rr->replay;
@@ -758,5 +811,6 @@ void rr_free(struct rr *rr)
 	strbuf_release(&rr->in);
 	free(rr->why);
 	free(rr->end_cause);
+	free(rr->path);
 	free(rr);
 }

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/seccomp.h>
+#include <linux/close_range.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,6 +182,10 @@ child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
 		child_fail(err_wr, STEP_SYNC);
 	close(sync_rd);
 
+	/* Only 0, 1 and 2 cross the exec: whatever else umdbg has open (a
+	 * trace, sockets) stays ours, and the kernel's fd numbers are the
+	 * same in every run (record and replay depend on it). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (l->seccomp &&
 	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, l->seccomp) < 0))

@@ -280,6 +280,59 @@ int tracer_bp_remove(struct tracer *t, int id)
 	return -ENOENT;
 }
 
+static int hw_apply(struct tracer *t);
+
+int tracer_copy_points(const struct tracer *from, struct tracer *to)
+{
+	int i, err;
+
+	to->stop_signals = from->stop_signals;
+	to->fault_fn = from->fault_fn;
+	to->fault_arg = from->fault_arg;
+	to->next_bp_id = from->next_bp_id;
+	to->bps = xcalloc(from->nbps ? from->nbps : 1, sizeof(*to->bps));
+	to->nbps = from->nbps;
+	for (i = 0; i < from->nbps; i++) {
+		struct tracer_bp *bp = &to->bps[i];
+
+		if (!from->bps[i].id)
+			continue;
+		bp->addr = from->bps[i].addr;
+		err = bp_poke(to, bp, true);
+		if (err < 0)
+			return err;
+		bp->id = from->bps[i].id;
+		bp->refs = from->bps[i].refs;
+	}
+	memcpy(to->hw, from->hw, sizeof(to->hw));
+	return hw_apply(to);
+}
+
+bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr)
+{
+	int i;
+
+	for (i = 0; i < t->nbps; i++)
+		if (t->bps[i].id == id && id) {
+			*addr = t->bps[i].addr;
+			return true;
+		}
+	return false;
+}
+
+int tracer_bp_addrs(const struct tracer *t, uint64_t *addrs, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < t->nbps; i++)
+		if (t->bps[i].id) {
+			if (n < max)
+				addrs[n] = t->bps[i].addr;
+			n++;
+		}
+	return n;
+}
+
 /* ---- registers --------------------------------------------------------- */
 
 /* One register-set request on a stopped thread (0: the last stop's). */

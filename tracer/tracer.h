@@ -156,6 +156,17 @@ int tracer_set_regs(struct tracer *t, pid_t tid,
 int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause);
 int tracer_bp_remove(struct tracer *t, int id);
 
+/*
+ * Give a freshly launched `to` every breakpoint (same ids and reference
+ * counts), hardware point, stop signal and fault filter of `from`: a
+ * replay restarted from its beginning keeps what the user set.
+ */
+int tracer_copy_points(const struct tracer *from, struct tracer *to);
+/* The address of breakpoint id; false if there is none. */
+bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr);
+/* The addresses of all breakpoints: fills up to max, returns how many. */
+int tracer_bp_addrs(const struct tracer *t, uint64_t *addrs, int max);
+
 /* x87/SSE state of a stopped thread (struct user_fpregs_struct). */
 int tracer_get_fpregs(struct tracer *t, pid_t tid,
 		      struct user_fpregs_struct *f);

@@ -1,0 +1,627 @@
+/*
+ * cli/timeline.c - moving backwards in a replay: reverse-continue,
+ * reverse-stepi, goto EVENT, restart.
+ *
+ * There is no instruction counter here (no PMU), so a moment of a replay
+ * is named by what a deterministic re-run can count: "the Nth execution
+ * of address A since the start, then S single-steps" (struct rr_pos), or
+ * "event E" (about to make traced syscall E), or a stop of the same kind
+ * at the same event (a signal, the end of the recording).  Going
+ * backwards = launching the kernel afresh, replaying from event 0 with
+ * breakpoints that count, and stopping at the named moment (rr's
+ * ReplayTimeline, without ticks).  A moment reached by `continue` is
+ * named on demand by a re-run that looks for the same event, pc,
+ * registers and top of stack.
+ *
+ * Owns: s->pos (the name of the current moment when known).  Invariant:
+ * after every function here the session is stopped with a live kernel
+ * (or the function failed with a cause).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_STEPS 2000000u	/* single-steps from an anchor, at most */
+
+/* What identifies the current moment when it has no name yet. */
+struct fingerprint {
+	uint64_t event;
+	struct user_regs_struct regs;
+	uint8_t stack[256];
+	enum tracer_stop_kind kind;
+	int signo;
+};
+
+struct counter {
+	uint64_t addr;
+	uint64_t n;
+};
+
+struct counters {
+	struct counter *c;
+	size_t n;
+};
+
+static uint64_t *count_of(struct counters *cs, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (cs->c[i].addr == addr)
+			return &cs->c[i].n;
+	cs->c = xrealloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
+	cs->c[cs->n] = (struct counter){ addr, 0 };
+	return &cs->c[cs->n++].n;
+}
+
+static void take_fingerprint(struct session *s, struct fingerprint *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	fp->event = rr_event(s->rr);
+	fp->kind = s->last_stop.kind;
+	fp->signo = s->last_stop.signo;
+	tracer_get_regs(s->t, 0, &fp->regs);
+	tracer_read_mem(s->t, fp->regs.rsp, fp->stack, sizeof(fp->stack));
+}
+
+static bool same_moment(struct session *s, const struct fingerprint *fp)
+{
+	struct fingerprint now;
+
+	take_fingerprint(s, &now);
+	now.kind = fp->kind;
+	now.signo = fp->signo;
+	if (log_enabled("timeline")) {
+		const uint64_t *a = (const void *)&now.regs;
+		const uint64_t *b = (const void *)&fp->regs;
+		size_t i;
+
+		for (i = 0; i < sizeof(now.regs) / 8; i++)
+			if (a[i] != b[i])
+				LOG("timeline", "reg %zu: 0x%llx vs 0x%llx", i,
+				    (unsigned long long)a[i],
+				    (unsigned long long)b[i]);
+		for (i = 0; i < sizeof(now.stack); i++)
+			if (now.stack[i] != fp->stack[i])
+				LOG("timeline", "stack byte %zu differs", i);
+	}
+	/* fs_base etc. are the same by construction; compare them all */
+	return !memcmp(&now, fp, sizeof(now));
+}
+
+/*
+ * Launch the kernel afresh and rewind the trace: the session is then at
+ * the replay's first instruction, with every breakpoint and watchpoint
+ * of before.
+ */
+int timeline_restart(struct session *s, char **cause)
+{
+	struct tracer *t;
+	int err, fd;
+
+	err = rr_rewind(s->rr, cause);
+	if (err < 0)
+		return err;
+	/* The console pipes are the same ones, and the kernel before set
+	 * their file flags (O_NONBLOCK, O_ASYNC and its owner): the new one
+	 * must find them as fresh as the first did. */
+	for (fd = s->launch.stdin_fd; fd >= 0; fd = fd == s->launch.stdin_fd ?
+	     s->launch.stdout_fd : -1) {
+		fcntl(fd, F_SETFL, 0);
+		fcntl(fd, F_SETOWN, 0);
+		fcntl(fd, F_SETSIG, 0);
+	}
+	err = tracer_launch(&s->launch, &t, cause);
+	if (err < 0)
+		return err;
+	err = tracer_copy_points(s->t, t);
+	if (err < 0) {
+		tracer_free(t);
+		return set_cause(cause, err, "cannot carry the breakpoints "
+				 "over to the restarted replay");
+	}
+	tracer_free(s->t);
+	s->t = t;
+	err = rr_attach(s->rr, t, cause);
+	if (err < 0)
+		return err;
+	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
+	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
+					     .tid = tracer_pid(t) };
+	s->pos = (struct rr_pos){ .kind = RR_POS_START };
+	s->pos_known = true;
+	gdbserver_restarted(s->gdb);
+	return 0;
+}
+
+/* Resume and wait for the next stop (the guest's own stops included). */
+static int run(struct session *s, struct tracer_stop *st, char **cause)
+{
+	int err = tracer_resume(s->t, cause);
+
+	if (err < 0)
+		return err;
+	err = tracer_wait(s->t, st, cause);
+	if (err < 0)
+		return err;
+	LOG("timeline", "stop kind %d addr 0x%llx bp %d signo %d event %llu",
+	    st->kind, (unsigned long long)st->addr, st->bp, st->signo,
+	    (unsigned long long)rr_event(s->rr));
+	s->last_stop = *st;
+	return 0;
+}
+
+static bool ended(const struct tracer_stop *st)
+{
+	return st->kind == TRACER_STOP_EXITED || st->kind == TRACER_STOP_KILLED;
+}
+
+static int step(struct session *s, struct tracer_stop *st, char **cause)
+{
+	int err = tracer_step(s->t, 0, st, cause);
+
+	if (err < 0)
+		return err;
+	s->last_stop = *st;
+	return ended(st) ? set_cause(cause, -ESRCH, "the replay ended while "
+				     "stepping") : 0;
+}
+
+/* Address of the breakpoint a stop is at (0: not a breakpoint stop). */
+static uint64_t bp_addr_of(struct session *s, const struct tracer_stop *st)
+{
+	uint64_t a;
+
+	if (st->kind != TRACER_STOP_BREAKPOINT ||
+	    !tracer_bp_addr(s->t, st->bp, &a))
+		return 0;
+	return a;
+}
+
+/* Go to a named moment: restart, then count. */
+int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
+{
+	struct counters cs = { NULL, 0 };
+	struct tracer_stop st;
+	uint64_t i, *n;
+	int err, id = 0;
+
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		return err;
+	if (pos->kind == RR_POS_START)
+		return 0;
+	if (pos->kind == RR_POS_EVENT)
+		rr_stop_at_event(s->rr, pos->event);
+	if (pos->kind == RR_POS_BP) {
+		id = tracer_bp_insert(s->t, pos->addr, cause);
+		if (id < 0)
+			return id;
+	}
+	for (;;) {
+		err = run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (ended(&st)) {
+			err = set_cause(cause, -ESRCH, "the replay ended before "
+					"reaching that moment");
+			break;
+		}
+		if (pos->kind == RR_POS_EVENT) {
+			if (st.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr))
+				break;
+			if (st.kind == TRACER_STOP_HOOK) {
+				err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+				break;
+			}
+			continue;
+		}
+		if (pos->kind == RR_POS_STOP) {
+			if (st.kind == pos->stop_kind && st.signo == pos->signo &&
+			    rr_event(s->rr) == pos->event)
+				break;
+			if (st.kind == TRACER_STOP_HOOK) {
+				err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+				break;
+			}
+			continue;
+		}
+		if (bp_addr_of(s, &st) != pos->addr)
+			continue;
+		n = count_of(&cs, pos->addr);
+		if (++*n == pos->count)
+			break;
+	}
+	if (id > 0)
+		tracer_bp_remove(s->t, id);
+	free(cs.c);
+	if (err < 0)
+		return err;
+	for (i = 0; pos->kind == RR_POS_BP && i < pos->steps; i++) {
+		err = step(s, &st, cause);
+		if (err < 0)
+			return err;
+	}
+	s->pos = *pos;
+	s->pos_known = true;
+	return 0;
+}
+
+/*
+ * Name the current moment (s->pos), re-running the replay if it has no
+ * name yet.  The session ends at the same moment.
+ */
+static int name_now(struct session *s, char **cause)
+{
+	struct fingerprint fp;
+	struct tracer_stop st;
+	uint64_t pc, count = 0;
+	int err, id;
+
+	if (s->pos_known)
+		return 0;
+	take_fingerprint(s, &fp);
+	if (fp.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr)) {
+		s->pos = (struct rr_pos){ .kind = RR_POS_EVENT,
+					  .event = fp.event };
+		s->pos_known = true;
+		return 0;
+	}
+	if (fp.kind == TRACER_STOP_SIGNAL || fp.kind == TRACER_STOP_HOOK) {
+		s->pos = (struct rr_pos){ .kind = RR_POS_STOP,
+					  .event = fp.event,
+					  .stop_kind = fp.kind,
+					  .signo = fp.signo };
+		s->pos_known = true;
+		return 0;
+	}
+	pc = fp.regs.rip;
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		return err;
+	id = tracer_bp_insert(s->t, pc, cause);
+	if (id < 0)
+		return id;
+	for (;;) {
+		err = run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (ended(&st) || st.kind == TRACER_STOP_HOOK) {
+			err = set_cause(cause, -ESRCH, "cannot find this moment "
+					"again in the replay (event %llu, pc "
+					"0x%llx)", (unsigned long long)fp.event,
+					(unsigned long long)pc);
+			break;
+		}
+		if (bp_addr_of(s, &st) != pc)
+			continue;
+		count++;
+		if (rr_event(s->rr) == fp.event && same_moment(s, &fp))
+			break;
+	}
+	tracer_bp_remove(s->t, id);
+	if (err < 0)
+		return err;
+	s->last_stop = (struct tracer_stop){ .kind = fp.kind, .tid = st.tid,
+					     .addr = pc, .signo = fp.signo };
+	s->pos = (struct rr_pos){ .kind = RR_POS_BP, .addr = pc,
+				  .count = count };
+	s->pos_known = true;
+	return 0;
+}
+
+/* Is moment st (during a scan) the named moment `now`?  For a BP
+ * moment with steps, *stepping tells the caller to single-step to it. */
+static bool at_now(struct session *s, const struct rr_pos *now,
+		   const struct tracer_stop *st, struct counters *cs)
+{
+	uint64_t a = bp_addr_of(s, st);
+
+	switch (now->kind) {
+	case RR_POS_EVENT:
+		return st->kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr);
+	case RR_POS_STOP:
+		return st->kind == now->stop_kind && st->signo == now->signo &&
+		       rr_event(s->rr) == now->event;
+	case RR_POS_BP:
+		return a == now->addr && *count_of(cs, a) == now->count;
+	default:
+		return true;
+	}
+}
+
+/* The addresses of the user's breakpoints (the prompt's and gdb's), not
+ * umdbg's own. */
+static struct counters user_points(struct session *s)
+{
+	struct counters u = { NULL, 0 };
+	uint64_t own = 0, addrs[256];
+	int i, n = tracer_bp_addrs(s->t, addrs, 256);
+
+	if (s->modload_id > 0)
+		tracer_bp_addr(s->t, s->modload_id, &own);
+	for (i = 0; i < n && i < 256; i++)
+		if (addrs[i] != own)
+			count_of(&u, addrs[i]);
+	return u;
+}
+
+static bool is_user_point(struct counters *u, uint64_t a)
+{
+	size_t i;
+
+	for (i = 0; a && i < u->n; i++)
+		if (u->c[i].addr == a)
+			return true;
+	return false;
+}
+
+/*
+ * Re-run from the start to `now` with every breakpoint and watchpoint
+ * in place, and return the last hit before it (RR_POS_START if none).
+ */
+static int last_hit_before(struct session *s, const struct rr_pos *now,
+			   struct rr_pos *last, char **cause)
+{
+	struct counters cs = { NULL, 0 }, ws = { NULL, 0 };
+	struct counters user = user_points(s);
+	struct user_regs_struct r;
+	struct tracer_stop st;
+	uint64_t a, j, *n;
+	int err, id = 0;
+
+	*last = (struct rr_pos){ .kind = RR_POS_START };
+	err = timeline_restart(s, cause);
+	if (err < 0 || now->kind == RR_POS_START)
+		goto out;
+	if (now->kind == RR_POS_EVENT)
+		rr_stop_at_event(s->rr, now->event);
+	if (now->kind == RR_POS_BP) {
+		id = tracer_bp_insert(s->t, now->addr, cause);
+		if (id < 0) {
+			err = id;
+			goto out;
+		}
+	}
+	for (;;) {
+		err = run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (ended(&st)) {
+			err = set_cause(cause, -ESRCH, "the replay ended before "
+					"reaching the current moment");
+			break;
+		}
+		a = bp_addr_of(s, &st);
+		if (a) {
+			n = count_of(&cs, a);
+			++*n;
+		}
+		if (at_now(s, now, &st, &cs)) {
+			/* An anchor that is itself a user breakpoint, with
+			 * steps still to go, comes before now. */
+			if (now->kind == RR_POS_BP && now->steps &&
+			    is_user_point(&user, a))
+				*last = (struct rr_pos){ .kind = RR_POS_BP,
+							 .addr = a,
+							 .count = now->count };
+			break;
+		}
+		if (st.kind == TRACER_STOP_HOOK) {
+			err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+			break;
+		}
+		if (st.kind == TRACER_STOP_WATCH) {
+			n = count_of(&ws, (uint64_t)st.bp);
+			*last = (struct rr_pos){ .kind = RR_POS_WATCH,
+						 .addr = (uint64_t)st.bp,
+						 .count = ++*n };
+			continue;
+		}
+		if (is_user_point(&user, a))
+			*last = (struct rr_pos){ .kind = RR_POS_BP, .addr = a,
+						 .count = *count_of(&cs, a) };
+	}
+	if (id > 0)
+		tracer_bp_remove(s->t, id);
+	/* User breakpoints passed while stepping from now's anchor to it. */
+	for (j = 0; !err && now->kind == RR_POS_BP && j < now->steps; j++) {
+		if (j && tracer_get_regs(s->t, 0, &r) == 0 &&
+		    is_user_point(&user, r.rip)) {
+			*last = *now;
+			last->steps = j;
+		}
+		err = step(s, &st, cause);
+	}
+out:
+	free(cs.c);
+	free(ws.c);
+	free(user.c);
+	return err;
+}
+
+/* Go to the k-th trigger of hardware point `slot` since the start. */
+static int goto_watch(struct session *s, const struct rr_pos *pos,
+		      char **cause)
+{
+	struct tracer_stop st;
+	uint64_t n = 0;
+	int err;
+
+	err = timeline_restart(s, cause);
+	while (!err) {
+		err = run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (ended(&st) || st.kind == TRACER_STOP_HOOK)
+			return set_cause(cause, -ESRCH, "the replay ended before "
+					 "reaching that moment");
+		if (st.kind == TRACER_STOP_WATCH && (uint64_t)st.bp == pos->addr &&
+		    ++n == pos->count)
+			break;
+	}
+	if (err < 0)
+		return err;
+	s->pos_known = false;	/* a watch stop is not an address's hit */
+	return 0;
+}
+
+int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
+			      char **cause)
+{
+	struct rr_pos now, last;
+	int err;
+
+	err = name_now(s, cause);
+	if (err < 0)
+		return err;
+	now = s->pos;
+	err = last_hit_before(s, &now, &last, cause);
+	if (err < 0)
+		return err;
+	if (last.kind == RR_POS_WATCH)
+		err = goto_watch(s, &last, cause);
+	else
+		err = timeline_goto(s, &last, cause);
+	if (err < 0)
+		return err;
+	*out = s->last_stop;
+	if (last.kind == RR_POS_START) {
+		out->kind = TRACER_STOP_NONE;	/* the start of the recording */
+		out->tid = tracer_pid(s->t);
+	}
+	return 0;
+}
+
+/* The function start of pc (0: unknown). */
+static uint64_t func_start(struct session *s, uint64_t pc)
+{
+	struct kmodel_where *w;
+	uint64_t start = 0;
+	int n = kmodel_where(s->k, pc, false, &w);
+
+	if (n > 0 && w[n - 1].func)
+		start = w[n - 1].pc - w[n - 1].offset;
+	kmodel_where_free(w, n);
+	return start;
+}
+
+int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
+			   char **cause)
+{
+	struct counters cs = { NULL, 0 };
+	struct user_regs_struct r;
+	struct tracer_stop st;
+	struct rr_pos now, target;
+	uint64_t anchor, c = 0, x0 = 0, xs = 0, j, ret = 0, *n;
+	int err, ida, idx;
+
+	err = name_now(s, cause);
+	if (err < 0)
+		return err;
+	now = s->pos;
+	if (now.kind == RR_POS_START)
+		return timeline_reverse_continue(s, out, cause);
+	if (now.kind == RR_POS_BP && now.steps > 0) {
+		target = now;
+		target.steps--;
+		goto go;
+	}
+	if (now.kind != RR_POS_BP)
+		return set_cause(cause, -EINVAL, "reverse-stepi works from a "
+				 "breakpoint or a step, not from this stop");
+	/* An anchor before now, near it: the entry of now's function, or
+	 * of its caller when now is that entry. */
+	anchor = func_start(s, now.addr);
+	if (anchor == now.addr) {
+		if (tracer_get_regs(s->t, 0, &r) == 0)
+			tracer_read_mem(s->t, r.rsp, &ret, 8);
+		anchor = ret ? func_start(s, ret - 1) : 0;
+	}
+	if (!anchor)
+		return set_cause(cause, -ENOENT, "no function around 0x%llx to "
+				 "step back from", (unsigned long long)now.addr);
+	/* Which entry of the anchor comes last before now, and how often
+	 * had now's address run by then? */
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		return err;
+	ida = tracer_bp_insert(s->t, anchor, cause);
+	idx = tracer_bp_insert(s->t, now.addr, cause);
+	if (ida < 0 || idx < 0)
+		return ida < 0 ? ida : idx;
+	for (;;) {
+		uint64_t a;
+
+		err = run(s, &st, cause);
+		if (err < 0 || ended(&st) || st.kind == TRACER_STOP_HOOK) {
+			err = err < 0 ? err : set_cause(cause, -ESRCH, "the "
+					"replay ended before reaching the current "
+					"moment");
+			break;
+		}
+		a = bp_addr_of(s, &st);
+		if (!a)
+			continue;
+		n = count_of(&cs, a);
+		++*n;
+		if (a == anchor) {
+			c = *n;
+			x0 = *count_of(&cs, now.addr);
+		}
+		if (a == now.addr && *n == now.count)
+			break;
+	}
+	tracer_bp_remove(s->t, ida);
+	tracer_bp_remove(s->t, idx);
+	free(cs.c);
+	if (err < 0)
+		return err;
+	if (!c)
+		return set_cause(cause, -ENOENT, "nothing to step back to before "
+				 "the first entry of this function");
+	/* From that entry, step forward to now, counting steps. */
+	target = (struct rr_pos){ .kind = RR_POS_BP, .addr = anchor,
+				  .count = c };
+	err = timeline_goto(s, &target, cause);
+	if (err < 0)
+		return err;
+	xs = x0;
+	for (j = 0; j < MAX_STEPS; j++) {
+		if (tracer_get_regs(s->t, 0, &r) < 0)
+			return set_cause(cause, -ESRCH, "lost the replay");
+		if (r.rip == now.addr && ++xs == now.count)
+			break;
+		err = step(s, &st, cause);
+		if (err < 0)
+			return err;
+	}
+	if (j == MAX_STEPS || j == 0)
+		return set_cause(cause, -ERANGE, "the current moment is more "
+				 "than %u instructions after its function's "
+				 "entry: too far to step back", MAX_STEPS);
+	target.steps = j - 1;
+go:
+	err = timeline_goto(s, &target, cause);
+	if (err < 0)
+		return err;
+	*out = s->last_stop;
+	out->kind = TRACER_STOP_STEP;
+	if (tracer_get_regs(s->t, 0, &r) == 0)
+		out->addr = r.rip;
+	return 0;
+}
+
+int timeline_goto_event(struct session *s, uint64_t event, char **cause)
+{
+	struct rr_pos pos = { .kind = event ? RR_POS_EVENT : RR_POS_START,
+			      .event = event };
+
+	return timeline_goto(s, &pos, cause);
+}
