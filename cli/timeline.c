@@ -253,6 +253,39 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	return 0;
 }
 
+/* A watchpoint stop: the how-manieth trigger of its slot it is.  (A
+ * breakpoint at its pc would not do: resuming from a stop at an address
+ * steps over the breakpoint there.) */
+static int name_watch_stop(struct session *s, const struct fingerprint *fp,
+			   char **cause)
+{
+	struct tracer_stop st;
+	int slot = s->last_stop.bp, err;
+	uint64_t n = 0;
+
+	err = timeline_restart(s, cause);
+	while (!err) {
+		err = run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (ended(&st) || st.kind == TRACER_STOP_HOOK)
+			return set_cause(cause, -ESRCH, "cannot find this moment "
+					 "again in the replay (event %llu)",
+					 (unsigned long long)fp->event);
+		if (st.kind != TRACER_STOP_WATCH || st.bp != slot)
+			continue;
+		n++;
+		if (rr_event(s->rr) == fp->event && same_moment(s, fp))
+			break;
+	}
+	if (err < 0)
+		return err;
+	s->pos = (struct rr_pos){ .kind = RR_POS_WATCH, .addr = (uint64_t)slot,
+				  .count = n };
+	s->pos_known = true;
+	return 0;
+}
+
 /*
  * Name the current moment (s->pos), re-running the replay if it has no
  * name yet.  The session ends at the same moment.
@@ -282,6 +315,8 @@ static int name_now(struct session *s, char **cause)
 		return 0;
 	}
 	pc = fp.regs.rip;
+	if (fp.kind == TRACER_STOP_WATCH)
+		return name_watch_stop(s, &fp, cause);
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
@@ -331,6 +366,10 @@ static bool at_now(struct session *s, const struct rr_pos *now,
 		       rr_event(s->rr) == now->event;
 	case RR_POS_BP:
 		return a == now->addr && *count_of(cs, a) == now->count;
+	case RR_POS_WATCH:
+		return st->kind == TRACER_STOP_WATCH &&
+		       (uint64_t)st->bp == now->addr &&
+		       *count_of(cs, ~(uint64_t)st->bp) == now->count;
 	default:
 		return true;
 	}
@@ -369,7 +408,7 @@ static bool is_user_point(struct counters *u, uint64_t a)
 static int last_hit_before(struct session *s, const struct rr_pos *now,
 			   struct rr_pos *last, char **cause)
 {
-	struct counters cs = { NULL, 0 }, ws = { NULL, 0 };
+	struct counters cs = { NULL, 0 };
 	struct counters user = user_points(s);
 	struct user_regs_struct r;
 	struct tracer_stop st;
@@ -403,6 +442,10 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			n = count_of(&cs, a);
 			++*n;
 		}
+		if (st.kind == TRACER_STOP_WATCH) {
+			n = count_of(&cs, ~(uint64_t)st.bp);
+			++*n;
+		}
 		if (at_now(s, now, &st, &cs)) {
 			/* An anchor that is itself a user breakpoint, with
 			 * steps still to go, comes before now. */
@@ -418,10 +461,10 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			break;
 		}
 		if (st.kind == TRACER_STOP_WATCH) {
-			n = count_of(&ws, (uint64_t)st.bp);
 			*last = (struct rr_pos){ .kind = RR_POS_WATCH,
 						 .addr = (uint64_t)st.bp,
-						 .count = ++*n };
+						 .count = *count_of(&cs,
+							~(uint64_t)st.bp) };
 			continue;
 		}
 		if (is_user_point(&user, a))
@@ -441,7 +484,6 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 	}
 out:
 	free(cs.c);
-	free(ws.c);
 	free(user.c);
 	return err;
 }
@@ -468,7 +510,8 @@ static int goto_watch(struct session *s, const struct rr_pos *pos,
 	}
 	if (err < 0)
 		return err;
-	s->pos_known = false;	/* a watch stop is not an address's hit */
+	s->pos = *pos;
+	s->pos_known = true;
 	return 0;
 }
 
@@ -517,10 +560,11 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 {
 	struct counters cs = { NULL, 0 };
 	struct user_regs_struct r;
+	struct fingerprint fp;
 	struct tracer_stop st;
 	struct rr_pos now, target;
-	uint64_t anchor, c = 0, x0 = 0, xs = 0, j, ret = 0, *n;
-	int err, ida, idx;
+	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0, *n;
+	int err, ida, idx = 0;
 
 	err = name_now(s, cause);
 	if (err < 0)
@@ -533,27 +577,30 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 		target.steps--;
 		goto go;
 	}
-	if (now.kind != RR_POS_BP)
+	if (now.kind != RR_POS_BP && now.kind != RR_POS_WATCH)
 		return set_cause(cause, -EINVAL, "reverse-stepi works from a "
-				 "breakpoint or a step, not from this stop");
+				 "breakpoint, a watchpoint or a step, not from "
+				 "this stop");
+	take_fingerprint(s, &fp);
+	x = fp.regs.rip;
 	/* An anchor before now, near it: the entry of now's function, or
 	 * of its caller when now is that entry. */
-	anchor = func_start(s, now.addr);
-	if (anchor == now.addr) {
-		if (tracer_get_regs(s->t, 0, &r) == 0)
-			tracer_read_mem(s->t, r.rsp, &ret, 8);
+	anchor = func_start(s, x);
+	if (anchor == x) {
+		tracer_read_mem(s->t, fp.regs.rsp, &ret, 8);
 		anchor = ret ? func_start(s, ret - 1) : 0;
 	}
 	if (!anchor)
 		return set_cause(cause, -ENOENT, "no function around 0x%llx to "
-				 "step back from", (unsigned long long)now.addr);
+				 "step back from", (unsigned long long)x);
 	/* Which entry of the anchor comes last before now, and how often
 	 * had now's address run by then? */
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
 	ida = tracer_bp_insert(s->t, anchor, cause);
-	idx = tracer_bp_insert(s->t, now.addr, cause);
+	if (now.kind == RR_POS_BP)
+		idx = tracer_bp_insert(s->t, x, cause);
 	if (ida < 0 || idx < 0)
 		return ida < 0 ? ida : idx;
 	for (;;) {
@@ -567,19 +614,24 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 			break;
 		}
 		a = bp_addr_of(s, &st);
-		if (!a)
-			continue;
-		n = count_of(&cs, a);
-		++*n;
-		if (a == anchor) {
-			c = *n;
-			x0 = *count_of(&cs, now.addr);
+		if (a) {
+			n = count_of(&cs, a);
+			++*n;
 		}
-		if (a == now.addr && *n == now.count)
+		if (st.kind == TRACER_STOP_WATCH) {
+			n = count_of(&cs, ~(uint64_t)st.bp);
+			++*n;
+		}
+		if (at_now(s, &now, &st, &cs))
 			break;
+		if (a == anchor) {
+			c = *count_of(&cs, anchor);
+			x0 = *count_of(&cs, x);
+		}
 	}
 	tracer_bp_remove(s->t, ida);
-	tracer_bp_remove(s->t, idx);
+	if (idx > 0)
+		tracer_bp_remove(s->t, idx);
 	free(cs.c);
 	if (err < 0)
 		return err;
@@ -596,7 +648,9 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 	for (j = 0; j < MAX_STEPS; j++) {
 		if (tracer_get_regs(s->t, 0, &r) < 0)
 			return set_cause(cause, -ESRCH, "lost the replay");
-		if (r.rip == now.addr && ++xs == now.count)
+		if (now.kind == RR_POS_BP ? r.rip == x && ++xs == now.count :
+		    j && r.rip == x && rr_event(s->rr) == fp.event &&
+		    same_moment(s, &fp))
 			break;
 		err = step(s, &st, cause);
 		if (err < 0)
