@@ -413,7 +413,8 @@ int session_resume(struct session *s)
 
 void session_note_step(struct session *s)
 {
-	if (s->pos_known && s->pos.kind == RR_POS_BP)
+	if (s->pos_known && (s->pos.kind == RR_POS_BP ||
+			      s->pos.kind == RR_POS_START))
 		s->pos.steps++;
 	else
 		s->pos_known = false;

@@ -195,8 +195,15 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
-	if (pos->kind == RR_POS_START)
+	for (i = 0; pos->kind == RR_POS_START && i < pos->steps; i++) {
+		err = step(s, &st, cause);
+		if (err < 0)
+			return err;
+	}
+	if (pos->kind == RR_POS_START) {
+		s->pos = *pos;
 		return 0;
+	}
 	if (pos->kind == RR_POS_EVENT)
 		rr_stop_at_event(s->rr, pos->event);
 	if (pos->kind == RR_POS_BP) {
@@ -417,8 +424,20 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 
 	*last = (struct rr_pos){ .kind = RR_POS_START };
 	err = timeline_restart(s, cause);
-	if (err < 0 || now->kind == RR_POS_START)
+	if (err < 0)
 		goto out;
+	if (now->kind == RR_POS_START) {
+		/* steps from the start: user breakpoints passed on the way */
+		for (j = 0; !err && j < now->steps; j++) {
+			if (j && tracer_get_regs(s->t, 0, &r) == 0 &&
+			    is_user_point(&user, r.rip)) {
+				*last = *now;
+				last->steps = j;
+			}
+			err = step(s, &st, cause);
+		}
+		goto out;
+	}
 	if (now->kind == RR_POS_EVENT)
 		rr_stop_at_event(s->rr, now->event);
 	if (now->kind == RR_POS_BP) {
@@ -535,7 +554,7 @@ int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
 	if (err < 0)
 		return err;
 	*out = s->last_stop;
-	if (last.kind == RR_POS_START) {
+	if (last.kind == RR_POS_START && !last.steps) {
 		out->kind = TRACER_STOP_NONE;	/* the start of the recording */
 		out->tid = tracer_pid(s->t);
 	}
@@ -555,6 +574,49 @@ static uint64_t func_start(struct session *s, uint64_t pc)
 	return start;
 }
 
+/*
+ * reverse-stepi where no function is known around now (a host library
+ * before its symbols are loaded): anchor at the previous run of now's
+ * address (or the start) and step forward from there.
+ */
+static int step_back_from_previous_run(struct session *s,
+				       const struct rr_pos *now,
+				       struct tracer_stop *out, char **cause)
+{
+	struct user_regs_struct r;
+	struct tracer_stop st;
+	struct rr_pos target = { .kind = RR_POS_START };
+	uint64_t j;
+	int err;
+
+	if (now->count > 1)
+		target = (struct rr_pos){ .kind = RR_POS_BP, .addr = now->addr,
+					  .count = now->count - 1 };
+	err = timeline_goto(s, &target, cause);
+	if (err < 0)
+		return err;
+	for (j = 0; j < MAX_STEPS; j++) {
+		if (tracer_get_regs(s->t, 0, &r) < 0)
+			return set_cause(cause, -ESRCH, "lost the replay");
+		if (j && r.rip == now->addr)
+			break;
+		err = step(s, &st, cause);
+		if (err < 0)
+			return err;
+	}
+	if (j == MAX_STEPS || j == 0)
+		return set_cause(cause, -ERANGE, "too far to step back");
+	target.steps = j - 1;
+	err = timeline_goto(s, &target, cause);
+	if (err < 0)
+		return err;
+	*out = s->last_stop;
+	out->kind = TRACER_STOP_STEP;
+	if (tracer_get_regs(s->t, 0, &r) == 0)
+		out->addr = r.rip;
+	return 0;
+}
+
 int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 			   char **cause)
 {
@@ -570,9 +632,10 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 	if (err < 0)
 		return err;
 	now = s->pos;
-	if (now.kind == RR_POS_START)
+	if (now.kind == RR_POS_START && !now.steps)
 		return timeline_reverse_continue(s, out, cause);
-	if (now.kind == RR_POS_BP && now.steps > 0) {
+	if ((now.kind == RR_POS_BP || now.kind == RR_POS_START) &&
+	    now.steps > 0) {
 		target = now;
 		target.steps--;
 		goto go;
@@ -590,6 +653,8 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 		tracer_read_mem(s->t, fp.regs.rsp, &ret, 8);
 		anchor = ret ? func_start(s, ret - 1) : 0;
 	}
+	if (!anchor && now.kind == RR_POS_BP)
+		return step_back_from_previous_run(s, &now, out, cause);
 	if (!anchor)
 		return set_cause(cause, -ENOENT, "no function around 0x%llx to "
 				 "step back from", (unsigned long long)x);

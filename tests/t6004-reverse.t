@@ -1,0 +1,78 @@
+#!/bin/bash
+# t6004-reverse: real gdb going backwards in a replay of the real guest's
+# panic - reverse-continue to an earlier breakpoint hit, reverse-stepi and
+# stepi back to the same pc, a watchpoint hit found backwards,
+# reverse-finish, reverse-next, the start of the recording, and the
+# monitor's when/goto/restart.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 24
+
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
+	</dev/null >"$SCRATCH/record.out" 2>&1
+is "$?" 3 "recorded the panic scenario"
+
+# gdb_replay NAME GDB-ARGS...: replay under --gdb --wait, run gdb with
+# the given -ex commands (connected, pagination off), output in NAME.
+gdb_replay() {
+	local name=$1 upid i
+	shift
+	rm -f "$SCRATCH/sock"
+	"$UMDBG" replay "$SCRATCH/panic.trace" --gdb "unix:$SCRATCH/sock" --wait \
+		<&- >"$SCRATCH/$name.umdbg" 2>&1 &
+	upid=$!
+	for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && break; sleep 0.1; done
+	timeout -k 5 300 gdb -nx -batch -ex 'set pagination off' \
+		-ex "target extended-remote $SCRATCH/sock" "$@" -ex kill \
+		>"$SCRATCH/$name" 2>&1
+	wait "$upid"
+	gdb_rc=$?
+}
+
+# rips FILE: the rip values `info registers rip` printed, one per line.
+rips() { sed -n 's/^rip  *\(0x[0-9a-f]*\) .*/\1/p' "$1"; }
+
+gdb_replay rc -ex 'break panic' -ex continue -ex 'break vprintk_emit' \
+	-ex reverse-continue -ex 'info registers rip' -ex 'p fmt' \
+	-ex reverse-stepi -ex 'info registers rip' \
+	-ex stepi -ex 'info registers rip'
+is "$gdb_rc" 0 "reverse-continue: umdbg ends when gdb kills"
+like "$SCRATCH/rc" 'Breakpoint 1, panic \(fmt=' "forward to the panic breakpoint first"
+like "$SCRATCH/rc" 'Breakpoint 2, vprintk_emit \(' "reverse-continue stops at the earlier breakpoint"
+like "$SCRATCH/rc" '^\$1 = 0x[0-9a-f]+ "\\0016sysrq: %s\\n"' "it is the last printk before the panic (sysrq's)"
+set -- $(rips "$SCRATCH/rc")
+is "$#" 3 "three rips printed"
+ok $([ "$2" != "$1" ] && echo 0 || echo 1) "reverse-stepi moves to another instruction ($2)"
+like "$SCRATCH/rc" '^0x[0-9a-f]+ in vprintk_default \(' "reverse-stepi lands in the caller, vprintk_default"
+is "$3" "$1" "stepi after reverse-stepi returns to the same pc"
+unlike "$SCRATCH/rc" 'Remote failure|Error' "no errors from the stub"
+
+gdb_replay watch -ex 'break panic' -ex continue -ex delete \
+	-ex 'watch total_forks' -ex reverse-continue -ex 'p total_forks' \
+	-ex reverse-continue -ex 'p total_forks'
+like "$SCRATCH/watch" 'Hardware watchpoint 2: total_forks' "watch total_forks"
+old=$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | head -1)
+new=$(sed -n 's/^New value = //p' "$SCRATCH/watch" | head -1)
+is "$((old - 1))" "$new" "reverse-continue finds the last write backwards (old $old, new $new)"
+is "$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | sed -n 2p)" "$new" "the next reverse-continue finds the write before it"
+like "$SCRATCH/watch" '^copy_process \(.*kernel/fork\.c:[0-9]+' "the write is in copy_process"
+
+gdb_replay finish -ex 'break kernel/panic.c:349' -ex continue -ex delete \
+	-ex reverse-next -ex 'info registers rip' -ex reverse-finish \
+	-ex 'info registers rip' -ex 'bt 1'
+like "$SCRATCH/finish" 'Breakpoint 1, panic \(.*kernel/panic\.c:349' "at panic.c:349"
+like "$SCRATCH/finish" '^347	' "reverse-next goes back a line (347)"
+like "$SCRATCH/finish" '^#0  0x[0-9a-f]+ in sysrq_handle_crash \(.*drivers/tty/sysrq\.c:[0-9]+' "reverse-finish returns to the caller, sysrq_handle_crash"
+like "$SCRATCH/finish" '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <sysrq_handle_crash\+[0-9]+>' "at the call instruction"
+
+gdb_replay begin -ex 'break panic' -ex continue -ex delete -ex reverse-continue \
+	-ex 'monitor when' -ex 'monitor goto 100' -ex 'monitor when' \
+	-ex 'monitor restart' -ex 'monitor when'
+like "$SCRATCH/begin" 'No more reverse-execution history' "reverse-continue without breakpoints: the start of the recording"
+like "$SCRATCH/begin" '^event 0: the start of the recording$' "monitor when: at the start"
+like "$SCRATCH/begin" '^goto: event 100, 0x[0-9a-f]+ ' "monitor goto 100"
+like "$SCRATCH/begin" '^event 100$' "monitor when: event 100"
+like "$SCRATCH/begin" '^restart: event 0, ' "monitor restart"
+is "$(grep -c '^event 0: the start of the recording$' "$SCRATCH/begin")" 2 "monitor when after restart: the start again"
+
+done_testing
