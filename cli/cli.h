@@ -100,9 +100,26 @@ struct session {
 	struct rr_pos pos;	/* the replay's current moment, */
 	bool pos_known;		/* when it has a name */
 	bool quiet;		/* replay console output not printed */
+	/* replay: breakpoint hits counted since the start (timeline.c) */
+	struct rr_track *track;
+	size_t ntrack;
+	struct rr_pos *history;	/* the hits so far, in order */
+	size_t nhistory;
+	bool stepped_since_stop, step_pending;
+};
+
+/* An address whose breakpoint hits are counted from the replay's start
+ * (`covered`: it had a breakpoint all the time the kernel ran). */
+struct rr_track {
+	uint64_t addr;
+	uint64_t count;
+	bool covered;
 };
 
 /* timeline.c: moving backwards in a replay */
+/* A replay resumes (step: a single-step) / stops: keep the counts. */
+void timeline_on_resume(struct session *s, bool step);
+void timeline_on_stop(struct session *s, const struct tracer_stop *st);
 int timeline_restart(struct session *s, char **cause);
 int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause);
 int timeline_goto_event(struct session *s, uint64_t event, char **cause);

@@ -400,6 +400,7 @@ int session_resume(struct session *s)
 {
 	char *cause = NULL;
 
+	timeline_on_resume(s, false);
 	if (tracer_resume(s->t, &cause) < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		free(cause);
@@ -413,6 +414,7 @@ int session_resume(struct session *s)
 
 void session_note_step(struct session *s)
 {
+	timeline_on_resume(s, true);
 	if (s->pos_known && (s->pos.kind == RR_POS_BP ||
 			      s->pos.kind == RR_POS_START))
 		s->pos.steps++;
@@ -434,6 +436,7 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		s->con.at_bol = true;
 	}
 	s->last_stop = *st;
+	timeline_on_stop(s, st);
 	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->modload_id) {
 		struct user_regs_struct r;
 
@@ -1172,16 +1175,20 @@ int main(int argc, char **argv)
 
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
 					     .tid = tracer_pid(s->t) };
+	s->pos = (struct rr_pos){ .kind = RR_POS_START };
+	s->pos_known = true;
 	if (gdb_wait) {
 		fprintf(stderr, "umdbg: the kernel waits at its first "
 			"instruction for gdb on %s\n",
 			gdbserver_where(s->gdb));
 	} else {
 		console_running(&s->con, true);
+		timeline_on_resume(s, false);
 		if (tracer_resume(s->t, &cause) < 0) {
 			fprintf(stderr, "umdbg: %s\n", cause);
 			end_guest(s, EXIT_ERROR);
 		}
+		s->pos_known = false;
 	}
 	main_loop(s);
 	gdbserver_close(s->gdb);

@@ -60,6 +60,158 @@ static uint64_t *count_of(struct counters *cs, uint64_t addr)
 	return &cs->c[cs->n++].n;
 }
 
+/* ---- hits counted while replaying forwards ----------------------------- */
+
+static struct rr_track *track_of(struct session *s, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntrack; i++)
+		if (s->track[i].addr == addr)
+			return &s->track[i];
+	return NULL;
+}
+
+static bool replaying(const struct session *s)
+{
+	return s->rr && rr_is_replay(s->rr);
+}
+
+/* Forget the counts: from now on nothing is known to be covered. */
+static void track_reset(struct session *s)
+{
+	free(s->track);
+	s->track = NULL;
+	s->ntrack = 0;
+	free(s->history);
+	s->history = NULL;
+	s->nhistory = 0;
+}
+
+/* At the start of a replay (or after a re-run that counted every
+ * breakpoint): the breakpoints now inserted are covered. */
+static void track_start(struct session *s, const struct counters *cs)
+{
+	uint64_t addrs[256];
+	int i, n = tracer_bp_addrs(s->t, addrs, 256);
+	size_t j;
+
+	track_reset(s);
+	for (i = 0; i < n && i < 256; i++) {
+		uint64_t c = 0;
+
+		for (j = 0; cs && j < cs->n; j++)
+			if (cs->c[j].addr == addrs[i])
+				c = cs->c[j].n;
+		s->track = xrealloc(s->track, (s->ntrack + 1) *
+				    sizeof(*s->track));
+		s->track[s->ntrack++] = (struct rr_track){ addrs[i], c, true };
+	}
+}
+
+static void history_add(struct session *s, const struct rr_pos *p)
+{
+	s->history = xrealloc(s->history, (s->nhistory + 1) *
+			      sizeof(*s->history));
+	s->history[s->nhistory++] = *p;
+}
+
+void timeline_on_resume(struct session *s, bool stepping)
+{
+	uint64_t addrs[256];
+	int i, n;
+	size_t j;
+
+	if (!replaying(s))
+		return;
+	if (s->step_pending) {
+		/* The step over a breakpoint (below) is done: it must not
+		 * have arrived on a counted address without its trap. */
+		struct user_regs_struct r;
+
+		s->step_pending = false;
+		if (tracer_get_regs(s->t, 0, &r) < 0 || track_of(s, r.rip))
+			for (j = 0; j < s->ntrack; j++)
+				s->track[j].covered = false;
+	}
+	if (stepping) {
+		struct user_regs_struct r;
+		uint64_t a;
+
+		/* gdb steps off the breakpoint it stopped at, as a re-run
+		 * resumes from one: the counts still hold. */
+		a = s->last_stop.addr;	/* gdb has removed that bp by now */
+		if (s->last_stop.kind == TRACER_STOP_BREAKPOINT &&
+		    tracer_get_regs(s->t, 0, &r) == 0 && r.rip == a &&
+		    !s->stepped_since_stop) {
+			s->stepped_since_stop = true;
+			s->step_pending = true;
+			return;
+		}
+		/* Any other step runs addresses without their traps: the
+		 * counts would no longer match a re-run's. */
+		LOG("timeline", "step: counts lost");
+		for (j = 0; j < s->ntrack; j++)
+			s->track[j].covered = false;
+		return;
+	}
+	n = tracer_bp_addrs(s->t, addrs, 256);
+	if (s->pos_known && s->pos.kind == RR_POS_START && !s->pos.steps &&
+	    !s->nhistory) {
+		/* nothing has run yet: whatever is inserted is covered */
+		track_start(s, NULL);
+		return;
+	}
+	for (j = 0; j < s->ntrack; j++) {
+		bool there = false;
+
+		for (i = 0; i < n && i < 256; i++)
+			there |= addrs[i] == s->track[j].addr;
+		if (!there)
+			s->track[j].covered = false;
+	}
+	for (i = 0; i < n && i < 256; i++)
+		if (!track_of(s, addrs[i])) {
+			s->track = xrealloc(s->track, (s->ntrack + 1) *
+					    sizeof(*s->track));
+			s->track[s->ntrack++] = (struct rr_track){ addrs[i], 0,
+								   false };
+		}
+}
+
+void timeline_on_stop(struct session *s, const struct tracer_stop *st)
+{
+	struct rr_track *tr;
+	uint64_t a;
+
+	s->stepped_since_stop = false;
+	if (!replaying(s) || st->kind != TRACER_STOP_BREAKPOINT ||
+	    !tracer_bp_addr(s->t, st->bp, &a) || !(tr = track_of(s, a)))
+		return;
+	tr->count++;
+	if (!tr->covered)
+		return;
+	history_add(s, &(struct rr_pos){ .kind = RR_POS_BP, .addr = a,
+					 .count = tr->count });
+	s->pos = s->history[s->nhistory - 1];
+	s->pos_known = true;
+}
+
+/* Are all the user's breakpoints counted since the start (and no
+ * watchpoint, whose triggers are not)? */
+static bool all_covered(struct session *s, struct counters *user)
+{
+	size_t i;
+	struct rr_track *tr;
+
+	if (tracer_hw_count(s->t))
+		return false;
+	for (i = 0; i < user->n; i++)
+		if (!(tr = track_of(s, user->c[i].addr)) || !tr->covered)
+			return false;
+	return true;
+}
+
 static void take_fingerprint(struct session *s, struct fingerprint *fp)
 {
 	memset(fp, 0, sizeof(*fp));
@@ -136,6 +288,7 @@ int timeline_restart(struct session *s, char **cause)
 					     .tid = tracer_pid(t) };
 	s->pos = (struct rr_pos){ .kind = RR_POS_START };
 	s->pos_known = true;
+	track_reset(s);
 	gdbserver_restarted(s->gdb);
 	return 0;
 }
@@ -189,7 +342,9 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 {
 	struct counters cs = { NULL, 0 };
 	struct tracer_stop st;
-	uint64_t i, *n;
+	struct rr_pos *hist = NULL;
+	size_t nhist = 0;
+	uint64_t i, a, *n;
 	int err, id = 0;
 
 	err = timeline_restart(s, cause);
@@ -239,18 +394,38 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 			}
 			continue;
 		}
-		if (bp_addr_of(s, &st) != pos->addr)
+		a = bp_addr_of(s, &st);
+		if (!a)
 			continue;
-		n = count_of(&cs, pos->addr);
-		if (++*n == pos->count)
+		n = count_of(&cs, a);
+		++*n;
+		hist = xrealloc(hist, (nhist + 1) * sizeof(*hist));
+		hist[nhist++] = (struct rr_pos){ .kind = RR_POS_BP, .addr = a,
+						 .count = *n };
+		if (a == pos->addr && *n == pos->count)
 			break;
 	}
+	if (err < 0) {
+		free(cs.c);
+		free(hist);
+		if (id > 0)
+			tracer_bp_remove(s->t, id);
+		return err;
+	}
+	/* Every breakpoint was in place from the start of this run: their
+	 * counts and order are known. */
+	if (pos->kind == RR_POS_BP) {
+		track_start(s, &cs);
+		s->history = hist;
+		s->nhistory = nhist;
+		hist = NULL;
+	}
+	free(hist);
+	free(cs.c);
 	if (id > 0)
 		tracer_bp_remove(s->t, id);
-	free(cs.c);
-	if (err < 0)
-		return err;
 	for (i = 0; pos->kind == RR_POS_BP && i < pos->steps; i++) {
+		timeline_on_resume(s, true);
 		err = step(s, &st, cause);
 		if (err < 0)
 			return err;
@@ -537,6 +712,7 @@ static int goto_watch(struct session *s, const struct rr_pos *pos,
 int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
 			      char **cause)
 {
+	struct counters user;
 	struct rr_pos now, last;
 	int err;
 
@@ -544,7 +720,29 @@ int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
 	if (err < 0)
 		return err;
 	now = s->pos;
-	err = last_hit_before(s, &now, &last, cause);
+	user = user_points(s);
+	LOG("timeline", "rc: now kind %d addr 0x%llx count %llu steps %llu, "
+	    "history %zu, covered %d", now.kind, (unsigned long long)now.addr,
+	    (unsigned long long)now.count, (unsigned long long)now.steps,
+	    s->nhistory, all_covered(s, &user));
+	if (now.kind == RR_POS_BP && !now.steps && s->nhistory &&
+	    all_covered(s, &user) &&
+	    !memcmp(&s->history[s->nhistory - 1], &now, sizeof(now))) {
+		/* Every hit so far is known, in order: no re-run to find
+		 * the last one before now. */
+		size_t i = s->nhistory - 1;
+
+		last = (struct rr_pos){ .kind = RR_POS_START };
+		while (i-- > 0)
+			if (is_user_point(&user, s->history[i].addr)) {
+				last = s->history[i];
+				break;
+			}
+		err = 0;
+	} else {
+		err = last_hit_before(s, &now, &last, cause);
+	}
+	free(user.c);
 	if (err < 0)
 		return err;
 	if (last.kind == RR_POS_WATCH)

@@ -6,7 +6,7 @@
 # monitor's when/goto/restart.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 24
+plan 27
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -74,5 +74,19 @@ like "$SCRATCH/begin" '^goto: event 100, 0x[0-9a-f]+ ' "monitor goto 100"
 like "$SCRATCH/begin" '^event 100$' "monitor when: event 100"
 like "$SCRATCH/begin" '^restart: event 0, ' "monitor restart"
 is "$(grep -c '^event 0: the start of the recording$' "$SCRATCH/begin")" 2 "monitor when after restart: the start again"
+
+# Counted forwards: hit 21 of vprintk_emit, then back to hit 20 without a
+# re-run to find it; a fresh replay that goes forward to hit 20 must see
+# the same moment.
+gdb_replay fast -ex 'break vprintk_emit' -ex 'ignore 1 20' -ex continue \
+	-ex reverse-continue -ex 'p fmt' -ex 'p $rsp' -ex 'p/x $rdi'
+gdb_replay slow -ex 'break vprintk_emit' -ex 'ignore 1 19' -ex continue \
+	-ex 'p fmt' -ex 'p $rsp' -ex 'p/x $rdi'
+grep '^\$[0-9]* = ' "$SCRATCH/fast" | sed 's/^\$[0-9]* = //' >"$SCRATCH/fast.vals"
+grep '^\$[0-9]* = ' "$SCRATCH/slow" | sed 's/^\$[0-9]* = //' >"$SCRATCH/slow.vals"
+is "$(wc -l <"$SCRATCH/fast.vals")" 3 "reverse-continue from hit 21: three values printed"
+cmp -s "$SCRATCH/fast.vals" "$SCRATCH/slow.vals"
+ok $? "it is hit 20, as a replay going forward to hit 20 sees it"
+unlike "$SCRATCH/fast" 'Remote failure|Error' "no errors from the stub"
 
 done_testing

@@ -298,14 +298,26 @@ int tracer_copy_points(const struct tracer *from, struct tracer *to)
 		if (!from->bps[i].id)
 			continue;
 		bp->addr = from->bps[i].addr;
+		/* Not mapped yet at exec (a host library's text): it stays
+		 * listed but not inserted, as the caller's doc says. */
 		err = bp_poke(to, bp, true);
 		if (err < 0)
-			return err;
+			LOG("tracer", "bp %d at 0x%llx not carried over: %d",
+			    from->bps[i].id, (unsigned long long)bp->addr, err);
 		bp->id = from->bps[i].id;
 		bp->refs = from->bps[i].refs;
 	}
 	memcpy(to->hw, from->hw, sizeof(to->hw));
 	return hw_apply(to);
+}
+
+int tracer_hw_count(const struct tracer *t)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 4; i++)
+		n += t->hw[i].used;
+	return n;
 }
 
 bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr)

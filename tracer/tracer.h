@@ -159,9 +159,13 @@ int tracer_bp_remove(struct tracer *t, int id);
 /*
  * Give a freshly launched `to` every breakpoint (same ids and reference
  * counts), hardware point, stop signal and fault filter of `from`: a
- * replay restarted from its beginning keeps what the user set.
+ * replay restarted from its beginning keeps what the user set.  A
+ * breakpoint whose address is not mapped yet (a host library before
+ * ld.so maps it) keeps its id but is not inserted.
  */
 int tracer_copy_points(const struct tracer *from, struct tracer *to);
+/* How many hardware points are set. */
+int tracer_hw_count(const struct tracer *t);
 /* The address of breakpoint id; false if there is none. */
 bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr);
 /* The addresses of all breakpoints: fills up to max, returns how many. */
