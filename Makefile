@@ -9,10 +9,10 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libdw readline
+PKGS = libdw readline liblz4
 # readline's pkg-config adds -D_XOPEN_SOURCE=600; our files use _GNU_SOURCE.
 PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4)
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Winit-self
@@ -39,6 +39,7 @@ KMODEL_OBJS += kmodel/value.o
 GDBSTUB_OBJS += gdbstub/rsp.o
 GDBSTUB_OBJS += gdbstub/tdesc.o
 GDBSTUB_OBJS += gdbstub/signals.o
+REPLAY_OBJS += replay/syscalls.o
 REPLAY_OBJS += replay/rr.o
 REPLAY_OBJS += replay/dump.o
 CLI_OBJS += cli/main.o
@@ -77,7 +78,7 @@ tests/t2002-layouts.t: tests/t2002-layouts.o $(KMODEL_OBJS) $(LIB_OBJS)
 tests/t3001-tracer.t: tests/t3001-tracer.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t6001-trace.t: tests/t6001-trace.o tracer/trace.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # A tiny host program with debug info for the tracer and symbol tests.
 tests/helpers/victim: tests/helpers/victim.c
 	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -o $@ $<
@@ -107,13 +108,16 @@ demo: bootstrap
 bench: all
 	@guest/mkguest
 	bench/boot-overhead
+	bench/rsp
+	bench/kmodel
+	bench/record
 
 # libFuzzer target for the packet layer (clang).  FUZZ_RUNS bounds a run.
 FUZZ_RUNS ?= 200000
 tests/fuzz/rsp-fuzzer: tests/fuzz/rsp-fuzzer.c gdbstub/*.c lib/util.c
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^
-tests/fuzz/trace-fuzzer: tests/fuzz/trace-fuzzer.c tracer/trace.c lib/util.c
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^
+tests/fuzz/trace-fuzzer: tests/fuzz/trace-fuzzer.c tracer/trace.c replay/dump.c replay/syscalls.c lib/util.c
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -llz4
 fuzz: tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
 	mkdir -p tests/fuzz/corpus tests/fuzz/corpus-trace
 	tests/fuzz/rsp-fuzzer -runs=$(FUZZ_RUNS) -dict=tests/fuzz/rsp.dict tests/fuzz/corpus

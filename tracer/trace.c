@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <lz4.h>
+
 #include "internal.h"
 
 #define TRACE_MAGIC "UMDBGTRC"
@@ -33,6 +35,8 @@ struct trace_writer {
 	uint64_t bytes;
 	uint8_t *buf;
 	size_t alloc;
+	char *cbuf;		/* LZ4 output */
+	size_t calloc;
 };
 
 struct trace_reader {
@@ -42,6 +46,9 @@ struct trace_reader {
 	struct trace_header hdr;
 	bool complete;		/* footer seen */
 	char *path;
+	/* decompressed records, kept until trace_close */
+	char **bufs;
+	size_t nbufs;
 };
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32), table-driven. */
@@ -174,9 +181,26 @@ int trace_create(const char *path, const struct trace_header *h,
 int trace_append(struct trace_writer *w, uint32_t type, const void *data,
 		 uint32_t len)
 {
-	if (type == TRACE_REC_HEADER || type == TRACE_REC_FOOTER)
+	int bound, clen;
+
+	if (type == TRACE_REC_HEADER || type == TRACE_REC_FOOTER ||
+	    type & TRACE_REC_LZ4 || len > TRACE_MAX_RECORD)
 		return -EINVAL;
-	return write_record(w, type, data, len);
+	if (len < TRACE_COMPRESS_MIN)
+		return write_record(w, type, data, len);
+	/* LZ4: chosen for speed (GB/s); console text and the like shrink
+	 * 2-5x.  Stored as u32 raw length + the LZ4 block. */
+	bound = LZ4_compressBound((int)len);
+	if ((size_t)bound + 4 > w->calloc) {
+		w->calloc = (size_t)bound + 4;
+		w->cbuf = xrealloc(w->cbuf, w->calloc);
+	}
+	clen = LZ4_compress_default(data, w->cbuf + 4, (int)len, bound);
+	if (clen <= 0 || (uint32_t)clen + 4 >= len)
+		return write_record(w, type, data, len);
+	put32((uint8_t *)w->cbuf, len);
+	return write_record(w, type | TRACE_REC_LZ4, w->cbuf,
+			    (uint32_t)clen + 4);
 }
 
 int trace_finish(struct trace_writer *w)
@@ -193,6 +217,7 @@ int trace_finish(struct trace_writer *w)
 	if (close(w->fd) < 0 && !err)
 		err = -errno;
 	free(w->buf);
+	free(w->cbuf);
 	free(w);
 	return err;
 }
@@ -203,6 +228,9 @@ void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
+	while (r->nbufs)
+		free(r->bufs[--r->nbufs]);
+	free(r->bufs);
 	free(r->map);
 	free(r->hdr.cmdline);
 	free(r->path);
@@ -290,7 +318,8 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 		goto fail;
 	}
 	version = get32(r->map + 8);
-	if (version != TRACE_VERSION) {
+	/* Version 1 is version 2 without compressed records. */
+	if (version != TRACE_VERSION && version != 1) {
 		err = set_cause(cause, -EINVAL, "'%s' is trace format version "
 				"%u; this umdbg reads version %u", path,
 				version, TRACE_VERSION);
@@ -357,5 +386,27 @@ int trace_next(struct trace_reader *r, uint32_t *type, const void **data,
 				 (unsigned long long)r->records);
 	r->records++;
 	*data = d;
+	if (*type & TRACE_REC_LZ4) {
+		uint32_t raw = *len >= 4 ? get32(d) : 0;
+		char *buf;
+
+		if (*len < 4 || raw > TRACE_MAX_RECORD)
+			return set_cause(cause, -EBADMSG, "'%s': record %llu "
+					 "has an impossible size", r->path,
+					 (unsigned long long)r->records - 1);
+		buf = xmalloc(raw ? raw : 1);
+		if (LZ4_decompress_safe((const char *)d + 4, buf,
+					(int)(*len - 4), (int)raw) != (int)raw) {
+			free(buf);
+			return set_cause(cause, -EBADMSG, "'%s': record %llu "
+					 "does not decompress", r->path,
+					 (unsigned long long)r->records - 1);
+		}
+		r->bufs = xrealloc(r->bufs, (r->nbufs + 1) * sizeof(*r->bufs));
+		r->bufs[r->nbufs++] = buf;
+		*type &= ~TRACE_REC_LZ4;
+		*data = buf;
+		*len = raw;
+	}
 	return 1;
 }

@@ -233,13 +233,18 @@ int tracer_threads(const struct tracer *t, pid_t *tids, int max);
  * finish) a footer.  Record and replay (issue 5) build on these; the
  * record types beyond header and footer belong to them.
  */
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2
 #define TRACE_MAX_RECORD (64u << 20)
 enum trace_record_type {
 	TRACE_REC_HEADER = 1,
 	TRACE_REC_FOOTER = 0xffff,
 	TRACE_REC_USER = 0x100,		/* first type for the recorder */
 };
+/* In a stored type: the payload is LZ4-compressed (the reader undoes it;
+ * trace_append compresses payloads of TRACE_COMPRESS_MIN bytes or more
+ * when that saves space). */
+#define TRACE_REC_LZ4 0x80000000u
+#define TRACE_COMPRESS_MIN 128
 
 struct trace_header {
 	uint64_t start_time;		/* seconds since the epoch */

@@ -1,7 +1,8 @@
 /*
  * tests/fuzz/trace-fuzzer.c - libFuzzer target for the trace reader:
- * arbitrary bytes as a trace file, opened and read to the end.  Build
- * and run: make fuzz (clang, libFuzzer).
+ * arbitrary bytes as a trace file, opened and read to the end, then
+ * summarised and dumped as `umdbg trace info|dump` would (the record
+ * layouts of replay/).  Build and run: make fuzz (clang, libFuzzer).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,12 +10,14 @@
 #include <unistd.h>
 
 #include "../../tracer/tracer.h"
+#include "../../replay/replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64];
+	static FILE *sink_file;
 	struct trace_reader *r;
 	const void *rec;
 	uint32_t type, len;
@@ -39,6 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)sink;
 		}
 		trace_close(r);
+	}
+	if (!sink_file)
+		sink_file = fopen("/dev/null", "w");
+	if (sink_file) {
+		rr_trace_info(path, sink_file, sink_file);
+		rr_trace_dump(path, sink_file, sink_file);
 	}
 	free(cause);
 	unlink(path);
