@@ -337,6 +337,44 @@ static uint64_t bp_addr_of(struct session *s, const struct tracer_stop *st)
 	return a;
 }
 
+/* Count a scan's stop: a breakpoint hit under its address, a watchpoint
+ * trigger under ~slot.  Returns the breakpoint's address (0: none). */
+static uint64_t count_stop(struct session *s, const struct tracer_stop *st,
+			   struct counters *cs)
+{
+	uint64_t a = bp_addr_of(s, st);
+
+	if (a)
+		++*count_of(cs, a);
+	if (st->kind == TRACER_STOP_WATCH)
+		++*count_of(cs, ~(uint64_t)st->bp);
+	return a;
+}
+
+/*
+ * Prepare a re-run to stop at moment p: an event stop, or a breakpoint
+ * at its address.  Returns that breakpoint's id, 0 for none, or -errno.
+ */
+static int arm_for(struct session *s, const struct rr_pos *p, char **cause)
+{
+	if (p->kind == RR_POS_EVENT)
+		rr_stop_at_event(s->rr, p->event);
+	if (p->kind == RR_POS_BP)
+		return tracer_bp_insert(s->t, p->addr, cause);
+	return 0;
+}
+
+/* run(), where the guest ending is an error: the moment was not met. */
+static int run_to(struct session *s, struct tracer_stop *st, char **cause)
+{
+	int err = run(s, st, cause);
+
+	if (!err && ended(st))
+		err = set_cause(cause, -ESRCH, "the replay ended before "
+				"reaching that moment");
+	return err;
+}
+
 /* Go to a named moment: restart, then count. */
 int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 {
@@ -359,22 +397,13 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		s->pos = *pos;
 		return 0;
 	}
-	if (pos->kind == RR_POS_EVENT)
-		rr_stop_at_event(s->rr, pos->event);
-	if (pos->kind == RR_POS_BP) {
-		id = tracer_bp_insert(s->t, pos->addr, cause);
-		if (id < 0)
-			return id;
-	}
+	id = arm_for(s, pos, cause);
+	if (id < 0)
+		return id;
 	for (;;) {
-		err = run(s, &st, cause);
+		err = run_to(s, &st, cause);
 		if (err < 0)
 			break;
-		if (ended(&st)) {
-			err = set_cause(cause, -ESRCH, "the replay ended before "
-					"reaching that moment");
-			break;
-		}
 		if (pos->kind == RR_POS_EVENT) {
 			if (st.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr))
 				break;
@@ -594,7 +623,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 	struct counters user = user_points(s);
 	struct user_regs_struct r;
 	struct tracer_stop st;
-	uint64_t a, j, *n;
+	uint64_t a, j;
 	int err, id = 0;
 
 	*last = (struct rr_pos){ .kind = RR_POS_START };
@@ -613,33 +642,16 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 		}
 		goto out;
 	}
-	if (now->kind == RR_POS_EVENT)
-		rr_stop_at_event(s->rr, now->event);
-	if (now->kind == RR_POS_BP) {
-		id = tracer_bp_insert(s->t, now->addr, cause);
-		if (id < 0) {
-			err = id;
-			goto out;
-		}
+	id = arm_for(s, now, cause);
+	if (id < 0) {
+		err = id;
+		goto out;
 	}
 	for (;;) {
-		err = run(s, &st, cause);
+		err = run_to(s, &st, cause);
 		if (err < 0)
 			break;
-		if (ended(&st)) {
-			err = set_cause(cause, -ESRCH, "the replay ended before "
-					"reaching the current moment");
-			break;
-		}
-		a = bp_addr_of(s, &st);
-		if (a) {
-			n = count_of(&cs, a);
-			++*n;
-		}
-		if (st.kind == TRACER_STOP_WATCH) {
-			n = count_of(&cs, ~(uint64_t)st.bp);
-			++*n;
-		}
+		a = count_stop(s, &st, &cs);
 		if (at_now(s, now, &st, &cs)) {
 			/* An anchor that is itself a user breakpoint, with
 			 * steps still to go, comes before now. */
@@ -772,6 +784,22 @@ static uint64_t func_start(struct session *s, uint64_t pc)
 	return start;
 }
 
+/* Go to `target` and report it as a step stop (reverse-stepi). */
+static int goto_as_step(struct session *s, const struct rr_pos *target,
+			struct tracer_stop *out, char **cause)
+{
+	struct user_regs_struct r;
+	int err = timeline_goto(s, target, cause);
+
+	if (err < 0)
+		return err;
+	*out = s->last_stop;
+	out->kind = TRACER_STOP_STEP;
+	if (tracer_get_regs(s->t, 0, &r) == 0)
+		out->addr = r.rip;
+	return 0;
+}
+
 /*
  * reverse-stepi where no function is known around now (a host library
  * before its symbols are loaded): anchor at the previous run of now's
@@ -805,14 +833,7 @@ static int step_back_from_previous_run(struct session *s,
 	if (j == MAX_STEPS || j == 0)
 		return set_cause(cause, -ERANGE, "too far to step back");
 	target.steps = j - 1;
-	err = timeline_goto(s, &target, cause);
-	if (err < 0)
-		return err;
-	*out = s->last_stop;
-	out->kind = TRACER_STOP_STEP;
-	if (tracer_get_regs(s->t, 0, &r) == 0)
-		out->addr = r.rip;
-	return 0;
+	return goto_as_step(s, &target, out, cause);
 }
 
 int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
@@ -823,7 +844,7 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 	struct fingerprint fp;
 	struct tracer_stop st;
 	struct rr_pos now, target;
-	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0, *n;
+	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0;
 	int err, ida, idx = 0;
 
 	err = name_now(s, cause);
@@ -836,7 +857,7 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 	    now.steps > 0) {
 		target = now;
 		target.steps--;
-		goto go;
+		return goto_as_step(s, &target, out, cause);
 	}
 	if (now.kind != RR_POS_BP && now.kind != RR_POS_WATCH)
 		return set_cause(cause, -EINVAL, "reverse-stepi works from a "
@@ -876,15 +897,7 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 					"moment");
 			break;
 		}
-		a = bp_addr_of(s, &st);
-		if (a) {
-			n = count_of(&cs, a);
-			++*n;
-		}
-		if (st.kind == TRACER_STOP_WATCH) {
-			n = count_of(&cs, ~(uint64_t)st.bp);
-			++*n;
-		}
+		a = count_stop(s, &st, &cs);
 		if (at_now(s, &now, &st, &cs))
 			break;
 		if (a == anchor) {
@@ -924,15 +937,7 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 				 "than %u instructions after its function's "
 				 "entry: too far to step back", MAX_STEPS);
 	target.steps = j - 1;
-go:
-	err = timeline_goto(s, &target, cause);
-	if (err < 0)
-		return err;
-	*out = s->last_stop;
-	out->kind = TRACER_STOP_STEP;
-	if (tracer_get_regs(s->t, 0, &r) == 0)
-		out->addr = r.rip;
-	return 0;
+	return goto_as_step(s, &target, out, cause);
 }
 
 int timeline_goto_event(struct session *s, uint64_t event, char **cause)

@@ -218,6 +218,11 @@ static int record_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		case RR_P_CONS_IN: case RR_P_CONS_OUT: case RR_P_CONS_CTL:
 			if (is_console(rr, rr->args[0]))
 				rr->flags |= RR_F_EMUL | RR_F_CONSOLE;
+			/* A new pty's number depends on how many the host
+			 * has open (UML's boot opens one to test SIGIO). */
+			else if (rr->sys->policy == RR_P_CONS_CTL &&
+				 rr->args[1] == TIOCGPTN)
+				rr->flags |= RR_F_EMUL;
 			break;
 		default:
 			break;

@@ -78,3 +78,26 @@ alive_since() {	# alive_since PID STARTTIME
 	[ -r "/proc/$1/stat" ] &&
 	[ "$(awk '{print $22}' "/proc/$1/stat" 2>/dev/null)" = "$2" ]
 }
+
+# Terminal tests in tmux (STYLE.md §9): use_tmux starts a private tmux
+# server (killed on exit) with a bash in a 160x50 pane at the repository
+# root, prompt 'sh$ '; tm runs tmux commands on it; wait_for REGEX [SECS]
+# waits until the pane (with 300 lines of history, left in $SCRATCH/pane)
+# shows REGEX.
+use_tmux() {
+	SOCK=test$$
+	trap 'tm kill-server 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
+	tm -f /dev/null new-session -d -x 160 -y 50 "bash --norc -i"
+	tm send-keys "cd $TOP && PS1='sh$ ' && clear" Enter
+	wait_for '^sh\$'
+}
+tm() { tmux -L "$SOCK" "$@"; }
+wait_for() {
+	local i
+	for i in $(seq $((${2:-30} * 10))); do
+		tm capture-pane -p -S -300 >"$SCRATCH/pane"
+		grep -Eq -- "$1" "$SCRATCH/pane" && return 0
+		sleep 0.1
+	done
+	return 1
+}

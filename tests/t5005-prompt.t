@@ -7,25 +7,7 @@
 need_guest
 plan 16
 
-SOCK=test$$
-tm() { tmux -L "$SOCK" "$@"; }
-cleanup() { tm kill-server 2>/dev/null; rm -rf "$SCRATCH"; }
-trap cleanup EXIT
-
-# wait_for REGEX [SECONDS]: until the pane shows REGEX.
-wait_for() {
-	local i
-	for i in $(seq $((${2:-30} * 10))); do
-		tm capture-pane -p -S -200 >"$SCRATCH/pane"
-		grep -Eq -- "$1" "$SCRATCH/pane" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-tm -f /dev/null new-session -d -x 160 -y 50 "bash --norc -i"
-tm send-keys "cd $TOP && PS1='sh$ ' && clear" Enter
-wait_for '^sh\$'
+use_tmux
 tm send-keys "./umdbg --break panic --scenario panic; echo \"status=\$?\"" Enter
 wait_for '^umdbg>'
 ok $? "breakpoint stop gives the umdbg> prompt"
