@@ -303,6 +303,9 @@ static int run(struct session *s, struct tracer_stop *st, char **cause)
 	err = tracer_wait(s->t, st, cause);
 	if (err < 0)
 		return err;
+	/* Breakpoints in module text come back as their module loads
+	 * again (the re-run stops at do_init_module first). */
+	tracer_bp_retry(s->t);
 	LOG("timeline", "stop kind %d addr 0x%llx bp %d signo %d event %llu",
 	    st->kind, (unsigned long long)st->addr, st->bp, st->signo,
 	    (unsigned long long)rr_event(s->rr));
@@ -360,7 +363,8 @@ static int arm_for(struct session *s, const struct rr_pos *p, char **cause)
 	if (p->kind == RR_POS_EVENT)
 		rr_stop_at_event(s->rr, p->event);
 	if (p->kind == RR_POS_BP)
-		return tracer_bp_insert(s->t, p->addr, cause);
+		return tracer_bp_insert_later(s->t, p->addr);
+	(void)cause;
 	return 0;
 }
 
@@ -531,7 +535,7 @@ static int name_now(struct session *s, char **cause)
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
-	id = tracer_bp_insert(s->t, pc, cause);
+	id = tracer_bp_insert_later(s->t, pc);
 	if (id < 0)
 		return id;
 	for (;;) {
@@ -721,8 +725,8 @@ static int goto_watch(struct session *s, const struct rr_pos *pos,
 	return 0;
 }
 
-int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
-			      char **cause)
+static int reverse_continue(struct session *s, struct tracer_stop *out,
+			    char **cause)
 {
 	struct counters user;
 	struct rr_pos now, last;
@@ -781,6 +785,16 @@ static uint64_t func_start(struct session *s, uint64_t pc)
 	if (n > 0 && w[n - 1].func)
 		start = w[n - 1].pc - w[n - 1].offset;
 	kmodel_where_free(w, n);
+	if (!start) {
+		/* a module's function: from the live module list */
+		char *func = NULL, *mod = NULL;
+		uint64_t off;
+
+		if (kmodel_module_where(s->k, pc, &func, &off, &mod) == 0)
+			start = pc - off;
+		free(func);
+		free(mod);
+	}
 	return start;
 }
 
@@ -836,8 +850,8 @@ static int step_back_from_previous_run(struct session *s,
 	return goto_as_step(s, &target, out, cause);
 }
 
-int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
-			   char **cause)
+static int reverse_stepi(struct session *s, struct tracer_stop *out,
+			 char **cause)
 {
 	struct counters cs = { NULL, 0 };
 	struct user_regs_struct r;
@@ -852,7 +866,7 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 		return err;
 	now = s->pos;
 	if (now.kind == RR_POS_START && !now.steps)
-		return timeline_reverse_continue(s, out, cause);
+		return reverse_continue(s, out, cause);
 	if ((now.kind == RR_POS_BP || now.kind == RR_POS_START) &&
 	    now.steps > 0) {
 		target = now;
@@ -882,9 +896,9 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
-	ida = tracer_bp_insert(s->t, anchor, cause);
+	ida = tracer_bp_insert_later(s->t, anchor);
 	if (now.kind == RR_POS_BP)
-		idx = tracer_bp_insert(s->t, x, cause);
+		idx = tracer_bp_insert_later(s->t, x);
 	if (ida < 0 || idx < 0)
 		return ida < 0 ? ida : idx;
 	for (;;) {
@@ -946,4 +960,40 @@ int timeline_goto_event(struct session *s, uint64_t event, char **cause)
 			      .event = event };
 
 	return timeline_goto(s, &pos, cause);
+}
+
+/*
+ * A reverse operation that fails (the moment cannot be found, the
+ * function is too long to step back in) has re-run the replay: go back
+ * to where the user was, if that moment has a name.
+ */
+static int back_on_failure(struct session *s, int err,
+			   const struct rr_pos *orig, bool known)
+{
+	char *ignored = NULL;
+
+	if (err < 0 && known && tracer_is_alive(s->t) &&
+	    timeline_goto(s, orig, &ignored) < 0)
+		LOG("timeline", "could not go back: %s", ignored);
+	free(ignored);
+	return err;
+}
+
+int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
+			      char **cause)
+{
+	struct rr_pos orig = s->pos;
+	bool known = s->pos_known;
+
+	return back_on_failure(s, reverse_continue(s, out, cause), &orig,
+			       known);
+}
+
+int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
+			   char **cause)
+{
+	struct rr_pos orig = s->pos;
+	bool known = s->pos_known;
+
+	return back_on_failure(s, reverse_stepi(s, out, cause), &orig, known);
 }

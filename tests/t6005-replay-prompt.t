@@ -1,10 +1,11 @@
 #!/bin/bash
 # t6005-replay-prompt: the umdbg> prompt on a replay, in a real terminal
 # (tmux): when, rs then stepi back to the same pc, rc to an earlier
-# breakpoint, goto, restart, quit.
+# breakpoint, goto, restart, quit; and rs out of a module function, whose
+# text exists only once the module loads again in the re-run.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 11
+plan 15
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >/dev/null 2>&1
@@ -41,5 +42,18 @@ ok $? "when: the start of the recording"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
 ok $? "quit ends the replay (status 0)"
+
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/oops.trace" --scenario oops \
+	</dev/null >/dev/null 2>&1
+is "$?" 3 "recorded the oops scenario"
+tm send-keys "clear; ./umdbg replay $SCRATCH/oops.trace --break umdbg_oops:umdbg_oops_deref; echo \"status=\$?\"" Enter
+wait_for 'breakpoint 1 \(umdbg_oops:umdbg_oops_deref\) hit' 60
+ok $? "replay stops in the module function"
+tm send-keys "rs" Enter
+wait_for '^rs: event [0-9]+, 0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ \[umdbg_oops\]' 60
+ok $? "rs: back into the module's init, the caller"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+ok $? "quit"
 
 done_testing

@@ -235,6 +235,27 @@ static int bp_poke(struct tracer *t, struct tracer_bp *bp, bool insert)
 	return 0;
 }
 
+int tracer_bp_insert_later(struct tracer *t, uint64_t addr)
+{
+	char *cause = NULL;
+	int id = tracer_bp_insert(t, addr, &cause), i;
+
+	free(cause);
+	if (id != -EIO)
+		return id;
+	/* Not mapped yet: listed, not inserted; tracer_bp_retry does it. */
+	for (i = 0; i < t->nbps; i++)
+		if (!t->bps[i].id)
+			break;
+	if (i == t->nbps)
+		t->bps = xrealloc(t->bps, ++t->nbps * sizeof(*t->bps));
+	memset(&t->bps[i], 0, sizeof(t->bps[i]));
+	t->bps[i].addr = addr;
+	t->bps[i].id = t->next_bp_id++;
+	t->bps[i].refs = 1;
+	return t->bps[i].id;
+}
+
 int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause)
 {
 	struct tracer_bp *bp = bp_at(t, addr);
@@ -309,6 +330,15 @@ int tracer_copy_points(const struct tracer *from, struct tracer *to)
 	}
 	memcpy(to->hw, from->hw, sizeof(to->hw));
 	return hw_apply(to);
+}
+
+void tracer_bp_retry(struct tracer *t)
+{
+	int i;
+
+	for (i = 0; t->alive && i < t->nbps; i++)
+		if (t->bps[i].id && !t->bps[i].inserted)
+			bp_poke(t, &t->bps[i], true);
 }
 
 int tracer_hw_count(const struct tracer *t)

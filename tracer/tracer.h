@@ -155,6 +155,9 @@ int tracer_set_regs(struct tracer *t, pid_t tid,
  * reference, and each remove drops one: the int3 goes with the last. */
 int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause);
 int tracer_bp_remove(struct tracer *t, int id);
+/* Like tracer_bp_insert, but an address not mapped yet (module text
+ * before its module loads) is kept and inserted by tracer_bp_retry. */
+int tracer_bp_insert_later(struct tracer *t, uint64_t addr);
 
 /*
  * Give a freshly launched `to` every breakpoint (same ids and reference
@@ -164,6 +167,9 @@ int tracer_bp_remove(struct tracer *t, int id);
  * ld.so maps it) keeps its id but is not inserted.
  */
 int tracer_copy_points(const struct tracer *from, struct tracer *to);
+/* Insert the breakpoints tracer_copy_points could not (their memory is
+ * mapped now, or still not: then they wait). */
+void tracer_bp_retry(struct tracer *t);
 /* How many hardware points are set. */
 int tracer_hw_count(const struct tracer *t);
 /* The address of breakpoint id; false if there is none. */
