@@ -5,7 +5,7 @@
 # recorder killed with SIGKILL; trace info and dump; gdb on a replay.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 67
+plan 72
 
 # Thread ids are host pids: the one thing allowed to differ in a report.
 norm() { sed -E 's/thread [0-9]+/thread N/' "$1"; }
@@ -145,6 +145,23 @@ like "$SCRATCH/killed.info" '^state: +truncated' "recorder killed by SIGKILL: tr
 timeout -k 5 120 "$UMDBG" replay "$SCRATCH/killed.trace" <&- >"$SCRATCH/killed.rep" 2>&1
 is "$?" 2 "recorder killed by SIGKILL: replay plays up to its last whole record (exit 2)"
 like "$SCRATCH/killed.rep" '^umdbg: the recording ends (early|here), after event [0-9]+' "recorder killed by SIGKILL: replay says where it ends"
+
+# --- gdb while recording ------------------------------------------------------
+"$UMDBG" --record "$SCRATCH/rg.trace" --gdb "unix:$SCRATCH/rsock" --wait \
+	--scenario panic </dev/null >"$SCRATCH/rg.umdbg" 2>&1 &
+upid=$!
+for i in $(seq 100); do [ -S "$SCRATCH/rsock" ] && break; sleep 0.1; done
+timeout -k 5 120 gdb -nx -batch -ex 'set pagination off' \
+	-ex "target extended-remote $SCRATCH/rsock" -ex 'break panic' \
+	-ex 'continue' -ex 'bt 2' -ex 'kill' >"$SCRATCH/rg.gdb" 2>&1
+wait "$upid"
+is "$?" 0 "recording under gdb: umdbg ends when gdb kills"
+like "$SCRATCH/rg.gdb" '^#1  0x[0-9a-f]+ in sysrq_handle_crash' "recording under gdb: break panic + bt work"
+"$UMDBG" trace info "$SCRATCH/rg.trace" >"$SCRATCH/rg.info" 2>&1
+like "$SCRATCH/rg.info" '^state: +complete$' "recording under gdb: the trace is complete"
+timeout -k 5 120 "$UMDBG" replay "$SCRATCH/rg.trace" --break panic <&- >"$SCRATCH/rg.rep" 2>&1
+is "$?" 2 "its replay stops at --break panic"
+like "$SCRATCH/rg.rep" '^  #1  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+ at drivers/tty/sysrq\.c' "the same backtrace as under gdb"
 
 # --- gdb on a replay -----------------------------------------------------------
 "$UMDBG" replay "$SCRATCH/panic.trace" --gdb "unix:$SCRATCH/sock" --wait <&- \
