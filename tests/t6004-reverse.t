@@ -2,11 +2,12 @@
 # t6004-reverse: real gdb going backwards in a replay of the real guest's
 # panic - reverse-continue to an earlier breakpoint hit, reverse-stepi and
 # stepi back to the same pc, a watchpoint hit found backwards,
-# reverse-finish, reverse-next, the start of the recording, and the
+# reverse-step, reverse-next, reverse-finish, the start of the recording,
+# reverse-continue with hits counted going forward, and the
 # monitor's when/goto/restart.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 27
+plan 28
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -58,10 +59,11 @@ is "$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | sed -n 2p)" "$new" "the nex
 like "$SCRATCH/watch" '^copy_process \(.*kernel/fork\.c:[0-9]+' "the write is in copy_process"
 
 gdb_replay finish -ex 'break kernel/panic.c:349' -ex continue -ex delete \
-	-ex reverse-next -ex 'info registers rip' -ex reverse-finish \
-	-ex 'info registers rip' -ex 'bt 1'
+	-ex reverse-step -ex next -ex reverse-next -ex 'info registers rip' \
+	-ex reverse-finish -ex 'info registers rip' -ex 'bt 1'
 like "$SCRATCH/finish" 'Breakpoint 1, panic \(.*kernel/panic\.c:349' "at panic.c:349"
-like "$SCRATCH/finish" '^347	' "reverse-next goes back a line (347)"
+is "$(grep -c '^347	' "$SCRATCH/finish")" 2 "reverse-step and reverse-next each go back a line (347)"
+is "$(grep -c '^349	' "$SCRATCH/finish")" 2 "next goes forward again (349)"
 like "$SCRATCH/finish" '^#0  0x[0-9a-f]+ in sysrq_handle_crash \(.*drivers/tty/sysrq\.c:[0-9]+' "reverse-finish returns to the caller, sysrq_handle_crash"
 like "$SCRATCH/finish" '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <sysrq_handle_crash\+[0-9]+>' "at the call instruction"
 
