@@ -9,10 +9,10 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libdw readline liblz4
+PKGS = libdw readline liblz4 capstone
 # readline's pkg-config adds -D_XOPEN_SOURCE=600; our files use _GNU_SOURCE.
 PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4 -lcapstone)
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Winit-self
@@ -48,6 +48,7 @@ CLI_OBJS += cli/console.o
 CLI_OBJS += cli/report.o
 CLI_OBJS += cli/gdbserver.o
 CLI_OBJS += cli/timeline.o
+CLI_OBJS += cli/source.o
 
 OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(CLI_OBJS)
 

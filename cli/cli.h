@@ -159,6 +159,10 @@ struct umdbg_cmd {
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
 };
 
+/* source.c: disassembly (capstone) and source lines, pc marked "=>" */
+int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
+
 /* Run one command line; returns the command's result (0 = ok). */
 int cmd_execute(struct session *s, const char *line, FILE *out);
 /* Where a command comes from: gdb's monitor may not resume or quit. */

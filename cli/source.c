@@ -1,0 +1,211 @@
+/*
+ * cli/source.c - the `disas` and `list` commands: machine code through
+ * capstone and source lines from the guest's source tree, each with the
+ * current pc marked (the TUI's disassembly and source panes show them).
+ * Owns nothing across calls.
+ */
+#define _GNU_SOURCE
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define DISAS_MAX 200
+#define LIST_MAX 200
+
+/* The pc of the stopped kernel thread (0: none). */
+static uint64_t current_pc(struct session *s)
+{
+	struct user_regs_struct r;
+
+	if (!tracer_is_alive(s->t) || tracer_is_running(s->t) ||
+	    tracer_get_regs(s->t, 0, &r) < 0)
+		return 0;
+	return r.rip;
+}
+
+/* ADDR as a number, *ADDR, or a symbol. */
+static int parse_location(struct session *s, const char *arg, uint64_t *addr)
+{
+	if (*arg == '*')
+		arg++;
+	if (parse_u64(arg, addr) == 0)
+		return 0;
+	return kmodel_symbol_addr(s->k, arg, addr);
+}
+
+/* "sym+0x12" for an address, or NULL. */
+static char *sym_of(struct session *s, uint64_t addr)
+{
+	struct kmodel_where *w;
+	char *str = NULL;
+	int n = kmodel_where(s->k, addr, false, &w);
+
+	if (n > 0 && w[n - 1].func)
+		str = w[n - 1].offset ?
+			xasprintf("%s+0x%llx", w[n - 1].func,
+				  (unsigned long long)w[n - 1].offset) :
+			xstrdup(w[n - 1].func);
+	kmodel_where_free(w, n);
+	return str;
+}
+
+/* The start of the function holding pc, when it is not too far back. */
+static uint64_t start_near(struct session *s, uint64_t pc)
+{
+	struct kmodel_where *w;
+	uint64_t start = pc;
+	int n = kmodel_where(s->k, pc, false, &w);
+
+	if (n > 0 && w[n - 1].func && w[n - 1].offset < 256)
+		start = pc - w[n - 1].offset;
+	kmodel_where_free(w, n);
+	return start;
+}
+
+int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct session *s = ctx->s;
+	uint64_t pc = current_pc(s), addr, n = 16, bps[256];
+	uint8_t code[DISAS_MAX * 15];
+	int nbps = tracer_bp_addrs(s->t, bps, 256), i;
+	cs_insn *insn;
+	size_t count, k;
+	ssize_t got;
+	csh cs;
+
+	if (argc > 3 || (argc > 2 && (parse_u64(argv[2], &n) < 0 || !n ||
+				      n > DISAS_MAX))) {
+		fprintf(ctx->out, "usage: disas [ADDR|SYMBOL] [N<=%d]\n",
+			DISAS_MAX);
+		return -EINVAL;
+	}
+	if (argc > 1) {
+		if (parse_location(s, argv[1], &addr) < 0) {
+			fprintf(ctx->out, "disas: no symbol '%s'\n", argv[1]);
+			return -ENOENT;
+		}
+	} else if (pc) {
+		addr = start_near(s, pc);
+	} else {
+		fprintf(ctx->out, "disas: the guest is not stopped\n");
+		return -ESRCH;
+	}
+	got = tracer_read_mem(s->t, addr, code, sizeof(code));
+	if (got <= 0) {
+		fprintf(ctx->out, "disas: cannot read memory at 0x%llx\n",
+			(unsigned long long)addr);
+		return -EIO;
+	}
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+		fprintf(ctx->out, "disas: capstone: cannot open x86-64\n");
+		return -EIO;
+	}
+	/* from a function's start to pc and n more */
+	if (pc > addr && pc - addr < sizeof(code))
+		n += (pc - addr) / 2;
+	count = cs_disasm(cs, code, (size_t)got, addr, n, &insn);
+	for (k = 0; k < count && k < n; k++) {
+		char *sym = sym_of(s, insn[k].address);
+		bool bp = false;
+
+		for (i = 0; i < nbps && i < 256; i++)
+			bp |= bps[i] == insn[k].address;
+		fprintf(ctx->out, "%s%c0x%016llx <%s>  %s %s",
+			insn[k].address == pc ? "=>" : "  ", bp ? '*' : ' ',
+			(unsigned long long)insn[k].address, sym ? sym : "?",
+			insn[k].mnemonic, insn[k].op_str);
+		free(sym);
+		/* name a direct call or jump's target */
+		if (insn[k].op_str[0] == '0' && insn[k].op_str[1] == 'x' &&
+		    (insn[k].mnemonic[0] == 'j' ||
+		     !strcmp(insn[k].mnemonic, "call"))) {
+			char *t = sym_of(s, strtoull(insn[k].op_str, NULL, 16));
+
+			if (t)
+				fprintf(ctx->out, " <%s>", t);
+			free(t);
+		}
+		fputc('\n', ctx->out);
+		if (insn[k].address > pc + 64 && k + 1 >= n / 2 && pc)
+			break;
+	}
+	if (count)
+		cs_free(insn, count);
+	cs_close(&cs);
+	if (!count) {
+		fprintf(ctx->out, "disas: no instruction decodes at 0x%llx\n",
+			(unsigned long long)addr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct session *s = ctx->s;
+	struct kmodel_where *w;
+	uint64_t pc = current_pc(s), addr, ctxlines = 8;
+	char *path = NULL, *line = NULL, *file = NULL;
+	int n, at = 0, lineno = 0, err = 0;
+	size_t cap = 0;
+	FILE *f;
+
+	if (argc > 2) {
+		fprintf(ctx->out, "usage: list [ADDR|SYMBOL|FILE:LINE]\n");
+		return -EINVAL;
+	}
+	if (argc == 2 && strchr(argv[1], ':') && argv[1][0] != '*') {
+		char *colon = strrchr(argv[1], ':');
+
+		file = strndup(argv[1], (size_t)(colon - argv[1]));
+		at = atoi(colon + 1);
+	} else {
+		if (argc == 2 && parse_location(s, argv[1], &addr) < 0) {
+			fprintf(ctx->out, "list: no symbol '%s'\n", argv[1]);
+			return -ENOENT;
+		}
+		if (argc < 2 && !pc) {
+			fprintf(ctx->out, "list: the guest is not stopped\n");
+			return -ESRCH;
+		}
+		n = kmodel_where(s->k, argc == 2 ? addr : pc, false, &w);
+		if (n > 0 && w[0].file && w[0].line) {
+			file = xstrdup(w[0].file);
+			at = w[0].line;
+		}
+		kmodel_where_free(w, n);
+		if (!file) {
+			fprintf(ctx->out, "list: no source line for 0x%llx\n",
+				(unsigned long long)(argc == 2 ? addr : pc));
+			return -ENOENT;
+		}
+	}
+	path = file[0] == '/' ? xstrdup(file) :
+		xasprintf("%s/guest/src/%s", s->self_dir, file);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(ctx->out, "list: cannot open '%s': %s\n", path,
+			strerror(errno));
+		err = -ENOENT;
+		goto out;
+	}
+	fprintf(ctx->out, "%s:%d\n", file, at);
+	while (getline(&line, &cap, f) > 0) {
+		lineno++;
+		if (lineno + (int)ctxlines < at)
+			continue;
+		if (lineno > at + (int)ctxlines || lineno - at > LIST_MAX)
+			break;
+		fprintf(ctx->out, "%s%5d  %s", lineno == at ? "=>" : "  ",
+			lineno, line);
+	}
+	fclose(f);
+out:
+	free(line);
+	free(path);
+	free(file);
+	return err;
+}

@@ -1,0 +1,27 @@
+#!/bin/bash
+# t5008-source: the disas (capstone) and list commands at a panic
+# breakpoint, through gdb's monitor: the pc marked, symbols, breakpoints
+# marked, the source line from the guest's source tree.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 9
+
+"$UMDBG" --break panic --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
+upid=$!
+for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
+timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
+	-ex 'monitor disas' -ex 'monitor list' \
+	-ex 'monitor disas sysrq_handle_crash 6' -ex 'monitor list kernel/panic.c:300' \
+	-ex 'monitor disas nosuchsymbol' -ex kill >"$SCRATCH/out" 2>&1
+wait "$upid"
+is "$?" 0 "umdbg ends when gdb kills"
+like "$SCRATCH/out" '^=>\*0x[0-9a-f]{16} <panic>  push rbp$' "disas: the pc marked (=>), the breakpoint marked (*), the symbol"
+like "$SCRATCH/out" '^   0x[0-9a-f]{16} <panic\+0x1>  ' "disas: following instructions with symbol+offset"
+like "$SCRATCH/out" '^kernel/panic\.c:[0-9]+$' "list: the file and line of the pc"
+like "$SCRATCH/out" '^=> +[0-9]+  \{$|^=> +[0-9]+  .*' "list: the pc's line marked"
+like "$SCRATCH/out" 'void panic\(const char \*fmt, \.\.\.\)' "list: real source from the guest tree"
+like "$SCRATCH/out" '^   0x[0-9a-f]{16} <sysrq_handle_crash\+0x1a>  call' "disas SYMBOL N: sysrq_handle_crash's call"
+like "$SCRATCH/out" '^=>  300  		panic\("%s: system warned too often' "list FILE:LINE"
+like "$SCRATCH/out" "^disas: no symbol 'nosuchsymbol'$" "disas: an unknown symbol is said so"
+
+done_testing
