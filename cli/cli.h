@@ -121,6 +121,8 @@ struct rr_track {
 void timeline_on_resume(struct session *s, bool step);
 void timeline_on_stop(struct session *s, const struct tracer_stop *st);
 int timeline_restart(struct session *s, char **cause);
+/* Insert breakpoints whose code has appeared (a module loaded again). */
+void timeline_retry_points(struct session *s);
 int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause);
 int timeline_goto_event(struct session *s, uint64_t event, char **cause);
 /* Fill *out with the stop to report (kind NONE: the recording's start). */

@@ -355,6 +355,12 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 
 	forget_tasks(g);
 
+	/* A signal the recording does not have would make the replay
+	 * something else: refused, as writes are. */
+	for (i = 0; i < n; i++)
+		if (acts[i].signo && acts[i].signo != s->last_stop.signo &&
+		    replay_refuses(g))
+			return -EROFS;
 	for (i = 0; i < n; i++) {
 		const struct rsp_resume *a = &acts[i];
 		long tid = a->tid > 0 ? tid_in(g, a->tid) : cur;

@@ -437,6 +437,8 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 	}
 	s->last_stop = *st;
 	timeline_on_stop(s, st);
+	if (s->rr && rr_is_replay(s->rr))
+		timeline_retry_points(s);
 	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->modload_id) {
 		struct user_regs_struct r;
 

@@ -257,9 +257,6 @@ int timeline_restart(struct session *s, char **cause)
 	struct tracer *t;
 	int err, fd;
 
-	err = rr_rewind(s->rr, cause);
-	if (err < 0)
-		return err;
 	/* The console pipes are the same ones, and the kernel before set
 	 * their file flags (O_NONBLOCK, O_ASYNC and its owner): the new one
 	 * must find them as fresh as the first did. */
@@ -269,20 +266,22 @@ int timeline_restart(struct session *s, char **cause)
 		fcntl(fd, F_SETOWN, 0);
 		fcntl(fd, F_SETSIG, 0);
 	}
+	/* The new kernel first; until it stands, the old one stays. */
 	err = tracer_launch(&s->launch, &t, cause);
 	if (err < 0)
 		return err;
 	err = tracer_copy_points(s->t, t);
+	if (!err)
+		err = rr_rewind(s->rr, cause);
+	else
+		set_cause(cause, err, "cannot carry the breakpoints over to "
+			  "the restarted replay");
 	if (err < 0) {
 		tracer_free(t);
-		return set_cause(cause, err, "cannot carry the breakpoints "
-				 "over to the restarted replay");
+		return err;
 	}
 	tracer_free(s->t);
 	s->t = t;
-	err = rr_attach(s->rr, t, cause);
-	if (err < 0)
-		return err;
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
 					     .tid = tracer_pid(t) };
@@ -290,7 +289,32 @@ int timeline_restart(struct session *s, char **cause)
 	s->pos_known = true;
 	track_reset(s);
 	gdbserver_restarted(s->gdb);
-	return 0;
+	err = rr_attach(s->rr, t, cause);
+	if (err < 0)
+		s->pos_known = false;
+	return err;
+}
+
+/* tracer_bp_retry's test: a module breakpoint waits for its module. */
+static bool code_ready(void *arg, uint64_t addr)
+{
+	struct session *s = arg;
+	char *func = NULL, *mod = NULL;
+	uint64_t off;
+	bool in_module = kmodel_module_where(s->k, addr, &func, &off,
+					     &mod) == 0;
+
+	free(func);
+	free(mod);
+	/* Host libraries (high addresses) have nothing else mapped there
+	 * before them: readable means loaded. */
+	return in_module || addr >= 0x7f0000000000ull;
+}
+
+void timeline_retry_points(struct session *s)
+{
+	if (s->t && tracer_is_alive(s->t))
+		tracer_bp_retry(s->t, code_ready, s);
 }
 
 /* Resume and wait for the next stop (the guest's own stops included). */
@@ -305,7 +329,7 @@ static int run(struct session *s, struct tracer_stop *st, char **cause)
 		return err;
 	/* Breakpoints in module text come back as their module loads
 	 * again (the re-run stops at do_init_module first). */
-	tracer_bp_retry(s->t);
+	timeline_retry_points(s);
 	LOG("timeline", "stop kind %d addr 0x%llx bp %d signo %d event %llu",
 	    st->kind, (unsigned long long)st->addr, st->bp, st->signo,
 	    (unsigned long long)rr_event(s->rr));
@@ -443,6 +467,8 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		free(hist);
 		if (id > 0)
 			tracer_bp_remove(s->t, id);
+		rr_cancel_stop_event(s->rr);
+		s->pos_known = false;
 		return err;
 	}
 	/* Every breakpoint was in place from the start of this run: their
@@ -460,8 +486,10 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	for (i = 0; pos->kind == RR_POS_BP && i < pos->steps; i++) {
 		timeline_on_resume(s, true);
 		err = step(s, &st, cause);
-		if (err < 0)
+		if (err < 0) {
+			s->pos_known = false;
 			return err;
+		}
 	}
 	s->pos = *pos;
 	s->pos_known = true;
@@ -897,10 +925,14 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 	if (err < 0)
 		return err;
 	ida = tracer_bp_insert_later(s->t, anchor);
+	if (ida < 0)
+		return ida;
 	if (now.kind == RR_POS_BP)
 		idx = tracer_bp_insert_later(s->t, x);
-	if (ida < 0 || idx < 0)
-		return ida < 0 ? ida : idx;
+	if (idx < 0) {
+		tracer_bp_remove(s->t, ida);
+		return idx;
+	}
 	for (;;) {
 		uint64_t a;
 
@@ -982,18 +1014,28 @@ static int back_on_failure(struct session *s, int err,
 int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
 			      char **cause)
 {
-	struct rr_pos orig = s->pos;
-	bool known = s->pos_known;
+	struct rr_pos orig;
+	int err = name_now(s, cause);
 
+	if (err < 0) {
+		s->pos_known = false;
+		return err;
+	}
+	orig = s->pos;
 	return back_on_failure(s, reverse_continue(s, out, cause), &orig,
-			       known);
+			       true);
 }
 
 int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 			   char **cause)
 {
-	struct rr_pos orig = s->pos;
-	bool known = s->pos_known;
+	struct rr_pos orig;
+	int err = name_now(s, cause);
 
-	return back_on_failure(s, reverse_stepi(s, out, cause), &orig, known);
+	if (err < 0) {
+		s->pos_known = false;
+		return err;
+	}
+	orig = s->pos;
+	return back_on_failure(s, reverse_stepi(s, out, cause), &orig, true);
 }

@@ -180,8 +180,14 @@ static int walk(const char *path, FILE *out, FILE *err, bool dump)
 		for (i = 0; i < h->build_id_len; i++)
 			snprintf(bid + 2 * i, 3, "%02x", h->build_id[i]);
 		bid[2 * h->build_id_len] = '\0';
-		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC",
-			 gmtime(&when));
+		struct tm tmv;
+
+		if (gmtime_r(&when, &tmv))
+			strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC",
+				 &tmv);
+		else
+			snprintf(date, sizeof(date), "(bad time %llu)",
+				 (unsigned long long)h->start_time);
 		fprintf(out, "trace:        %s\n", path);
 		fprintf(out, "format:       version %d\n", TRACE_VERSION);
 		fprintf(out, "kernel:       build-id %s\n",

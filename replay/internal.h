@@ -95,6 +95,7 @@ struct rr {
 	char *path;
 	/* `goto EVENT`: stop at that event's seccomp stop */
 	bool stop_event_set, at_event_stop;
+	bool diverged;		/* sticky: every later syscall stops too */
 	uint64_t stop_event;
 };
 

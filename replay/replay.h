@@ -85,6 +85,7 @@ bool rr_at_end(const struct rr *rr);
 int rr_rewind(struct rr *rr, char **cause);
 /* Stop (TRACER_STOP_HOOK) when the replay is about to do event `event`. */
 void rr_stop_at_event(struct rr *rr, uint64_t event);
+void rr_cancel_stop_event(struct rr *rr);
 /* Is the last hook stop such an event stop? */
 bool rr_at_event_stop(const struct rr *rr);
 

@@ -24,6 +24,7 @@
 #include <elf.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,6 +90,25 @@ static bool is_console(struct rr *rr, uint64_t fd)
 		return false;
 	return st.st_ino == rr->console_ino[0] ||
 	       st.st_ino == rr->console_ino[1];
+}
+
+/* Is fd a pseudo-terminal (/dev/ptmx or a /dev/pts slave)?  How much a
+ * pty read or write moves depends on when the host's tty layer pushes
+ * the bytes through, so their I/O is emulated (UML's boot tests that
+ * ptys raise SIGIO with one). */
+static bool is_pty(struct rr *rr, uint64_t fd)
+{
+	struct stat st;
+	char path[64];
+
+	if (fd > 65535)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tracer_pid(rr->t),
+		 (int)fd);
+	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return false;
+	return (major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) ||
+	       st.st_rdev == makedev(5, 2);
 }
 
 /* How many output bytes an ioctl request writes (console requests). */
@@ -163,6 +183,9 @@ static int stop_with(struct rr *rr, const char *fmt, ...)
 	return TRACER_HOOK_STOP;
 }
 
+/* A divergence: the replay stops here and at every later syscall. */
+#define diverge(rr, ...) ((rr)->diverged = true, stop_with(rr, __VA_ARGS__))
+
 static void describe_call(struct strbuf *sb, uint32_t nr, const uint64_t *a)
 {
 	const struct rr_sys *sys = rr_sys_lookup(nr);
@@ -173,6 +196,29 @@ static void describe_call(struct strbuf *sb, uint32_t nr, const uint64_t *a)
 		strbuf_addf(sb, "syscall_%u", nr);
 	strbuf_addf(sb, "(%#llx, %#llx, %#llx)", (unsigned long long)a[0],
 		    (unsigned long long)a[1], (unsigned long long)a[2]);
+}
+
+/* What replay does with a call: its flags, from the policy table and
+ * the fds it names, never from a trace file. */
+static uint32_t policy_flags(struct rr *rr, const struct rr_sys *sys,
+			     const uint64_t *args)
+{
+	switch (sys->policy) {
+	case RR_P_EMUL:
+		return RR_F_EMUL;
+	case RR_P_CONS_IN: case RR_P_CONS_OUT: case RR_P_CONS_CTL:
+		if (is_console(rr, args[0]))
+			return RR_F_EMUL | RR_F_CONSOLE;
+		if (sys->policy != RR_P_CONS_CTL && is_pty(rr, args[0]))
+			return RR_F_EMUL;
+		/* A new pty's number depends on how many the host has open
+		 * (UML's boot opens one to test SIGIO). */
+		if (sys->policy == RR_P_CONS_CTL && args[1] == TIOCGPTN)
+			return RR_F_EMUL;
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -210,23 +256,7 @@ static int record_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		rr->nr = (uint32_t)r->orig_rax;
 		for (i = 0; i < 6; i++)
 			rr->args[i] = arg_of(r, i);
-		rr->flags = 0;
-		switch (rr->sys->policy) {
-		case RR_P_EMUL:
-			rr->flags |= RR_F_EMUL;
-			break;
-		case RR_P_CONS_IN: case RR_P_CONS_OUT: case RR_P_CONS_CTL:
-			if (is_console(rr, rr->args[0]))
-				rr->flags |= RR_F_EMUL | RR_F_CONSOLE;
-			/* A new pty's number depends on how many the host
-			 * has open (UML's boot opens one to test SIGIO). */
-			else if (rr->sys->policy == RR_P_CONS_CTL &&
-				 rr->args[1] == TIOCGPTN)
-				rr->flags |= RR_F_EMUL;
-			break;
-		default:
-			break;
-		}
+		rr->flags = policy_flags(rr, rr->sys, rr->args);
 		strbuf_reset(&rr->in);
 		rr->in_crc = 0;
 		if (rr->sys->policy == RR_P_CONS_OUT)
@@ -373,7 +403,8 @@ static int replay_at_end(struct rr *rr)
 			 (unsigned long long)rr->event);
 }
 
-/* Parse the SYSCALL record in rr->next into rr->cur. */
+/* Parse the SYSCALL record in rr->next into rr->cur: its blobs must lie
+ * inside it. */
 static bool parse_sysrec(struct rr *rr)
 {
 	const uint8_t *d = rr->next_data, *end = d + rr->next_len;
@@ -384,6 +415,8 @@ static bool parse_sysrec(struct rr *rr)
 	memcpy(&rr->cur, d, sizeof(rr->cur));
 	d += sizeof(rr->cur);
 	rr->cur_blobs = d;
+	if (rr->cur.nblobs > 1)
+		return false;
 	for (i = 0; i < rr->cur.nblobs; i++) {
 		uint32_t len;
 
@@ -397,22 +430,46 @@ static bool parse_sysrec(struct rr *rr)
 	return true;
 }
 
+/*
+ * May this record's blob be used?  Only where the recorder could have
+ * taken it: the call's own output buffer (or, for a console write, the
+ * bytes it writes), no longer than the call could fill.  A trace is
+ * outside input: it must not make replay write anywhere else.
+ */
+static bool blob_fits(struct rr *rr, const uint64_t *args)
+{
+	uint64_t addr, want;
+	uint32_t len, max;
+
+	if (!rr->cur.nblobs)
+		return true;
+	memcpy(&addr, rr->cur_blobs, 8);
+	memcpy(&len, rr->cur_blobs + 8, 4);
+	if (rr->sys->policy == RR_P_CONS_OUT)
+		return addr == args[1] && len <= args[2] &&
+		       (int64_t)len <= rr->cur.result;
+	max = out_len(rr->sys, args, rr->cur.result, &want);
+	return addr == want && len <= max;
+}
+
 static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 			  struct user_regs_struct *r)
 {
 	uint64_t args[6], addr;
 	const uint8_t *b;
-	uint32_t i, len, crc;
+	uint32_t i, len, crc, flags;
 	struct strbuf sb;
 	bool console;
 
+	if (rr->diverged)
+		return TRACER_HOOK_STOP;	/* rr->why still says why */
 	if (kind == TRACER_SYS_EXIT && rr->in_flight) {
 		tracer_syscall_stops(rr->t, tid, false);
 		rr->in_flight = false;
 		if ((int64_t)r->rax != rr->cur.result) {
 			strbuf_init(&sb);
 			describe_call(&sb, rr->cur.nr, rr->cur.args);
-			stop_with(rr, "replay diverged at event %llu: %s "
+			diverge(rr, "replay diverged at event %llu: %s "
 				  "returned %lld, the recording says %lld",
 				  (unsigned long long)rr->event, sb.buf,
 				  (long long)(int64_t)r->rax,
@@ -425,7 +482,7 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		    (crc = mem_crc(rr, addr, len, NULL)) != rr->cur.crc) {
 			strbuf_init(&sb);
 			describe_call(&sb, rr->cur.nr, rr->cur.args);
-			stop_with(rr, "replay diverged at event %llu: %s read "
+			diverge(rr, "replay diverged at event %llu: %s read "
 				  "other bytes than in the recording",
 				  (unsigned long long)rr->event, sb.buf);
 			strbuf_release(&sb);
@@ -447,16 +504,19 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 				 (unsigned long long)rr->event);
 	}
 	rr->at_event_stop = false;
+	if (rr->in_flight)
+		return diverge(rr, "replay cannot go on at event %llu: a second "
+			       "thread makes a traced syscall while another "
+			       "is in one", (unsigned long long)rr->event);
 	if (!peek(rr))
 		return replay_at_end(rr);
 	if (rr->next_type == RR_REC_END)
 		return replay_at_end(rr);
-	if (rr->next_type != RR_REC_SYSCALL || !parse_sysrec(rr))
-		return stop_with(rr, "replay cannot go on at event %llu: "
-				 "record %s is not a syscall",
-				 (unsigned long long)rr->event,
-				 rr->next_type == RR_REC_SIGNAL ? "(a signal)" :
-				 "(unknown type)");
+	if (rr->next_type != RR_REC_SYSCALL || !parse_sysrec(rr) ||
+	    rr->cur.event != rr->event)
+		return diverge(rr, "replay cannot go on at event %llu: the "
+			       "trace's next record is not that syscall",
+			       (unsigned long long)rr->event);
 	for (i = 0; i < 6; i++)
 		args[i] = arg_of(r, (int)i);
 	if (rr->cur.nr != (uint32_t)r->orig_rax ||
@@ -467,7 +527,7 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		strbuf_init(&want);
 		describe_call(&want, rr->cur.nr, rr->cur.args);
 		describe_call(&sb, (uint32_t)r->orig_rax, args);
-		stop_with(rr, "replay diverged at event %llu: the recording "
+		diverge(rr, "replay diverged at event %llu: the recording "
 			  "has %s, the kernel now makes %s",
 			  (unsigned long long)rr->event, want.buf, sb.buf);
 		strbuf_release(&sb);
@@ -476,24 +536,31 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 	}
 	rr->sys = rr_sys_lookup((long)rr->cur.nr);
 	if (!rr->sys)
-		return stop_with(rr, "replay cannot go on at event %llu: "
-				 "syscall %u is not one umdbg traces",
-				 (unsigned long long)rr->event, rr->cur.nr);
-	rr->have_next = false;
-	console = rr->sys->policy >= RR_P_CONS_IN && is_console(rr, args[0]);
-	if (console != !!(rr->cur.flags & RR_F_CONSOLE))
-		return stop_with(rr, "replay diverged at event %llu: %s on fd "
-				 "%llu, the console %s, was %s in the "
-				 "recording", (unsigned long long)rr->event,
-				 rr->sys->name, (unsigned long long)args[0],
-				 console ? "now" : "not now",
-				 console ? "not" : "");
+		return diverge(rr, "replay cannot go on at event %llu: "
+			       "syscall %u is not one umdbg traces",
+			       (unsigned long long)rr->event, rr->cur.nr);
+	flags = policy_flags(rr, rr->sys, args);
+	console = flags & RR_F_CONSOLE;
+	if (flags != rr->cur.flags)
+		return diverge(rr, "replay diverged at event %llu: %s on fd "
+			       "%llu is %s now, %s in the recording",
+			       (unsigned long long)rr->event, rr->sys->name,
+			       (unsigned long long)args[0],
+			       console ? "the console" : "not the console",
+			       rr->cur.flags & RR_F_CONSOLE ? "the console" :
+			       "not the console");
+	if (!blob_fits(rr, args))
+		return diverge(rr, "replay cannot go on at event %llu: the "
+			       "trace's data for %s does not fit the call",
+			       (unsigned long long)rr->event, rr->sys->name);
 	if (rr->sys->policy == RR_P_CONS_OUT &&
 	    (crc = mem_crc(rr, args[1], args[2], NULL)) != rr->cur.crc)
-		return stop_with(rr, "replay diverged at event %llu: write to "
-				 "fd %llu of other bytes than recorded",
-				 (unsigned long long)rr->event,
-				 (unsigned long long)args[0]);
+		return diverge(rr, "replay diverged at event %llu: write to "
+			       "fd %llu of other bytes than recorded",
+			       (unsigned long long)rr->event,
+			       (unsigned long long)args[0]);
+	/* Every check passed: this record is used up. */
+	rr->have_next = false;
 
 	/* The signals pending when this syscall started. */
 	while (peek(rr) && rr->next_type == RR_REC_SIGNAL &&
@@ -519,9 +586,8 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 						    len);
 			} else if (tracer_write_mem(rr->t, addr, b + 12,
 						    len) != (ssize_t)len) {
-				return stop_with(rr, "replay cannot write the "
-						 "result of event %llu at "
-						 "%#llx",
+				return diverge(rr, "replay cannot write the "
+					       "result of event %llu at %#llx",
 						 (unsigned long long)rr->event,
 						 (unsigned long long)addr);
 			}
@@ -558,12 +624,16 @@ static int hook_syscall(void *arg, pid_t tid, enum tracer_sys_kind kind,
 			struct user_regs_struct *r)
 {
 	struct rr *rr = arg;
+	uint8_t insn[2];
 	int ret;
 
 	if (!rr->replay)
 		return record_syscall(rr, tid, kind, r);
 	ret = replay_syscall(rr, tid, kind, r);
-	if (ret == TRACER_HOOK_STOP && kind == TRACER_SYS_SECCOMP) {
+	if (ret == TRACER_HOOK_STOP && kind == TRACER_SYS_SECCOMP &&
+	    tracer_read_mem(rr->t, r->rip - 2, insn, 2) == 2 &&
+	    ((insn[0] == 0x0f && insn[1] == 0x05) ||
+	     (insn[0] == 0xcd && insn[1] == 0x80))) {
 		/* Stopped before the syscall ran: skip it for now and back
 		 * up onto the syscall instruction, so resuming makes it
 		 * again and it goes through this hook. */
@@ -575,10 +645,27 @@ static int hook_syscall(void *arg, pid_t tid, enum tracer_sys_kind kind,
 	return ret;
 }
 
+/* The signals that arrive from the host's timing: UML's interrupts.
+ * Others (SIGABRT of a panic, a user's kill) are the guest's own doing
+ * or the user's, and pass as they come. */
+static bool is_host_async(int sig)
+{
+	switch (sig) {
+	case SIGIO: case SIGALRM: case SIGVTALRM: case SIGWINCH:
+	case SIGPROF: case SIGUSR1: case SIGUSR2: case SIGCHLD:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int hook_signal(void *arg, pid_t tid, int sig,
 		       const struct user_regs_struct *r)
 {
 	struct rr *rr = arg;
+
+	if (!is_host_async(sig))
+		return sig;
 
 	if (rr->replay)
 		return replay_signal(rr, tid, sig, r);
@@ -706,15 +793,13 @@ int rr_attach(struct rr *rr, struct tracer *t, char **cause)
 
 int rr_rewind(struct rr *rr, char **cause)
 {
-	struct trace_reader *r;
 	int err;
 
-	err = trace_open(rr->path, &r, cause);
+	err = trace_rewind(rr->r, cause);
 	if (err < 0)
 		return err;
-	trace_close(rr->r);
-	rr->r = r;
 	rr->event = 0;
+	rr->diverged = false;
 	rr->in_flight = false;
 	rr->have_next = rr->ended = rr->at_end = false;
 	rr->stop_event_set = rr->at_event_stop = false;
@@ -728,6 +813,11 @@ void rr_stop_at_event(struct rr *rr, uint64_t event)
 {
 	rr->stop_event_set = true;
 	rr->stop_event = event;
+}
+
+void rr_cancel_stop_event(struct rr *rr)
+{
+	rr->stop_event_set = false;
 }
 
 bool rr_at_event_stop(const struct rr *rr)
@@ -771,9 +861,14 @@ int rr_finish(struct rr *rr, enum rr_end how, int value)
 	e.elapsed_ns = (uint64_t)ts.tv_sec * 1000000000u +
 		       (uint64_t)ts.tv_nsec - rr->start_ns;
 	record_append(rr, RR_REC_END, &e, sizeof(e));
-	err = rr->write_failed ? -rr->write_errno : trace_finish(rr->w);
-	if (rr->write_failed)
-		trace_finish(rr->w);
+	if (rr->write_failed) {
+		/* No footer: the file must read as truncated, not as a
+		 * complete trace with records missing. */
+		trace_abandon(rr->w);
+		err = -rr->write_errno;
+	} else {
+		err = trace_finish(rr->w);
+	}
 	rr->w = NULL;
 	return err;
 }
@@ -785,7 +880,7 @@ void rr_free(struct rr *rr)
 	if (rr->t)
 		tracer_set_hooks(rr->t, NULL);
 	if (rr->w)
-		trace_finish(rr->w);	/* no END record: "stopped early" */
+		trace_abandon(rr->w);	/* never finished: reads truncated */
 	if (rr->r)
 		trace_close(rr->r);
 	strbuf_release(&rr->in);

@@ -28,6 +28,8 @@
 #define TRACE_PREAMBLE 16	/* magic[8], u32 version, u32 reserved */
 #define TRACE_REC_HEAD 12	/* u32 type, u32 length, u32 crc32 of both */
 #define TRACE_REC_TAIL 4	/* u32 crc32 of the payload */
+#define TRACE_KEEP 4
+#define TRACE_MAX_INFLATED (16u << 20)	/* a compressed record's limit */
 
 struct trace_writer {
 	int fd;
@@ -46,9 +48,11 @@ struct trace_reader {
 	struct trace_header hdr;
 	bool complete;		/* footer seen */
 	char *path;
-	/* decompressed records, kept until trace_close */
-	char **bufs;
-	size_t nbufs;
+	size_t first;		/* offset of the record after the header */
+	/* the last few decompressed records (a record's data stays valid
+	 * while the next TRACE_KEEP - 1 are read) */
+	char *bufs[TRACE_KEEP];
+	size_t nextbuf;
 };
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32), table-driven. */
@@ -203,6 +207,14 @@ int trace_append(struct trace_writer *w, uint32_t type, const void *data,
 			    (uint32_t)clen + 4);
 }
 
+void trace_abandon(struct trace_writer *w)
+{
+	close(w->fd);
+	free(w->buf);
+	free(w->cbuf);
+	free(w);
+}
+
 int trace_finish(struct trace_writer *w)
 {
 	uint8_t foot[16];
@@ -228,9 +240,8 @@ void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
-	while (r->nbufs)
-		free(r->bufs[--r->nbufs]);
-	free(r->bufs);
+	for (size_t i = 0; i < TRACE_KEEP; i++)
+		free(r->bufs[i]);
 	free(r->map);
 	free(r->hdr.cmdline);
 	free(r->path);
@@ -342,11 +353,23 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 	r->hdr.cmdline = strndup((const char *)d + 13 + bl, cl);
 	if (!r->hdr.cmdline)
 		r->hdr.cmdline = xstrdup("");
+	r->first = r->pos;
 	*out = r;
 	return 0;
 fail:
 	trace_close(r);
 	return err;
+}
+
+int trace_rewind(struct trace_reader *r, char **cause)
+{
+	if (!r->first)
+		return set_cause(cause, -EINVAL, "'%s' has no records",
+				 r->path);
+	r->pos = r->first;
+	r->records = 0;
+	r->complete = false;
+	return 0;
 }
 
 const struct trace_header *trace_header_of(const struct trace_reader *r)
@@ -390,7 +413,7 @@ int trace_next(struct trace_reader *r, uint32_t *type, const void **data,
 		uint32_t raw = *len >= 4 ? get32(d) : 0;
 		char *buf;
 
-		if (*len < 4 || raw > TRACE_MAX_RECORD)
+		if (*len < 4 || raw > TRACE_MAX_INFLATED)
 			return set_cause(cause, -EBADMSG, "'%s': record %llu "
 					 "has an impossible size", r->path,
 					 (unsigned long long)r->records - 1);
@@ -402,8 +425,9 @@ int trace_next(struct trace_reader *r, uint32_t *type, const void **data,
 					 "does not decompress", r->path,
 					 (unsigned long long)r->records - 1);
 		}
-		r->bufs = xrealloc(r->bufs, (r->nbufs + 1) * sizeof(*r->bufs));
-		r->bufs[r->nbufs++] = buf;
+		free(r->bufs[r->nextbuf]);
+		r->bufs[r->nextbuf] = buf;
+		r->nextbuf = (r->nextbuf + 1) % TRACE_KEEP;
 		*type &= ~TRACE_REC_LZ4;
 		*data = buf;
 		*len = raw;

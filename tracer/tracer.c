@@ -332,12 +332,14 @@ int tracer_copy_points(const struct tracer *from, struct tracer *to)
 	return hw_apply(to);
 }
 
-void tracer_bp_retry(struct tracer *t)
+void tracer_bp_retry(struct tracer *t, bool (*ready)(void *arg, uint64_t),
+		     void *arg)
 {
 	int i;
 
 	for (i = 0; t->alive && i < t->nbps; i++)
-		if (t->bps[i].id && !t->bps[i].inserted)
+		if (t->bps[i].id && !t->bps[i].inserted &&
+		    ready(arg, t->bps[i].addr))
 			bp_poke(t, &t->bps[i], true);
 }
 
@@ -847,7 +849,17 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 			return 1;
 		}
 	}
-	if (sigismember(&t->stop_signals, sig)) {
+	/* Record and replay decide first: a signal they hold or drop
+	 * does not exist for the user either. */
+	sig = sig_hook(t, tid, sig);
+	if (sig == TRACER_HOOK_STOP) {
+		hook_stop(t, tid, stop);
+		return 1;
+	}
+	th = thread_find(t, tid);
+	if (!th)
+		return 0;
+	if (sig && sigismember(&t->stop_signals, sig)) {
 		th->pending_sig = sig;
 		memset(stop, 0, sizeof(*stop));
 		stop->kind = TRACER_STOP_SIGNAL;
@@ -855,15 +867,8 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		stop->signo = sig;
 		return 1;
 	}
-	/* UML's own signal: pass it through unseen (or as the hook says). */
-	sig = sig_hook(t, tid, sig);
-	if (sig == TRACER_HOOK_STOP) {
-		hook_stop(t, tid, stop);
-		return 1;
-	}
-	th = thread_find(t, tid);
-	if (th)
-		cont(th, sig);
+	/* UML's own signal: pass it through unseen. */
+	cont(th, sig);
 	return 0;
 }
 
@@ -971,7 +976,8 @@ int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause)
  * Single-step thread th over the instruction at its pc with any
  * breakpoint there lifted.  Asynchronous signals arriving meanwhile are
  * re-raised afterwards; synchronous ones are delivered in the step.
- * Returns 0, or 1 if the process died (stop filled).
+ * Returns 0, 1 if the process died, 2 if a syscall hook asked to stop
+ * (stop filled for both).
  */
 static int step_over(struct tracer *t, struct tracer_thread *th,
 		     struct tracer_stop *stop)
@@ -982,7 +988,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	/* th points into t->threads, which thread_add may move: keep the
 	 * tid and look the thread up again where it is needed. */
 	pid_t tid = th->tid, w;
-	bool in_syscall = false;
+	bool in_syscall = false, hook_stopped = false;
 	sigset_t later;
 
 	sigemptyset(&later);
@@ -1034,6 +1040,10 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 			int hs = sys_hook(t, tid, TRACER_SYS_SECCOMP);
 
 			in_syscall = true;
+			if (hs == TRACER_HOOK_STOP) {
+				hook_stopped = true;
+				break;
+			}
 			if (hs > 0)
 				deliver = hs;
 			continue;
@@ -1046,7 +1056,9 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 			if (in_syscall && sth && sth->sys_stops) {
 				int hs = sys_hook(t, tid, TRACER_SYS_EXIT);
 
-				if (hs > 0)
+				if (hs == TRACER_HOOK_STOP)
+					hook_stopped = true;
+				else if (hs > 0)
 					sth->pending_sig = hs;
 			}
 			break;
@@ -1070,6 +1082,10 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	for (sig = 1; sig < NSIG; sig++)
 		if (sigismember(&later, sig))
 			syscall(SYS_tgkill, t->pid, tid, sig);
+	if (hook_stopped && t->alive) {
+		hook_stop(t, tid, stop);
+		return 2;
+	}
 	return 0;
 }
 
@@ -1096,9 +1112,13 @@ int tracer_resume(struct tracer *t, char **cause)
 		if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0 &&
 		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
 		    step_over(t, th, &gone)) {
-			/* It died meanwhile: the next pump reports it. */
+			/* It died, or a hook stopped it, meanwhile: the next
+			 * pump reports it; SIGCHLD wakes a loop waiting for
+			 * one to call it. */
 			t->gone = gone;
 			t->gone_pending = true;
+			if (gone.kind == TRACER_STOP_HOOK)
+				raise(SIGCHLD);
 			return 0;
 		}
 		break;
@@ -1127,8 +1147,10 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 	if (!th || !th->stopped)
 		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
 	tid = th->tid;
-	if (step_over(t, th, stop))
+	if (step_over(t, th, stop)) {
+		t->last_tid = tid;
 		return 1;
+	}
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_STEP;
 	stop->tid = tid;

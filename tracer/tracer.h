@@ -167,9 +167,11 @@ int tracer_bp_insert_later(struct tracer *t, uint64_t addr);
  * ld.so maps it) keeps its id but is not inserted.
  */
 int tracer_copy_points(const struct tracer *from, struct tracer *to);
-/* Insert the breakpoints tracer_copy_points could not (their memory is
- * mapped now, or still not: then they wait). */
-void tracer_bp_retry(struct tracer *t);
+/* Insert the breakpoints tracer_copy_points could not, where ready()
+ * says their code is in place now (readable memory is not enough: a
+ * module's addresses may hold other data before the module loads). */
+void tracer_bp_retry(struct tracer *t, bool (*ready)(void *arg, uint64_t),
+		     void *arg);
 /* How many hardware points are set. */
 int tracer_hw_count(const struct tracer *t);
 /* The address of breakpoint id; false if there is none. */
@@ -272,13 +274,16 @@ int trace_append(struct trace_writer *w, uint32_t type, const void *data,
 		 uint32_t len);
 /* Write the footer, sync and close. */
 int trace_finish(struct trace_writer *w);
+/* Close without a footer: the file reads as truncated. */
+void trace_abandon(struct trace_writer *w);
 
 /* Open a trace: a missing, foreign or future-version file is refused
  * with a cause; the header is read and checked. */
 int trace_open(const char *path, struct trace_reader **r, char **cause);
 const struct trace_header *trace_header_of(const struct trace_reader *r);
 /*
- * The next record: 1 with type/data/len (data valid until trace_close),
+ * The next record: 1 with type/data/len (valid until trace_close, or
+ * for a compressed record until three more have been read),
  * 0 at the footer of a complete trace, -EPIPE when the file ends early
  * (a recorder that was killed: every whole record before was returned),
  * -EBADMSG for a corrupt record; *cause says which record and where.
@@ -286,6 +291,8 @@ const struct trace_header *trace_header_of(const struct trace_reader *r);
 int trace_next(struct trace_reader *r, uint32_t *type, const void **data,
 	       uint32_t *len, char **cause);
 bool trace_complete(const struct trace_reader *r);
+/* Back to the first record after the header. */
+int trace_rewind(struct trace_reader *r, char **cause);
 void trace_close(struct trace_reader *r);
 
 #endif
