@@ -399,13 +399,17 @@ static void prompt_leave(struct session *s)
 int session_resume(struct session *s)
 {
 	char *cause = NULL;
+	int err;
 
 	timeline_on_resume(s, false);
-	if (tracer_resume(s->t, &cause) < 0) {
+	err = tracer_resume(s->t, &cause);
+	if (err < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		free(cause);
 		return -ESRCH;
 	}
+	if (err == 1)	/* a stop is waiting: the loop pumps on SIGCHLD */
+		raise(SIGCHLD);
 	s->pos_known = false;
 	if (s->interactive)
 		prompt_leave(s);
@@ -588,7 +592,7 @@ static void replay_open(struct session *s, const char *path,
 	char *cause = NULL;
 	const struct trace_header *h;
 
-	if (rr_replay_new(path, NULL, replay_console, s, &s->rr, &cause) < 0) {
+	if (rr_replay_new(path, replay_console, s, &s->rr, &cause) < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		exit(EXIT_ERROR);
 	}
@@ -641,7 +645,7 @@ static void record_start(struct session *s, char **gargv)
 			    i ? gargv[i] : s->kernel_abs);
 	}
 	h.cmdline = cmd.buf;
-	if (rr_record_new(s->trace_path, &h, NULL, &s->rr, &cause) < 0) {
+	if (rr_record_new(s->trace_path, &h, &s->rr, &cause) < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		exit(EXIT_ERROR);
 	}
@@ -1186,9 +1190,12 @@ int main(int argc, char **argv)
 	} else {
 		console_running(&s->con, true);
 		timeline_on_resume(s, false);
-		if (tracer_resume(s->t, &cause) < 0) {
+		err = tracer_resume(s->t, &cause);
+		if (err < 0) {
 			fprintf(stderr, "umdbg: %s\n", cause);
 			end_guest(s, EXIT_ERROR);
+		} else if (err == 1) {
+			raise(SIGCHLD);
 		}
 		s->pos_known = false;
 	}

@@ -403,6 +403,9 @@ static int run_to(struct session *s, struct tracer_stop *st, char **cause)
 	return err;
 }
 
+static bool at_now(struct session *s, const struct rr_pos *now,
+		   const struct tracer_stop *st, struct counters *cs);
+
 /* Go to a named moment: restart, then count. */
 int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 {
@@ -410,7 +413,7 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	struct tracer_stop st;
 	struct rr_pos *hist = NULL;
 	size_t nhist = 0;
-	uint64_t i, a, *n;
+	uint64_t i, a;
 	int err, id = 0;
 
 	err = timeline_restart(s, cause);
@@ -432,35 +435,19 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		err = run_to(s, &st, cause);
 		if (err < 0)
 			break;
-		if (pos->kind == RR_POS_EVENT) {
-			if (st.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr))
-				break;
-			if (st.kind == TRACER_STOP_HOOK) {
-				err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
-				break;
-			}
-			continue;
+		a = count_stop(s, &st, &cs);
+		if (a) {
+			hist = xrealloc(hist, (nhist + 1) * sizeof(*hist));
+			hist[nhist++] = (struct rr_pos){
+				.kind = RR_POS_BP, .addr = a,
+				.count = *count_of(&cs, a) };
 		}
-		if (pos->kind == RR_POS_STOP) {
-			if (st.kind == pos->stop_kind && st.signo == pos->signo &&
-			    rr_event(s->rr) == pos->event)
-				break;
-			if (st.kind == TRACER_STOP_HOOK) {
-				err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
-				break;
-			}
-			continue;
-		}
-		a = bp_addr_of(s, &st);
-		if (!a)
-			continue;
-		n = count_of(&cs, a);
-		++*n;
-		hist = xrealloc(hist, (nhist + 1) * sizeof(*hist));
-		hist[nhist++] = (struct rr_pos){ .kind = RR_POS_BP, .addr = a,
-						 .count = *n };
-		if (a == pos->addr && *n == pos->count)
+		if (at_now(s, pos, &st, &cs))
 			break;
+		if (st.kind == TRACER_STOP_HOOK) {
+			err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+			break;
+		}
 	}
 	if (err < 0) {
 		free(cs.c);
@@ -473,7 +460,7 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	}
 	/* Every breakpoint was in place from the start of this run: their
 	 * counts and order are known. */
-	if (pos->kind == RR_POS_BP) {
+	if (pos->kind == RR_POS_BP || pos->kind == RR_POS_WATCH) {
 		track_start(s, &cs);
 		s->history = hist;
 		s->nhistory = nhist;
@@ -726,33 +713,6 @@ out:
 	return err;
 }
 
-/* Go to the k-th trigger of hardware point `slot` since the start. */
-static int goto_watch(struct session *s, const struct rr_pos *pos,
-		      char **cause)
-{
-	struct tracer_stop st;
-	uint64_t n = 0;
-	int err;
-
-	err = timeline_restart(s, cause);
-	while (!err) {
-		err = run(s, &st, cause);
-		if (err < 0)
-			break;
-		if (ended(&st) || st.kind == TRACER_STOP_HOOK)
-			return set_cause(cause, -ESRCH, "the replay ended before "
-					 "reaching that moment");
-		if (st.kind == TRACER_STOP_WATCH && (uint64_t)st.bp == pos->addr &&
-		    ++n == pos->count)
-			break;
-	}
-	if (err < 0)
-		return err;
-	s->pos = *pos;
-	s->pos_known = true;
-	return 0;
-}
-
 static int reverse_continue(struct session *s, struct tracer_stop *out,
 			    char **cause)
 {
@@ -760,10 +720,7 @@ static int reverse_continue(struct session *s, struct tracer_stop *out,
 	struct rr_pos now, last;
 	int err;
 
-	err = name_now(s, cause);
-	if (err < 0)
-		return err;
-	now = s->pos;
+	now = s->pos;	/* named by reverse() */
 	user = user_points(s);
 	LOG("timeline", "rc: now kind %d addr 0x%llx count %llu steps %llu, "
 	    "history %zu, covered %d", now.kind, (unsigned long long)now.addr,
@@ -789,10 +746,7 @@ static int reverse_continue(struct session *s, struct tracer_stop *out,
 	free(user.c);
 	if (err < 0)
 		return err;
-	if (last.kind == RR_POS_WATCH)
-		err = goto_watch(s, &last, cause);
-	else
-		err = timeline_goto(s, &last, cause);
+	err = timeline_goto(s, &last, cause);
 	if (err < 0)
 		return err;
 	*out = s->last_stop;
@@ -889,10 +843,7 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0;
 	int err, ida, idx = 0;
 
-	err = name_now(s, cause);
-	if (err < 0)
-		return err;
-	now = s->pos;
+	now = s->pos;	/* named by reverse() */
 	if (now.kind == RR_POS_START && !now.steps)
 		return reverse_continue(s, out, cause);
 	if ((now.kind == RR_POS_BP || now.kind == RR_POS_START) &&
@@ -1011,8 +962,9 @@ static int back_on_failure(struct session *s, int err,
 	return err;
 }
 
-int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
-			      char **cause)
+/* Name where we are, then go backwards; back here if that fails. */
+static int reverse(struct session *s, struct tracer_stop *out, char **cause,
+		   bool stepping)
 {
 	struct rr_pos orig;
 	int err = name_now(s, cause);
@@ -1022,20 +974,19 @@ int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
 		return err;
 	}
 	orig = s->pos;
-	return back_on_failure(s, reverse_continue(s, out, cause), &orig,
-			       true);
+	err = stepping ? reverse_stepi(s, out, cause) :
+			 reverse_continue(s, out, cause);
+	return back_on_failure(s, err, &orig, true);
+}
+
+int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
+			      char **cause)
+{
+	return reverse(s, out, cause, false);
 }
 
 int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 			   char **cause)
 {
-	struct rr_pos orig;
-	int err = name_now(s, cause);
-
-	if (err < 0) {
-		s->pos_known = false;
-		return err;
-	}
-	orig = s->pos;
-	return back_on_failure(s, reverse_stepi(s, out, cause), &orig, true);
+	return reverse(s, out, cause, true);
 }

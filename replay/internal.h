@@ -92,7 +92,6 @@ struct rr {
 	const uint8_t *cur_blobs;
 	char *end_cause;
 	char *why;
-	char *path;
 	/* `goto EVENT`: stop at that event's seccomp stop */
 	bool stop_event_set, at_event_stop;
 	bool diverged;		/* sticky: every later syscall stops too */

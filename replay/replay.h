@@ -48,20 +48,15 @@ const void *rr_seccomp_filter(void);
 /* Where a replay's console output goes. */
 typedef void (*rr_console_fn)(void *arg, const void *buf, size_t len);
 
-/*
- * Start recording into path.  console_ino: the inodes of the pipes that
- * are the guest's console (its stdin and its stdout), 0 for none.
- */
+/* Start recording into path (then rr_set_console, rr_attach). */
 int rr_record_new(const char *path, const struct trace_header *h,
-		  const uint64_t console_ino[2], struct rr **out,
-		  char **cause);
+		  struct rr **out, char **cause);
 /*
- * Open a trace for replay.  The header is checked by the caller (see
- * trace_header_of through rr_header).
+ * Open a trace for replay.  The caller checks the header (rr_header:
+ * the build-id) before launching the kernel it names.
  */
-int rr_replay_new(const char *path, const uint64_t console_ino[2],
-		  rr_console_fn console, void *console_arg, struct rr **out,
-		  char **cause);
+int rr_replay_new(const char *path, rr_console_fn console,
+		  void *console_arg, struct rr **out, char **cause);
 const struct trace_header *rr_header(const struct rr *rr);
 /* The inodes of the guest console's pipes (its stdin, its stdout). */
 void rr_set_console(struct rr *rr, const uint64_t console_ino[2]);

@@ -77,19 +77,25 @@ static uint64_t arg_of(const struct user_regs_struct *r, int i)
 	}
 }
 
-static bool is_console(struct rr *rr, uint64_t fd)
+/* stat() of the kernel process's fd (through /proc/PID/fd). */
+static bool fd_stat(struct rr *rr, uint64_t fd, struct stat *st)
 {
-	struct stat st;
 	char path[64];
 
 	if (fd > 65535)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tracer_pid(rr->t),
 		 (int)fd);
-	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return false;
-	return st.st_ino == rr->console_ino[0] ||
-	       st.st_ino == rr->console_ino[1];
+	return stat(path, st) == 0;
+}
+
+static bool is_console(struct rr *rr, uint64_t fd)
+{
+	struct stat st;
+
+	return fd_stat(rr, fd, &st) && S_ISFIFO(st.st_mode) &&
+	       (st.st_ino == rr->console_ino[0] ||
+		st.st_ino == rr->console_ino[1]);
 }
 
 /* Is fd a pseudo-terminal (/dev/ptmx or a /dev/pts slave)?  How much a
@@ -99,16 +105,10 @@ static bool is_console(struct rr *rr, uint64_t fd)
 static bool is_pty(struct rr *rr, uint64_t fd)
 {
 	struct stat st;
-	char path[64];
 
-	if (fd > 65535)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tracer_pid(rr->t),
-		 (int)fd);
-	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
-		return false;
-	return (major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) ||
-	       st.st_rdev == makedev(5, 2);
+	return fd_stat(rr, fd, &st) && S_ISCHR(st.st_mode) &&
+	       ((major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143) ||
+		st.st_rdev == makedev(5, 2));
 }
 
 /* How many output bytes an ioctl request writes (console requests). */
@@ -672,12 +672,10 @@ static int hook_signal(void *arg, pid_t tid, int sig,
 	return record_signal(rr, tid, sig, r);
 }
 
-static struct rr *rr_alloc(const uint64_t console_ino[2])
+static struct rr *rr_alloc(void)
 {
 	struct rr *rr = xcalloc(1, sizeof(*rr));
 
-	if (console_ino)
-		memcpy(rr->console_ino, console_ino, sizeof(rr->console_ino));
 	sigemptyset(&rr->held);
 	sigemptyset(&rr->injected);
 	strbuf_init(&rr->in);
@@ -685,10 +683,9 @@ static struct rr *rr_alloc(const uint64_t console_ino[2])
 }
 
 int rr_record_new(const char *path, const struct trace_header *h,
-		  const uint64_t console_ino[2], struct rr **out,
-		  char **cause)
+		  struct rr **out, char **cause)
 {
-	struct rr *rr = rr_alloc(console_ino);
+	struct rr *rr = rr_alloc();
 	struct timespec ts;
 	int err;
 
@@ -704,15 +701,13 @@ int rr_record_new(const char *path, const struct trace_header *h,
 	return 0;
 }
 
-int rr_replay_new(const char *path, const uint64_t console_ino[2],
-		  rr_console_fn console, void *console_arg, struct rr **out,
-		  char **cause)
+int rr_replay_new(const char *path, rr_console_fn console,
+		  void *console_arg, struct rr **out, char **cause)
 {
-	struct rr *rr = rr_alloc(console_ino);
+	struct rr *rr = rr_alloc();
 	int err;
 
 	rr->replay = true;
-	rr->path = xstrdup(path);
 	rr->console = console;
 	rr->console_arg = console_arg;
 	err = trace_open(path, &rr->r, cause);
@@ -886,6 +881,5 @@ void rr_free(struct rr *rr)
 	strbuf_release(&rr->in);
 	free(rr->why);
 	free(rr->end_cause);
-	free(rr->path);
 	free(rr);
 }

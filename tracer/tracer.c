@@ -1113,13 +1113,10 @@ int tracer_resume(struct tracer *t, char **cause)
 		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
 		    step_over(t, th, &gone)) {
 			/* It died, or a hook stopped it, meanwhile: the next
-			 * pump reports it; SIGCHLD wakes a loop waiting for
-			 * one to call it. */
+			 * pump reports it. */
 			t->gone = gone;
 			t->gone_pending = true;
-			if (gone.kind == TRACER_STOP_HOOK)
-				raise(SIGCHLD);
-			return 0;
+			return 1;
 		}
 		break;
 	}

@@ -120,7 +120,12 @@ int tracer_pump(struct tracer *t, struct tracer_stop *stop, char **cause);
 /* Like tracer_pump but blocks until there is something to report. */
 int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause);
 
-/* Resume every thread (stepping over a breakpoint under a thread's pc). */
+/*
+ * Resume every thread (stepping over a breakpoint under a thread's pc).
+ * 0, or 1 when that step already ended in a stop (the process died, or
+ * a syscall hook stopped it): tracer_pump reports it, and no SIGCHLD
+ * will come to say so.
+ */
 int tracer_resume(struct tracer *t, char **cause);
 
 /* Single-step thread tid (0: the thread of the last stop) one instruction;
