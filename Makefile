@@ -9,10 +9,10 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libdw readline liblz4 capstone
+PKGS = libdw readline liblz4 capstone ncursesw
 # readline's pkg-config adds -D_XOPEN_SOURCE=600; our files use _GNU_SOURCE.
 PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4 -lcapstone)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4 -lcapstone -lncursesw -ltinfo)
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Winit-self
@@ -49,8 +49,10 @@ CLI_OBJS += cli/report.o
 CLI_OBJS += cli/gdbserver.o
 CLI_OBJS += cli/timeline.o
 CLI_OBJS += cli/source.o
+CLI_OBJS += cli/step.o
+TUI_OBJS += tui/tui.o
 
-OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(CLI_OBJS)
+OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(TUI_OBJS) $(CLI_OBJS)
 
 TEST_PROGS += tests/t0001-lib.t
 TEST_PROGS += tests/t1001-rsp.t

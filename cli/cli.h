@@ -54,6 +54,9 @@ struct console {
 	struct strbuf pending;
 	/* Did the last byte we printed end a line? */
 	bool at_bol;
+	/* Where guest output goes instead of stdout (the TUI), if set. */
+	void (*sink)(void *arg, const void *buf, size_t len);
+	void *sink_arg;
 };
 
 struct gdbserver;
@@ -71,6 +74,19 @@ struct rr_pos {
 	uint64_t addr, count, steps, event;
 	enum tracer_stop_kind stop_kind;
 	int signo;
+};
+
+/* cli/step.c: a next, step or finish under way */
+enum step_mode { STEP_NONE, STEP_NEXT, STEP_STEP, STEP_FINISH };
+struct step_state {
+	enum step_mode mode;
+	const char *name;	/* the command, for messages */
+	char *file;		/* the line being stepped */
+	int line;
+	uint64_t func;		/* start of its function */
+	int bp_id;		/* internal breakpoint (0: none) */
+	uint64_t bp_sp;		/* it counts at this rsp (sp_exact) or */
+	bool sp_exact;		/* above it (a return) */
 };
 
 struct session {
@@ -106,6 +122,9 @@ struct session {
 	struct rr_pos *history;	/* the hits so far, in order */
 	size_t nhistory;
 	bool stepped_since_stop, step_pending;
+	struct step_state step;
+	struct tui *tui;	/* --tui: the full-screen front end */
+	bool user_quit;		/* `quit` (not the guest's end) */
 };
 
 /* An address whose breakpoint hits are counted from the replay's start
@@ -132,8 +151,21 @@ int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
 			   char **cause);
 ssize_t session_mem_read(void *arg, uint64_t addr, void *buf, size_t len);
 
+/* step.c: next, step, finish */
+enum step_verdict {
+	STEP_NOT_MINE,		/* not the step's stop: report it */
+	STEP_RUNNING,		/* taken care of (running again) */
+	STEP_DONE,		/* the step ended here (said on stdout) */
+};
+enum step_verdict step_on_stop(struct session *s,
+			       const struct tracer_stop *st);
+void step_cancel(struct session *s);
+
 /* report.c */
+void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS]);
 void report_stop(struct session *s, FILE *out);
+/* Its first lines: why it stopped and where. */
+void report_headline(struct session *s, FILE *out);
 void print_backtrace(struct session *s, FILE *out, pid_t tid);
 void print_backtrace_regs(struct session *s, FILE *out,
 			  const uint64_t regs[KMODEL_NREGS]);
@@ -164,7 +196,12 @@ struct umdbg_cmd {
 /* source.c: disassembly (capstone) and source lines, pc marked "=>" */
 int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
+/* step.c */
+int cmd_next(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv);
 
+/* The command names, NULL-terminated (completion). */
+const char *const *cmd_names(void);
 /* Run one command line; returns the command's result (0 = ok). */
 int cmd_execute(struct session *s, const char *line, FILE *out);
 /* Where a command comes from: gdb's monitor may not resume or quit. */

@@ -528,10 +528,44 @@ static int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* regs [PID]: a sleeping task has only what switch_to saved. */
 static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
+	/* DWARF numbers of the registers in thread.switch_buf */
+	static const struct { const char *name; int dw; } saved[] = {
+		{ "rbx", 3 }, { "rbp", 6 }, { "rsp", 7 }, { "r12", 12 },
+		{ "r13", 13 }, { "r14", 14 }, { "r15", 15 }, { "rip", 16 },
+	};
+	uint64_t regs[KMODEL_NREGS];
+	struct kmodel_task t;
+	char *cause = NULL;
+	int pid = 0, err;
+	size_t i;
+
+	if (argc > 2 || (argc == 2 && parse_pid(ctx, argv[1], &pid) < 0)) {
+		fprintf(ctx->out, "usage: regs [PID]\n");
+		return -EINVAL;
+	}
+	if (argc == 1) {
+		print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
+		return 0;
+	}
+	err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
+	if (err)
+		return fail(ctx, "regs", cause, err);
+	if (t.running) {
+		print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
+		return 0;
+	}
+	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
+	if (err)
+		return fail(ctx, "regs", cause, err);
+	fprintf(ctx->out, "task %d (%s) sleeps; switch_to saved:\n", t.pid,
+		t.comm);
+	for (i = 0; i < ARRAY_SIZE(saved); i++)
+		fprintf(ctx->out, "  %-7s 0x%016llx%s", saved[i].name,
+			(unsigned long long)regs[saved[i].dw],
+			i % 3 == 2 || i + 1 == ARRAY_SIZE(saved) ? "\n" : "");
 	return 0;
 }
 
@@ -641,6 +675,7 @@ static int cmd_quit(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc; (void)argv;
 	ctx->s->quit = true;
+	ctx->s->user_quit = true;
 	ctx->s->exit_code = EXIT_GUEST_HALTED;
 	return 0;
 }
@@ -691,6 +726,12 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_continue },
 	{ "stepi", "si", "stepi [N]", "execute N machine instructions",
 	  CMD_NEEDS_STOPPED, cmd_stepi },
+	{ "next", "n", "next", "the next source line, over calls",
+	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_next },
+	{ "step", "s", "step", "the next source line, into calls",
+	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_next },
+	{ "finish", "fin", "finish", "run until the function returns",
+	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_finish },
 	{ "rc", "reverse-continue", "rc",
 	  "replay: back to the previous breakpoint hit", CMD_NEEDS_STOPPED,
 	  cmd_rc },
@@ -727,9 +768,10 @@ static const struct umdbg_cmd commands[] = {
 	{ "disas", NULL, "disas [ADDR|SYMBOL] [N]",
 	  "disassemble (around the pc: => marks it, * a breakpoint)",
 	  CMD_NEEDS_STOPPED, cmd_disas },
-	{ "list", "l", "list [ADDR|SYMBOL|FILE:LINE]",
-	  "source lines (around the pc's line)", CMD_NEEDS_STOPPED, cmd_list },
-	{ "regs", "registers", "regs", "registers of the stopped thread",
+	{ "list", "l", "list [ADDR|SYMBOL|FILE:LINE] [N]",
+	  "source lines (N around the pc's line)", CMD_NEEDS_STOPPED, cmd_list },
+	{ "regs", "registers", "regs [PID]",
+	  "registers of the stopped thread (or task PID)",
 	  CMD_NEEDS_STOPPED, cmd_regs },
 	{ "dmesg", NULL, "dmesg [-l] [-n N]",
 	  "the kernel log (last N lines; -l: with levels)",
@@ -762,6 +804,20 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 #define MAX_ARGS 16
+
+const char *const *cmd_names(void)
+{
+	static const char *names[2 * ARRAY_SIZE(commands) + 1];
+	size_t i, n = 0;
+
+	if (!names[0])
+		for (i = 0; i < ARRAY_SIZE(commands); i++) {
+			names[n++] = commands[i].name;
+			if (commands[i].alias && strlen(commands[i].alias) > 2)
+				names[n++] = commands[i].alias;
+		}
+	return names;
+}
 
 int cmd_execute(struct session *s, const char *line, FILE *out)
 {

@@ -85,7 +85,10 @@ bool console_drain(struct console *c)
 			continue;
 		if (n <= 0)
 			return n < 0 && errno == EAGAIN;
-		write_all(STDOUT_FILENO, buf, n);
+		if (c->sink)
+			c->sink(c->sink_arg, buf, (size_t)n);
+		else
+			write_all(STDOUT_FILENO, buf, n);
 		c->at_bol = buf[n - 1] == '\n';
 	}
 }

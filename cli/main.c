@@ -30,6 +30,7 @@
 #include <readline/readline.h>
 
 #include "cli.h"
+#include "../tui/tui.h"
 
 
 static const char usage_text[] =
@@ -52,6 +53,8 @@ static const char usage_text[] =
 "      --listen-any       allow --gdb on a non-loopback address\n"
 "  -r, --record TRACE     record the kernel's host syscalls and signals\n"
 "                         into TRACE, for 'umdbg replay TRACE'\n"
+"  -t, --tui              the full-screen workbench (source, disassembly,\n"
+"                         registers, tasks, VMAs, memory, log, console)\n"
 "  -h, --help             this text\n"
 "  -V, --version          print the version\n"
 "\n"
@@ -383,6 +386,10 @@ static void rl_on_line(char *line);
 static void prompt_enter(struct session *s)
 {
 	s->stopped = true;
+	if (s->tui) {
+		tui_stopped(s->tui);
+		return;
+	}
 	console_running(&s->con, false);
 	rl_callback_handler_install("umdbg> ", rl_on_line);
 }
@@ -391,8 +398,12 @@ static void prompt_leave(struct session *s)
 {
 	if (!s->stopped)
 		return;
-	rl_callback_handler_remove();
 	s->stopped = false;
+	if (s->tui) {
+		tui_running(s->tui);
+		return;
+	}
+	rl_callback_handler_remove();
 	console_running(&s->con, true);
 }
 
@@ -455,6 +466,16 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 			return;
 		}
 	}
+	switch (step_on_stop(s, st)) {
+	case STEP_RUNNING:
+		return;
+	case STEP_DONE:
+		if (s->interactive)
+			prompt_enter(s);
+		return;
+	case STEP_NOT_MINE:
+		break;
+	}
 	if (st->kind == TRACER_STOP_HOOK)
 		fprintf(stderr, "umdbg: %s\n", rr_why(s->rr));
 	if (gdbserver_connected(s->gdb))
@@ -507,7 +528,10 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 		free(maps);
 		s->maps_reported = true;
 	}
-	report_stop(s, stdout);
+	if (s->tui)
+		report_headline(s, stdout);	/* the panes show the rest */
+	else
+		report_stop(s, stdout);
 	if (s->gdb) {
 		fprintf(stderr, "umdbg: waiting for gdb on %s\n",
 			gdbserver_where(s->gdb));
@@ -545,6 +569,10 @@ static void replay_console(void *arg, const void *buf, size_t len)
 
 	if (!len || s->quiet)
 		return;
+	if (s->tui) {
+		tui_console(s->tui, buf, len);
+		return;
+	}
 	write_all(STDOUT_FILENO, buf, len);
 	s->con.at_bol = ((const char *)buf)[len - 1] == '\n';
 }
@@ -767,8 +795,12 @@ static void on_signal(struct session *s, int sig)
 			if (s->quit)
 				return;
 		}
+	case SIGWINCH:
+		if (s->tui)
+			tui_resize(s->tui);
+		return;
 	case SIGINT:
-		if (s->stopped) {
+		if (s->stopped && !s->tui) {
 			/* At the prompt: drop the line, as a shell does. */
 			rl_replace_line("", 0);
 			rl_crlf();
@@ -789,9 +821,9 @@ static void on_signal(struct session *s, int sig)
 static void main_loop(struct session *s)
 {
 	while (!s->quit) {
-		struct pollfd p[7];
+		struct pollfd p[9];
 		int n = 0, i_sig, i_out = -1, i_in = -1, i_to = -1;
-		int i_lis = -1, i_cli = -1, i_ref = -1;
+		int i_lis = -1, i_cli = -1, i_ref = -1, i_tty = -1, i_pipe = -1;
 
 		i_sig = n;
 		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
@@ -814,7 +846,13 @@ static void main_loop(struct session *s)
 					gdbserver_client_fd(s->gdb), POLLIN, 0 };
 			}
 		}
-		if (s->stopped || (s->con.stdin_open && !s->con.pending.len)) {
+		if (s->tui) {
+			i_tty = n;
+			p[n++] = (struct pollfd){ tui_tty_fd(s->tui), POLLIN, 0 };
+			i_pipe = n;
+			p[n++] = (struct pollfd){ tui_pipe_fd(s->tui), POLLIN, 0 };
+		} else if (s->stopped ||
+			   (s->con.stdin_open && !s->con.pending.len)) {
 			i_in = n;
 			p[n++] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
 		}
@@ -837,6 +875,10 @@ static void main_loop(struct session *s)
 		}
 		if (i_to >= 0 && p[i_to].revents)
 			console_flush_to_guest(&s->con);
+		if (i_pipe >= 0 && p[i_pipe].revents)
+			tui_on_pipe(s->tui);
+		if (i_tty >= 0 && p[i_tty].revents)
+			tui_on_tty(s->tui);
 		if (i_in >= 0 && p[i_in].revents) {
 			if (s->stopped)
 				rl_callback_read_char();
@@ -891,6 +933,65 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 	*nargs = n;
 }
 
+/* ---- the TUI's host -------------------------------------------------- */
+
+static int tui_run(void *arg, const char *line, FILE *out)
+{
+	return cmd_execute(arg, line, out);
+}
+
+static void tui_to_guest(void *arg, const void *buf, size_t len)
+{
+	struct session *s = arg;
+
+	if (s->rr && rr_is_replay(s->rr))
+		return;		/* its input is in the trace */
+	strbuf_add(&s->con.pending, buf, len);
+	console_flush_to_guest(&s->con);
+}
+
+static void tui_interrupt(void *arg)
+{
+	struct session *s = arg;
+
+	if (tracer_is_alive(s->t) && tracer_is_running(s->t))
+		tracer_interrupt(s->t);
+}
+
+static void tui_console_sink(void *arg, const void *buf, size_t len)
+{
+	tui_console(arg, buf, len);
+}
+
+/* The number of events of the replay's trace, as `trace info` counts. */
+static bool tui_timeline(void *arg, uint64_t *now, uint64_t *total)
+{
+	static uint64_t events;
+	struct session *s = arg;
+
+	if (!s->rr || !rr_is_replay(s->rr))
+		return false;
+	if (!events) {
+		char *buf = NULL, *e;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len), *null;
+
+		null = fopen("/dev/null", "w");
+		if (f && null)
+			rr_trace_info(s->trace_path, f, null);
+		if (f)
+			fclose(f);
+		if (null)
+			fclose(null);
+		e = buf ? strstr(buf, "events:") : NULL;
+		events = e ? strtoull(e + 7, NULL, 10) : 0;
+		free(buf);
+	}
+	*now = rr_event(s->rr);
+	*total = events;
+	return events > 0;
+}
+
 static bool has_arg(char **args, int n, const char *prefix)
 {
 	int i;
@@ -911,6 +1012,7 @@ int main(int argc, char **argv)
 		{ "wait", no_argument, NULL, 'W' },
 		{ "listen-any", no_argument, NULL, 'A' },
 		{ "record", required_argument, NULL, 'r' },
+		{ "tui", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -918,7 +1020,7 @@ int main(int argc, char **argv)
 	struct session sess = { .next_bp_num = 1, .log_lines = 10 };
 	struct session *s = &sess;
 	const char *scenario = NULL, *kernel, *gdb_spec = NULL;
-	bool gdb_wait = false, listen_any = false;
+	bool gdb_wait = false, listen_any = false, use_tui = false;
 	const char *replay_path = NULL;
 	char **rargv = NULL;
 	int rargc = 0;
@@ -949,7 +1051,7 @@ int main(int argc, char **argv)
 		argv += 2;
 		argc -= 2;
 	}
-	while ((opt = getopt_long(argc, argv, "+b:s:n:g:r:hV", longopts,
+	while ((opt = getopt_long(argc, argv, "+b:s:n:g:r:thV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -982,6 +1084,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			s->trace_path = optarg;
+			break;
+		case 't':
+			use_tui = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -1050,6 +1155,11 @@ int main(int argc, char **argv)
 	s->kernel_abs = exec_file_for_gdb(kernel);
 	if (gdb_wait && !gdb_spec)
 		die_usage("--wait needs --gdb");
+	if (use_tui && gdb_spec)
+		die_usage("--tui and --gdb do not go together (gdb has its "
+			  "own TUI: 'tui enable')");
+	if (use_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+		die_usage("--tui needs a terminal on stdin and stdout");
 	if (!kmodel_has_dwarf(s->k))
 		fprintf(stderr, "umdbg: warning: '%s' has no debug info: "
 			"backtraces will lack file:line\n", kernel);
@@ -1103,6 +1213,8 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGQUIT);
+	if (use_tui)
+		sigaddset(&mask, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->sigfd < 0) {
@@ -1119,6 +1231,23 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	s->interactive = s->con.tty;
+	if (use_tui) {
+		struct tui_host host = {
+			.arg = s, .run = tui_run, .commands = cmd_names(),
+			.to_guest = tui_to_guest, .interrupt = tui_interrupt,
+			.timeline = tui_timeline,
+		};
+
+		if (tui_open(&host, &s->tui, &cause) < 0) {
+			fprintf(stderr, "umdbg: %s\n", cause);
+			return EXIT_ERROR;
+		}
+		s->interactive = true;
+		s->con.tty = false;	/* curses has the terminal */
+		s->con.stdin_open = false;
+		s->con.sink = tui_console_sink;
+		s->con.sink_arg = s->tui;
+	}
 	cons_ino[0] = fstat(gin, &stb) == 0 ? stb.st_ino : 0;
 	cons_ino[1] = fstat(gout, &stb) == 0 ? stb.st_ino : 0;
 	if (s->rr) {
@@ -1203,8 +1332,15 @@ int main(int argc, char **argv)
 	gdbserver_close(s->gdb);
 	rr_done(s);
 
-	if (s->stopped)
+	if (s->tui) {
+		/* The guest ended by itself: let the user read why. */
+		if (!s->user_quit && s->exit_code < 128)
+			tui_ended(s->tui, "the guest ended");
+		tui_close(s->tui);
+		s->tui = NULL;
+	} else if (s->stopped) {
 		rl_callback_handler_remove();
+	}
 	tracer_free(s->t);
 	console_drain(&s->con);
 	console_restore(&s->con);

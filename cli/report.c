@@ -26,8 +26,7 @@ const char *signal_name(int sig)
 	return buf;
 }
 
-static void regs_to_dwarf(const struct user_regs_struct *r,
-			  uint64_t d[KMODEL_NREGS])
+void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS])
 {
 	d[0] = r->rax; d[1] = r->rdx; d[2] = r->rcx; d[3] = r->rbx;
 	d[4] = r->rsi; d[5] = r->rdi; d[6] = r->rbp; d[7] = r->rsp;
@@ -208,7 +207,7 @@ static char *panic_reason(struct session *s)
 	return why;
 }
 
-void report_stop(struct session *s, FILE *out)
+void report_headline(struct session *s, FILE *out)
 {
 	const struct tracer_stop *st = &s->last_stop;
 	struct user_regs_struct r;
@@ -217,7 +216,6 @@ void report_stop(struct session *s, FILE *out)
 
 	if (tracer_get_regs(s->t, st->tid, &r) == 0)
 		where = where_line(s, r.rip);
-	fputc('\n', out);
 	switch (st->kind) {
 	case TRACER_STOP_BREAKPOINT:
 		bp = bp_by_id(s, st->bp);
@@ -262,6 +260,14 @@ void report_stop(struct session *s, FILE *out)
 		fprintf(out, "  at 0x%016llx %s\n", (unsigned long long)r.rip,
 			where);
 	free(where);
+}
+
+void report_stop(struct session *s, FILE *out)
+{
+	const struct tracer_stop *st = &s->last_stop;
+
+	fputc('\n', out);
+	report_headline(s, out);
 	fprintf(out, "\nBacktrace:\n");
 	print_backtrace(s, out, st->tid);
 	fprintf(out, "\nRegisters:\n");

@@ -153,17 +153,19 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t cap = 0;
 	FILE *f;
 
-	if (argc > 2) {
-		fprintf(ctx->out, "usage: list [ADDR|SYMBOL|FILE:LINE]\n");
+	if (argc > 3 || (argc == 3 && (parse_u64(argv[2], &ctxlines) < 0 ||
+				       ctxlines > LIST_MAX))) {
+		fprintf(ctx->out, "usage: list [ADDR|SYMBOL|FILE:LINE] "
+			"[CONTEXT<=%d]\n", LIST_MAX);
 		return -EINVAL;
 	}
-	if (argc == 2 && strchr(argv[1], ':') && argv[1][0] != '*') {
+	if (argc >= 2 && strchr(argv[1], ':') && argv[1][0] != '*') {
 		char *colon = strrchr(argv[1], ':');
 
 		file = strndup(argv[1], (size_t)(colon - argv[1]));
 		at = atoi(colon + 1);
 	} else {
-		if (argc == 2 && parse_location(s, argv[1], &addr) < 0) {
+		if (argc >= 2 && parse_location(s, argv[1], &addr) < 0) {
 			fprintf(ctx->out, "list: no symbol '%s'\n", argv[1]);
 			return -ENOENT;
 		}
@@ -171,7 +173,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "list: the guest is not stopped\n");
 			return -ESRCH;
 		}
-		n = kmodel_where(s->k, argc == 2 ? addr : pc, false, &w);
+		n = kmodel_where(s->k, argc >= 2 ? addr : pc, false, &w);
 		if (n > 0 && w[0].file && w[0].line) {
 			file = xstrdup(w[0].file);
 			at = w[0].line;
@@ -179,7 +181,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		kmodel_where_free(w, n);
 		if (!file) {
 			fprintf(ctx->out, "list: no source line for 0x%llx\n",
-				(unsigned long long)(argc == 2 ? addr : pc));
+				(unsigned long long)(argc >= 2 ? addr : pc));
 			return -ENOENT;
 		}
 	}

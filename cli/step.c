@@ -1,0 +1,303 @@
+/*
+ * cli/step.c - source-level stepping for the prompt and the TUI: `next`,
+ * `step` and `finish`.
+ *
+ * A line is stepped an instruction at a time (the tracer holds UML's
+ * asynchronous signals back during a step, so no handler is entered).  A
+ * call that `next` steps over, and the return `finish` waits for, run at
+ * full speed to an internal breakpoint instead; its stop comes back
+ * through step_on_stop, which checks the stack pointer (recursion hits
+ * the same address deeper down) and goes on.  Ctrl-C works meanwhile.
+ */
+#define _GNU_SOURCE
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* A line that runs this long is reported where it is. */
+#define STEP_LIMIT 200000
+
+/* What one instruction does to the flow. */
+enum insn_kind { INSN_OTHER, INSN_CALL, INSN_RET, INSN_JMP };
+
+static enum insn_kind insn_at(struct session *s, uint64_t pc, size_t *len)
+{
+	enum insn_kind kind = INSN_OTHER;
+	uint8_t code[16];
+	cs_insn *insn;
+	ssize_t got = tracer_read_mem(s->t, pc, code, sizeof(code));
+	csh cs;
+
+	*len = 0;
+	if (got <= 0 || cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return INSN_OTHER;
+	if (cs_disasm(cs, code, (size_t)got, pc, 1, &insn) == 1) {
+		*len = insn->size;
+		if (!strcmp(insn->mnemonic, "call"))
+			kind = INSN_CALL;
+		else if (!strncmp(insn->mnemonic, "ret", 3))
+			kind = INSN_RET;
+		else if (!strcmp(insn->mnemonic, "jmp"))
+			kind = INSN_JMP;
+		cs_free(insn, 1);
+	}
+	cs_close(&cs);
+	return kind;
+}
+
+/* The line and the (outermost, non-inlined) function start of pc. */
+struct place {
+	char *file;
+	int line;
+	uint64_t func;
+};
+
+static void place_of(struct session *s, uint64_t pc, struct place *p)
+{
+	struct kmodel_where *w;
+	int n = kmodel_where(s->k, pc, false, &w);
+
+	memset(p, 0, sizeof(*p));
+	if (n > 0) {
+		p->file = w[0].file ? xstrdup(w[0].file) : NULL;
+		p->line = w[0].line;
+		if (w[n - 1].func)
+			p->func = pc - w[n - 1].offset;
+	}
+	kmodel_where_free(w, n);
+}
+
+static bool same_line(const struct place *a, const struct place *b)
+{
+	return a->line == b->line && a->file && b->file &&
+		!strcmp(a->file, b->file);
+}
+
+static void step_clear(struct session *s)
+{
+	if (s->step.bp_id > 0 && tracer_is_alive(s->t))
+		tracer_bp_remove(s->t, s->step.bp_id);
+	s->step.bp_id = 0;
+	free(s->step.file);
+	s->step.file = NULL;
+	s->step.mode = STEP_NONE;
+}
+
+/* Run to addr at full speed; the stop counts when rsp passes the test. */
+static int run_to(struct session *s, uint64_t addr, uint64_t sp, bool exact,
+		  FILE *out)
+{
+	char *cause = NULL;
+	int id = tracer_bp_insert(s->t, addr, &cause);
+
+	if (id < 0) {
+		fprintf(out, "%s: %s\n", s->step.name, cause);
+		free(cause);
+		step_clear(s);
+		return -EIO;
+	}
+	s->step.bp_id = id;
+	s->step.bp_sp = sp;
+	s->step.sp_exact = exact;
+	if (session_resume(s) < 0) {
+		step_clear(s);
+		return -ESRCH;
+	}
+	return 1;
+}
+
+/* Where the step ended, as stepi says it. */
+static void say_done(struct session *s, FILE *out)
+{
+	struct user_regs_struct r;
+	struct kmodel_where *w;
+	char *str;
+	int n;
+
+	step_clear(s);
+	if (tracer_get_regs(s->t, 0, &r) < 0)
+		return;
+	n = kmodel_where(s->k, r.rip, false, &w);
+	str = n > 0 ? kmodel_where_str(&w[0]) : xstrdup("?");
+	fprintf(out, "0x%016llx %s\n", (unsigned long long)r.rip, str);
+	free(str);
+	kmodel_where_free(w, n);
+}
+
+/*
+ * Step instructions until the line changes.  0: done (the stop is
+ * said), 1: running to an internal breakpoint, <0: it ended otherwise
+ * (the stop was reported by on_stop).
+ */
+static int step_lines(struct session *s, FILE *out)
+{
+	struct user_regs_struct r0, r1;
+	struct place here = { s->step.file, s->step.line, s->step.func };
+	long i;
+
+	for (i = 0; i < STEP_LIMIT; i++) {
+		struct place p;
+		enum insn_kind kind;
+		size_t len;
+
+		if (tracer_get_regs(s->t, 0, &r0) < 0)
+			break;
+		kind = insn_at(s, r0.rip, &len);
+		if (kind == INSN_CALL && s->step.mode == STEP_NEXT)
+			return run_to(s, r0.rip + len, r0.rsp, true, out);
+		if (session_stepi(s, NULL) < 0) {
+			step_clear(s);
+			return -ESRCH;
+		}
+		if (tracer_get_regs(s->t, 0, &r1) < 0)
+			break;
+		place_of(s, r1.rip, &p);
+		if (kind == INSN_CALL && r1.rsp == r0.rsp - 8) {
+			/* step: into a function with source, else over it */
+			free(p.file);
+			if (p.line)
+				break;
+			return run_to(s, r0.rip + len, r0.rsp, true, out);
+		}
+		if (kind == INSN_RET && p.func != here.func) {
+			/* Back in the caller, mid-statement: finish its line,
+			 * as gdb does. */
+			free(s->step.file);
+			s->step.file = p.file;
+			s->step.line = p.line;
+			s->step.func = p.func;
+			here = (struct place){ p.file, p.line, p.func };
+			if (!p.line)
+				break;
+			continue;
+		}
+		if (p.line && !same_line(&p, &here)) {
+			free(p.file);
+			break;
+		}
+		if (kind == INSN_JMP && p.func != here.func) {
+			/* a tail call: the line is the callee's now */
+			free(p.file);
+			break;
+		}
+		free(p.file);
+	}
+	if (i == STEP_LIMIT)
+		fprintf(out, "%s: the line ran %d instructions; stopped "
+			"in it\n", s->step.name, STEP_LIMIT);
+	say_done(s, out);
+	return 0;
+}
+
+static int step_start(struct cmd_ctx *ctx, enum step_mode mode,
+		      const char *name)
+{
+	struct session *s = ctx->s;
+	struct user_regs_struct r;
+	struct place p;
+
+	step_clear(s);
+	if (tracer_get_regs(s->t, 0, &r) < 0) {
+		fprintf(ctx->out, "%s: the guest is not stopped\n", name);
+		return -ESRCH;
+	}
+	place_of(s, r.rip, &p);
+	s->step.mode = mode;
+	s->step.name = name;
+	s->step.file = p.file;
+	s->step.line = p.line;
+	s->step.func = p.func;
+	if (!p.line) {
+		/* No line: as far as the function's return. */
+		s->step.mode = STEP_FINISH;
+	}
+	return 0;
+}
+
+static int finish_start(struct cmd_ctx *ctx)
+{
+	struct session *s = ctx->s;
+	struct user_regs_struct r;
+	struct kmodel_frame f[2];
+	uint64_t d[KMODEL_NREGS];
+	char *cause = NULL;
+	int n;
+
+	if (tracer_get_regs(s->t, 0, &r) < 0)
+		return -ESRCH;
+	regs_to_dwarf(&r, d);
+	n = kmodel_backtrace(s->k, d, f, 2, &cause);
+	if (n < 2) {
+		fprintf(ctx->out, "finish: no caller to return to%s%s\n",
+			cause ? ": " : "", cause ? cause : "");
+		free(cause);
+		step_clear(s);
+		return -ENOENT;
+	}
+	s->step.mode = STEP_FINISH;
+	s->step.name = "finish";
+	return run_to(s, f[1].pc, r.rsp, false, ctx->out) < 0 ? -EIO : 0;
+}
+
+int cmd_next(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	bool next = !strcmp(argv[0], "next") || !strcmp(argv[0], "n");
+	int err;
+
+	(void)argc;
+	err = step_start(ctx, next ? STEP_NEXT : STEP_STEP,
+			 next ? "next" : "step");
+	if (err)
+		return err;
+	if (ctx->s->step.mode == STEP_FINISH)
+		return finish_start(ctx);
+	return step_lines(ctx->s, ctx->out) < 0 ? -ESRCH : 0;
+}
+
+int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	step_clear(ctx->s);
+	return finish_start(ctx);
+}
+
+enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
+{
+	struct user_regs_struct r;
+	bool hit;
+
+	if (s->step.mode == STEP_NONE)
+		return STEP_NOT_MINE;
+	hit = st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->step.bp_id &&
+		tracer_get_regs(s->t, st->tid, &r) == 0;
+	if (!hit) {
+		step_clear(s);
+		return STEP_NOT_MINE;
+	}
+	if (s->step.sp_exact ? r.rsp != s->step.bp_sp : r.rsp <= s->step.bp_sp)
+		return session_resume(s) < 0 ? STEP_NOT_MINE : STEP_RUNNING;
+	tracer_bp_remove(s->t, s->step.bp_id);
+	s->step.bp_id = 0;
+	if (s->step.mode == STEP_FINISH) {
+		fprintf(stdout, "%s: returned, rax 0x%llx\n", s->step.name,
+			(unsigned long long)r.rax);
+		say_done(s, stdout);
+		return STEP_DONE;
+	}
+	switch (step_lines(s, stdout)) {
+	case 0:
+		return STEP_DONE;
+	case 1:
+		return STEP_RUNNING;
+	default:
+		return STEP_RUNNING;	/* on_stop has had the stop */
+	}
+}
+
+void step_cancel(struct session *s)
+{
+	step_clear(s);
+}

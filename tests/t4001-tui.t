@@ -1,0 +1,196 @@
+#!/bin/bash
+# t4001-tui: the full-screen workbench (umdbg --tui) in a real terminal
+# (tmux) on the real guest: the panic stop in the backtrace, source and
+# disassembly panes; next and finish; a sleeping task's stack and saved
+# registers; a user address's page-table walk; memory; resizing to 80x24
+# (compared with a golden capture) and 200x60; the guest's own end; a
+# shell on the console pane, Ctrl-C and continue; SIGTERM and NO_COLOR;
+# a replay's timeline bar and reverse-stepi.  After each exit the
+# terminal must be sane and no process of the session left.
+#
+# The golden capture t4001-tui-80x24.expected was made by this test:
+#   UPDATE_GOLDEN=1 prove tests/t4001-tui.t
+# (then read it before committing).
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 50
+
+GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
+
+# Addresses, counts and line numbers legitimately vary between builds
+# and runs; the rest of a capture must not.
+mask() { sed -E 's/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g; s/ +$//'; }
+
+# The terminal after umdbg left it: canonical mode and echo back on.
+sane_terminal() {
+	tm send-keys "clear; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo" Enter
+	wait_for '^-?icanon -?echo$' 10 &&
+		grep -Eq '^icanon echo$' "$SCRATCH/pane"
+}
+
+# No process is left under the pane's shell.
+no_leftovers() {
+	local sh
+	sh=$(tm display-message -p '#{pane_pid}')
+	[ -z "$(descendants "$sh")" ]
+}
+
+# The pid of umdbg under the pane's shell.
+umdbg_pid() {
+	local sh p
+	sh=$(tm display-message -p '#{pane_pid}')
+	for p in $(descendants "$sh"); do
+		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$TOP/umdbg" ] &&
+			{ echo "$p"; return; }
+	done
+}
+
+"$UMDBG" --tui </dev/null >"$SCRATCH/out" 2>&1
+rc=$?
+ok "$([ $rc = 1 ] && echo 0 || echo 1)" "--tui without a terminal: exit status 1"
+like "$SCRATCH/out" '^umdbg: --tui needs a terminal' "and one line saying why"
+
+use_tmux
+tm send-keys "clear; ./umdbg --tui --scenario panic --break panic; echo \"status=\$?\"" Enter
+wait_for '^ umdbg  breakpoint 1 \(panic\) hit in thread [0-9]+ ' 60
+ok $? "the status bar says the panic breakpoint hit"
+like "$SCRATCH/pane" '#0  0x[0-9a-f]+ panic at kernel/panic\.c:[0-9]+' \
+	"backtrace pane: panic is frame #0"
+like "$SCRATCH/pane" '#1  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+ at' \
+	"backtrace pane: its caller"
+like "$SCRATCH/pane" '^ source: kernel/panic\.c:[0-9]+ ' "source pane: panic's file and line"
+like "$SCRATCH/pane" '^=> +[0-9]+  ' "source pane: the current line marked"
+like "$SCRATCH/pane" 'void panic\(const char \*fmt, \.\.\.\)' "source pane: the source text"
+like "$SCRATCH/pane" '^=>\*0x[0-9a-f]+ <panic>  push' \
+	"disassembly pane: the current instruction, with its breakpoint mark"
+like "$SCRATCH/pane" '\|rip +0x[0-9a-f]{16}' "registers pane"
+like "$SCRATCH/pane" '^\[ +[0-9.]+\] Kernel panic - not syncing|sysrq: Trigger a crash' \
+	"console pane: the guest's last lines"
+
+tm send-keys n
+wait_for 'umdbg> next' 10 && wait_for '0x[0-9a-f]+ panic\+0x[0-9a-f]+ at kernel/panic\.c:[0-9]+$' 10
+ok $? "n: next, to the next line of panic"
+tm capture-pane -e -p >"$SCRATCH/color"
+grep -a 'rip ' "$SCRATCH/color" | grep -aq $'\e\\[[0-9;]*31m'
+ok $? "the changed rip is highlighted (red)"
+
+tm send-keys : "break vprintk_emit" Enter Escape c
+wait_for 'breakpoint 2 \(vprintk_emit\) hit' 20
+ok $? "the command line: break, then c continues to it"
+tm send-keys f
+wait_for 'finish: returned, rax 0x[0-9a-f]+' 20 &&
+	wait_for '0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c' 5
+ok $? "f: finish returns to the caller"
+tm send-keys : "delete 2" Enter Escape
+
+# tasks: Home is the header line, then swapper (0), init (1), kthreadd (2)
+tm send-keys 2 Home Down Down Down
+wait_for 'backtrace: task 2 ' 10
+ok $? "tasks layout: selecting kthreadd"
+like "$SCRATCH/pane" 'task 2 \(kthreadd\) S' "its backtrace is of the sleeping task"
+like "$SCRATCH/pane" '__schedule\+0x[0-9a-f]+ at kernel/sched/core\.c' "it sleeps in __schedule"
+like "$SCRATCH/pane" 'kthreadd\+0x[0-9a-f]+ at kernel/kthread\.c' "in kthreadd's loop"
+like "$SCRATCH/pane" 'vmas: task 2( |$)' "the VMA pane follows"
+like "$SCRATCH/pane" 'a kernel thread: no user memory' "kthreadd has no user memory"
+tm send-keys 1
+wait_for 'registers: task 2 \(saved by switch_to\)' 10
+ok $? "the registers pane shows what switch_to saved"
+
+tm send-keys 2 Home Down Down
+wait_for 'vmas: task 1( |$)' 10
+ok $? "selecting init: its VMAs"
+like "$SCRATCH/pane" '00400000-00401000 r--p 00000000 [0-9]+ +/bin/busybox' "init's maps"
+tm send-keys Tab Down
+wait_for 'page walk: task 1, 0x401000' 10
+ok $? "a user VMA selected: its page-table walk"
+like "$SCRATCH/pane" 'pte\[ *[0-9]+\] @0x[0-9a-f]+ = 0x[0-9a-f]{16}  PRESENT' "each level with its flags"
+like "$SCRATCH/pane" 'phys 0x[0-9a-f]+  host 0x[0-9a-f]+' "then physical and host addresses"
+
+tm send-keys : "mem -p 1 0x401000" Enter Escape
+wait_for 'memory: task 1, 0x401000' 10
+ok $? "mem: a user address in the memory pane"
+like "$SCRATCH/pane" '^0000000000401000: ' "hex and ASCII from the address"
+
+# back to the stop's own view; the golden capture at 80x24
+tm send-keys : "task 0" Enter Escape 1
+tm resize-window -x 80 -y 24
+sleep 1
+tm send-keys C-l
+wait_for '^ source: kernel/printk/printk\.c' 10
+tm capture-pane -p | mask >"$SCRATCH/80x24"
+if [ -n "${UPDATE_GOLDEN:-}" ]; then
+	cp "$SCRATCH/80x24" "$GOLDEN"
+fi
+diff -u "$GOLDEN" "$SCRATCH/80x24" | sed 's/^/# /'
+ok "${PIPESTATUS[0]}" "80x24: the capture matches the .expected one (numbers masked)"
+awk 'length > 80 { bad = 1 } END { exit bad }' "$SCRATCH/pane"
+ok $? "80x24: no line wider than the terminal"
+
+tm resize-window -x 200 -y 60
+wait_for '^ console .*\| output' 10
+ok $? "200x60: console and output side by side"
+awk 'length > 200 { bad = 1 } END { exit bad }' "$SCRATCH/pane"
+ok $? "200x60: no line wider than the terminal"
+
+tm send-keys c
+wait_for 'umdbg  guest kernel panicked' 30
+ok $? "c: the kernel panics and aborts: a stop"
+tm send-keys c
+wait_for 'the guest ended: press any key to leave' 30
+ok $? "the guest panics: the TUI says it ended and waits"
+tm send-keys x
+wait_for '^status=3' 20
+ok $? "a key leaves with the panic's status (3)"
+sane_terminal
+ok $? "the terminal is sane again"
+no_leftovers
+ok $? "no process left"
+
+tm resize-window -x 160 -y 50
+tm send-keys "clear; ./umdbg --tui --scenario shell; echo \"status=\$?\"" Enter
+wait_for '^/ # ' 60
+ok $? "shell scenario: the console pane streams the guest's shell"
+tm send-keys C-c
+wait_for 'umdbg  guest interrupted \(Ctrl-C\)' 20
+ok $? "Ctrl-C stops the running guest"
+tm send-keys c
+wait_for '^ umdbg  RUNNING' 10
+ok $? "c: running again"
+# focus the console pane (source, disassembly, registers, backtrace, console)
+tm send-keys Tab Tab Tab Tab "echo tui-\$((6*7))" Enter
+wait_for '^tui-42' 10
+ok $? "keys in the console pane reach the guest's shell"
+tm send-keys C-c
+wait_for 'guest interrupted \(Ctrl-C\)' 20
+tm send-keys q
+wait_for '^status=0' 20
+ok $? "q quits (status 0)"
+no_leftovers
+ok $? "no process left"
+
+tm send-keys "clear; NO_COLOR=1 ./umdbg --tui --scenario shell; echo \"status=\$?\"" Enter
+wait_for '^/ # ' 60
+tm capture-pane -e -p >"$SCRATCH/mono"
+! grep -aq $'\e\\[[0-9;]*3[0-7]m' "$SCRATCH/mono" && grep -aq $'\e\\[[0-9;]*7m' "$SCRATCH/mono"
+ok $? "NO_COLOR: no colors, reverse video instead"
+pid=$(umdbg_pid)
+[ -n "$pid" ] && kill -TERM "$pid"
+wait_for '^status=143' 20
+ok $? "SIGTERM ends the TUI (status 143)"
+sane_terminal
+ok $? "the terminal is sane after SIGTERM"
+
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
+	</dev/null >/dev/null 2>&1
+tm send-keys "clear; ./umdbg replay $SCRATCH/panic.trace --tui --break panic; echo \"status=\$?\"" Enter
+wait_for 'umdbg  breakpoint 1 \(panic\) hit in thread [0-9]+  \[=*> *\] event [0-9]+/[0-9]+ ' 60
+ok $? "replay: the timeline bar shows the event of the recording"
+tm send-keys S
+wait_for 'rs: event [0-9]+, 0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+' 30
+ok $? "S: reverse-stepi back into the caller"
+tm send-keys q
+wait_for '^status=0' 20
+no_leftovers
+ok $? "replay: q quits, nothing left"
+
+done_testing
