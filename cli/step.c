@@ -3,7 +3,9 @@
  * `step` and `finish`.
  *
  * A line is stepped an instruction at a time (the tracer holds UML's
- * asynchronous signals back during a step, so no handler is entered).  A
+ * asynchronous signals back during a step, so no handler is entered),
+ * until the pc is at a row of the line table for another line: a
+ * statement, or a row that moves forward (see kmodel_row_at).  A
  * call that `next` steps over, and the return `finish` waits for, run at
  * full speed to an internal breakpoint instead; its stop comes back
  * through step_on_stop, which checks the stack pointer (recursion hits
@@ -74,6 +76,18 @@ static bool same_line(const struct place *a, const struct place *b)
 {
 	return a->line == b->line && a->file && b->file &&
 		!strcmp(a->file, b->file);
+}
+
+/* Is p, where the pc now is, a line to stop at? */
+static bool new_line(struct session *s, const struct place *p,
+		     const struct place *from, uint64_t pc)
+{
+	bool stmt;
+
+	if (!kmodel_row_at(s->k, pc, &stmt))
+		return false;	/* the middle of a row */
+	return stmt || (p->line > from->line && from->file &&
+			!strcmp(p->file, from->file));
 }
 
 static void step_clear(struct session *s)
@@ -163,18 +177,14 @@ static int step_lines(struct session *s, FILE *out)
 			return run_to(s, r0.rip + len, r0.rsp, true, out);
 		}
 		if (kind == INSN_RET && p.func != here.func) {
-			/* Back in the caller, mid-statement: finish its line,
-			 * as gdb does. */
-			free(s->step.file);
-			s->step.file = p.file;
-			s->step.line = p.line;
-			s->step.func = p.func;
-			here = (struct place){ p.file, p.line, p.func };
-			if (!p.line)
-				break;
-			continue;
+			/* Out of the function: stop in the caller, after the
+			 * call (this kernel's line tables mark few statements,
+			 * so finishing the caller's line could run far). */
+			free(p.file);
+			break;
 		}
-		if (p.line && !same_line(&p, &here)) {
+		if (p.line && !same_line(&p, &here) && new_line(s, &p, &here,
+							       r1.rip)) {
 			free(p.file);
 			break;
 		}
@@ -286,6 +296,21 @@ enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
 			(unsigned long long)r.rax);
 		say_done(s, stdout);
 		return STEP_DONE;
+	}
+	{
+		/* back from a call: this may be the next line already */
+		struct place here = { s->step.file, s->step.line,
+				      s->step.func }, p;
+		bool done;
+
+		place_of(s, r.rip, &p);
+		done = p.line && !same_line(&p, &here) &&
+			new_line(s, &p, &here, r.rip);
+		free(p.file);
+		if (done) {
+			say_done(s, stdout);
+			return STEP_DONE;
+		}
 	}
 	switch (step_lines(s, stdout)) {
 	case 0:

@@ -76,6 +76,13 @@ struct kmodel_where {
 int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
 		 struct kmodel_where **out);
 void kmodel_where_free(struct kmodel_where *w, int n);
+/*
+ * Does a line-table row start exactly at pc?  *is_stmt: whether it
+ * begins a statement.  Source stepping stops at such rows (the compiler's
+ * interleaved is_stmt 0 rows, which step back and forth between lines,
+ * only when they move forward).
+ */
+bool kmodel_row_at(struct kmodel *k, uint64_t pc, bool *is_stmt);
 /* "func+0x12 at file:line" (or as much as is known), malloc'd. */
 char *kmodel_where_str(const struct kmodel_where *w);
 

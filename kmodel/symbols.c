@@ -469,6 +469,20 @@ static int where_elsewhere(struct kmodel *k, uint64_t pc, uint64_t look,
 	return 1;
 }
 
+bool kmodel_row_at(struct kmodel *k, uint64_t pc, bool *is_stmt)
+{
+	Dwfl_Line *dl = dwfl_module_getsrc(k->mod, pc);
+	Dwarf_Addr bias, addr;
+	Dwarf_Line *line;
+
+	*is_stmt = false;
+	if (!dl || !(line = dwfl_dwarf_line(dl, &bias)))
+		return false;
+	if (dwarf_lineaddr(line, &addr) < 0 || addr + bias != pc)
+		return false;
+	return dwarf_linebeginstatement(line, is_stmt) == 0;
+}
+
 int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
 		 struct kmodel_where **out)
 {

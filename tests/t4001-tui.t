@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 50
+plan 51
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -131,6 +131,11 @@ wait_for '^ console .*\| output' 10
 ok $? "200x60: console and output side by side"
 awk 'length > 200 { bad = 1 } END { exit bad }' "$SCRATCH/pane"
 ok $? "200x60: no line wider than the terminal"
+
+tm resize-window -x 40 -y 10
+wait_for 'the terminal is too small for the TUI' 10
+ok $? "40x10: says the terminal is too small, and survives"
+tm resize-window -x 200 -y 60
 
 tm send-keys c
 wait_for 'umdbg  guest kernel panicked' 30

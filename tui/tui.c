@@ -233,7 +233,8 @@ static bool frame_pc(const struct pane *bt, int n, uint64_t *pc, bool *ret,
 				*pc = strtoull(a, NULL, 16);
 				*ret = num > 0;
 				*func = 0;
-				plus = strstr(a + 18, "+0x");
+				plus = strlen(a) > 18 ? strstr(a + 18, "+0x") :
+					NULL;
 				if (plus)
 					*func = *pc - strtoull(plus + 1, NULL,
 							       16);
@@ -648,7 +649,8 @@ static void draw_pane(struct tui *t, enum pane_id id)
 		attrset(a);
 		if (a & A_REVERSE)
 			mvhline(p->y + 1 + y, p->x, ' ', p->w);
-		if (id == P_MEM && focused && i == p->cur) {
+		if (id == P_MEM && focused && i == p->cur &&
+		    strlen(l) >= 17 + 48) {
 			attrset(A_NORMAL);
 			put_line(p->y + 1 + y, p->x, p->w, l);
 			/* the byte under the cursor */
@@ -762,8 +764,14 @@ static void draw(struct tui *t)
 {
 	int i;
 
-	layout_panes(t);
 	erase();
+	if (LINES < 12 || COLS < 50) {
+		mvaddstr(0, 0, "umdbg: the terminal is too small for the TUI "
+			 "(50x12 at least); q quits");
+		refresh();
+		return;
+	}
+	layout_panes(t);
 	draw_status(t);
 	for (i = 0; i < NPANES; i++)
 		draw_pane(t, i);
@@ -1330,9 +1338,14 @@ void tui_console(struct tui *t, const void *buf, size_t len)
 				t->con_esc = 0;
 			continue;
 		}
+		if (t->con_len == sizeof(t->con_partial)) {
+			/* a very long line: shown in pieces */
+			text_add(&c->t, t->con_partial, t->con_len);
+			t->con_len = 0;
+		}
 		if (ch == 27) {
 			t->con_esc = 1;
-		} else if (ch == '\n' || t->con_len == sizeof(t->con_partial)) {
+		} else if (ch == '\n') {
 			text_add(&c->t, t->con_partial, t->con_len);
 			t->con_len = 0;
 		} else if (ch == '\r') {

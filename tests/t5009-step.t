@@ -1,0 +1,57 @@
+#!/bin/bash
+# t5009-step: source-level next, step and finish at the umdbg> prompt in a
+# real terminal (tmux), on the guest's first printk: step goes into
+# vprintk_emit, finish comes back with its return value, next steps over
+# the call; gdb's monitor refuses them (gdb steps itself).
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 10
+
+# Clear the screen (readline's Ctrl-L) and tmux's history of it.
+cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
+
+use_tmux
+tm send-keys "./umdbg --scenario panic --break vprintk_default; echo \"status=\$?\"" Enter
+wait_for '^umdbg>' 60
+ok $? "stopped at vprintk_default"
+cls
+tm send-keys "step" Enter
+wait_for '^0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c:[0-9]+$' 20
+ok $? "step: past the prologue, to the call's line"
+cls
+tm send-keys "step" Enter
+wait_for '^0x[0-9a-f]+ vprintk_emit at kernel/printk/printk\.c:[0-9]+$' 20
+ok $? "step: into vprintk_emit, at its first line"
+cls
+tm send-keys "finish" Enter
+wait_for '^finish: returned, rax 0x[0-9a-f]+$' 30
+ok $? "finish: returned, with rax"
+like "$SCRATCH/pane" '^0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c:[0-9]+$' \
+	"finish: back in the caller"
+cls
+tm send-keys "continue" Enter
+wait_for 'breakpoint 1 \(vprintk_default\) hit' 30
+cls
+tm send-keys "next" Enter
+wait_for '^0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c:[0-9]+$' 30
+cls
+tm send-keys "next" Enter
+wait_for '^0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c:[0-9]+$' 30
+ok $? "next: over the call to vprintk_emit, to the next line"
+unlike "$SCRATCH/pane" 'vprintk_emit at' "next did not stop inside the callee"
+tm send-keys "next" Enter
+wait_for '^0x[0-9a-f]+ vprintk\+0x[0-9a-f]+ at kernel/printk/printk_safe\.c:[0-9]+$' 30
+ok $? "next at the end of a function: back in the caller"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+ok $? "quit"
+
+"$UMDBG" --break panic --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
+upid=$!
+for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
+timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
+	-ex 'monitor next' -ex kill >"$SCRATCH/out" 2>&1
+wait "$upid"
+like "$SCRATCH/out" "^next: use gdb's own command for that" "monitor next is refused"
+
+done_testing
