@@ -133,7 +133,7 @@ awk 'length > 200 { bad = 1 } END { exit bad }' "$SCRATCH/pane"
 ok $? "200x60: no line wider than the terminal"
 
 tm resize-window -x 40 -y 10
-wait_for 'the terminal is too small for the TUI' 10
+wait_for '^umdbg: terminal too small' 10
 ok $? "40x10: says the terminal is too small, and survives"
 tm resize-window -x 200 -y 60
 

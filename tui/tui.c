@@ -766,8 +766,8 @@ static void draw(struct tui *t)
 
 	erase();
 	if (LINES < 12 || COLS < 50) {
-		mvaddstr(0, 0, "umdbg: the terminal is too small for the TUI "
-			 "(50x12 at least); q quits");
+		mvaddstr(0, 0, "umdbg: terminal too small");
+		mvaddstr(1, 0, "(50x12 needed; q quits)");
 		refresh();
 		return;
 	}
