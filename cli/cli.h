@@ -170,6 +170,9 @@ void print_backtrace(struct session *s, FILE *out, pid_t tid);
 void print_backtrace_regs(struct session *s, FILE *out,
 			  const uint64_t regs[KMODEL_NREGS]);
 void print_regs(struct session *s, FILE *out, pid_t tid);
+/* The registers of frame `want` (bt's numbering) that survive a call. */
+int print_frame_regs(struct session *s, FILE *out,
+		     const uint64_t d[KMODEL_NREGS], int want);
 int print_dmesg(struct session *s, FILE *out, int last, bool levels);
 const char *signal_name(int sig);
 

@@ -528,7 +528,11 @@ static int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* regs [PID]: a sleeping task has only what switch_to saved. */
+/*
+ * regs [PID] [-f FRAME]: a sleeping task has only what switch_to saved;
+ * an outer frame, what the unwinder recovered of the registers a call
+ * keeps.
+ */
 static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	/* DWARF numbers of the registers in thread.switch_buf */
@@ -536,36 +540,54 @@ static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "rbx", 3 }, { "rbp", 6 }, { "rsp", 7 }, { "r12", 12 },
 		{ "r13", 13 }, { "r14", 14 }, { "r15", 15 }, { "rip", 16 },
 	};
-	uint64_t regs[KMODEL_NREGS];
-	struct kmodel_task t;
+	uint64_t regs[KMODEL_NREGS], frame = 0;
+	struct user_regs_struct r;
+	struct kmodel_task t = { 0 };
+	bool have_frame = false;
 	char *cause = NULL;
-	int pid = 0, err;
-	size_t i;
+	int pid = -1, err, i;
+	size_t k;
 
-	if (argc > 2 || (argc == 2 && parse_pid(ctx, argv[1], &pid) < 0)) {
-		fprintf(ctx->out, "usage: regs [PID]\n");
-		return -EINVAL;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") && i + 1 < argc &&
+		    parse_u64(argv[i + 1], &frame) == 0 && frame < 1000) {
+			have_frame = true;
+			i++;
+		} else if (pid < 0 && parse_pid(ctx, argv[i], &pid) == 0) {
+			continue;
+		} else {
+			fprintf(ctx->out, "usage: regs [PID] [-f FRAME]\n");
+			return -EINVAL;
+		}
 	}
-	if (argc == 1) {
-		print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
-		return 0;
+	if (pid >= 0) {
+		err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
+		if (err)
+			return fail(ctx, "regs", cause, err);
 	}
-	err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
-	if (err)
-		return fail(ctx, "regs", cause, err);
-	if (t.running) {
-		print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
-		return 0;
+	if (pid < 0 || t.running) {
+		if (!have_frame) {
+			print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
+			return 0;
+		}
+		if (tracer_get_regs(ctx->s->t, ctx->s->last_stop.tid, &r) < 0) {
+			fprintf(ctx->out, "regs: the guest is not stopped\n");
+			return -ESRCH;
+		}
+		regs_to_dwarf(&r, regs);
+		return print_frame_regs(ctx->s, ctx->out, regs, (int)frame);
 	}
 	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
 	if (err)
 		return fail(ctx, "regs", cause, err);
+	if (have_frame)
+		return print_frame_regs(ctx->s, ctx->out, regs, (int)frame);
 	fprintf(ctx->out, "task %d (%s) sleeps; switch_to saved:\n", t.pid,
 		t.comm);
-	for (i = 0; i < ARRAY_SIZE(saved); i++)
-		fprintf(ctx->out, "  %-7s 0x%016llx%s", saved[i].name,
-			(unsigned long long)regs[saved[i].dw],
-			i % 3 == 2 || i + 1 == ARRAY_SIZE(saved) ? "\n" : "");
+	for (k = 0; k < ARRAY_SIZE(saved); k++)
+		fprintf(ctx->out, "  %-7s 0x%016llx%s", saved[k].name,
+			(unsigned long long)regs[saved[k].dw],
+			k % 3 == 2 || k + 1 == ARRAY_SIZE(saved) ? "\n" : "");
 	return 0;
 }
 
@@ -770,8 +792,8 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_disas },
 	{ "list", "l", "list [ADDR|SYMBOL|FILE:LINE] [N]",
 	  "source lines (N around the pc's line)", CMD_NEEDS_STOPPED, cmd_list },
-	{ "regs", "registers", "regs [PID]",
-	  "registers of the stopped thread (or task PID)",
+	{ "regs", "registers", "regs [PID] [-f FRAME]",
+	  "registers of the stopped thread (or task PID, or frame)",
 	  CMD_NEEDS_STOPPED, cmd_regs },
 	{ "dmesg", NULL, "dmesg [-l] [-n N]",
 	  "the kernel log (last N lines; -l: with levels)",

@@ -109,6 +109,63 @@ void print_backtrace_regs(struct session *s, FILE *out,
 		fprintf(out, "  (more frames not shown)\n");
 }
 
+int print_frame_regs(struct session *s, FILE *out,
+		     const uint64_t d[KMODEL_NREGS], int want)
+{
+	/* What a call keeps (SysV ABI callee-saved, and the stack and
+	 * return address): in an outer frame the rest is not recoverable. */
+	static const struct { const char *name; int dw; } kept[] = {
+		{ "rbx", 3 }, { "rbp", 6 }, { "rsp", 7 }, { "r12", 12 },
+		{ "r13", 13 }, { "r14", 14 }, { "r15", 15 }, { "rip", 16 },
+	};
+	struct kmodel_frame frames[MAX_FRAMES];
+	char *cause = NULL;
+	int n, i, num = 0;
+	size_t r;
+
+	n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, &cause);
+	if (n < 0) {
+		fprintf(out, "regs: cannot unwind: %s\n", cause);
+		free(cause);
+		return -EIO;
+	}
+	for (i = 0; i < n; i++) {
+		struct kmodel_where *w;
+		int nw = kmodel_where(s->k, frames[i].pc, frames[i].call_site,
+				      &w);
+
+		int count = nw > 0 ? nw : 1;
+
+		/* bt's numbers: inlined frames share their caller's
+		 * registers */
+		if (want < num + count) {
+			char *str = nw ? kmodel_where_str(&w[want - num]) :
+				xstrdup("?");
+
+			fprintf(out, "frame #%d: %s\n", want, str);
+			free(str);
+			kmodel_where_free(w, nw);
+			for (r = 0; r < ARRAY_SIZE(kept); r++) {
+				if (frames[i].known & (1u << kept[r].dw))
+					fprintf(out, "  %-7s 0x%016llx",
+						kept[r].name,
+						(unsigned long long)
+						frames[i].regs[kept[r].dw]);
+				else
+					fprintf(out, "  %-7s %-18s",
+						kept[r].name, "<not saved>");
+				fputs(r % 3 == 2 || r + 1 == ARRAY_SIZE(kept) ?
+				      "\n" : "", out);
+			}
+			return 0;
+		}
+		num += count;
+		kmodel_where_free(w, nw);
+	}
+	fprintf(out, "regs: no frame #%d\n", want);
+	return -ENOENT;
+}
+
 void print_regs(struct session *s, FILE *out, pid_t tid)
 {
 	static const char *const names[] = {

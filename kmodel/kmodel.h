@@ -94,6 +94,10 @@ char *kmodel_where_str(const struct kmodel_where *w);
 struct kmodel_frame {
 	uint64_t pc;
 	bool call_site;		/* pc is a return address */
+	/* The registers in this frame, DWARF order, as the unwinder
+	 * recovered them: bit i of `known` says regs[i] is valid. */
+	uint64_t regs[KMODEL_NREGS];
+	uint32_t known;
 };
 
 /* Unwind the stack from regs through guest memory; up to max frames. */

@@ -72,15 +72,29 @@ struct collect {
 static int frame_cb(Dwfl_Frame *state, void *arg)
 {
 	struct collect *c = arg;
+	struct kmodel_frame *f;
 	Dwarf_Addr pc;
 	bool activation;
+	unsigned i;
 
 	if (!dwfl_frame_pc(state, &pc, &activation))
 		return DWARF_CB_ABORT;
 	if (c->n && pc == 0)
 		return DWARF_CB_ABORT;
-	c->frames[c->n].pc = pc;
-	c->frames[c->n].call_site = !activation;
+	f = &c->frames[c->n];
+	f->pc = pc;
+	f->call_site = !activation;
+	f->known = 0;
+	for (i = 0; i < KMODEL_NREGS - 1; i++) {
+		Dwarf_Word v;
+
+		if (dwfl_frame_reg(state, i, &v) == 0) {
+			f->regs[i] = v;
+			f->known |= 1u << i;
+		}
+	}
+	f->regs[KMODEL_NREGS - 1] = pc;		/* rip */
+	f->known |= 1u << (KMODEL_NREGS - 1);
 	c->n++;
 	return c->n < c->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
@@ -106,6 +120,8 @@ static bool module_entry(struct kmodel *k, uint64_t regs[KMODEL_NREGS],
 		return false;
 	frame->pc = regs[16];
 	frame->call_site = false;
+	memcpy(frame->regs, regs, sizeof(frame->regs));
+	frame->known = (1u << KMODEL_NREGS) - 1;
 	regs[16] = ret;
 	regs[7] += 8;
 	return true;
@@ -142,6 +158,8 @@ int kmodel_backtrace(struct kmodel *k, const uint64_t regs_in[KMODEL_NREGS],
 	if (c.n == 0) {
 		c.frames[0].pc = regs[16];
 		c.frames[0].call_site = false;
+		memcpy(c.frames[0].regs, regs, sizeof(c.frames[0].regs));
+		c.frames[0].known = (1u << KMODEL_NREGS) - 1;
 		c.n = 1;
 	}
 	if (entry)

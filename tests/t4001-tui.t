@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 51
+plan 54
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -66,6 +66,13 @@ like "$SCRATCH/pane" '^=>\*0x[0-9a-f]+ <panic>  push' \
 like "$SCRATCH/pane" '\|rip +0x[0-9a-f]{16}' "registers pane"
 like "$SCRATCH/pane" '^\[ +[0-9.]+\] Kernel panic - not syncing|sysrq: Trigger a crash' \
 	"console pane: the guest's last lines"
+
+# the backtrace pane (source, disassembly, registers, backtrace)
+tm send-keys Tab Tab Tab Down
+wait_for 'registers: frame #1' 10
+ok $? "a frame selected: the registers pane shows that frame's"
+like "$SCRATCH/pane" '^ source: drivers/tty/sysrq\.c:[0-9]+ ' "and the source pane follows it"
+like "$SCRATCH/pane" '\|rip +0x0*6[0-9a-f]{7}$' "its rip is the return address"
 
 tm send-keys n
 wait_for 'umdbg> next' 10 && wait_for '0x[0-9a-f]+ panic\+0x[0-9a-f]+ at kernel/panic\.c:[0-9]+$' 10

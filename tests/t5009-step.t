@@ -5,7 +5,7 @@
 # the call; gdb's monitor refuses them (gdb steps itself).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 10
+plan 15
 
 # Clear the screen (readline's Ctrl-L) and tmux's history of it.
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
@@ -50,8 +50,16 @@ ok $? "quit"
 upid=$!
 for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
 timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
-	-ex 'monitor next' -ex kill >"$SCRATCH/out" 2>&1
+	-ex 'monitor next' -ex 'monitor regs -f 1' -ex 'monitor regs 2' \
+	-ex 'monitor regs 2 -f 2' -ex 'monitor regs -f 999' -ex kill \
+	>"$SCRATCH/out" 2>&1
 wait "$upid"
 like "$SCRATCH/out" "^next: use gdb's own command for that" "monitor next is refused"
+like "$SCRATCH/out" '^frame #1: sysrq_handle_crash\+0x[0-9a-f]+ at drivers/tty/sysrq\.c:[0-9]+$' \
+	"regs -f 1: the caller's frame"
+like "$SCRATCH/out" 'rbp +0x[0-9a-f]{16}  rsp +0x[0-9a-f]{16}' "with the registers a call keeps"
+like "$SCRATCH/out" '^task 2 \(kthreadd\) sleeps; switch_to saved:$' "regs PID: a sleeping task's saved registers"
+like "$SCRATCH/out" '^frame #2: (context_switch|__schedule)' "regs PID -f N: a frame of the sleeping task"
+like "$SCRATCH/out" '^regs: no frame #999$' "regs -f: a frame that is not there"
 
 done_testing

@@ -297,47 +297,66 @@ static void load_code(struct tui *t)
  * with a leading '!'. */
 static void load_regs(struct tui *t, bool new_stop)
 {
-	char *out = t->task ? capture(t, "regs %d", t->task) :
-		capture(t, "regs");
+	/* the changes since the last stop only mean something there */
+	bool live = !t->task && !t->frame;
+	char *out, *s, *save = NULL, *tok;
 	struct pane *p = &t->p[P_REGS];
-	char name[24], *s = out;
-	unsigned long long val;
-	int used, n = 0, i;
+	int n = 0, i;
 
+	if (t->frame)
+		out = t->task ? capture(t, "regs %d -f %d", t->task, t->frame) :
+			capture(t, "regs -f %d", t->frame);
+	else
+		out = t->task ? capture(t, "regs %d", t->task) :
+			capture(t, "regs");
 	text_clear(&p->t);
-	snprintf(p->sub, sizeof(p->sub), t->task ? "task %d" : "thread on "
-		 "the CPU", t->task);
-	while (*s) {
-		char *nl = strchrnul(s, '\n');
+	if (t->frame)
+		snprintf(p->sub, sizeof(p->sub), "frame #%d%s", t->frame,
+			 t->task ? " of the task" : "");
+	else if (t->task)
+		snprintf(p->sub, sizeof(p->sub), "task %d%s", t->task,
+			 strstr(out, "switch_to saved") ?
+			 " (saved by switch_to)" : "");
+	else
+		snprintf(p->sub, sizeof(p->sub), "thread on the CPU");
+	/* "  name 0x...  name <not saved>  ..." after a header line */
+	for (s = out; *s; ) {
+		char *nl = strchrnul(s, '\n'), end = *nl;
 
-		if (!strstr(s, "0x") || strstr(s, "saved") > s) {
-			if (strstr(s, "saved") && strstr(s, "saved") < nl)
-				snprintf(p->sub, sizeof(p->sub), "task %d "
-					 "(saved by switch_to)", t->task);
-			s = *nl ? nl + 1 : nl;
-			continue;
-		}
-		while (s < nl && sscanf(s, " %23s 0x%llx%n", name, &val,
-					&used) == 2) {
-			char line[64];
-			bool changed = false;
+		*nl = '\0';
+		if (s[0] == ' ')
+			for (tok = strtok_r(s, " ", &save); tok;
+			     tok = strtok_r(NULL, " ", &save)) {
+				char line[64], *val = strtok_r(NULL, " ", &save);
+				unsigned long long v;
+				bool changed = false;
 
-			s += used;
-			for (i = 0; i < t->nprev; i++)
-				if (!strcmp(t->prev_regs[i], name))
-					changed = t->prev_vals[i] != val;
-			snprintf(line, sizeof(line), "%c%-7s 0x%016llx",
-				 changed && !t->task ? '!' : ' ', name, val);
-			text_add(&p->t, line, strlen(line));
-			if (new_stop && !t->task && n < 32) {
-				snprintf(t->prev_regs[n], sizeof(t->prev_regs[n]),
-					 "%s", name);
-				t->prev_vals[n++] = val;
+				if (!val)
+					break;
+				if (strncmp(val, "0x", 2)) {
+					strtok_r(NULL, " ", &save); /* saved> */
+					snprintf(line, sizeof(line), " %-7s %s",
+						 tok, "<not saved>");
+					text_add(&p->t, line, strlen(line));
+					continue;
+				}
+				v = strtoull(val, NULL, 16);
+				for (i = 0; live && i < t->nprev; i++)
+					if (!strcmp(t->prev_regs[i], tok))
+						changed = t->prev_vals[i] != v;
+				snprintf(line, sizeof(line), "%c%-7s 0x%016llx",
+					 changed ? '!' : ' ', tok, v);
+				text_add(&p->t, line, strlen(line));
+				if (new_stop && live && n < 32) {
+					snprintf(t->prev_regs[n],
+						 sizeof(t->prev_regs[n]), "%s",
+						 tok);
+					t->prev_vals[n++] = v;
+				}
 			}
-		}
-		s = *nl ? nl + 1 : nl;
+		s = end ? nl + 1 : nl;
 	}
-	if (new_stop && !t->task)
+	if (new_stop && live)
 		t->nprev = n;
 	if (!p->t.n)
 		text_add_lines(&p->t, out);
@@ -488,6 +507,11 @@ static void load_all(struct tui *t, bool new_stop)
 
 enum { C_TITLE = 1, C_FOCUS, C_CUR, C_CHANGED, C_BP, C_STATUS, C_ERR };
 
+/* Each layout's main pane: focused when the layout is chosen. */
+static const enum pane_id main_pane[NLAYOUTS] = {
+	P_SRC, P_TASKS, P_MEM, P_LOG,
+};
+
 static void layout_panes(struct tui *t)
 {
 	int rows = LINES - 2, cols = COLS, i;
@@ -535,14 +559,8 @@ static void layout_panes(struct tui *t)
 		PUT(P_CONSOLE, upper, 0, bottom, cols);
 	}
 #undef PUT
-	if (!t->p[t->focus].h) {
-		/* the layout's main pane */
-		static const enum pane_id main_pane[NLAYOUTS] = {
-			P_SRC, P_TASKS, P_MEM, P_LOG,
-		};
-
+	if (!t->p[t->focus].h)
 		t->focus = main_pane[t->layout];
-	}
 }
 
 static attr_t attr_of(struct tui *t, int pair, attr_t mono)
@@ -825,6 +843,7 @@ static bool tui_command(struct tui *t, const char *line)
 	if (n >= 1 && !strcmp(a, "layout")) {
 		if (n != 2 || !set_layout(t, b))
 			say(t, "usage: layout source|tasks|memory|log");
+		t->focus = main_pane[t->layout];
 		layout_panes(t);
 		return true;
 	}
@@ -843,6 +862,7 @@ static bool tui_command(struct tui *t, const char *line)
 	if (n == 2 && !strcmp(a, "frame")) {
 		t->frame = atoi(b);
 		load_code(t);
+		load_regs(t, false);
 		return true;
 	}
 	if (n == 2 && !strcmp(a, "task")) {
@@ -1071,6 +1091,7 @@ static void move_cursor(struct tui *t, int delta)
 		if (h && isdigit((unsigned char)h[1])) {
 			t->frame = atoi(h + 1);
 			load_code(t);
+			load_regs(t, false);
 		}
 		break;
 	}
@@ -1195,6 +1216,7 @@ static void key_pane(struct tui *t, int key)
 		return;
 	case '1': case '2': case '3': case '4':
 		t->layout = key - '1';
+		t->focus = main_pane[t->layout];
 		layout_panes(t);
 		if (!t->running && !t->ended && t->layout != L_LOG) {
 			/* the walk follows this layout's address */
