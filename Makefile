@@ -51,6 +51,11 @@ CLI_OBJS += cli/timeline.o
 CLI_OBJS += cli/source.o
 CLI_OBJS += cli/step.o
 TUI_OBJS += tui/tui.o
+TUI_OBJS += tui/text.o
+TUI_OBJS += tui/views.o
+TUI_OBJS += tui/draw.o
+TUI_OBJS += tui/cmdline.o
+TUI_OBJS += tui/keys.o
 
 OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(TUI_OBJS) $(CLI_OBJS)
 

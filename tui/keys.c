@@ -1,0 +1,270 @@
+/*
+ * tui/keys.c - the keys of the panes, as a gdb or cgdb user would guess
+ * them (see docs/tui.md).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "internal.h"
+
+static void move_cursor(struct tui *t, int delta)
+{
+	struct pane *p = &t->p[t->focus];
+	int page = p->h > 2 ? p->h - 2 : 1;
+
+	if (delta == 1000)
+		delta = page;
+	else if (delta == -1000)
+		delta = -page;
+	if (t->focus == P_MEM) {
+		t->mem_cur += delta * 16;
+		while (t->mem_cur < 0) {
+			t->mem_addr -= 16;
+			t->mem_cur += 16;
+		}
+		while (t->mem_cur >= MEM_BYTES) {
+			t->mem_addr += 16;
+			t->mem_cur -= 16;
+		}
+		t->walk_addr = t->mem_addr + t->mem_cur;
+		t->walk_from_mem = true;
+		view_mem(t);
+		view_walk(t);
+		return;
+	}
+	p->follow = false;
+	if (t->focus == P_CONSOLE || t->focus == P_OUT || t->focus == P_LOG) {
+		p->cur = (p->cur < p->top ? p->top : p->cur) + delta;
+		if (p->cur >= p->t.n) {
+			p->cur = p->t.n - 1;
+			p->follow = true;
+		}
+	} else {
+		p->cur += delta;
+	}
+	if (p->cur >= p->t.n)
+		p->cur = p->t.n - 1;
+	if (p->cur < 0)
+		p->cur = 0;
+	if (t->running || t->ended)
+		return;
+	switch (t->focus) {
+	case P_BT: {
+		/* cursor line -> frame number */
+		const char *h = p->t.n ? strstr(p->t.line[p->cur], "#") : NULL;
+
+		if (h && isdigit((unsigned char)h[1])) {
+			t->frame = atoi(h + 1);
+			view_code(t);
+			view_regs(t, false);
+		}
+		break;
+	}
+	case P_TASKS: {
+		int pid = view_task_at(p, p->cur);
+
+		if (pid) {
+			char cmd[32];
+
+			snprintf(cmd, sizeof(cmd), "task %d",
+				 p->t.line[p->cur][0] == '>' ? 0 : pid);
+			tui_own_command(t, cmd);
+		}
+		break;
+	}
+	case P_VMA:
+		if (p->t.n && strchr(p->t.line[p->cur], '-')) {
+			t->walk_addr = strtoull(p->t.line[p->cur], NULL, 16);
+			t->walk_from_mem = false;
+			view_task(t);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Enter in the memory pane: the qword under the cursor is an address. */
+static void follow_pointer(struct tui *t)
+{
+	struct pane *m = &t->p[P_MEM];
+	int line = t->mem_cur / 16, col = t->mem_cur % 16 & ~7, i;
+	uint64_t v = 0;
+	char cmd[64];
+
+	if (line >= m->t.n || strlen(m->t.line[line]) < 17 + 48)
+		return;
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | strtoul(m->t.line[line] + 17 + 3 * (col + i) + 1,
+				     NULL, 16);
+	if (t->mem_pid >= 0)
+		snprintf(cmd, sizeof(cmd), "mem -p %d 0x%llx", t->mem_pid,
+			 (unsigned long long)v);
+	else
+		snprintf(cmd, sizeof(cmd), "mem 0x%llx", (unsigned long long)v);
+	tui_own_command(t, cmd);
+}
+
+/* b: a breakpoint on the source or disassembly cursor line. */
+static void break_here(struct tui *t)
+{
+	struct pane *p = &t->p[t->focus == P_ASM ? P_ASM : P_SRC];
+	char cmd[300];
+
+	if (!p->t.n)
+		return;
+	if (p == &t->p[P_ASM]) {
+		const char *a = strstr(p->t.line[p->cur], "0x");
+
+		if (!a)
+			return;
+		snprintf(cmd, sizeof(cmd), "break *0x%llx",
+			 strtoull(a, NULL, 16));
+	} else {
+		/* the header is FILE:LINE; lines are "=>  NNN  text" */
+		char file[256];
+		int line = atoi(p->t.line[p->cur] + 2);
+
+		if (p->cur == 0 || sscanf(p->t.line[0], "%255[^:]", file) != 1 ||
+		    line <= 0)
+			return;
+		snprintf(cmd, sizeof(cmd), "break %s:%d", file, line);
+	}
+	tui_run_line(t, cmd);
+}
+
+void tui_key(struct tui *t, int key)
+{
+	enum pane_id f = t->focus;
+	int i;
+
+	if (t->help) {
+		t->help = false;
+		return;
+	}
+	if (t->running && f == P_CONSOLE && key < 256 && key != '\t' &&
+	    key != KEY_CTRL('c')) {
+		char c = (char)(key == KEY_ENTER ? '\n' : key);
+
+		t->host.to_guest(t->host.arg, &c, 1);
+		return;
+	}
+	switch (key) {
+	case KEY_CTRL('c'):
+		if (t->running)
+			t->host.interrupt(t->host.arg);
+		return;
+	case '\t':
+	case KEY_BTAB:
+		for (i = 1; i <= NPANES; i++) {
+			enum pane_id n = (f + (key == '\t' ? i : NPANES - i)) %
+				NPANES;
+
+			if (t->p[n].h) {
+				t->focus = n;
+				break;
+			}
+		}
+		return;
+	case KEY_UP: move_cursor(t, -1); return;
+	case KEY_DOWN: move_cursor(t, 1); return;
+	case KEY_PPAGE: move_cursor(t, -1000); return;
+	case KEY_NPAGE: move_cursor(t, 1000); return;
+	case KEY_HOME: move_cursor(t, -MAX_LINES); return;
+	case KEY_END: move_cursor(t, MAX_LINES); return;
+	case KEY_LEFT:
+	case KEY_RIGHT:
+		if (f == P_MEM && !t->running) {
+			t->mem_cur += key == KEY_LEFT ? -1 : 1;
+			move_cursor(t, 0);
+		}
+		return;
+	case '1': case '2': case '3': case '4':
+		t->layout = key - '1';
+		t->focus = main_pane[t->layout];
+		tui_layout(t);
+		if (!t->running && !t->ended && t->layout != L_LOG) {
+			/* the walk follows this layout's address */
+			t->walk_from_mem = t->layout == L_MEMORY;
+			if (t->walk_from_mem) {
+				t->walk_addr = t->mem_addr + t->mem_cur;
+				view_walk(t);
+			} else {
+				view_task(t);
+			}
+		}
+		return;
+	case '?':
+		t->help = true;
+		return;
+	case KEY_CTRL('l'):
+		clearok(curscr, TRUE);
+		return;
+	case ':':
+		t->cmdline = true;
+		return;
+	case 'q':
+		tui_run_line(t, "quit");
+		return;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (f == P_MEM && !t->running)
+			follow_pointer(t);
+		else
+			move_cursor(t, 0);
+		return;
+	case KEY_RESIZE:
+		return;
+	default:
+		break;
+	}
+	if (t->running || t->ended)
+		return;
+	switch (key) {
+	case 'c': tui_run_line(t, "continue"); break;
+	case 's': tui_run_line(t, "step"); break;
+	case 'n': tui_run_line(t, "next"); break;
+	case 'f': tui_run_line(t, "finish"); break;
+	case 'i': tui_run_line(t, "stepi"); break;
+	case 'R': tui_run_line(t, "rc"); break;
+	case 'S': tui_run_line(t, "rs"); break;
+	case 'b': break_here(t); break;
+	default: break;
+	}
+}
+
+void tui_on_tty(struct tui *t)
+{
+	int key;
+
+	while ((key = getch()) != ERR) {
+		if (t->ended) {
+			t->quit = true;
+			return;
+		}
+		if (t->cmdline) {
+			if (key == 27) {
+				t->cmdline = false;
+			} else if (key == KEY_CTRL('c')) {
+				if (t->running)
+					t->host.interrupt(t->host.arg);
+				cmdline_clear();
+			} else if (key == KEY_RESIZE) {
+				continue;
+			} else {
+				cmdline_feed(key == KEY_ENTER ? '\r' : key);
+			}
+		} else {
+			tui_key(t, key);
+		}
+		if (t->quit)
+			return;
+	}
+	tui_draw(t);
+}
+
