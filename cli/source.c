@@ -1,7 +1,8 @@
 /*
  * cli/source.c - the `disas` and `list` commands: machine code through
  * capstone and source lines from the guest's source tree, each with the
- * current pc marked (the TUI's disassembly and source panes show them).
+ * current pc marked "=>" and breakpoints "*" (the TUI's disassembly and
+ * source panes show them).
  * Owns nothing across calls.
  */
 #define _GNU_SOURCE
@@ -143,13 +144,30 @@ int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* The lines of file that have a breakpoint: fills up to max. */
+static int bp_lines(struct session *s, const char *file, int *lines, int max)
+{
+	uint64_t addrs[256];
+	int n = tracer_bp_addrs(s->t, addrs, 256), i, got = 0;
+
+	for (i = 0; i < n && i < 256 && got < max; i++) {
+		struct kmodel_where *w;
+		int nw = kmodel_where(s->k, addrs[i], false, &w);
+
+		if (nw > 0 && w[0].file && !strcmp(w[0].file, file))
+			lines[got++] = w[0].line;
+		kmodel_where_free(w, nw);
+	}
+	return got;
+}
+
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct session *s = ctx->s;
 	struct kmodel_where *w;
 	uint64_t pc = current_pc(s), addr, ctxlines = 8;
 	char *path = NULL, *line = NULL, *file = NULL;
-	int n, at = 0, lineno = 0, err = 0;
+	int n, at = 0, lineno = 0, err = 0, bp_line[64], nbp, i;
 	size_t cap = 0;
 	FILE *f;
 
@@ -194,15 +212,20 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		err = -ENOENT;
 		goto out;
 	}
+	nbp = bp_lines(s, file, bp_line, ARRAY_SIZE(bp_line));
 	fprintf(ctx->out, "%s:%d\n", file, at);
 	while (getline(&line, &cap, f) > 0) {
+		bool bp = false;
+
 		lineno++;
 		if (lineno + (int)ctxlines < at)
 			continue;
 		if (lineno > at + (int)ctxlines || lineno - at > LIST_MAX)
 			break;
-		fprintf(ctx->out, "%s%5d  %s", lineno == at ? "=>" : "  ",
-			lineno, line);
+		for (i = 0; i < nbp; i++)
+			bp |= bp_line[i] == lineno;
+		fprintf(ctx->out, "%s%c%4d  %s", lineno == at ? "=>" : "  ",
+			bp ? '*' : ' ', lineno, line);
 	}
 	fclose(f);
 out:

@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 54
+plan 64
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -59,13 +59,52 @@ like "$SCRATCH/pane" '#0  0x[0-9a-f]+ panic at kernel/panic\.c:[0-9]+' \
 like "$SCRATCH/pane" '#1  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+ at' \
 	"backtrace pane: its caller"
 like "$SCRATCH/pane" '^ source: kernel/panic\.c:[0-9]+ ' "source pane: panic's file and line"
-like "$SCRATCH/pane" '^=> +[0-9]+  ' "source pane: the current line marked"
+like "$SCRATCH/pane" '^=>[* ] *[0-9]+  ' "source pane: the current line marked"
 like "$SCRATCH/pane" 'void panic\(const char \*fmt, \.\.\.\)' "source pane: the source text"
 like "$SCRATCH/pane" '^=>\*0x[0-9a-f]+ <panic>  push' \
 	"disassembly pane: the current instruction, with its breakpoint mark"
 like "$SCRATCH/pane" '\|rip +0x[0-9a-f]{16}' "registers pane"
 like "$SCRATCH/pane" '^\[ +[0-9.]+\] Kernel panic - not syncing|sysrq: Trigger a crash' \
 	"console pane: the guest's last lines"
+
+tm send-keys '?'
+wait_for 'umdbg TUI keys' 10
+ok $? "?: the help"
+tm send-keys x
+sleep 0.5
+tm capture-pane -p >"$SCRATCH/screen"
+unlike "$SCRATCH/screen" 'umdbg TUI keys' "a key closes it"
+
+tm send-keys b
+wait_for 'umdbg> break kernel/panic\.c:[0-9]+$' 10 &&
+	wait_for 'breakpoint 2 at kernel/panic\.c:[0-9]+' 10
+ok $? "b: a breakpoint on the source pane's current line"
+like "$SCRATCH/pane" '^=>\* +[0-9]+  \{' "the source pane marks breakpoint lines (*)"
+tm send-keys : "delete 2" Enter Escape
+
+tm send-keys : "disa" Tab
+wait_for '^umdbg> disas$' 10
+ok $? "the command line completes command names"
+tm send-keys "panic 3" Enter
+wait_for '<panic\+0x1>  xor' 10
+ok $? "and runs the command: its output in the output pane"
+tm send-keys Up
+wait_for '^umdbg> disas panic 3$' 10
+ok $? "Up: the command line's history"
+tm send-keys C-c Escape
+
+# memory: the return address at rsp, followed
+rsp=$(grep -oE '\|rsp +0x[0-9a-f]+' "$SCRATCH/pane" | head -1 | awk '{print $2}')
+rsp=$(printf '0x%x' "$rsp")
+ret=$(grep -oE '#1  0x[0-9a-f]+' "$SCRATCH/pane" | head -1 | awk '{print $2}')
+tm send-keys : "mem $rsp" Enter Escape
+wait_for "memory: kernel, $rsp" 10
+ok $? "mem ADDR: the kernel stack at rsp ($rsp)"
+tm send-keys Enter
+wait_for "memory: kernel, $ret( |\$)" 10
+ok $? "Enter follows the pointer under the cursor: the return address ($ret)"
+like "$SCRATCH/pane" "page walk: $ret" "the page walk follows the memory cursor"
+tm send-keys 1
 
 # the backtrace pane (source, disassembly, registers, backtrace)
 tm send-keys Tab Tab Tab Down
@@ -82,13 +121,13 @@ grep -a 'rip ' "$SCRATCH/color" | grep -aq $'\e\\[[0-9;]*31m'
 ok $? "the changed rip is highlighted (red)"
 
 tm send-keys : "break vprintk_emit" Enter Escape c
-wait_for 'breakpoint 2 \(vprintk_emit\) hit' 20
+wait_for 'breakpoint 3 \(vprintk_emit\) hit' 20
 ok $? "the command line: break, then c continues to it"
 tm send-keys f
 wait_for 'finish: returned, rax 0x[0-9a-f]+' 20 &&
 	wait_for '0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c' 5
 ok $? "f: finish returns to the caller"
-tm send-keys : "delete 2" Enter Escape
+tm send-keys : "delete 3" Enter Escape
 
 # tasks: Home is the header line, then swapper (0), init (1), kthreadd (2)
 tm send-keys 2 Home Down Down Down

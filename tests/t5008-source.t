@@ -19,7 +19,7 @@ like "$SCRATCH/out" '^=>\*0x[0-9a-f]{16} <panic>  push rbp$' "disas: the pc mark
 like "$SCRATCH/out" '^   0x[0-9a-f]{16} <panic\+0x1>  ' "disas: following instructions with symbol+offset"
 like "$SCRATCH/out" '^kernel/panic\.c:[0-9]+$' "list: the file and line of the pc"
 at=$(sed -n 's/^kernel\/panic\.c:\([0-9]*\)$/\1/p' "$SCRATCH/out" | head -1)
-like "$SCRATCH/out" "^=> +$at  " "list: that line ($at) is the one marked"
+like "$SCRATCH/out" "^=>\\* *$at  " "list: that line ($at) is the one marked, with panic's breakpoint (*)"
 like "$SCRATCH/out" 'void panic\(const char \*fmt, \.\.\.\)' "list: real source from the guest tree"
 like "$SCRATCH/out" '^   0x[0-9a-f]{16} <sysrq_handle_crash\+0x1a>  call' "disas SYMBOL N: sysrq_handle_crash's call"
 like "$SCRATCH/out" '^=>  300  		panic\("%s: system warned too often' "list FILE:LINE"

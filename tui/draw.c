@@ -162,7 +162,8 @@ static void draw_pane(struct tui *t, enum pane_id id)
 			l++;	/* the console's unfinished line */
 		if (!strncmp(l, "=>", 2))
 			a = attr_of(t, C_CUR, A_BOLD) | A_BOLD;
-		else if (id == P_ASM && l[0] && l[1] && l[2] == '*')
+		else if ((id == P_ASM || id == P_SRC) && l[0] && l[1] &&
+			 l[2] == '*')
 			a = attr_of(t, C_BP, A_UNDERLINE);
 		if (id == P_REGS && l[0] == '!')
 			a = attr_of(t, C_CHANGED, A_UNDERLINE) | A_BOLD;

@@ -125,9 +125,9 @@ static void break_here(struct tui *t)
 		snprintf(cmd, sizeof(cmd), "break *0x%llx",
 			 strtoull(a, NULL, 16));
 	} else {
-		/* the header is FILE:LINE; lines are "=>  NNN  text" */
+		/* the header is FILE:LINE; lines are "=>* NNN  text" */
 		char file[256];
-		int line = atoi(p->t.line[p->cur] + 2);
+		int line = atoi(p->t.line[p->cur] + 3);
 
 		if (p->cur == 0 || sscanf(p->t.line[0], "%255[^:]", file) != 1 ||
 		    line <= 0)
