@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 64
+plan 67
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -21,8 +21,13 @@ GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 # and runs; the rest of a capture must not.
 mask() { sed -E 's/0x[0-9a-f]+/ADDR/g; s/[0-9]+/N/g; s/ +$//'; }
 
-# The terminal after umdbg left it: canonical mode and echo back on.
+# The terminal after umdbg left it: the normal screen (not curses'
+# alternate one) with a visible cursor, canonical mode and echo back on
+# (bash itself restores the modes after a job killed by a signal; the
+# screen and the cursor are ours to restore).
 sane_terminal() {
+	[ "$(tm display-message -p '#{alternate_on}#{cursor_flag}')" = 01 ] ||
+		return 1
 	tm send-keys "clear; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo" Enter
 	wait_for '^-?icanon -?echo$' 10 &&
 		grep -Eq '^icanon echo$' "$SCRATCH/pane"
@@ -230,6 +235,19 @@ wait_for '^status=143' 20
 ok $? "SIGTERM ends the TUI (status 143)"
 sane_terminal
 ok $? "the terminal is sane after SIGTERM"
+
+# umdbg itself crashing: its handler gives the terminal back first (no
+# core file: the work tree stays clean)
+tm send-keys "clear; (ulimit -c 0; exec ./umdbg --tui --scenario shell); echo \"status=\$?\"" Enter
+wait_for '^/ # ' 60
+pid=$(umdbg_pid)
+[ -n "$pid" ] && kill -SEGV "$pid"
+wait_for '^status=139' 20
+ok $? "a crash of umdbg (SIGSEGV): it dies of it (status 139)"
+sane_terminal
+ok $? "the terminal is sane after the crash"
+no_leftovers
+ok $? "no process left after the crash"
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >/dev/null 2>&1
