@@ -87,6 +87,7 @@ struct step_state {
 	int bp_id;		/* internal breakpoint (0: none) */
 	uint64_t bp_sp;		/* it counts at this rsp (sp_exact) or */
 	bool sp_exact;		/* above it (a return) */
+	bool pending;		/* more to step: the event loop goes on */
 };
 
 struct session {
@@ -159,6 +160,8 @@ enum step_verdict {
 };
 enum step_verdict step_on_stop(struct session *s,
 			       const struct tracer_stop *st);
+/* The next slice of a line being stepped (s->step.pending). */
+enum step_verdict step_continue(struct session *s);
 void step_cancel(struct session *s);
 
 /* report.c */
@@ -214,6 +217,8 @@ int cmd_execute_from(struct session *s, const char *line, FILE *out,
 /* Add a breakpoint from a location spec; prints errors to out. */
 int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
 int session_resume(struct session *s);
+/* The guest runs (or is stepped from the event loop): leave the prompt. */
+void session_leave_prompt(struct session *s);
 int session_stepi(struct session *s, FILE *out);
 /* Before a single-step: keep the replay moment's name up to date. */
 void session_note_step(struct session *s);

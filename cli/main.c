@@ -407,6 +407,12 @@ static void prompt_leave(struct session *s)
 	console_running(&s->con, true);
 }
 
+void session_leave_prompt(struct session *s)
+{
+	if (s->interactive)
+		prompt_leave(s);
+}
+
 int session_resume(struct session *s)
 {
 	char *cause = NULL;
@@ -771,6 +777,23 @@ static void rl_on_line(char *line)
 	free(line);
 }
 
+/* Ctrl-C: stop the running guest, or a line being stepped. */
+static void session_interrupt(struct session *s)
+{
+	struct tracer_stop st = { .kind = TRACER_STOP_INTERRUPT,
+				  .tid = s->last_stop.tid };
+	struct user_regs_struct r;
+
+	if (tracer_is_alive(s->t) && tracer_is_running(s->t)) {
+		tracer_interrupt(s->t);
+	} else if (s->step.pending) {
+		step_cancel(s);
+		if (tracer_get_regs(s->t, st.tid, &r) == 0)
+			st.addr = r.rip;
+		on_stop(s, &st);
+	}
+}
+
 static void on_signal(struct session *s, int sig)
 {
 	switch (sig) {
@@ -806,8 +829,8 @@ static void on_signal(struct session *s, int sig)
 			rl_crlf();
 			rl_on_new_line();
 			rl_redisplay();
-		} else if (tracer_is_running(s->t)) {
-			tracer_interrupt(s->t);
+		} else {
+			session_interrupt(s);
 		}
 		return;
 	default:
@@ -860,7 +883,7 @@ static void main_loop(struct session *s)
 			i_to = n;
 			p[n++] = (struct pollfd){ s->con.to_guest, POLLOUT, 0 };
 		}
-		if (poll(p, n, -1) < 0) {
+		if (poll(p, n, s->step.pending ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "umdbg: poll: %s\n", strerror(errno));
@@ -907,6 +930,10 @@ static void main_loop(struct session *s)
 					break;
 			}
 		}
+		/* A line being stepped: the next slice, after the events. */
+		if (s->step.pending && !s->quit &&
+		    step_continue(s) == STEP_DONE && s->interactive)
+			prompt_enter(s);
 	}
 }
 
@@ -952,10 +979,7 @@ static void tui_to_guest(void *arg, const void *buf, size_t len)
 
 static void tui_interrupt(void *arg)
 {
-	struct session *s = arg;
-
-	if (tracer_is_alive(s->t) && tracer_is_running(s->t))
-		tracer_interrupt(s->t);
+	session_interrupt(arg);
 }
 
 static void tui_console_sink(void *arg, const void *buf, size_t len)

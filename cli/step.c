@@ -19,8 +19,19 @@
 
 #include "cli.h"
 
-/* A line that runs this long is reported where it is. */
-#define STEP_LIMIT 200000
+/* Instructions stepped before the event loop has a turn (Ctrl-C, the
+ * console, the TUI); UMDBG_STEP_SLICE sets it (the tests use 1). */
+static long step_slice(void)
+{
+	static long n;
+
+	if (!n) {
+		const char *e = getenv("UMDBG_STEP_SLICE");
+
+		n = e && atol(e) > 0 ? atol(e) : 2000;
+	}
+	return n;
+}
 
 /* What one instruction does to the flow. */
 enum insn_kind { INSN_OTHER, INSN_CALL, INSN_RET, INSN_JMP };
@@ -98,6 +109,7 @@ static void step_clear(struct session *s)
 	free(s->step.file);
 	s->step.file = NULL;
 	s->step.mode = STEP_NONE;
+	s->step.pending = false;
 }
 
 /* Run to addr at full speed; the stop counts when rsp passes the test. */
@@ -143,16 +155,18 @@ static void say_done(struct session *s, FILE *out)
 
 /*
  * Step instructions until the line changes.  0: done (the stop is
- * said), 1: running to an internal breakpoint, <0: it ended otherwise
- * (the stop was reported by on_stop).
+ * said), 1: running to an internal breakpoint, 2: a slice is done and
+ * the line goes on (s->step.pending: step_continue goes on from the event
+ * loop), <0: it ended otherwise (the stop was reported by on_stop).
  */
 static int step_lines(struct session *s, FILE *out)
 {
 	struct user_regs_struct r0, r1;
 	struct place here = { s->step.file, s->step.line, s->step.func };
-	long i;
+	long i, slice = step_slice();
 
-	for (i = 0; i < STEP_LIMIT; i++) {
+	s->step.pending = false;
+	for (i = 0; i < slice; i++) {
 		struct place p;
 		enum insn_kind kind;
 		size_t len;
@@ -195,9 +209,10 @@ static int step_lines(struct session *s, FILE *out)
 		}
 		free(p.file);
 	}
-	if (i == STEP_LIMIT)
-		fprintf(out, "%s: the line ran %d instructions; stopped "
-			"in it\n", s->step.name, STEP_LIMIT);
+	if (i == slice) {
+		s->step.pending = true;
+		return 2;
+	}
 	say_done(s, out);
 	return 0;
 }
@@ -264,7 +279,10 @@ int cmd_next(struct cmd_ctx *ctx, int argc, char **argv)
 		return err;
 	if (ctx->s->step.mode == STEP_FINISH)
 		return finish_start(ctx);
-	return step_lines(ctx->s, ctx->out) < 0 ? -ESRCH : 0;
+	err = step_lines(ctx->s, ctx->out);
+	if (err == 2)
+		session_leave_prompt(ctx->s);	/* the loop goes on */
+	return err < 0 ? -ESRCH : 0;
 }
 
 int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv)
@@ -312,14 +330,13 @@ enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
 			return STEP_DONE;
 		}
 	}
-	switch (step_lines(s, stdout)) {
-	case 0:
-		return STEP_DONE;
-	case 1:
-		return STEP_RUNNING;
-	default:
-		return STEP_RUNNING;	/* on_stop has had the stop */
-	}
+	return step_continue(s);
+}
+
+enum step_verdict step_continue(struct session *s)
+{
+	/* 1, 2: running or more to step; <0: on_stop has had the stop */
+	return step_lines(s, stdout) == 0 ? STEP_DONE : STEP_RUNNING;
 }
 
 void step_cancel(struct session *s)

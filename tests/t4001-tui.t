@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 67
+plan 68
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -56,7 +56,9 @@ ok "$([ $rc = 1 ] && echo 0 || echo 1)" "--tui without a terminal: exit status 1
 like "$SCRATCH/out" '^umdbg: --tui needs a terminal' "and one line saying why"
 
 use_tmux
-tm send-keys "clear; ./umdbg --tui --scenario panic --break panic; echo \"status=\$?\"" Enter
+# UMDBG_STEP_SLICE=1: a line is stepped one instruction per turn of the
+# event loop, so Ctrl-C can stop it (below)
+tm send-keys "clear; UMDBG_STEP_SLICE=1 ./umdbg --tui --scenario panic --break panic; echo \"status=\$?\"" Enter
 wait_for '^ umdbg  breakpoint 1 \(panic\) hit in thread [0-9]+ ' 60
 ok $? "the status bar says the panic breakpoint hit"
 like "$SCRATCH/pane" '#0  0x[0-9a-f]+ panic at kernel/panic\.c:[0-9]+' \
@@ -124,6 +126,10 @@ ok $? "n: next, to the next line of panic"
 tm capture-pane -e -p >"$SCRATCH/color"
 grep -a 'rip ' "$SCRATCH/color" | grep -aq $'\e\\[[0-9;]*31m'
 ok $? "the changed rip is highlighted (red)"
+
+tm send-keys n C-c
+wait_for 'umdbg  guest interrupted \(Ctrl-C\)' 10
+ok $? "Ctrl-C stops a line being stepped"
 
 tm send-keys : "break vprintk_emit" Enter Escape c
 wait_for 'breakpoint 3 \(vprintk_emit\) hit' 20

@@ -2,7 +2,8 @@
 # t5009-step: source-level next, step and finish at the umdbg> prompt in a
 # real terminal (tmux), on the guest's first printk: step goes into
 # vprintk_emit, finish comes back with its return value, next steps over
-# the call; gdb's monitor refuses them (gdb steps itself).
+# the call, each stepped a slice at a time from the event loop; gdb's
+# monitor refuses them (gdb steps itself); regs -f and regs PID.
 . "$(dirname "$0")/lib.sh"
 need_guest
 plan 15
@@ -11,7 +12,9 @@ plan 15
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
 
 use_tmux
-tm send-keys "./umdbg --scenario panic --break vprintk_default; echo \"status=\$?\"" Enter
+# UMDBG_STEP_SLICE=1: the event loop has a turn after every instruction
+# of a line, so the sliced path is what these steps take.
+tm send-keys "UMDBG_STEP_SLICE=1 ./umdbg --scenario panic --break vprintk_default; echo \"status=\$?\"" Enter
 wait_for '^umdbg>' 60
 ok $? "stopped at vprintk_default"
 cls
