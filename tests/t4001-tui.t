@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 68
+plan 69
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -48,6 +48,20 @@ umdbg_pid() {
 		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$TOP/umdbg" ] &&
 			{ echo "$p"; return; }
 	done
+}
+
+# signal_tui SIG STATUS WHAT: send umdbg SIG; it ends with STATUS, the
+# terminal sane and nothing left (3 checks).
+signal_tui() {
+	local pid
+	pid=$(umdbg_pid)
+	[ -n "$pid" ] && kill -"$1" "$pid"
+	wait_for "^status=$2" 20
+	ok $? "$3 (status $2)"
+	sane_terminal
+	ok $? "the terminal is sane after SIG$1"
+	no_leftovers
+	ok $? "no process left after SIG$1"
 }
 
 "$UMDBG" --tui </dev/null >"$SCRATCH/out" 2>&1
@@ -235,25 +249,13 @@ wait_for '^/ # ' 60
 tm capture-pane -e -p >"$SCRATCH/mono"
 ! grep -aq $'\e\\[[0-9;]*3[0-7]m' "$SCRATCH/mono" && grep -aq $'\e\\[[0-9;]*7m' "$SCRATCH/mono"
 ok $? "NO_COLOR: no colors, reverse video instead"
-pid=$(umdbg_pid)
-[ -n "$pid" ] && kill -TERM "$pid"
-wait_for '^status=143' 20
-ok $? "SIGTERM ends the TUI (status 143)"
-sane_terminal
-ok $? "the terminal is sane after SIGTERM"
+signal_tui TERM 143 "SIGTERM ends the TUI"
 
 # umdbg itself crashing: its handler gives the terminal back first (no
 # core file: the work tree stays clean)
 tm send-keys "clear; (ulimit -c 0; exec ./umdbg --tui --scenario shell); echo \"status=\$?\"" Enter
 wait_for '^/ # ' 60
-pid=$(umdbg_pid)
-[ -n "$pid" ] && kill -SEGV "$pid"
-wait_for '^status=139' 20
-ok $? "a crash of umdbg (SIGSEGV): it dies of it (status 139)"
-sane_terminal
-ok $? "the terminal is sane after the crash"
-no_leftovers
-ok $? "no process left after the crash"
+signal_tui SEGV 139 "a crash of umdbg (SIGSEGV): it dies of it"
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >/dev/null 2>&1
