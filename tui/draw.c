@@ -208,9 +208,9 @@ static void draw_status(struct tui *t)
 			 "] event %llu/%llu", (unsigned long long)now,
 			 (unsigned long long)total);
 	}
-	snprintf(line, sizeof(line), " umdbg  %s  %s  layout %s  "
+	snprintf(line, sizeof(line), " umdbg  %s%.200s  %s  layout %s  "
 		 "(? help, q quit)", t->running ? "RUNNING (Ctrl-C stops)" :
-		 t->ended ? "ENDED" : t->status, bar,
+		 t->ended ? "ENDED: " : "", t->running ? "" : t->status, bar,
 		 layout_names[t->layout]);
 	attrset(attr_of(t, C_STATUS, A_REVERSE));
 	mvhline(0, 0, ' ', COLS);

@@ -142,7 +142,6 @@ void tui_ended(struct tui *t, const char *why)
 	t->ended = true;
 	tui_on_pipe(t);
 	tui_say(t, "%s: press any key to leave", why);
-	snprintf(t->status, sizeof(t->status), "%.200s", why);
 	tui_draw(t);
 	while (!t->quit) {
 		fd_set r;
