@@ -85,7 +85,7 @@ static const char *compact(enum pane_id id, int w, const char *l, char *buf,
 
 	if (w >= 100 || (id != P_ASM && id != P_BT && id != P_SRC))
 		return l;
-	while (*l && o + 1 < size) {
+	while (*l && o + 3 < size) {
 		if (l[0] == '0' && l[1] == 'x' && !strncmp(l + 2, "00000000", 8) &&
 		    isxdigit((unsigned char)l[17]) &&
 		    !isxdigit((unsigned char)l[18])) {
