@@ -86,6 +86,8 @@ alive_since() {	# alive_since PID STARTTIME
 # shows REGEX.
 use_tmux() {
 	SOCK=test$$
+	# the server's socket goes with the scratch directory
+	export TMUX_TMPDIR="$SCRATCH"
 	trap 'tm kill-server 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
 	tm -f /dev/null new-session -d -x 160 -y 50 "bash --norc -i"
 	tm send-keys "cd $TOP && PS1='sh$ ' && clear" Enter
