@@ -113,6 +113,7 @@ struct session {
 	char *tmpdir;		/* without namespaces: our uml_dir/TMPDIR */
 	struct rr *rr;		/* --record, or `umdbg replay` */
 	const char *trace_path;
+	uint64_t trace_events;	/* replay: the trace's events (TUI), or 0 */
 	struct tracer_launch launch;	/* to launch a replay again */
 	struct rr_pos pos;	/* the replay's current moment, */
 	bool pos_known;		/* when it has a name */
@@ -165,6 +166,8 @@ enum step_verdict step_continue(struct session *s);
 void step_cancel(struct session *s);
 
 /* report.c */
+/* "panic at kernel/panic.c:339" for the innermost frame at pc (malloc'd). */
+char *where_line(struct session *s, uint64_t pc);
 void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS]);
 void report_stop(struct session *s, FILE *out);
 /* Its first lines: why it stopped and where. */
@@ -173,6 +176,10 @@ void print_backtrace(struct session *s, FILE *out, pid_t tid);
 void print_backtrace_regs(struct session *s, FILE *out,
 			  const uint64_t regs[KMODEL_NREGS]);
 void print_regs(struct session *s, FILE *out, pid_t tid);
+/* rbx rbp rsp r12-r15 rip from DWARF-ordered d (bit i of known: d[i]
+ * is valid; the others say <not saved>). */
+void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
+		     uint32_t known);
 /* The registers of frame `want` (bt's numbering) that survive a call. */
 int print_frame_regs(struct session *s, FILE *out,
 		     const uint64_t d[KMODEL_NREGS], int want);

@@ -55,19 +55,15 @@ static bool need_replay(struct cmd_ctx *ctx, const char *cmd)
 static void say_where(struct cmd_ctx *ctx, const char *what)
 {
 	struct user_regs_struct r;
-	struct kmodel_where *w;
 	char *str;
-	int n;
 
 	if (tracer_get_regs(ctx->s->t, 0, &r) < 0)
 		return;
-	n = kmodel_where(ctx->s->k, r.rip, false, &w);
-	str = n > 0 ? kmodel_where_str(&w[0]) : xstrdup("?");
+	str = where_line(ctx->s, r.rip);
 	fprintf(ctx->out, "%s: event %llu, 0x%016llx %s\n", what,
 		(unsigned long long)rr_event(ctx->s->rr),
 		(unsigned long long)r.rip, str);
 	free(str);
-	kmodel_where_free(w, n);
 }
 
 static int cmd_when(struct cmd_ctx *ctx, int argc, char **argv)
@@ -535,18 +531,12 @@ static int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
  */
 static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	/* DWARF numbers of the registers in thread.switch_buf */
-	static const struct { const char *name; int dw; } saved[] = {
-		{ "rbx", 3 }, { "rbp", 6 }, { "rsp", 7 }, { "r12", 12 },
-		{ "r13", 13 }, { "r14", 14 }, { "r15", 15 }, { "rip", 16 },
-	};
 	uint64_t regs[KMODEL_NREGS], frame = 0;
 	struct user_regs_struct r;
 	struct kmodel_task t = { 0 };
 	bool have_frame = false;
 	char *cause = NULL;
 	int pid = -1, err, i;
-	size_t k;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-f") && i + 1 < argc &&
@@ -584,10 +574,7 @@ static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 		return print_frame_regs(ctx->s, ctx->out, regs, (int)frame);
 	fprintf(ctx->out, "task %d (%s) sleeps; switch_to saved:\n", t.pid,
 		t.comm);
-	for (k = 0; k < ARRAY_SIZE(saved); k++)
-		fprintf(ctx->out, "  %-7s 0x%016llx%s", saved[k].name,
-			(unsigned long long)regs[saved[k].dw],
-			k % 3 == 2 || k + 1 == ARRAY_SIZE(saved) ? "\n" : "");
+	print_kept_regs(ctx->out, regs, ~0u);
 	return 0;
 }
 

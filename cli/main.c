@@ -575,8 +575,8 @@ static void replay_console(void *arg, const void *buf, size_t len)
 
 	if (!len || s->quiet)
 		return;
-	if (s->tui) {
-		tui_console(s->tui, buf, len);
+	if (s->con.sink) {	/* where the live console's output goes */
+		s->con.sink(s->con.sink_arg, buf, len);
 		return;
 	}
 	write_all(STDOUT_FILENO, buf, len);
@@ -724,9 +724,7 @@ static void rr_done(struct session *s)
 int session_stepi(struct session *s, FILE *out)
 {
 	struct tracer_stop st;
-	struct kmodel_where *w;
 	char *cause = NULL, *str;
-	int n;
 
 	session_note_step(s);
 	if (tracer_step(s->t, 0, &st, &cause) < 0) {
@@ -741,12 +739,10 @@ int session_stepi(struct session *s, FILE *out)
 	}
 	s->last_stop = st;
 	if (out) {
-		n = kmodel_where(s->k, st.addr, false, &w);
-		str = kmodel_where_str(&w[0]);
+		str = where_line(s, st.addr);
 		fprintf(out, "0x%016llx %s\n", (unsigned long long)st.addr,
 			str);
 		free(str);
-		kmodel_where_free(w, n);
 	}
 	return 0;
 }
@@ -987,33 +983,19 @@ static void tui_console_sink(void *arg, const void *buf, size_t len)
 	tui_console(arg, buf, len);
 }
 
-/* The number of events of the replay's trace, as `trace info` counts. */
+/* Where the replay is, out of the events its trace holds. */
 static bool tui_timeline(void *arg, uint64_t *now, uint64_t *total)
 {
-	static uint64_t events;
 	struct session *s = arg;
 
 	if (!s->rr || !rr_is_replay(s->rr))
 		return false;
-	if (!events) {
-		char *buf = NULL, *e;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len), *null;
-
-		null = fopen("/dev/null", "w");
-		if (f && null)
-			rr_trace_info(s->trace_path, f, null);
-		if (f)
-			fclose(f);
-		if (null)
-			fclose(null);
-		e = buf ? strstr(buf, "events:") : NULL;
-		events = e ? strtoull(e + 7, NULL, 10) : 0;
-		free(buf);
-	}
+	if (!s->trace_events && rr_trace_events(s->trace_path,
+						 &s->trace_events) < 0)
+		return false;
 	*now = rr_event(s->rr);
-	*total = events;
-	return events > 0;
+	*total = s->trace_events;
+	return s->trace_events > 0;
 }
 
 static bool has_arg(char **args, int n, const char *prefix)
@@ -1342,15 +1324,8 @@ int main(int argc, char **argv)
 			gdbserver_where(s->gdb));
 	} else {
 		console_running(&s->con, true);
-		timeline_on_resume(s, false);
-		err = tracer_resume(s->t, &cause);
-		if (err < 0) {
-			fprintf(stderr, "umdbg: %s\n", cause);
+		if (session_resume(s) < 0)
 			end_guest(s, EXIT_ERROR);
-		} else if (err == 1) {
-			raise(SIGCHLD);
-		}
-		s->pos_known = false;
 	}
 	main_loop(s);
 	gdbserver_close(s->gdb);

@@ -35,12 +35,11 @@ void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS])
 	d[16] = r->rip;
 }
 
-/* "panic at kernel/panic.c:339" for the innermost frame at pc. */
-static char *where_line(struct session *s, uint64_t pc)
+char *where_line(struct session *s, uint64_t pc)
 {
 	struct kmodel_where *w;
 	int n = kmodel_where(s->k, pc, false, &w);
-	char *str = kmodel_where_str(&w[0]);
+	char *str = n > 0 ? kmodel_where_str(&w[0]) : xstrdup("?");
 
 	kmodel_where_free(w, n);
 	return str;
@@ -109,19 +108,36 @@ void print_backtrace_regs(struct session *s, FILE *out,
 		fprintf(out, "  (more frames not shown)\n");
 }
 
-int print_frame_regs(struct session *s, FILE *out,
-		     const uint64_t d[KMODEL_NREGS], int want)
+void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
+		     uint32_t known)
 {
-	/* What a call keeps (SysV ABI callee-saved, and the stack and
-	 * return address): in an outer frame the rest is not recoverable. */
+	/* DWARF numbers of the registers a call keeps (SysV ABI
+	 * callee-saved, the stack and the return address): all that
+	 * switch_to saves, and all an outer frame can have. */
 	static const struct { const char *name; int dw; } kept[] = {
 		{ "rbx", 3 }, { "rbp", 6 }, { "rsp", 7 }, { "r12", 12 },
 		{ "r13", 13 }, { "r14", 14 }, { "r15", 15 }, { "rip", 16 },
 	};
+	size_t r;
+
+	for (r = 0; r < ARRAY_SIZE(kept); r++) {
+		if (known & (1u << kept[r].dw))
+			fprintf(out, "  %-7s 0x%016llx", kept[r].name,
+				(unsigned long long)d[kept[r].dw]);
+		else
+			fprintf(out, "  %-7s %-18s", kept[r].name,
+				"<not saved>");
+		fputs(r % 3 == 2 || r + 1 == ARRAY_SIZE(kept) ? "\n" : "",
+		      out);
+	}
+}
+
+int print_frame_regs(struct session *s, FILE *out,
+		     const uint64_t d[KMODEL_NREGS], int want)
+{
 	struct kmodel_frame frames[MAX_FRAMES];
 	char *cause = NULL;
 	int n, i, num = 0;
-	size_t r;
 
 	n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, &cause);
 	if (n < 0) {
@@ -145,18 +161,7 @@ int print_frame_regs(struct session *s, FILE *out,
 			fprintf(out, "frame #%d: %s\n", want, str);
 			free(str);
 			kmodel_where_free(w, nw);
-			for (r = 0; r < ARRAY_SIZE(kept); r++) {
-				if (frames[i].known & (1u << kept[r].dw))
-					fprintf(out, "  %-7s 0x%016llx",
-						kept[r].name,
-						(unsigned long long)
-						frames[i].regs[kept[r].dw]);
-				else
-					fprintf(out, "  %-7s %-18s",
-						kept[r].name, "<not saved>");
-				fputs(r % 3 == 2 || r + 1 == ARRAY_SIZE(kept) ?
-				      "\n" : "", out);
-			}
+			print_kept_regs(out, frames[i].regs, frames[i].known);
 			return 0;
 		}
 		num += count;

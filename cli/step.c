@@ -89,19 +89,19 @@ static bool same_line(const struct place *a, const struct place *b)
 		!strcmp(a->file, b->file);
 }
 
-/* Is p, where the pc now is, a line to stop at? */
+/* Is p, where the pc now is, another line to stop at? */
 static bool new_line(struct session *s, const struct place *p,
 		     const struct place *from, uint64_t pc)
 {
 	bool stmt;
 
-	if (!kmodel_row_at(s->k, pc, &stmt))
+	if (!p->line || same_line(p, from) || !kmodel_row_at(s->k, pc, &stmt))
 		return false;	/* the middle of a row */
 	return stmt || (p->line > from->line && from->file &&
 			!strcmp(p->file, from->file));
 }
 
-static void step_clear(struct session *s)
+void step_cancel(struct session *s)
 {
 	if (s->step.bp_id > 0 && tracer_is_alive(s->t))
 		tracer_bp_remove(s->t, s->step.bp_id);
@@ -122,14 +122,14 @@ static int run_to(struct session *s, uint64_t addr, uint64_t sp, bool exact,
 	if (id < 0) {
 		fprintf(out, "%s: %s\n", s->step.name, cause);
 		free(cause);
-		step_clear(s);
+		step_cancel(s);
 		return -EIO;
 	}
 	s->step.bp_id = id;
 	s->step.bp_sp = sp;
 	s->step.sp_exact = exact;
 	if (session_resume(s) < 0) {
-		step_clear(s);
+		step_cancel(s);
 		return -ESRCH;
 	}
 	return 1;
@@ -139,18 +139,14 @@ static int run_to(struct session *s, uint64_t addr, uint64_t sp, bool exact,
 static void say_done(struct session *s, FILE *out)
 {
 	struct user_regs_struct r;
-	struct kmodel_where *w;
 	char *str;
-	int n;
 
-	step_clear(s);
+	step_cancel(s);
 	if (tracer_get_regs(s->t, 0, &r) < 0)
 		return;
-	n = kmodel_where(s->k, r.rip, false, &w);
-	str = n > 0 ? kmodel_where_str(&w[0]) : xstrdup("?");
+	str = where_line(s, r.rip);
 	fprintf(out, "0x%016llx %s\n", (unsigned long long)r.rip, str);
 	free(str);
-	kmodel_where_free(w, n);
 }
 
 /*
@@ -177,7 +173,7 @@ static int step_lines(struct session *s, FILE *out)
 		if (kind == INSN_CALL && s->step.mode == STEP_NEXT)
 			return run_to(s, r0.rip + len, r0.rsp, true, out);
 		if (session_stepi(s, NULL) < 0) {
-			step_clear(s);
+			step_cancel(s);
 			return -ESRCH;
 		}
 		if (tracer_get_regs(s->t, 0, &r1) < 0)
@@ -197,8 +193,7 @@ static int step_lines(struct session *s, FILE *out)
 			free(p.file);
 			break;
 		}
-		if (p.line && !same_line(&p, &here) && new_line(s, &p, &here,
-							       r1.rip)) {
+		if (new_line(s, &p, &here, r1.rip)) {
 			free(p.file);
 			break;
 		}
@@ -224,7 +219,7 @@ static int step_start(struct cmd_ctx *ctx, enum step_mode mode,
 	struct user_regs_struct r;
 	struct place p;
 
-	step_clear(s);
+	step_cancel(s);
 	if (tracer_get_regs(s->t, 0, &r) < 0) {
 		fprintf(ctx->out, "%s: the guest is not stopped\n", name);
 		return -ESRCH;
@@ -259,7 +254,7 @@ static int finish_start(struct cmd_ctx *ctx)
 		fprintf(ctx->out, "finish: no caller to return to%s%s\n",
 			cause ? ": " : "", cause ? cause : "");
 		free(cause);
-		step_clear(s);
+		step_cancel(s);
 		return -ENOENT;
 	}
 	s->step.mode = STEP_FINISH;
@@ -288,7 +283,7 @@ int cmd_next(struct cmd_ctx *ctx, int argc, char **argv)
 int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	(void)argc; (void)argv;
-	step_clear(ctx->s);
+	step_cancel(ctx->s);
 	return finish_start(ctx);
 }
 
@@ -302,7 +297,7 @@ enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
 	hit = st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->step.bp_id &&
 		tracer_get_regs(s->t, st->tid, &r) == 0;
 	if (!hit) {
-		step_clear(s);
+		step_cancel(s);
 		return STEP_NOT_MINE;
 	}
 	if (s->step.sp_exact ? r.rsp != s->step.bp_sp : r.rsp <= s->step.bp_sp)
@@ -322,8 +317,7 @@ enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
 		bool done;
 
 		place_of(s, r.rip, &p);
-		done = p.line && !same_line(&p, &here) &&
-			new_line(s, &p, &here, r.rip);
+		done = new_line(s, &p, &here, r.rip);
 		free(p.file);
 		if (done) {
 			say_done(s, stdout);
@@ -339,7 +333,3 @@ enum step_verdict step_continue(struct session *s)
 	return step_lines(s, stdout) == 0 ? STEP_DONE : STEP_RUNNING;
 }
 
-void step_cancel(struct session *s)
-{
-	step_clear(s);
-}

@@ -38,7 +38,8 @@ static int open_trace(const char *path, struct trace_reader **r, FILE *err)
 	char *cause = NULL;
 
 	if (trace_open(path, r, &cause) < 0) {
-		fprintf(err, "umdbg: %s\n", cause);
+		if (err)
+			fprintf(err, "umdbg: %s\n", cause);
 		free(cause);
 		return 1;
 	}
@@ -83,9 +84,14 @@ static void end_line(FILE *out, const struct rr_endrec *e)
 	}
 }
 
-/* Walk every record; count and (for dump) print. */
-static int walk(const char *path, FILE *out, FILE *err, bool dump)
+/* Walk every record and count; print nothing (WALK_COUNT), the summary
+ * (WALK_INFO) or every record (WALK_DUMP). */
+enum walk_mode { WALK_COUNT, WALK_INFO, WALK_DUMP };
+
+static int walk(const char *path, FILE *out, FILE *err, enum walk_mode mode,
+		uint64_t *events)
 {
+	bool dump = mode == WALK_DUMP;
 	struct trace_reader *r;
 	const struct trace_header *h;
 	struct rr_endrec end;
@@ -169,10 +175,13 @@ static int walk(const char *path, FILE *out, FILE *err, bool dump)
 	}
 	if (rc < 0) {
 		/* Everything before is shown; say why the rest is not. */
-		fprintf(err, "umdbg: %s\n", cause);
+		if (err)
+			fprintf(err, "umdbg: %s\n", cause);
 		status = rc == -EPIPE ? 0 : 1;
 	}
-	if (!dump) {
+	if (events)
+		*events = nsys;
+	if (mode == WALK_INFO) {
 		char bid[2 * sizeof(h->build_id) + 1];
 		time_t when = (time_t)h->start_time;
 		char date[64];
@@ -225,10 +234,16 @@ static int walk(const char *path, FILE *out, FILE *err, bool dump)
 
 int rr_trace_info(const char *path, FILE *out, FILE *err)
 {
-	return walk(path, out, err, false);
+	return walk(path, out, err, WALK_INFO, NULL);
 }
 
 int rr_trace_dump(const char *path, FILE *out, FILE *err)
 {
-	return walk(path, out, err, true);
+	return walk(path, out, err, WALK_DUMP, NULL);
+}
+
+int rr_trace_events(const char *path, uint64_t *events)
+{
+	*events = 0;
+	return walk(path, NULL, NULL, WALK_COUNT, events) ? -EIO : 0;
 }

@@ -92,5 +92,7 @@ void rr_free(struct rr *rr);
  * for a trace that cannot be read; errors go to err. */
 int rr_trace_info(const char *path, FILE *out, FILE *err);
 int rr_trace_dump(const char *path, FILE *out, FILE *err);
+/* How many syscall events a trace holds (as far as it is readable). */
+int rr_trace_events(const char *path, uint64_t *events);
 
 #endif

@@ -133,7 +133,7 @@ void tui_run_line(struct tui *t, const char *line)
 {
 	char *out;
 
-	t->tail.n ? text_clear(&t->tail) : (void)0;
+	text_clear(&t->tail);
 	tui_say(t, "umdbg> %s", line);
 	if (tui_own_command(t, line))
 		return;

@@ -88,7 +88,7 @@ struct tui {
 /* readline's callbacks take no argument: the one TUI */
 extern struct tui *tui_current;
 
-enum { C_TITLE = 1, C_FOCUS, C_CUR, C_CHANGED, C_BP, C_STATUS, C_ERR };
+enum { C_TITLE = 1, C_FOCUS, C_CUR, C_CHANGED, C_BP, C_STATUS };
 
 /* text.c */
 void text_clear(struct text *t);

@@ -155,11 +155,6 @@ void tui_ended(struct tui *t, const char *why)
 	}
 }
 
-bool tui_quit_requested(const struct tui *t)
-{
-	return t->quit;
-}
-
 void tui_resize(struct tui *t)
 {
 	struct winsize ws;

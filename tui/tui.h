@@ -57,7 +57,5 @@ void tui_stopped(struct tui *t);
 void tui_running(struct tui *t);
 /* The guest ended: show why and wait for a key. */
 void tui_ended(struct tui *t, const char *why);
-/* Set by q or `quit`. */
-bool tui_quit_requested(const struct tui *t);
 
 #endif
