@@ -143,7 +143,7 @@ static long tid_in(struct gdbserver *g, long tid)
 
 /* ---- target ops ---------------------------------------------------------- */
 
-static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
+static int op_get_regs(void *arg, long tid, struct rsp_regs *r, bool fp)
 {
 	struct gdbserver *g = arg;
 	struct user_regs_struct u;
@@ -182,7 +182,7 @@ static int op_get_regs(void *arg, long tid, struct rsp_regs *r)
 	r->orig_rax = u.orig_rax;
 	r->fs_base = u.fs_base;
 	r->gs_base = u.gs_base;
-	if (tracer_get_fpregs(T(g), (pid_t)tid, &f) == 0) {
+	if (fp && tracer_get_fpregs(T(g), (pid_t)tid, &f) == 0) {
 		for (i = 0; i < 8; i++)
 			memcpy(r->st[i], (uint8_t *)f.st_space + 16 * i, 10);
 		for (i = 0; i < 16; i++)

@@ -246,7 +246,7 @@ static void send_stop(struct rsp *r, const struct rsp_stop *s)
 			    rsp_signal_to_gdb(s->signo) & 0xff, s->tid);
 		/* Expedite the general registers and eflags: gdb then needs
 		 * no `g` round trip after most stops (stepi). */
-		if (r->ops->get_regs(r->arg, s->tid, &regs) == 0) {
+		if (r->ops->get_regs(r->arg, s->tid, &regs, false) == 0) {
 			int i;
 
 			for (i = 0; i <= RSP_NGPR; i++) {
@@ -330,7 +330,7 @@ static void h_read_regs(struct rsp *r, const char *p, size_t n)
 	int i, err;
 
 	(void)p; (void)n;
-	err = r->ops->get_regs(r->arg, cur_tid(r), &regs);
+	err = r->ops->get_regs(r->arg, cur_tid(r), &regs, true);
 	if (err < 0) {
 		reply_err(r, err);
 		return;
@@ -352,7 +352,7 @@ static void h_write_regs(struct rsp *r, const char *p, size_t n)
 	size_t off = 1;
 	int i, err;
 
-	err = r->ops->get_regs(r->arg, cur_tid(r), &regs);
+	err = r->ops->get_regs(r->arg, cur_tid(r), &regs, true);
 	if (err < 0) {
 		reply_err(r, err);
 		return;
@@ -392,7 +392,7 @@ static void h_read_reg(struct rsp *r, const char *p, size_t n)
 		reply(r, "");	/* no such register: unsupported */
 		return;
 	}
-	err = r->ops->get_regs(r->arg, cur_tid(r), &regs);
+	err = r->ops->get_regs(r->arg, cur_tid(r), &regs, true);
 	if (err < 0) {
 		reply_err(r, err);
 		return;
@@ -417,7 +417,7 @@ static void h_write_reg(struct rsp *r, const char *p, size_t n)
 		reply_err(r, EINVAL);
 		return;
 	}
-	err = r->ops->get_regs(r->arg, cur_tid(r), &regs);
+	err = r->ops->get_regs(r->arg, cur_tid(r), &regs, true);
 	if (err < 0) {
 		reply_err(r, err);
 		return;

@@ -72,7 +72,9 @@ struct rsp_stop {
 
 /* Every op returns 0 (or a count) on success and -errno on failure. */
 struct rsp_target_ops {
-	int (*get_regs)(void *arg, long tid, struct rsp_regs *regs);
+	/* fp false: only the general registers, eflags and the segments
+	 * are needed (a stop reply); the rest may be left zero. */
+	int (*get_regs)(void *arg, long tid, struct rsp_regs *regs, bool fp);
 	int (*set_regs)(void *arg, long tid, const struct rsp_regs *regs);
 	ssize_t (*read_mem)(void *arg, uint64_t addr, void *buf, size_t len);
 	ssize_t (*write_mem)(void *arg, uint64_t addr, const void *buf,

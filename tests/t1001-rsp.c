@@ -24,11 +24,12 @@ struct fixture {
 	uint64_t last_point_addr;
 };
 
-static int f_get_regs(void *arg, long tid, struct rsp_regs *r)
+static int f_get_regs(void *arg, long tid, struct rsp_regs *r, bool fp)
 {
 	struct fixture *f = arg;
 
 	(void)tid;
+	(void)fp;
 	*r = f->regs;
 	return 0;
 }

@@ -4,6 +4,7 @@
 #ifndef UMDBG_TRACER_INTERNAL_H
 #define UMDBG_TRACER_INTERNAL_H
 
+#include <sys/user.h>
 #include <signal.h>
 
 #include "../lib/lib.h"
@@ -57,6 +58,12 @@ struct tracer {
 	bool gone_pending;
 	struct tracer_stop gone;
 	struct tracer_hooks hooks;
+	/* The general registers of one stopped thread, read once per stop
+	 * (a stepi's stop reply, its `g` and the next step's breakpoint
+	 * check all want them); dropped whenever that thread may run or
+	 * its registers are written. */
+	pid_t regs_tid;		/* 0: nothing cached */
+	struct user_regs_struct regs;
 };
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);

@@ -55,12 +55,45 @@ static struct tracer_thread *thread_add(struct tracer *t, pid_t tid)
 	return th;
 }
 
+/* Thread tid's general registers, read once per stop (t->regs). */
+static int get_gpr(struct tracer *t, pid_t tid, struct user_regs_struct *r)
+{
+	if (!tid || t->regs_tid != tid) {
+		t->regs_tid = 0;
+		if (ptrace(PTRACE_GETREGS, tid, 0, &t->regs) < 0)
+			return errno ? -errno : -EIO;
+		t->regs_tid = tid;
+	}
+	*r = t->regs;
+	return 0;
+}
+
+/* Write them; the kernel may adjust what it is given, so the next read
+ * asks it again. */
+static int set_gpr(struct tracer *t, pid_t tid,
+		   const struct user_regs_struct *r)
+{
+	if (t->regs_tid == tid)
+		t->regs_tid = 0;
+	if (ptrace(PTRACE_SETREGS, tid, 0, r) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Thread tid may run (or is gone): its cached registers are stale. */
+static void drop_gpr(struct tracer *t, pid_t tid)
+{
+	if (t->regs_tid == tid)
+		t->regs_tid = 0;
+}
+
 static void thread_del(struct tracer *t, pid_t tid)
 {
 	struct tracer_thread *th = thread_find(t, tid);
 
 	if (!th)
 		return;
+	drop_gpr(t, tid);
 	*th = t->threads[--t->nthreads];
 	LOG("tracer", "thread %d gone", tid);
 }
@@ -391,13 +424,17 @@ static int regs_request(struct tracer *t, int req, pid_t tid, void *data)
 
 int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r)
 {
-	return regs_request(t, PTRACE_GETREGS, tid, r);
+	if (!t->alive)
+		return -ESRCH;
+	return get_gpr(t, tid ? tid : t->last_tid, r);
 }
 
 int tracer_set_regs(struct tracer *t, pid_t tid,
 		    const struct user_regs_struct *r)
 {
-	return regs_request(t, PTRACE_SETREGS, tid, (void *)r);
+	if (!t->alive)
+		return -ESRCH;
+	return set_gpr(t, tid ? tid : t->last_tid, r);
 }
 
 /* ---- hardware breakpoints and watchpoints -------------------------------- */
@@ -577,6 +614,7 @@ static void mark_dead(struct tracer *t)
 	t->alive = false;
 	t->running = false;
 	t->nthreads = 0;
+	t->regs_tid = 0;
 	if (t->memfd >= 0)
 		close(t->memfd);
 	t->memfd = -1;
@@ -609,18 +647,19 @@ static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
 	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
 	    (si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT))
 		return NULL;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+	if (get_gpr(t, tid, &r) < 0)
 		return NULL;
 	bp = bp_at(t, r.rip - 1);
 	if (!bp || !bp->inserted)
 		return NULL;
 	r.rip -= 1;
-	ptrace(PTRACE_SETREGS, tid, 0, &r);
+	set_gpr(t, tid, &r);
 	return bp;
 }
 
-static void cont(struct tracer_thread *th, int sig)
+static void cont(struct tracer *t, struct tracer_thread *th, int sig)
 {
+	drop_gpr(t, th->tid);
 	if (ptrace(th->sys_stops ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0,
 		   sig) == 0)
 		th->stopped = false;
@@ -670,7 +709,7 @@ static int sys_hook(struct tracer *t, pid_t tid, int kind)
 	struct user_regs_struct r;
 
 	if (!t->hooks.syscall || kind < 0 ||
-	    ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+	    get_gpr(t, tid, &r) < 0)
 		return 0;
 	return t->hooks.syscall(t->hooks.arg, tid, kind, &r);
 }
@@ -681,7 +720,7 @@ static int sig_hook(struct tracer *t, pid_t tid, int sig)
 	struct user_regs_struct r;
 
 	if (!t->hooks.signal || !is_async_signal(sig) ||
-	    ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+	    get_gpr(t, tid, &r) < 0)
 		return sig;
 	return t->hooks.signal(t->hooks.arg, tid, sig, &r);
 }
@@ -693,7 +732,7 @@ static void hook_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_HOOK;
 	stop->tid = tid;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) == 0)
+	if (get_gpr(t, tid, &r) == 0)
 		stop->addr = r.rip;
 }
 
@@ -716,7 +755,7 @@ static int on_syscall_stop(struct tracer *t, pid_t tid, int kind,
 	if (collecting)
 		th->pending_sig = sig;
 	else
-		cont(th, sig);
+		cont(t, th, sig);
 	return 0;
 }
 
@@ -763,11 +802,11 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		/* thread_add may have moved the table: find th again. */
 		th = thread_find(t, tid);
 		if (!collecting && th)
-			cont(th, 0);
+			cont(t, th, 0);
 		return 0;
 	case PTRACE_EVENT_EXEC:
 		if (!collecting)
-			cont(th, 0);
+			cont(t, th, 0);
 		return 0;
 	case PTRACE_EVENT_SECCOMP:
 		return on_syscall_stop(t, tid, TRACER_SYS_SECCOMP, stop,
@@ -788,13 +827,13 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		/* A new thread's first stop, a stale interrupt, or a group
 		 * stop (UML makes none): nothing to show. */
 		if (!collecting)
-			cont(th, 0);
+			cont(t, th, 0);
 		return 0;
 	case 0:
 		break;
 	default:
 		if (!collecting)
-			cont(th, 0);
+			cont(t, th, 0);
 		return 0;
 	}
 
@@ -868,7 +907,7 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		return 1;
 	}
 	/* UML's own signal: pass it through unseen. */
-	cont(th, sig);
+	cont(t, th, sig);
 	return 0;
 }
 
@@ -992,7 +1031,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	sigset_t later;
 
 	sigemptyset(&later);
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+	if (get_gpr(t, tid, &r) < 0)
 		return 0;
 	bp = bp_at(t, r.rip);
 	if (bp && bp->inserted)
@@ -1010,6 +1049,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		deliver = 0;
 	}
 	for (;;) {
+		drop_gpr(t, tid);
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, deliver) < 0)
 			break;
 		deliver = 0;
@@ -1109,7 +1149,7 @@ int tracer_resume(struct tracer *t, char **cause)
 
 		if (!th->stopped || th->tid != t->last_tid)
 			continue;
-		if (ptrace(PTRACE_GETREGS, th->tid, 0, &r) == 0 &&
+		if (get_gpr(t, th->tid, &r) == 0 &&
 		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
 		    step_over(t, th, &gone)) {
 			/* It died, or a hook stopped it, meanwhile: the next
@@ -1125,7 +1165,7 @@ int tracer_resume(struct tracer *t, char **cause)
 
 		if (!th->stopped)
 			continue;
-		cont(th, th->pending_sig);
+		cont(t, th, th->pending_sig);
 		th->pending_sig = 0;
 	}
 	t->running = true;
@@ -1151,7 +1191,7 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_STEP;
 	stop->tid = tid;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) == 0)
+	if (get_gpr(t, tid, &r) == 0)
 		stop->addr = r.rip;
 	t->last_tid = tid;
 	return 1;

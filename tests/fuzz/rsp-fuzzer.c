@@ -11,8 +11,8 @@
 static uint8_t mem[4096];
 static struct rsp_regs regs;
 
-static int get_regs(void *a, long t, struct rsp_regs *r)
-{ (void)a; (void)t; *r = regs; return 0; }
+static int get_regs(void *a, long t, struct rsp_regs *r, bool fp)
+{ (void)a; (void)t; (void)fp; *r = regs; return 0; }
 static int set_regs(void *a, long t, const struct rsp_regs *r)
 { (void)a; (void)t; regs = *r; return 0; }
 static ssize_t rd(void *a, uint64_t addr, void *b, size_t n)
