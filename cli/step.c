@@ -187,11 +187,23 @@ static int step_lines(struct session *s, FILE *out)
 			return run_to(s, r0.rip + len, r0.rsp, true, out);
 		}
 		if (kind == INSN_RET && p.func != here.func) {
-			/* Out of the function: stop in the caller, after the
-			 * call (this kernel's line tables mark few statements,
-			 * so finishing the caller's line could run far). */
-			free(p.file);
-			break;
+			bool stmt;
+
+			/* Out of the function.  Back in the middle of the
+			 * caller's line, the rest of that line is stepped
+			 * too, as gdb does; at a statement, or where there is
+			 * no line, this is the place to stop. */
+			if (!p.line || (kmodel_row_at(s->k, r1.rip, &stmt) &&
+					stmt)) {
+				free(p.file);
+				break;
+			}
+			free(s->step.file);
+			s->step.file = p.file;
+			s->step.line = p.line;
+			s->step.func = p.func;
+			here = (struct place){ p.file, p.line, p.func };
+			continue;
 		}
 		if (new_line(s, &p, &here, r1.rip)) {
 			free(p.file);
