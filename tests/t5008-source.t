@@ -1,18 +1,21 @@
 #!/bin/bash
 # t5008-source: the disas (capstone) and list commands at a panic
 # breakpoint, through gdb's monitor: the pc marked, symbols, breakpoints
-# marked, the source line from the guest's source tree.
+# marked (umdbg's own internal ones not), the source line from the guest's
+# source tree.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 9
+plan 10
 
-"$UMDBG" --break panic --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
+# umdbg_oops:... stays pending (this scenario loads no module): umdbg
+# watches module loads with an internal breakpoint at do_init_module.
+"$UMDBG" --break panic --break umdbg_oops:umdbg_oops_deref --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
 upid=$!
 for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
 timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
 	-ex 'monitor disas' -ex 'monitor list' \
 	-ex 'monitor disas sysrq_handle_crash 6' -ex 'monitor list kernel/panic.c:300' \
-	-ex 'monitor disas nosuchsymbol' -ex kill >"$SCRATCH/out" 2>&1
+	-ex 'monitor disas nosuchsymbol' -ex 'monitor disas do_init_module 2' -ex kill >"$SCRATCH/out" 2>&1
 wait "$upid"
 is "$?" 0 "umdbg ends when gdb kills"
 like "$SCRATCH/out" '^=>\*0x[0-9a-f]{16} <panic>  push rbp$' "disas: the pc marked (=>), the breakpoint marked (*), the symbol"
@@ -24,5 +27,6 @@ like "$SCRATCH/out" 'void panic\(const char \*fmt, \.\.\.\)' "list: real source 
 like "$SCRATCH/out" '^   0x[0-9a-f]{16} <sysrq_handle_crash\+0x1a>  call' "disas SYMBOL N: sysrq_handle_crash's call"
 like "$SCRATCH/out" '^=>  300  		panic\("%s: system warned too often' "list FILE:LINE"
 like "$SCRATCH/out" "^disas: no symbol 'nosuchsymbol'$" "disas: an unknown symbol is said so"
+like "$SCRATCH/out" '^   0x[0-9a-f]{16} <do_init_module>  ' "disas: umdbg's internal breakpoint at do_init_module is not marked"
 
 done_testing
