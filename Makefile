@@ -50,6 +50,7 @@ CLI_OBJS += cli/gdbserver.o
 CLI_OBJS += cli/timeline.o
 CLI_OBJS += cli/source.o
 CLI_OBJS += cli/step.o
+CLI_OBJS += cli/watch.o
 TUI_OBJS += tui/tui.o
 TUI_OBJS += tui/text.o
 TUI_OBJS += tui/views.o

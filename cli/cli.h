@@ -42,6 +42,19 @@ struct breakpoint {
 	unsigned long hits;
 };
 
+enum watch_kind { WATCH_WRITE, WATCH_READ, WATCH_ACCESS };
+
+struct watchpoint {
+	int num;		/* user-visible number */
+	char *spec;		/* as typed */
+	enum watch_kind kind;
+	uint64_t addr;
+	int len;		/* 1, 2, 4 or 8 */
+	int slot;		/* debug register */
+	uint64_t value, old;	/* now, and before the last trigger */
+	unsigned long hits;
+};
+
 /* The guest console: our stdin to its fd 0, its fds 1/2 to our stdout. */
 struct console {
 	int to_guest;		/* write end of the guest's stdin pipe */
@@ -100,7 +113,10 @@ struct session {
 	struct console con;
 	struct breakpoint *bps;
 	size_t nbps;
-	int next_bp_num;
+	int next_bp_num;	/* breakpoints and watchpoints share numbers */
+	struct watchpoint *wps;
+	size_t nwps;
+	int last_watch;		/* the watchpoint the last stop reported */
 	bool interactive;
 	int sigfd;
 	struct tracer_stop last_stop;
@@ -212,6 +228,19 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
 /* step.c */
 int cmd_next(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv);
+/* watch.c: watch, rwatch and awatch */
+int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv);
+bool watch_delete(struct session *s, int num);
+void watch_list(struct session *s, FILE *out);
+/* A trigger that gdb would not stop at either: a write that left the
+ * value as it was, or a read watchpoint's write.  Call once per stop. */
+bool watch_is_silent(struct session *s, const struct tracer_stop *st);
+/* The stop report's first lines for a watchpoint of ours; false: none. */
+bool watch_headline(struct session *s, const struct tracer_stop *st,
+		    FILE *out);
+/* After a reverse-continue: "rc: watchpoint N (...), value V". */
+bool watch_say(struct session *s, const struct tracer_stop *st,
+	       const char *cmd, FILE *out);
 
 /* The command names, NULL-terminated (completion). */
 const char *const *cmd_names(void);

@@ -109,11 +109,14 @@ static int timeline_op(struct cmd_ctx *ctx, const char *cmd, int op,
 	ctx->s->quiet = false;
 	if (err < 0)
 		return fail(ctx, cmd, cause, err);
-	if (op == 'c' && st.kind == TRACER_STOP_NONE)
+	if (op == 'c' && st.kind == TRACER_STOP_NONE) {
 		fprintf(ctx->out, "%s: no earlier breakpoint hit; at the start "
 			"of the recording\n", cmd);
-	else
-		say_where(ctx, cmd);
+		return 0;
+	}
+	if (op == 'c')
+		watch_say(ctx->s, &st, cmd, ctx->out);
+	say_where(ctx, cmd);
 	return 0;
 }
 
@@ -603,7 +606,7 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t i, j;
 
 	if (argc == 1) {
-		if (!ctx->s->nbps)
+		if (!ctx->s->nbps && !ctx->s->nwps)
 			fprintf(ctx->out, "no breakpoints\n");
 		for (i = 0; i < ctx->s->nbps; i++) {
 			struct breakpoint *bp = &ctx->s->bps[i];
@@ -615,6 +618,7 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 					(unsigned long long)bp->addrs[j]);
 			fputc('\n', ctx->out);
 		}
+		watch_list(ctx->s, ctx->out);
 		return 0;
 	}
 	if (argc != 2) {
@@ -634,6 +638,8 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "usage: delete N\n");
 		return -EINVAL;
 	}
+	if (num <= INT32_MAX && watch_delete(s, (int)num))
+		return 0;
 	for (i = 0; i < s->nbps; i++) {
 		if ((uint64_t)s->bps[i].num != num)
 			continue;
@@ -647,7 +653,7 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		s->bps[i] = s->bps[--s->nbps];
 		return 0;
 	}
-	fprintf(ctx->out, "delete: no breakpoint %llu\n",
+	fprintf(ctx->out, "delete: no breakpoint or watchpoint %llu\n",
 		(unsigned long long)num);
 	return -ENOENT;
 }
@@ -787,8 +793,14 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_dmesg },
 	{ "break", "b", "break [SYMBOL|*ADDR|FILE:LINE]",
 	  "set a breakpoint, or list them", CMD_NEEDS_STOPPED, cmd_break },
-	{ "delete", "d", "delete N", "delete breakpoint N",
+	{ "delete", "d", "delete N", "delete breakpoint or watchpoint N",
 	  CMD_NEEDS_STOPPED, cmd_delete },
+	{ "watch", NULL, "watch SYMBOL|*ADDR [LEN]",
+	  "stop when the value there changes", CMD_NEEDS_STOPPED, cmd_watch },
+	{ "rwatch", NULL, "rwatch SYMBOL|*ADDR [LEN]",
+	  "stop when it is read", CMD_NEEDS_STOPPED, cmd_watch },
+	{ "awatch", NULL, "awatch SYMBOL|*ADDR [LEN]",
+	  "stop when it is read or written", CMD_NEEDS_STOPPED, cmd_watch },
 	{ "handle", NULL, "handle SIGNAL stop|pass",
 	  "stop at one of UML's own signals (SIGSEGV...), or not",
 	  CMD_NEEDS_STOPPED, cmd_handle },
@@ -858,7 +870,7 @@ int cmd_execute_from(struct session *s, const char *line, FILE *out,
 	if (from == CMD_FROM_MONITOR &&
 	    ((commands[i].flags & CMD_RESUMES) || commands[i].run == cmd_quit ||
 	     commands[i].run == cmd_stepi || commands[i].run == cmd_rc ||
-	     commands[i].run == cmd_rs)) {
+	     commands[i].run == cmd_rs || commands[i].run == cmd_watch)) {
 		fprintf(out, "%s: use gdb's own command for that\n", argv[0]);
 		ret = -EPERM;
 		goto out;

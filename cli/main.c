@@ -446,7 +446,9 @@ void session_note_step(struct session *s)
 static void end_guest(struct session *s, int code);
 
 /* Handle a stop from the tracer: report, then prompt or end. */
-static void on_stop(struct session *s, const struct tracer_stop *st)
+/* watch_judged: session_stepi has already asked watch_is_silent. */
+static void on_stop(struct session *s, const struct tracer_stop *st,
+		    bool watch_judged)
 {
 	struct breakpoint *bp;
 	size_t i, j;
@@ -471,6 +473,10 @@ static void on_stop(struct session *s, const struct tracer_stop *st)
 			session_resume(s);
 			return;
 		}
+	}
+	if (!watch_judged && watch_is_silent(s, st)) {
+		session_resume(s);
+		return;
 	}
 	switch (step_on_stop(s, st)) {
 	case STEP_RUNNING:
@@ -732,9 +738,16 @@ int session_stepi(struct session *s, FILE *out)
 		free(cause);
 		return -ESRCH;
 	}
+	if (st.kind == TRACER_STOP_WATCH && watch_is_silent(s, &st)) {
+		struct user_regs_struct r;
+
+		st.kind = TRACER_STOP_STEP;	/* nothing to say */
+		if (tracer_get_regs(s->t, st.tid, &r) == 0)
+			st.addr = r.rip;
+	}
 	if (st.kind != TRACER_STOP_STEP) {
 		prompt_leave(s);
-		on_stop(s, &st);
+		on_stop(s, &st, true);
 		return -ESRCH;
 	}
 	s->last_stop = st;
@@ -786,7 +799,7 @@ static void session_interrupt(struct session *s)
 		step_cancel(s);
 		if (tracer_get_regs(s->t, st.tid, &r) == 0)
 			st.addr = r.rip;
-		on_stop(s, &st);
+		on_stop(s, &st, false);
 	}
 }
 
@@ -810,7 +823,7 @@ static void on_signal(struct session *s, int sig)
 			}
 			if (r == 0)
 				return;
-			on_stop(s, &st);
+			on_stop(s, &st, false);
 			if (s->quit)
 				return;
 		}

@@ -315,6 +315,12 @@ void report_headline(struct session *s, FILE *out)
 	case TRACER_STOP_STEP:
 		fprintf(out, "umdbg: stepped in thread %d\n", st->tid);
 		break;
+	case TRACER_STOP_WATCH:
+		if (!watch_headline(s, st, out))
+			fprintf(out, "umdbg: hardware point in debug register "
+				"%d (address 0x%llx) hit in thread %d\n",
+				st->bp, (unsigned long long)st->addr, st->tid);
+		break;
 	default:
 		break;
 	}

@@ -48,6 +48,11 @@ void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem);
 
 /* Address of a symbol (locals included); 0 or -ENOENT. */
 int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr);
+/* Address and size of a data symbol (a variable): the symbol table's
+ * size, or its DWARF type's where the symbol has none (an alias such
+ * as jiffies); 0 or -ENOENT. */
+int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
+			 uint64_t *size);
 
 /*
  * Resolve a location: SYMBOL, *ADDRESS or FILE:LINE.  Fills a malloc'd
@@ -210,6 +215,8 @@ int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause);
 /* "PRESENT RW USER ACCESSED DIRTY" for an entry's UML flag bits. */
 void kmodel_pte_flags(uint64_t entry, char *buf, size_t len);
 
+/* The size of a global variable's DWARF type; 0 or -ENOENT. */
+int kmodel_var_size(struct kmodel *k, const char *name, uint64_t *size);
 /* "name = value" of a global variable, printed from its DWARF type,
  * structs expanded `depth` levels deep. */
 int kmodel_print_var(struct kmodel *k, const char *name, int depth,

@@ -287,6 +287,23 @@ int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
 	return 0;
 }
 
+int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
+			 uint64_t *size)
+{
+	size_t n, i;
+	const struct ksym *s = sym_first(k, name, &n);
+
+	for (i = 0; s && i < n; i++)
+		if (s[i].type == STT_OBJECT) {
+			*addr = s[i].addr;
+			*size = s[i].size;
+			if (!*size)
+				kmodel_var_size(k, name, size);
+			return 0;
+		}
+	return -ENOENT;
+}
+
 static void push_addr(uint64_t **v, size_t *n, uint64_t a)
 {
 	size_t i;

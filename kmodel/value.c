@@ -365,35 +365,60 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 		    (unsigned long long)size);
 }
 
-int kmodel_print_var(struct kmodel *k, const char *name, int depth,
-		     struct strbuf *out, char **cause)
+/* A global variable's address, DWARF type and size. */
+static int var_lookup(struct kmodel *k, const char *name, uint64_t *addr,
+		      Dwarf_Die *type, Dwarf_Word *size, char **cause)
 {
 	struct var_index *ix;
 	struct var_entry key = { name, 0 }, *e;
-	Dwarf_Die die, type;
-	Dwarf_Word size = 0;
-	uint64_t addr;
-	uint8_t *buf;
-	ssize_t n;
+	Dwarf_Die die;
 
+	*size = 0;
 	if (!k->dwarf)
 		return set_cause(cause, -ENOENT, "'%s' has no debug info: "
 				 "variables cannot be printed", k->path);
-	if (kmodel_symbol_addr(k, name, &addr))
+	if (kmodel_symbol_addr(k, name, addr))
 		return set_cause(cause, -ENOENT, "no symbol '%s' in '%s'",
 				 name, k->path);
 	ix = var_index(k);
 	e = bsearch(&key, ix->v, ix->n, sizeof(*e), cmp_var);
 	if (!e || !dwarf_offdie(k->dwarf, e->die, &die) ||
-	    !type_of(&die, &type))
+	    !type_of(&die, type))
 		return set_cause(cause, -ENOENT, "no debug info for variable "
 				 "'%s'", name);
 	{
-		Dwarf_Die t = type;
+		Dwarf_Die t = *type;
 
 		if (strip(&t))
-			dwarf_aggregate_size(&t, &size);
+			dwarf_aggregate_size(&t, size);
 	}
+	return 0;
+}
+
+int kmodel_var_size(struct kmodel *k, const char *name, uint64_t *size)
+{
+	Dwarf_Die type;
+	Dwarf_Word sz;
+	uint64_t addr;
+
+	if (var_lookup(k, name, &addr, &type, &sz, NULL) < 0 || !sz)
+		return -ENOENT;
+	*size = sz;
+	return 0;
+}
+
+int kmodel_print_var(struct kmodel *k, const char *name, int depth,
+		     struct strbuf *out, char **cause)
+{
+	Dwarf_Die type;
+	Dwarf_Word size;
+	uint64_t addr;
+	uint8_t *buf;
+	ssize_t n;
+	int err = var_lookup(k, name, &addr, &type, &size, cause);
+
+	if (err < 0)
+		return err;
 	if (!size || size > (1 << 20))
 		return set_cause(cause, -EINVAL, "'%s' has a size umdbg "
 				 "cannot print (%llu)", name,

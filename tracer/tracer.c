@@ -1015,8 +1015,8 @@ int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause)
  * Single-step thread th over the instruction at its pc with any
  * breakpoint there lifted.  Asynchronous signals arriving meanwhile are
  * re-raised afterwards; synchronous ones are delivered in the step.
- * Returns 0, 1 if the process died, 2 if a syscall hook asked to stop
- * (stop filled for both).
+ * Returns 0, 1 if the process died, 2 if a syscall hook asked to stop,
+ * 3 if the instruction set off a data watchpoint (stop filled for 1-3).
  */
 static int step_over(struct tracer *t, struct tracer_thread *th,
 		     struct tracer_stop *stop)
@@ -1027,7 +1027,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	/* th points into t->threads, which thread_add may move: keep the
 	 * tid and look the thread up again where it is needed. */
 	pid_t tid = th->tid, w;
-	bool in_syscall = false, hook_stopped = false;
+	bool in_syscall = false, hook_stopped = false, trapped = false;
 	sigset_t later;
 
 	sigemptyset(&later);
@@ -1101,6 +1101,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 				else if (hs > 0)
 					sth->pending_sig = hs;
 			}
+			trapped = true;
 			break;
 		}
 		if (is_async_signal(sig) && t->hooks.signal) {
@@ -1125,6 +1126,20 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	if (hook_stopped && t->alive) {
 		hook_stop(t, tid, stop);
 		return 2;
+	}
+	if (trapped && t->alive) {
+		/* The step's trap also says (DR6) whether the instruction
+		 * wrote or read a watched address; reading DR6 clears it. */
+		int slot = hw_hit(t, tid);
+
+		if (slot >= 0 && t->hw[slot].kind != TRACER_HW_EXEC) {
+			memset(stop, 0, sizeof(*stop));
+			stop->kind = TRACER_STOP_WATCH;
+			stop->tid = tid;
+			stop->bp = slot;
+			stop->addr = t->hw[slot].addr;
+			return 3;
+		}
 	}
 	return 0;
 }
@@ -1152,8 +1167,8 @@ int tracer_resume(struct tracer *t, char **cause)
 		if (get_gpr(t, th->tid, &r) == 0 &&
 		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
 		    step_over(t, th, &gone)) {
-			/* It died, or a hook stopped it, meanwhile: the next
-			 * pump reports it. */
+			/* It died, a hook stopped it, or it set off a
+			 * watchpoint, meanwhile: the next pump reports it. */
 			t->gone = gone;
 			t->gone_pending = true;
 			return 1;

@@ -1,0 +1,236 @@
+/*
+ * cli/watch.c - watchpoints at the prompt and in the TUI: `watch`,
+ * `rwatch` and `awatch` on a kernel variable or an address, through the
+ * CPU's debug registers (four of them, shared with gdb's hbreak and
+ * watch when gdb is attached).
+ *
+ * x86 traps after the access, with the pc past the instruction that made
+ * it.  As in gdb, a write watchpoint stops only when the value changed,
+ * and a read watchpoint (the hardware can only watch reads and writes
+ * together) only when it did not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const kind_name[] = {
+	[WATCH_WRITE] = "watch", [WATCH_READ] = "rwatch",
+	[WATCH_ACCESS] = "awatch",
+};
+
+static enum tracer_hw_kind hw_kind(enum watch_kind kind)
+{
+	return kind == WATCH_WRITE ? TRACER_HW_WRITE : TRACER_HW_ACCESS;
+}
+
+/* The watched bytes as a number (little-endian). */
+static int read_value(struct session *s, const struct watchpoint *w,
+		      uint64_t *v)
+{
+	uint8_t b[8] = { 0 };
+	int i;
+
+	if (tracer_read_mem(s->t, w->addr, b, (size_t)w->len) != w->len)
+		return -EIO;
+	*v = 0;
+	for (i = w->len - 1; i >= 0; i--)
+		*v = *v << 8 | b[i];
+	return 0;
+}
+
+/* Where LOC is and how many bytes to watch there: a variable's own size
+ * (up to 8), 8 for an address, or LEN. */
+static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
+		  const char *lenarg, uint64_t *addr, int *len)
+{
+	uint64_t size = 8, n;
+	const char *p = loc[0] == '*' ? loc + 1 : loc;
+
+	if (parse_u64(p, addr) < 0) {
+		if (kmodel_symbol_object(ctx->s->k, p, addr, &size) < 0) {
+			fprintf(ctx->out, "%s: no variable '%s' in '%s'\n",
+				name, p, kmodel_path(ctx->s->k));
+			return -ENOENT;
+		}
+		if (size > 8) {
+			fprintf(ctx->out, "%s: '%s' is %llu bytes; watching "
+				"its first 8 (the debug registers watch up to "
+				"8)\n", name, p, (unsigned long long)size);
+			size = 8;
+		}
+	}
+	if (lenarg) {
+		if (parse_u64(lenarg, &n) < 0 ||
+		    (n != 1 && n != 2 && n != 4 && n != 8)) {
+			fprintf(ctx->out, "%s: LEN is 1, 2, 4 or 8, not '%s'\n",
+				name, lenarg);
+			return -EINVAL;
+		}
+		size = n;
+	}
+	if (!size) {
+		fprintf(ctx->out, "%s: neither the symbol table nor the debug "
+			"info says how big '%s' is: give LEN (1, 2, 4 or 8)\n",
+			name, p);
+		return -EINVAL;
+	}
+	if (size != 1 && size != 2 && size != 4 && size != 8) {
+		fprintf(ctx->out, "%s: '%s' is %llu bytes: give LEN (1, 2, 4 "
+			"or 8)\n", name, p, (unsigned long long)size);
+		return -EINVAL;
+	}
+	if (*addr % size) {
+		fprintf(ctx->out, "%s: 0x%llx is not aligned to %llu bytes, "
+			"as the debug registers need: give a smaller LEN\n",
+			name, (unsigned long long)*addr,
+			(unsigned long long)size);
+		return -EINVAL;
+	}
+	*len = (int)size;
+	return 0;
+}
+
+/* watch|rwatch|awatch SYMBOL|*ADDR [LEN] */
+int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct session *s = ctx->s;
+	struct watchpoint w = { 0 };
+	const char *name = argv[0];
+	int slot;
+
+	w.kind = !strcmp(name, "rwatch") ? WATCH_READ :
+		!strcmp(name, "awatch") ? WATCH_ACCESS : WATCH_WRITE;
+	name = kind_name[w.kind];
+	if (argc < 2 || argc > 3) {
+		fprintf(ctx->out, "usage: %s SYMBOL|*ADDR [LEN]\n", name);
+		return -EINVAL;
+	}
+	if (locate(ctx, name, argv[1], argc > 2 ? argv[2] : NULL, &w.addr,
+		   &w.len) < 0)
+		return -EINVAL;
+	if (read_value(s, &w, &w.value) < 0) {
+		fprintf(ctx->out, "%s: cannot read 0x%llx\n", name,
+			(unsigned long long)w.addr);
+		return -EIO;
+	}
+	slot = tracer_hw_insert(s->t, hw_kind(w.kind), w.addr, w.len);
+	if (slot < 0) {
+		fprintf(ctx->out, "%s: %s\n", name, slot == -ENOSPC ?
+			"all four debug registers are in use (delete a "
+			"watchpoint first)" : strerror(-slot));
+		return slot;
+	}
+	w.slot = slot;
+	w.num = s->next_bp_num++;
+	w.spec = xstrdup(argv[1]);
+	s->wps = xrealloc(s->wps, (s->nwps + 1) * sizeof(*s->wps));
+	s->wps[s->nwps++] = w;
+	fprintf(ctx->out, "watchpoint %d: %s %s at 0x%llx, %d byte%s, value "
+		"0x%llx\n", w.num, name, w.spec, (unsigned long long)w.addr,
+		w.len, w.len == 1 ? "" : "s", (unsigned long long)w.value);
+	return 0;
+}
+
+bool watch_delete(struct session *s, int num)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwps; i++) {
+		struct watchpoint *w = &s->wps[i];
+
+		if (w->num != num)
+			continue;
+		if (tracer_is_alive(s->t))
+			tracer_hw_remove(s->t, hw_kind(w->kind), w->addr,
+					 w->len);
+		free(w->spec);
+		*w = s->wps[--s->nwps];
+		return true;
+	}
+	return false;
+}
+
+void watch_list(struct session *s, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwps; i++) {
+		const struct watchpoint *w = &s->wps[i];
+		char *what = xasprintf("%s %s", kind_name[w->kind], w->spec);
+
+		fprintf(out, "%-3d %-30s hits %lu  at 0x%llx, %d byte%s\n",
+			w->num, what, w->hits, (unsigned long long)w->addr,
+			w->len, w->len == 1 ? "" : "s");
+		free(what);
+	}
+}
+
+static struct watchpoint *by_slot(struct session *s, int slot)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwps; i++)
+		if (s->wps[i].slot == slot)
+			return &s->wps[i];
+	return NULL;
+}
+
+bool watch_is_silent(struct session *s, const struct tracer_stop *st)
+{
+	struct watchpoint *w;
+	uint64_t v;
+	bool changed;
+
+	if (st->kind != TRACER_STOP_WATCH || !(w = by_slot(s, st->bp)) ||
+	    read_value(s, w, &v) < 0)
+		return false;
+	changed = v != w->value;
+	w->old = w->value;
+	w->value = v;
+	if ((w->kind == WATCH_WRITE && !changed) ||
+	    (w->kind == WATCH_READ && changed))
+		return true;
+	w->hits++;
+	s->last_watch = w->num;
+	return false;
+}
+
+bool watch_headline(struct session *s, const struct tracer_stop *st,
+		    FILE *out)
+{
+	const struct watchpoint *w = by_slot(s, st->bp);
+
+	if (st->kind != TRACER_STOP_WATCH || !w || w->num != s->last_watch)
+		return false;
+	fprintf(out, "umdbg: watchpoint %d (%s %s) hit in thread %d\n",
+		w->num, kind_name[w->kind], w->spec, st->tid);
+	if (w->old != w->value)
+		fprintf(out, "  old value 0x%llx (%llu), new value 0x%llx "
+			"(%llu)\n", (unsigned long long)w->old,
+			(unsigned long long)w->old,
+			(unsigned long long)w->value,
+			(unsigned long long)w->value);
+	else
+		fprintf(out, "  value 0x%llx (%llu)\n",
+			(unsigned long long)w->value,
+			(unsigned long long)w->value);
+	return true;
+}
+
+bool watch_say(struct session *s, const struct tracer_stop *st,
+	       const char *cmd, FILE *out)
+{
+	struct watchpoint *w = by_slot(s, st->bp);
+	uint64_t v;
+
+	if (st->kind != TRACER_STOP_WATCH || !w || read_value(s, w, &v) < 0)
+		return false;
+	w->value = v;
+	fprintf(out, "%s: watchpoint %d (%s %s), value 0x%llx (%llu)\n", cmd,
+		w->num, kind_name[w->kind], w->spec, (unsigned long long)v,
+		(unsigned long long)v);
+	return true;
+}

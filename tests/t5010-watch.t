@@ -1,0 +1,130 @@
+#!/bin/bash
+# t5010-watch: watch, rwatch and awatch at the umdbg> prompt in a real
+# terminal (tmux) on the real guest: jiffies_64 is written by the timer
+# tick, so a write watchpoint stops in do_timer with the old and new
+# values; `next` over the line that writes a variable says so too; bad input is refused with
+# a reason; the four debug registers run out; delete frees one; gdb's
+# monitor refuses watch (gdb has its own); and in a replay,
+# reverse-continue goes back to the last write.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 22
+
+cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
+# the "old value A (..), new value B (..)" line of the pane: "A B"
+old_new() {
+	sed -nE 's/^  old value 0x([0-9a-f]+) \([0-9]+\), new value 0x([0-9a-f]+) \([0-9]+\)$/\1 \2/p' \
+		"$SCRATCH/pane" | tail -1
+}
+
+use_tmux
+tm send-keys "./umdbg --scenario halt --break start_kernel; echo \"status=\$?\"" Enter
+wait_for '^umdbg>' 60
+ok $? "stopped at start_kernel"
+
+# start_kernel sets early_boot_irqs_disabled a few lines down: `next`
+# steps its lines, and the step that writes it reports the watchpoint.
+cls
+tm send-keys "watch early_boot_irqs_disabled" Enter
+wait_for '^watchpoint 2: watch early_boot_irqs_disabled at 0x[0-9a-f]+, 1 byte, value 0x0$' 10
+ok $? "watch: a bool, 1 byte, false"
+cls
+for i in $(seq 12); do
+	tm send-keys "next" Enter
+	wait_for '^umdbg: watchpoint 2|^0x[0-9a-f]+ [^ ]+ at [^ ]+:[0-9]+$' 20 || break
+	grep -q '^umdbg: watchpoint 2' "$SCRATCH/pane" && break
+	cls
+done
+wait_for '^umdbg: watchpoint 2 \(watch early_boot_irqs_disabled\) hit' 5
+ok $? "next: the line that writes the variable stops with the watchpoint"
+like "$SCRATCH/pane" '^  old value 0x0 \(0\), new value 0x1 \(1\)$' "old value 0, new value 1"
+like "$SCRATCH/pane" '^  at 0x[0-9a-f]+ start_kernel\+0x[0-9a-f]+ at init/main\.c:[0-9]+$' "in start_kernel"
+tm send-keys "delete 2" Enter
+
+cls
+tm send-keys "watch jiffies_64" Enter
+wait_for '^watchpoint 3: watch jiffies_64 at 0x[0-9a-f]+, 8 bytes, value 0x[0-9a-f]+$' 10
+ok $? "watch: a kernel variable, its size from the symbol table, its value"
+
+cls
+tm send-keys "watch nosuchvariable" Enter
+tm send-keys "watch *0x1001" Enter
+tm send-keys "watch jiffies" Enter
+tm send-keys "watch jiffies_64 3" Enter
+tm send-keys "watch init_task 4" Enter
+wait_for "^watchpoint 4: watch init_task at 0x[0-9a-f]+, 4 bytes" 10
+got=$?
+like "$SCRATCH/pane" "^watch: no variable 'nosuchvariable' in '.*linux'$" "watch: an unknown variable is said so"
+like "$SCRATCH/pane" "^watch: 0x1001 is not aligned to 8 bytes, as the debug registers need" "watch: an unaligned address is refused"
+like "$SCRATCH/pane" "^watch: neither the symbol table nor the debug info says how big 'jiffies' is: give LEN" "watch: a symbol of unknown size asks for LEN"
+like "$SCRATCH/pane" "^watch: LEN is 1, 2, 4 or 8, not '3'$" "watch: a bad LEN is refused"
+ok $got "watch SYMBOL LEN: a big variable, its first 4 bytes"
+
+cls
+tm send-keys "awatch init_task 8" Enter
+tm send-keys "rwatch *0x60000000" Enter
+tm send-keys "rwatch *0x60000008" Enter
+wait_for '^rwatch: all four debug registers are in use' 10
+ok $? "a fifth watchpoint: the four debug registers are in use"
+tm send-keys "break" Enter
+wait_for '^6 +rwatch \*0x60000000 +hits 0  at 0x60000000, 8 bytes$' 10
+ok $? "break lists the watchpoints with their hits"
+tm send-keys "delete 4" Enter
+tm send-keys "delete 5" Enter
+tm send-keys "delete 6" Enter
+cls
+tm send-keys "break" Enter
+wait_for '^3 +watch jiffies_64 +hits 0' 10
+unlike "$SCRATCH/pane" '^[2456] +[ar]?watch' "delete frees them"
+
+cls
+tm send-keys "continue" Enter
+wait_for '^umdbg: watchpoint 3 \(watch jiffies_64\) hit in thread [0-9]+$' 60
+ok $? "continue: the watchpoint stops the guest"
+wait_for 'Kernel log' 10
+set -- $(old_new)
+[ -n "${2:-}" ] && [ $((0x$2)) -eq $((0x$1 + 1)) ]
+ok $? "old and new value: the tick added one (${1:-?} -> ${2:-?})"
+like "$SCRATCH/pane" '^  at 0x[0-9a-f]+ do_timer\+0x[0-9a-f]+ at kernel/time/timekeeping\.c:[0-9]+$' "at the writer, do_timer"
+wait_for 'Kernel log' 10
+
+cls
+tm send-keys "delete 3" Enter
+tm send-keys "rwatch jiffies_64" Enter
+tm send-keys "continue" Enter
+wait_for '^umdbg: watchpoint 7 \(rwatch jiffies_64\) hit' 60
+ok $? "rwatch: a read stops the guest"
+like "$SCRATCH/pane" '^  value 0x[0-9a-f]+ \([0-9]+\)$' "rwatch: the value read"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+ok $? "quit"
+
+"$UMDBG" --break panic --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
+upid=$!
+for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
+timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
+	-ex 'monitor watch jiffies_64' -ex kill >"$SCRATCH/out" 2>&1
+wait "$upid"
+like "$SCRATCH/out" "^watch: use gdb's own command for that" "monitor watch is refused"
+
+# A replay: forward to a write, then reverse-continue back to the one
+# before it.
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/halt.trace" --scenario halt \
+	</dev/null >"$SCRATCH/rec" 2>&1
+cls
+tm send-keys "clear; ./umdbg replay $SCRATCH/halt.trace --break start_kernel; echo \"status=\$?\"" Enter
+wait_for '^umdbg>' 60
+tm send-keys "watch jiffies_64" Enter
+tm send-keys "continue" Enter
+wait_for '^umdbg: watchpoint 2 \(watch jiffies_64\) hit' 60
+cls
+tm send-keys "continue" Enter
+wait_for '^umdbg: watchpoint 2 \(watch jiffies_64\) hit' 60
+cls
+tm send-keys "rc" Enter
+wait_for '^rc: watchpoint 2 \(watch jiffies_64\), value 0x[0-9a-f]+' 60
+ok $? "replay: rc goes back to the previous write of the watched variable"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+
+done_testing
