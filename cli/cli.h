@@ -231,6 +231,8 @@ int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv);
 /* watch.c: watch, rwatch and awatch */
 int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv);
 bool watch_delete(struct session *s, int num);
+/* Read the watched values again (the replay moved, or a stop). */
+void watch_refresh(struct session *s);
 void watch_list(struct session *s, FILE *out);
 /* A trigger that gdb would not stop at either: a write that left the
  * value as it was, or a read watchpoint's write.  Call once per stop. */

@@ -107,6 +107,7 @@ static int timeline_op(struct cmd_ctx *ctx, const char *cmd, int op,
 		break;
 	}
 	ctx->s->quiet = false;
+	watch_refresh(ctx->s);
 	if (err < 0)
 		return fail(ctx, cmd, cause, err);
 	if (op == 'c' && st.kind == TRACER_STOP_NONE) {

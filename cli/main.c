@@ -386,6 +386,7 @@ static void rl_on_line(char *line);
 static void prompt_enter(struct session *s)
 {
 	s->stopped = true;
+	watch_refresh(s);	/* what a later trigger is compared with */
 	if (s->tui) {
 		tui_stopped(s->tui);
 		return;

@@ -524,7 +524,7 @@ static int name_now(struct session *s, char **cause)
 {
 	struct fingerprint fp;
 	struct tracer_stop st;
-	uint64_t pc, count = 0;
+	uint64_t pc, count = 0, wcount[4];
 	int err, id;
 
 	if (s->pos_known)
@@ -547,6 +547,7 @@ static int name_now(struct session *s, char **cause)
 	pc = fp.regs.rip;
 	if (fp.kind == TRACER_STOP_WATCH)
 		return name_watch_stop(s, &fp, cause);
+	memset(wcount, 0, sizeof(wcount));
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
@@ -554,6 +555,8 @@ static int name_now(struct session *s, char **cause)
 	if (id < 0)
 		return id;
 	for (;;) {
+		struct user_regs_struct r;
+
 		err = run(s, &st, cause);
 		if (err < 0)
 			break;
@@ -563,6 +566,24 @@ static int name_now(struct session *s, char **cause)
 					"0x%llx)", (unsigned long long)fp.event,
 					(unsigned long long)pc);
 			break;
+		}
+		if (st.kind == TRACER_STOP_WATCH && st.bp >= 0 && st.bp < 4) {
+			/* A watchpoint set since fires just before the
+			 * breakpoint at pc would: then this trigger is the
+			 * moment's name. */
+			wcount[st.bp]++;
+			if (tracer_get_regs(s->t, 0, &r) == 0 && r.rip == pc &&
+			    rr_event(s->rr) == fp.event &&
+			    same_moment(s, &fp)) {
+				tracer_bp_remove(s->t, id);
+				s->pos = (struct rr_pos){
+					.kind = RR_POS_WATCH,
+					.addr = (uint64_t)st.bp,
+					.count = wcount[st.bp] };
+				s->pos_known = true;
+				return 0;
+			}
+			continue;
 		}
 		if (bp_addr_of(s, &st) != pc)
 			continue;
@@ -631,6 +652,18 @@ static bool is_user_point(struct counters *u, uint64_t a)
 	return false;
 }
 
+/* Step j+1 on the way to now set off a watchpoint: a moment before now
+ * (not now itself) to go back to. */
+static void step_trigger(const struct tracer_stop *st,
+			 const struct rr_pos *now, uint64_t j,
+			 struct rr_pos *last)
+{
+	if (st->kind == TRACER_STOP_WATCH && j + 1 < now->steps) {
+		*last = *now;
+		last->steps = j + 1;
+	}
+}
+
 /*
  * Re-run from the start to `now` with every breakpoint and watchpoint
  * in place, and return the last hit before it (RR_POS_START if none).
@@ -658,6 +691,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 				last->steps = j;
 			}
 			err = step(s, &st, cause);
+			step_trigger(&st, now, j, last);
 		}
 		goto out;
 	}
@@ -706,6 +740,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			last->steps = j;
 		}
 		err = step(s, &st, cause);
+		step_trigger(&st, now, j, last);
 	}
 out:
 	free(cs.c);

@@ -55,12 +55,10 @@ static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
 				name, p, kmodel_path(ctx->s->k));
 			return -ENOENT;
 		}
-		if (size > 8) {
+		if (size > 8 && !lenarg)
 			fprintf(ctx->out, "%s: '%s' is %llu bytes; watching "
 				"its first 8 (the debug registers watch up to "
 				"8)\n", name, p, (unsigned long long)size);
-			size = 8;
-		}
 	}
 	if (lenarg) {
 		if (parse_u64(lenarg, &n) < 0 ||
@@ -70,6 +68,8 @@ static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
 			return -EINVAL;
 		}
 		size = n;
+	} else if (size > 8) {
+		size = 8;
 	}
 	if (!size) {
 		fprintf(ctx->out, "%s: neither the symbol table nor the debug "
@@ -134,6 +134,14 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+void watch_refresh(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nwps; i++)
+		read_value(s, &s->wps[i], &s->wps[i].value);
+}
+
 bool watch_delete(struct session *s, int num)
 {
 	size_t i;
@@ -144,8 +152,7 @@ bool watch_delete(struct session *s, int num)
 		if (w->num != num)
 			continue;
 		if (tracer_is_alive(s->t))
-			tracer_hw_remove(s->t, hw_kind(w->kind), w->addr,
-					 w->len);
+			tracer_hw_remove_slot(s->t, w->slot);
 		free(w->spec);
 		*w = s->wps[--s->nwps];
 		return true;

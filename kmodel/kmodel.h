@@ -49,8 +49,8 @@ void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem);
 /* Address of a symbol (locals included); 0 or -ENOENT. */
 int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr);
 /* Address and size of a data symbol (a variable): the symbol table's
- * size, or its DWARF type's where the symbol has none (an alias such
- * as jiffies); 0 or -ENOENT. */
+ * size, or its DWARF type's where the symbol has none (0 when neither
+ * says, as for the linker's alias jiffies); 0 or -ENOENT. */
 int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
 			 uint64_t *size);
 

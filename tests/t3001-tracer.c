@@ -3,7 +3,8 @@
  * (tests/helpers/victim): launch (with and without namespaces), software
  * breakpoints hit the right number of times with the right registers,
  * memory reads hide the int3, a backtrace through kmodel names the call
- * chain, single-step, a stop signal (SIGABRT), Ctrl-C style interrupt,
+ * chain, single-step (also one that sets off a watchpoint), register
+ * writes read back, a stop signal (SIGABRT), Ctrl-C style interrupt,
  * exit status, and launch errors.
  */
 #define _GNU_SOURCE
@@ -137,7 +138,7 @@ int main(void)
 	struct tracer *t;
 	struct tracer_stop st;
 
-	plan(26);
+	plan(30);
 	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
 		diag("%s", cause);
 		return 1;
@@ -193,6 +194,49 @@ int main(void)
 		is_int(hits, 8, "8 threads: 8 breakpoint hits");
 		ok(st.kind == TRACER_STOP_EXITED && st.status == 8,
 		   "and the program ends normally (status %d)", st.status);
+		tracer_free(t);
+	}
+	{
+		/* A single-step that writes a watched address reports the
+		 * watchpoint; a register write is what the next read says
+		 * (the tracer keeps a stop's registers). */
+		char *argv[] = { VICTIM, "3", NULL };
+		struct user_regs_struct r0, r1;
+		uint64_t target, counter;
+		long v = 0;
+		int slot, i;
+
+		t = launch(argv, false, &cause);
+		kmodel_symbol_addr(k, "victim_target", &target);
+		kmodel_symbol_addr(k, "victim_counter", &counter);
+		tracer_bp_insert(t, target, &cause);
+		tracer_resume(t, &cause);
+		tracer_wait(t, &st, &cause);
+		slot = tracer_hw_insert(t, TRACER_HW_WRITE, counter, 8);
+		for (i = 0; i < 50; i++)
+			if (tracer_step(t, 0, &st, &cause) != 1 ||
+			    st.kind != TRACER_STOP_STEP)
+				break;
+		ok(slot >= 0 && st.kind == TRACER_STOP_WATCH &&
+		   st.bp == slot && st.addr == counter,
+		   "a step that writes a watched address reports it (kind %d "
+		   "after %d steps)", st.kind, i);
+		tracer_read_mem(t, counter, &v, sizeof(v));
+		is_int(v, 1, "the write is done: the counter is 1");
+		tracer_get_regs(t, 0, &r0);
+		r1 = r0;
+		r1.r11 ^= 0x5eed;
+		tracer_set_regs(t, 0, &r1);
+		tracer_get_regs(t, 0, &r1);
+		is_int((long)(r1.r11 ^ r0.r11), 0x5eed,
+		       "a register written is read back");
+		tracer_set_regs(t, 0, &r0);
+		tracer_step(t, 0, &st, &cause);
+		tracer_get_regs(t, 0, &r1);
+		ok(st.kind == TRACER_STOP_STEP && r1.rip == st.addr &&
+		   r1.rip != r0.rip, "after a step, the registers are the new "
+		   "ones (rip 0x%llx)", (unsigned long long)r1.rip);
+		tracer_kill(t);
 		tracer_free(t);
 	}
 	{

@@ -8,7 +8,7 @@
 # reverse-continue goes back to the last write.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 22
+plan 24
 
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
 # the "old value A (..), new value B (..)" line of the pane: "A B"
@@ -88,12 +88,16 @@ ok $? "old and new value: the tick added one (${1:-?} -> ${2:-?})"
 like "$SCRATCH/pane" '^  at 0x[0-9a-f]+ do_timer\+0x[0-9a-f]+ at kernel/time/timekeeping\.c:[0-9]+$' "at the writer, do_timer"
 wait_for 'Kernel log' 10
 
+# rwatch and awatch of the same bytes take two debug registers of the
+# same kind; deleting the second leaves the first one working.
 cls
 tm send-keys "delete 3" Enter
 tm send-keys "rwatch jiffies_64" Enter
+tm send-keys "awatch jiffies_64" Enter
+tm send-keys "delete 8" Enter
 tm send-keys "continue" Enter
-wait_for '^umdbg: watchpoint 7 \(rwatch jiffies_64\) hit' 60
-ok $? "rwatch: a read stops the guest"
+wait_for '^umdbg: (watchpoint|hardware point).* hit' 60
+like "$SCRATCH/pane" '^umdbg: watchpoint 7 \(rwatch jiffies_64\) hit' "rwatch: a read stops the guest (after an awatch of the same bytes came and went)"
 like "$SCRATCH/pane" '^  value 0x[0-9a-f]+ \([0-9]+\)$' "rwatch: the value read"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
@@ -124,6 +128,25 @@ cls
 tm send-keys "rc" Enter
 wait_for '^rc: watchpoint 2 \(watch jiffies_64\), value 0x[0-9a-f]+' 60
 ok $? "replay: rc goes back to the previous write of the watched variable"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+
+# "Who wrote this?" asked afterwards: 500 instructions from start_kernel
+# (init_vmlinux_build_id fills vmlinux_build_id on the way), then watch
+# it and go back: rc finds the step that wrote it, among the steps after
+# the breakpoint that names the moment.
+cls
+tm send-keys "clear; ./umdbg replay $SCRATCH/halt.trace --break start_kernel; echo \"status=\$?\"" Enter
+wait_for '^umdbg>' 60
+tm send-keys "stepi 500" Enter
+wait_for '^0x[0-9a-f]+ [^ ]+ at [^ ]+:[0-9]+$' 30
+cls
+tm send-keys "watch vmlinux_build_id" Enter
+wait_for '^watchpoint 2: .* value 0x[1-9a-f][0-9a-f]*$' 10
+tm send-keys "rc" Enter
+wait_for '^rc: event' 60
+like "$SCRATCH/pane" '^rc: watchpoint 2 \(watch vmlinux_build_id\), value 0x[1-9a-f][0-9a-f]* \([0-9]+\)$' "replay: watch set afterwards, rc goes back to the step that wrote it"
+like "$SCRATCH/pane" '^rc: event [0-9]+, 0x[0-9a-f]+ memcpy' "in the memcpy that wrote it"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
 

@@ -520,6 +520,16 @@ int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 	return i;
 }
 
+int tracer_hw_remove_slot(struct tracer *t, int slot)
+{
+	if (slot < 0 || slot > 3 || !t->hw[slot].used)
+		return -ENOENT;
+	t->hw[slot].used = false;
+	if (t->alive && hw_apply(t) < 0)
+		return -EIO;
+	return slot;
+}
+
 int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 		     uint64_t addr, int len)
 {
@@ -528,12 +538,8 @@ int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 	for (i = 0; i < 4; i++)
 		if (t->hw[i].used && t->hw[i].kind == kind &&
 		    t->hw[i].addr == addr && (kind == TRACER_HW_EXEC ||
-					      t->hw[i].len == len)) {
-			t->hw[i].used = false;
-			if (t->alive && hw_apply(t) < 0)
-				return -EIO;
-			return i;
-		}
+					      t->hw[i].len == len))
+			return tracer_hw_remove_slot(t, i);
 	return -ENOENT;
 }
 
@@ -542,6 +548,17 @@ void tracer_hw_clear(struct tracer *t)
 	memset(t->hw, 0, sizeof(t->hw));
 	if (t->alive)
 		hw_apply(t);
+}
+
+/* Is a data watchpoint set (a step's trap may then be one too)? */
+static bool data_points(const struct tracer *t)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used && t->hw[i].kind != TRACER_HW_EXEC)
+			return true;
+	return false;
 }
 
 /* Which debug register fired (clearing DR6), or -1. */
@@ -1127,7 +1144,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		hook_stop(t, tid, stop);
 		return 2;
 	}
-	if (trapped && t->alive) {
+	if (trapped && t->alive && data_points(t)) {
 		/* The step's trap also says (DR6) whether the instruction
 		 * wrote or read a watched address; reading DR6 clears it. */
 		int slot = hw_hit(t, tid);

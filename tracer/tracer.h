@@ -122,14 +122,17 @@ int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause);
 
 /*
  * Resume every thread (stepping over a breakpoint under a thread's pc).
- * 0, or 1 when that step already ended in a stop (the process died, or
- * a syscall hook stopped it): tracer_pump reports it, and no SIGCHLD
- * will come to say so.
+ * 0, or 1 when that step already ended in a stop (the process died, a
+ * syscall hook stopped it, or the instruction set off a data
+ * watchpoint): tracer_pump reports it, and no SIGCHLD will come to say
+ * so.
  */
 int tracer_resume(struct tracer *t, char **cause);
 
 /* Single-step thread tid (0: the thread of the last stop) one instruction;
- * the others stay stopped.  Reports TRACER_STOP_STEP through *stop. */
+ * the others stay stopped.  Reports TRACER_STOP_STEP through *stop, or
+ * TRACER_STOP_WATCH (addr: the watched address) when the instruction
+ * set off a data watchpoint; also a death or a hook's stop. */
 int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 		char **cause);
 
@@ -206,6 +209,8 @@ int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 /* Returns the slot it freed, or -errno. */
 int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 		     uint64_t addr, int len);
+/* Free slot 0-3 (two points may share kind, address and length). */
+int tracer_hw_remove_slot(struct tracer *t, int slot);
 
 /* Remove every hardware point. */
 void tracer_hw_clear(struct tracer *t);
