@@ -79,6 +79,27 @@ alive_since() {	# alive_since PID STARTTIME
 	[ "$(awk '{print $22}' "/proc/$1/stat" 2>/dev/null)" = "$2" ]
 }
 
+# gdb_at_stop UMDBG-ARGS... -- GDB-ARGS...: umdbg (stopped by its own
+# --break) serves gdb on a unix socket; gdb -batch connects and runs
+# GDB-ARGS (-ex ...).  gdb's output is in $SCRATCH/out, umdbg's in
+# $SCRATCH/umdbg, umdbg's exit status in $rc.
+gdb_at_stop() {
+	local uargs=() i upid
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do uargs+=("$1"); shift; done
+	shift
+	rm -f "$SCRATCH/sock"
+	"$UMDBG" "${uargs[@]}" --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
+	upid=$!
+	for i in $(seq 100); do
+		[ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break
+		sleep 0.1
+	done
+	timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
+		"$@" >"$SCRATCH/out" 2>&1
+	wait "$upid"
+	rc=$?
+}
+
 # Terminal tests in tmux (STYLE.md §9): use_tmux starts a private tmux
 # server (killed on exit) with a bash in a 160x50 pane at the repository
 # root, prompt 'sh$ '; tm runs tmux commands on it; wait_for REGEX [SECS]

@@ -9,15 +9,11 @@ plan 10
 
 # umdbg_oops:... stays pending (this scenario loads no module): umdbg
 # watches module loads with an internal breakpoint at do_init_module.
-"$UMDBG" --break panic --break umdbg_oops:umdbg_oops_deref --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
-upid=$!
-for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
-timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
+gdb_at_stop --break panic --break umdbg_oops:umdbg_oops_deref --scenario panic -- \
 	-ex 'monitor disas' -ex 'monitor list' \
 	-ex 'monitor disas sysrq_handle_crash 6' -ex 'monitor list kernel/panic.c:300' \
-	-ex 'monitor disas nosuchsymbol' -ex 'monitor disas do_init_module 2' -ex kill >"$SCRATCH/out" 2>&1
-wait "$upid"
-is "$?" 0 "umdbg ends when gdb kills"
+	-ex 'monitor disas nosuchsymbol' -ex 'monitor disas do_init_module 2' -ex kill
+is "$rc" 0 "umdbg ends when gdb kills"
 like "$SCRATCH/out" '^=>\*0x[0-9a-f]{16} <panic>  push rbp$' "disas: the pc marked (=>), the breakpoint marked (*), the symbol"
 like "$SCRATCH/out" '^   0x[0-9a-f]{16} <panic\+0x1>  ' "disas: following instructions with symbol+offset"
 like "$SCRATCH/out" '^kernel/panic\.c:[0-9]+$' "list: the file and line of the pc"

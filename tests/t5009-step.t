@@ -65,14 +65,9 @@ tm send-keys "quit" Enter
 wait_for '^status=0' 20
 ok $? "quit"
 
-"$UMDBG" --break panic --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
-upid=$!
-for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
-timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
+gdb_at_stop --break panic --scenario panic -- \
 	-ex 'monitor next' -ex 'monitor regs -f 1' -ex 'monitor regs 2' \
-	-ex 'monitor regs 2 -f 2' -ex 'monitor regs -f 999' -ex kill \
-	>"$SCRATCH/out" 2>&1
-wait "$upid"
+	-ex 'monitor regs 2 -f 2' -ex 'monitor regs -f 999' -ex kill
 like "$SCRATCH/out" "^next: use gdb's own command for that" "monitor next is refused"
 like "$SCRATCH/out" '^frame #1: sysrq_handle_crash\+0x[0-9a-f]+ at drivers/tty/sysrq\.c:[0-9]+$' \
 	"regs -f 1: the caller's frame"

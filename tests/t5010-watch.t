@@ -103,12 +103,7 @@ tm send-keys "quit" Enter
 wait_for '^status=0' 20
 ok $? "quit"
 
-"$UMDBG" --break panic --scenario panic --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
-upid=$!
-for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
-timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
-	-ex 'monitor watch jiffies_64' -ex kill >"$SCRATCH/out" 2>&1
-wait "$upid"
+gdb_at_stop --break panic --scenario panic -- -ex 'monitor watch jiffies_64' -ex kill
 like "$SCRATCH/out" "^watch: use gdb's own command for that" "monitor watch is refused"
 
 # A replay: forward to a write, then reverse-continue back to the one

@@ -580,6 +580,16 @@ static int hw_hit(struct tracer *t, pid_t tid)
 	return -1;
 }
 
+static void watch_stop(struct tracer *t, pid_t tid, int slot,
+		       struct tracer_stop *stop)
+{
+	memset(stop, 0, sizeof(*stop));
+	stop->kind = TRACER_STOP_WATCH;
+	stop->tid = tid;
+	stop->bp = slot;
+	stop->addr = t->hw[slot].addr;
+}
+
 /* An enabled hardware execute breakpoint at pc? Its slot, or -1. */
 static int hw_exec_at(struct tracer *t, uint64_t pc)
 {
@@ -873,11 +883,7 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		if (slot >= 0) {
 			if (collecting)
 				return 0;	/* lost: watchpoints are rare */
-			memset(stop, 0, sizeof(*stop));
-			stop->kind = TRACER_STOP_WATCH;
-			stop->tid = tid;
-			stop->bp = slot;
-			stop->addr = t->hw[slot].addr;
+			watch_stop(t, tid, slot, stop);
 			return 1;
 		}
 	}
@@ -1150,11 +1156,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		int slot = hw_hit(t, tid);
 
 		if (slot >= 0 && t->hw[slot].kind != TRACER_HW_EXEC) {
-			memset(stop, 0, sizeof(*stop));
-			stop->kind = TRACER_STOP_WATCH;
-			stop->tid = tid;
-			stop->bp = slot;
-			stop->addr = t->hw[slot].addr;
+			watch_stop(t, tid, slot, stop);
 			return 3;
 		}
 	}
