@@ -13,7 +13,7 @@
 # (then read it before committing).
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 69
+plan 71
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -125,6 +125,13 @@ tm send-keys Enter
 wait_for "memory: kernel, $ret( |\$)" 10
 ok $? "Enter follows the pointer under the cursor: the return address ($ret)"
 like "$SCRATCH/pane" "page walk: $ret" "the page walk follows the memory cursor"
+word=$(printf '0x%x' $(( ret & ~7 )))
+tm send-keys w
+wait_for "^umdbg> watch \\*$word" 10
+wait_for "watchpoint ([0-9]+): watch \\*$word at $word, 8 bytes, value 0x[0-9a-f]+" 10
+ok $? "w: a watchpoint on the word under the memory cursor ($word)"
+# it takes number 3 (breakpoints and watchpoints share numbers)
+tm send-keys : "delete 3" Enter Escape
 tm send-keys 1
 
 # the backtrace pane (source, disassembly, registers, backtrace)
@@ -146,13 +153,13 @@ wait_for 'umdbg  guest interrupted \(Ctrl-C\)' 10
 ok $? "Ctrl-C stops a line being stepped"
 
 tm send-keys : "break vprintk_emit" Enter Escape c
-wait_for 'breakpoint 3 \(vprintk_emit\) hit' 20
+wait_for 'breakpoint 4 \(vprintk_emit\) hit' 20
 ok $? "the command line: break, then c continues to it"
 tm send-keys f
 wait_for 'finish: returned, rax 0x[0-9a-f]+' 20 &&
 	wait_for '0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c' 5
 ok $? "f: finish returns to the caller"
-tm send-keys : "delete 3" Enter Escape
+tm send-keys : "delete 4" Enter Escape
 
 # tasks: Home is the header line, then swapper (0), init (1), kthreadd (2)
 tm send-keys 2 Home Down Down Down
@@ -181,6 +188,11 @@ tm send-keys : "mem -p 1 0x401000" Enter Escape
 wait_for 'memory: task 1, 0x401000' 10
 ok $? "mem: a user address in the memory pane"
 like "$SCRATCH/pane" '^0000000000401000: ' "hex and ASCII from the address"
+tm send-keys w
+wait_for "w: the debug registers watch the kernel's memory" 10
+ok $? "w on a task's user memory: refused, with the reason"
+tm send-keys : "mem -p 1 0x401000" Enter Escape
+wait_for 'umdbg> mem -p 1 0x401000' 10
 
 # back to the stop's own view; the golden capture at 80x24
 tm send-keys : "task 0" Enter Escape 1

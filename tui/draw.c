@@ -223,6 +223,7 @@ static const char help_text[] =
 	"\n"
 	"  c  continue          s  step (into calls)   n  next (over calls)\n"
 	"  f  finish            i  stepi               b  break on the line\n"
+	"  w  memory: watch the word under the cursor (writes)\n"
 	"  Ctrl-C  stop the running guest             q  quit\n"
 	"  R  reverse-continue  S  reverse-stepi  (in a replay)\n"
 	"  Tab / Shift-Tab  next / previous pane\n"
@@ -237,7 +238,7 @@ static const char help_text[] =
 
 static void draw_help(struct tui *t)
 {
-	int h = 17, w = 72, y0 = (LINES - h) / 2, x0 = (COLS - w) / 2, y;
+	int h = 18, w = 72, y0 = (LINES - h) / 2, x0 = (COLS - w) / 2, y;
 	const char *s = help_text;
 
 	if (y0 < 0)

@@ -137,6 +137,24 @@ static void break_here(struct tui *t)
 	tui_run_line(t, cmd);
 }
 
+/* w: a write watchpoint on the 8-byte word under the memory cursor. */
+static void watch_here(struct tui *t)
+{
+	char cmd[64];
+
+	if (t->focus != P_MEM || !t->mem_addr)
+		return;
+	if (t->mem_pid >= 0) {
+		text_clear(&t->tail);
+		tui_say(t, "w: the debug registers watch the kernel's memory; "
+			"a task's user memory is another host process");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "watch *0x%llx",
+		 (unsigned long long)((t->mem_addr + t->mem_cur) & ~7ull));
+	tui_run_line(t, cmd);
+}
+
 void tui_key(struct tui *t, int key)
 {
 	enum pane_id f = t->focus;
@@ -234,6 +252,7 @@ void tui_key(struct tui *t, int key)
 	case 'R': tui_run_line(t, "rc"); break;
 	case 'S': tui_run_line(t, "rs"); break;
 	case 'b': break_here(t); break;
+	case 'w': watch_here(t); break;
 	default: break;
 	}
 }
