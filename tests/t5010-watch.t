@@ -2,13 +2,14 @@
 # t5010-watch: watch, rwatch and awatch at the umdbg> prompt in a real
 # terminal (tmux) on the real guest: jiffies_64 is written by the timer
 # tick, so a write watchpoint stops in do_timer with the old and new
-# values; `next` over the line that writes a variable says so too; bad input is refused with
+# values; `next` over the line that writes a variable says so too, and
+# gdb's stepi over a write of a gdb watchpoint; bad input is refused with
 # a reason; the four debug registers run out; delete frees one; gdb's
 # monitor refuses watch (gdb has its own); and in a replay,
 # reverse-continue goes back to the last write.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 24
+plan 26
 
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
 # the "old value A (..), new value B (..)" line of the pane: "A B"
@@ -105,6 +106,14 @@ ok $? "quit"
 
 gdb_at_stop --break panic --scenario panic -- -ex 'monitor watch jiffies_64' -ex kill
 like "$SCRATCH/out" "^watch: use gdb's own command for that" "monitor watch is refused"
+
+# gdb's own watchpoint, set off by one of gdb's stepi: the stub reports
+# it (the step's trap says so in DR6), and gdb shows the values.
+gdb_at_stop --break start_kernel --scenario halt -- \
+	-ex 'watch early_boot_irqs_disabled' -ex 'stepi 20000' -ex kill \
+	"$TOP/guest/linux"
+like "$SCRATCH/out" '^Thread [0-9]+ hit Hardware watchpoint 1: early_boot_irqs_disabled$' "gdb: stepi over the write reports gdb's watchpoint"
+like "$SCRATCH/out" '^New value = true$' "with the new value"
 
 # A replay: forward to a write, then reverse-continue back to the one
 # before it.
