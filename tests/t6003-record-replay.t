@@ -112,8 +112,12 @@ sed '/^umdbg: replay stopped/,$d' "$SCRATCH/cut.out" | sed '$d' >"$SCRATCH/cut.h
 	cmp -s "$SCRATCH/cut.head" <(head -c "$(wc -c <"$SCRATCH/cut.head")" "$SCRATCH/work.out")
 ok $? "truncated trace: what replay printed is the recording's output, as far as it goes"
 
-cp "$SCRATCH/work.trace" "$SCRATCH/bad.trace"
-printf '\377' | dd of="$SCRATCH/bad.trace" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
+# One byte a third of the way in, inverted (writing a fixed value would
+# change nothing where the byte already has it).
+python3 -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) // 3] ^= 0xff
+open(sys.argv[2], "wb").write(d)' "$SCRATCH/work.trace" "$SCRATCH/bad.trace"
 "$UMDBG" trace info "$SCRATCH/bad.trace" >"$SCRATCH/bad.info" 2>&1
 is "$?" 1 "corrupt trace: trace info fails (exit 1)"
 like "$SCRATCH/bad.info" "^umdbg: '.*bad.trace': record [0-9]+ at offset [0-9]+ is corrupt" "corrupt trace: says which record"
