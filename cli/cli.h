@@ -230,6 +230,8 @@ int cmd_next(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_finish(struct cmd_ctx *ctx, int argc, char **argv);
 /* watch.c: watch, rwatch and awatch */
 int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv);
+/* Is spec something `watch` takes (before the kernel runs)? */
+int watch_check(struct session *s, const char *spec, FILE *err);
 bool watch_delete(struct session *s, int num);
 /* Read the watched values again (the replay moved, or a stop). */
 void watch_refresh(struct session *s);

@@ -43,6 +43,8 @@ static const char usage_text[] =
 "\n"
 "  -b, --break LOC        stop at LOC: SYMBOL, *ADDRESS or FILE:LINE\n"
 "                         (repeatable; 'panic' is the classic)\n"
+"  -w, --watch VAR        stop when a write changes VAR (a kernel variable\n"
+"                         or *ADDRESS; up to 4, the debug registers)\n"
 "  -s, --scenario NAME    run the built guest's scenario NAME:\n"
 "                         halt, panic, oops, inspect, many, work or shell\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
@@ -1026,6 +1028,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "break", required_argument, NULL, 'b' },
+		{ "watch", required_argument, NULL, 'w' },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "log-lines", required_argument, NULL, 'n' },
 		{ "gdb", required_argument, NULL, 'g' },
@@ -1045,9 +1048,9 @@ int main(int argc, char **argv)
 	char **rargv = NULL;
 	int rargc = 0;
 	uint64_t cons_ino[2];
-	char **specs = NULL, **kargs = NULL, **gargv;
+	char **specs = NULL, **kargs = NULL, **gargv, *watches[4];
 	char *dir, *def_kernel, *def_rootfs, *cause = NULL, *umldir;
-	int nspecs = 0, nkargs = 0, opt, i, gin, gout, err;
+	int nspecs = 0, nwatch = 0, nkargs = 0, opt, i, gin, gout, err;
 	struct tracer_launch l;
 	struct stat stb;
 	bool use_ns;
@@ -1071,12 +1074,18 @@ int main(int argc, char **argv)
 		argv += 2;
 		argc -= 2;
 	}
-	while ((opt = getopt_long(argc, argv, "+b:s:n:g:r:thV", longopts,
+	while ((opt = getopt_long(argc, argv, "+b:w:s:n:g:r:thV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b':
 			specs = xrealloc(specs, (nspecs + 1) * sizeof(*specs));
 			specs[nspecs++] = optarg;
+			break;
+		case 'w':
+			if (nwatch == 4)
+				die_usage("at most 4 --watch: the CPU has four "
+					  "debug registers");
+			watches[nwatch++] = optarg;
 			break;
 		case 's':
 			for (si = 0; si < ARRAY_SIZE(scenarios); si++)
@@ -1185,6 +1194,12 @@ int main(int argc, char **argv)
 			"backtraces will lack file:line\n", kernel);
 	for (i = 0; i < nspecs; i++)
 		if (session_add_breakpoint(s, specs[i], stderr) < 0)
+			return EXIT_ERROR;
+	if (nwatch && gdb_spec)
+		die_usage("--watch and --gdb do not go together (gdb has its "
+			  "own: 'watch')");
+	for (i = 0; i < nwatch; i++)
+		if (watch_check(s, watches[i], stderr) < 0)
 			return EXIT_ERROR;
 
 	/*
@@ -1324,6 +1339,16 @@ int main(int argc, char **argv)
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, s->t });
 	tracer_set_fault_filter(s->t, real_fault, s);
 	insert_pending_breakpoints(s);
+	for (i = 0; i < nwatch; i++) {
+		char *line = xasprintf("watch %s", watches[i]);
+
+		err = cmd_execute(s, line, stderr);
+		free(line);
+		if (err) {
+			tracer_free(s->t);
+			return EXIT_ERROR;
+		}
+	}
 	rl_session = s;
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;

@@ -93,6 +93,15 @@ static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
 	return 0;
 }
 
+int watch_check(struct session *s, const char *spec, FILE *err)
+{
+	struct cmd_ctx ctx = { s, err };
+	uint64_t addr;
+	int len;
+
+	return locate(&ctx, "umdbg: --watch", spec, NULL, &addr, &len);
+}
+
 /* watch|rwatch|awatch SYMBOL|*ADDR [LEN] */
 int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 {

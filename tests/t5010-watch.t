@@ -9,7 +9,7 @@
 # reverse-continue goes back to the last write.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 26
+plan 31
 
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
 # the "old value A (..), new value B (..)" line of the pane: "A B"
@@ -114,6 +114,16 @@ gdb_at_stop --break start_kernel --scenario halt -- \
 	"$TOP/guest/linux"
 like "$SCRATCH/out" '^Thread [0-9]+ hit Hardware watchpoint 1: early_boot_irqs_disabled$' "gdb: stepi over the write reports gdb's watchpoint"
 like "$SCRATCH/out" '^New value = true$' "with the new value"
+
+# --watch from the command line, without a terminal: the stop report
+# names the watchpoint and the writer, then umdbg ends the guest (2).
+timeout -k 5 120 "$UMDBG" --scenario halt --watch jiffies_64 </dev/null >"$SCRATCH/cli" 2>&1
+is "$?" 2 "--watch: stopped without a terminal (exit 2)"
+like "$SCRATCH/cli" '^umdbg: watchpoint 1 \(watch jiffies_64\) hit in thread [0-9]+$' "--watch: the stop names the watchpoint"
+like "$SCRATCH/cli" '^  at 0x[0-9a-f]+ do_timer\+0x[0-9a-f]+ at kernel/time/timekeeping\.c:[0-9]+$' "--watch: at the writer"
+timeout -k 5 60 "$UMDBG" --scenario halt --watch nosuchvariable </dev/null >"$SCRATCH/cli" 2>&1
+is "$?" 1 "--watch with an unknown variable: exit 1"
+is "$(cat "$SCRATCH/cli")" "umdbg: --watch: no variable 'nosuchvariable' in '$TOP/guest/linux'" "--watch: one line saying why, before the kernel starts"
 
 # A replay: forward to a write, then reverse-continue back to the one
 # before it.
