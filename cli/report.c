@@ -58,54 +58,83 @@ void print_backtrace(struct session *s, FILE *out, pid_t tid)
 	print_backtrace_regs(s, out, d);
 }
 
-void print_backtrace_regs(struct session *s, FILE *out,
-			  const uint64_t d[KMODEL_NREGS])
+/*
+ * bt's frames of a stack, numbered as bt numbers them (an inlined call
+ * gets its own number and shares its frame's registers): fn sees each
+ * and returns true to stop.  The walk ends at the thread's start
+ * (new_thread_handler, fork_handler: beyond them the stack holds only
+ * setup leftovers).  Returns 1 when frames are left unwalked at
+ * MAX_FRAMES, 0 otherwise, or -errno with *cause.
+ */
+typedef bool (*frame_fn)(void *arg, const struct kmodel_frame *f,
+			 const struct kmodel_where *w, int num);
+
+static int walk_frames(struct session *s, const uint64_t d[KMODEL_NREGS],
+		       frame_fn fn, void *arg, char **cause)
 {
 	struct kmodel_frame frames[MAX_FRAMES];
-	char *cause = NULL;
-	int n, i, j, num = 0;
-	bool warned = false;
+	int n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, cause), i, j;
+	int num = 0;
 
-	n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, &cause);
-	if (n < 0) {
-		fprintf(out, "  (cannot unwind: %s)\n", cause);
-		free(cause);
-		return;
-	}
+	if (n < 0)
+		return n;
 	for (i = 0; i < n; i++) {
 		struct kmodel_where *w;
 		int nw = kmodel_where(s->k, frames[i].pc, frames[i].call_site,
 				      &w);
-		/* Every UML kernel thread starts in one of these: beyond
-		 * them the stack holds nothing but setup leftovers. */
 		bool bottom = nw > 0 && w[nw - 1].func &&
 			(!strcmp(w[nw - 1].func, "new_thread_handler") ||
 			 !strcmp(w[nw - 1].func, "fork_handler"));
+		bool stop = false;
 
-		for (j = 0; j < nw; j++) {
-			char *str = kmodel_where_str(&w[j]);
-
-			if (w[j].inlined)
-				fprintf(out, "  #%-2d %-18s %s\n", num++,
-					"(inlined)", str);
-			else
-				fprintf(out, "  #%-2d 0x%016llx %s\n", num++,
-					(unsigned long long)frames[i].pc, str);
-			if (!w[j].line && !warned &&
-			    !kmodel_has_dwarf(s->k)) {
-				fprintf(out, "      (file:line unavailable: "
-					"'%s' has no debug info)\n",
-					kmodel_path(s->k));
-				warned = true;
-			}
-			free(str);
-		}
+		for (j = 0; j < nw && !stop; j++)
+			stop = fn(arg, &frames[i], &w[j], num++);
 		kmodel_where_free(w, nw);
-		if (bottom)
-			return;
+		if (stop || bottom)
+			return 0;
 	}
-	if (n == MAX_FRAMES)
+	return n == MAX_FRAMES;
+}
+
+struct bt_print {
+	struct session *s;
+	FILE *out;
+	bool warned;
+};
+
+static bool bt_line(void *arg, const struct kmodel_frame *f,
+		    const struct kmodel_where *w, int num)
+{
+	struct bt_print *p = arg;
+	char *str = kmodel_where_str(w);
+
+	if (w->inlined)
+		fprintf(p->out, "  #%-2d %-18s %s\n", num, "(inlined)", str);
+	else
+		fprintf(p->out, "  #%-2d 0x%016llx %s\n", num,
+			(unsigned long long)f->pc, str);
+	if (!w->line && !p->warned && !kmodel_has_dwarf(p->s->k)) {
+		fprintf(p->out, "      (file:line unavailable: '%s' has no "
+			"debug info)\n", kmodel_path(p->s->k));
+		p->warned = true;
+	}
+	free(str);
+	return false;
+}
+
+void print_backtrace_regs(struct session *s, FILE *out,
+			  const uint64_t d[KMODEL_NREGS])
+{
+	struct bt_print p = { s, out, false };
+	char *cause = NULL;
+	int more = walk_frames(s, d, bt_line, &p, &cause);
+
+	if (more < 0) {
+		fprintf(out, "  (cannot unwind: %s)\n", cause);
+		free(cause);
+	} else if (more) {
 		fprintf(out, "  (more frames not shown)\n");
+	}
 }
 
 void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
@@ -132,41 +161,41 @@ void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
 	}
 }
 
+struct frame_regs {
+	FILE *out;
+	int want;
+	bool found;
+};
+
+static bool frame_regs_line(void *arg, const struct kmodel_frame *f,
+			    const struct kmodel_where *w, int num)
+{
+	struct frame_regs *p = arg;
+	char *str;
+
+	if (num != p->want)
+		return false;
+	str = kmodel_where_str(w);
+	fprintf(p->out, "frame #%d: %s\n", num, str);
+	free(str);
+	print_kept_regs(p->out, f->regs, f->known);
+	p->found = true;
+	return true;
+}
+
 int print_frame_regs(struct session *s, FILE *out,
 		     const uint64_t d[KMODEL_NREGS], int want)
 {
-	struct kmodel_frame frames[MAX_FRAMES];
+	struct frame_regs p = { out, want, false };
 	char *cause = NULL;
-	int n, i, num = 0;
 
-	n = kmodel_backtrace(s->k, d, frames, MAX_FRAMES, &cause);
-	if (n < 0) {
+	if (walk_frames(s, d, frame_regs_line, &p, &cause) < 0) {
 		fprintf(out, "regs: cannot unwind: %s\n", cause);
 		free(cause);
 		return -EIO;
 	}
-	for (i = 0; i < n; i++) {
-		struct kmodel_where *w;
-		int nw = kmodel_where(s->k, frames[i].pc, frames[i].call_site,
-				      &w);
-
-		int count = nw > 0 ? nw : 1;
-
-		/* bt's numbers: inlined frames share their caller's
-		 * registers */
-		if (want < num + count) {
-			char *str = nw ? kmodel_where_str(&w[want - num]) :
-				xstrdup("?");
-
-			fprintf(out, "frame #%d: %s\n", want, str);
-			free(str);
-			kmodel_where_free(w, nw);
-			print_kept_regs(out, frames[i].regs, frames[i].known);
-			return 0;
-		}
-		num += count;
-		kmodel_where_free(w, nw);
-	}
+	if (p.found)
+		return 0;
 	fprintf(out, "regs: no frame #%d\n", want);
 	return -ENOENT;
 }
