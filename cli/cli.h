@@ -130,6 +130,7 @@ struct session {
 	struct rr *rr;		/* --record, or `umdbg replay` */
 	const char *trace_path;
 	uint64_t trace_events;	/* replay: the trace's events (TUI), or 0 */
+	bool trace_counted;	/* trace_events is known */
 	struct tracer_launch launch;	/* to launch a replay again */
 	struct rr_pos pos;	/* the replay's current moment, */
 	bool pos_known;		/* when it has a name */
@@ -242,8 +243,9 @@ bool watch_is_silent(struct session *s, const struct tracer_stop *st);
 /* The stop report's first lines for a watchpoint of ours; false: none. */
 bool watch_headline(struct session *s, const struct tracer_stop *st,
 		    FILE *out);
-/* After a reverse-continue: "rc: watchpoint N (...), value V". */
-bool watch_say(struct session *s, const struct tracer_stop *st,
+/* After a reverse-continue (and watch_refresh): "rc: watchpoint N
+ * (...), value V". */
+void watch_say(struct session *s, const struct tracer_stop *st,
 	       const char *cmd, FILE *out);
 
 /* The command names, NULL-terminated (completion). */
@@ -254,6 +256,10 @@ int cmd_execute(struct session *s, const char *line, FILE *out);
 enum cmd_from { CMD_FROM_PROMPT, CMD_FROM_MONITOR };
 int cmd_execute_from(struct session *s, const char *line, FILE *out,
 		     enum cmd_from from);
+/* The breakpoint addresses someone set (the prompt, --break, gdb): the
+ * tracer's, less umdbg's own catch of module loads at do_init_module
+ * unless a breakpoint of the prompt's is there too.  Fills up to max. */
+int session_user_bp_addrs(struct session *s, uint64_t *addrs, int max);
 /* Add a breakpoint from a location spec; prints errors to out. */
 int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
 int session_resume(struct session *s);

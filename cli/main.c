@@ -297,6 +297,22 @@ static bool user_breakpoint(struct session *s, int id)
 	return false;
 }
 
+int session_user_bp_addrs(struct session *s, uint64_t *addrs, int max)
+{
+	int n = tracer_bp_addrs(s->t, addrs, max), i, kept = 0;
+	uint64_t own;
+
+	if (n > max)
+		n = max;
+	if (s->modload_id <= 0 || !tracer_bp_addr(s->t, s->modload_id, &own) ||
+	    user_breakpoint(s, s->modload_id))
+		return n;
+	for (i = 0; i < n; i++)
+		if (addrs[i] != own)
+			addrs[kept++] = addrs[i];
+	return kept;
+}
+
 /* Pending breakpoints need a look at every module as it initialises. */
 static void ensure_modload_bp(struct session *s)
 {

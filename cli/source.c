@@ -66,42 +66,12 @@ static uint64_t start_near(struct session *s, uint64_t pc)
 	return start;
 }
 
-/*
- * The addresses to mark as breakpoints: the tracer's, less umdbg's own
- * internal ones (the module-load catch at do_init_module, a step's
- * return breakpoint) unless a user breakpoint shares the address.
- */
-static int marked_bps(struct session *s, uint64_t *addrs, int max)
-{
-	int n = tracer_bp_addrs(s->t, addrs, max), i, j, kept = 0;
-	int internal[] = { s->modload_id, s->step.bp_id };
-
-	if (n > max)
-		n = max;
-	for (i = 0; i < n; i++) {
-		bool hide = false;
-		uint64_t a;
-		size_t b, k;
-
-		for (j = 0; j < 2; j++)
-			hide |= internal[j] > 0 &&
-				tracer_bp_addr(s->t, internal[j], &a) &&
-				a == addrs[i];
-		for (b = 0; hide && b < s->nbps; b++)
-			for (k = 0; k < s->bps[b].naddrs; k++)
-				hide &= s->bps[b].addrs[k] != addrs[i];
-		if (!hide)
-			addrs[kept++] = addrs[i];
-	}
-	return kept;
-}
-
 int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct session *s = ctx->s;
 	uint64_t pc = current_pc(s), addr, n = 16, bps[256];
 	uint8_t code[DISAS_MAX * 15];
-	int nbps = marked_bps(s, bps, 256), i;
+	int nbps = session_user_bp_addrs(s, bps, 256), i;
 	cs_insn *insn;
 	size_t count, k;
 	ssize_t got;
@@ -178,7 +148,7 @@ int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 static int bp_lines(struct session *s, const char *file, int *lines, int max)
 {
 	uint64_t addrs[256];
-	int n = marked_bps(s, addrs, 256), i, got = 0;
+	int n = session_user_bp_addrs(s, addrs, 256), i, got = 0;
 
 	for (i = 0; i < n && i < 256 && got < max; i++) {
 		struct kmodel_where *w;

@@ -631,14 +631,11 @@ static bool at_now(struct session *s, const struct rr_pos *now,
 static struct counters user_points(struct session *s)
 {
 	struct counters u = { NULL, 0 };
-	uint64_t own = 0, addrs[256];
-	int i, n = tracer_bp_addrs(s->t, addrs, 256);
+	uint64_t addrs[256];
+	int i, n = session_user_bp_addrs(s, addrs, 256);
 
-	if (s->modload_id > 0)
-		tracer_bp_addr(s->t, s->modload_id, &own);
-	for (i = 0; i < n && i < 256; i++)
-		if (addrs[i] != own)
-			count_of(&u, addrs[i]);
+	for (i = 0; i < n; i++)
+		count_of(&u, addrs[i]);
 	return u;
 }
 

@@ -236,17 +236,14 @@ bool watch_headline(struct session *s, const struct tracer_stop *st,
 	return true;
 }
 
-bool watch_say(struct session *s, const struct tracer_stop *st,
+void watch_say(struct session *s, const struct tracer_stop *st,
 	       const char *cmd, FILE *out)
 {
-	struct watchpoint *w = by_slot(s, st->bp);
-	uint64_t v;
+	const struct watchpoint *w = by_slot(s, st->bp);
 
-	if (st->kind != TRACER_STOP_WATCH || !w || read_value(s, w, &v) < 0)
-		return false;
-	w->value = v;
+	if (st->kind != TRACER_STOP_WATCH || !w)
+		return;
 	fprintf(out, "%s: watchpoint %d (%s %s), value 0x%llx (%llu)\n", cmd,
-		w->num, kind_name[w->kind], w->spec, (unsigned long long)v,
-		(unsigned long long)v);
-	return true;
+		w->num, kind_name[w->kind], w->spec,
+		(unsigned long long)w->value, (unsigned long long)w->value);
 }
