@@ -54,9 +54,11 @@ struct tracer {
 	/* exit of the main thread seen while collecting; reported next */
 	bool exit_pending;
 	int exit_status;
-	/* the process died while resuming; reported by the next pump */
-	bool gone_pending;
-	struct tracer_stop gone;
+	/* a stop that happened while resuming (the step off a breakpoint
+	 * ended in a death, a hook's stop or a watchpoint); reported by
+	 * the next pump */
+	bool stop_pending;
+	struct tracer_stop pending;
 	struct tracer_hooks hooks;
 	/* The general registers of one stopped thread, read once per stop
 	 * (a stepi's stop reply, its `g` and the next step's breakpoint

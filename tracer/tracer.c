@@ -997,9 +997,9 @@ static int pump(struct tracer *t, struct tracer_stop *stop, bool block,
 	int status;
 	pid_t w;
 
-	if (t->gone_pending) {
-		t->gone_pending = false;
-		*stop = t->gone;
+	if (t->stop_pending) {
+		t->stop_pending = false;
+		*stop = t->pending;
 		return 1;
 	}
 	if (!t->alive)
@@ -1165,7 +1165,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 
 int tracer_resume(struct tracer *t, char **cause)
 {
-	struct tracer_stop gone;
+	struct tracer_stop st;
 	int i;
 
 	if (!t->alive)
@@ -1185,11 +1185,11 @@ int tracer_resume(struct tracer *t, char **cause)
 			continue;
 		if (get_gpr(t, th->tid, &r) == 0 &&
 		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
-		    step_over(t, th, &gone)) {
+		    step_over(t, th, &st)) {
 			/* It died, a hook stopped it, or it set off a
 			 * watchpoint, meanwhile: the next pump reports it. */
-			t->gone = gone;
-			t->gone_pending = true;
+			t->pending = st;
+			t->stop_pending = true;
 			return 1;
 		}
 		break;
