@@ -1022,9 +1022,12 @@ static bool tui_timeline(void *arg, uint64_t *now, uint64_t *total)
 
 	if (!s->rr || !rr_is_replay(s->rr))
 		return false;
-	if (!s->trace_events && rr_trace_events(s->trace_path,
-						 &s->trace_events) < 0)
-		return false;
+	if (!s->trace_counted) {
+		/* once: a trace that cannot be counted shows no bar */
+		s->trace_counted = true;
+		if (rr_trace_events(s->trace_path, &s->trace_events) < 0)
+			s->trace_events = 0;
+	}
 	*now = rr_event(s->rr);
 	*total = s->trace_events;
 	return s->trace_events > 0;

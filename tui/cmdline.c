@@ -4,8 +4,6 @@
  * buffer), and the TUI's own commands.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,16 +43,38 @@ void tui_draw_cmdline(struct tui *t)
 	move(y, plen + rl_point - start);
 }
 
-static bool set_layout(struct tui *t, const char *name)
+void tui_select_layout(struct tui *t, int layout)
+{
+	t->layout = layout;
+	t->focus = main_pane[layout];
+	tui_layout(t);
+	if (t->running || t->ended || layout == L_LOG)
+		return;
+	/* the page walk follows this layout's address */
+	t->walk_from_mem = layout == L_MEMORY;
+	if (t->walk_from_mem) {
+		t->walk_addr = t->mem_addr + t->mem_cur;
+		view_walk(t);
+	} else {
+		view_task(t);
+	}
+}
+
+void tui_select_frame(struct tui *t, int frame)
+{
+	t->frame = frame;
+	view_code(t);
+	view_regs(t, false);
+}
+
+static int layout_named(const char *name)
 {
 	int i;
 
 	for (i = 0; i < NLAYOUTS; i++)
-		if (!strcmp(name, layout_names[i])) {
-			t->layout = i;
-			return true;
-		}
-	return false;
+		if (!strcmp(name, layout_names[i]))
+			return i;
+	return -1;
 }
 
 /* The TUI's own commands; false: not one of them. */
@@ -64,10 +84,10 @@ bool tui_own_command(struct tui *t, const char *line)
 	int n = sscanf(line, "%63s %63s %63s", a, b, c), i;
 
 	if (n >= 1 && !strcmp(a, "layout")) {
-		if (n != 2 || !set_layout(t, b))
+		if (n != 2 || layout_named(b) < 0)
 			tui_say(t, "usage: layout source|tasks|memory|log");
-		t->focus = main_pane[t->layout];
-		tui_layout(t);
+		else
+			tui_select_layout(t, layout_named(b));
 		return true;
 	}
 	if (n >= 1 && !strcmp(a, "focus")) {
@@ -83,9 +103,7 @@ bool tui_own_command(struct tui *t, const char *line)
 	if (t->running || t->ended)
 		return false;
 	if (n == 2 && !strcmp(a, "frame")) {
-		t->frame = atoi(b);
-		view_code(t);
-		view_regs(t, false);
+		tui_select_frame(t, atoi(b));
 		return true;
 	}
 	if (n == 2 && !strcmp(a, "task")) {

@@ -67,7 +67,6 @@ struct tui {
 	/* selections */
 	int task;			/* 0: the task on the CPU */
 	int frame;
-	uint64_t frame_pc;
 	uint64_t mem_addr;		/* the memory pane's first byte */
 	int mem_cur;			/* cursor: byte offset */
 	int mem_pid;			/* -1: kernel addresses */
@@ -134,10 +133,12 @@ void cmdline_feed(int key);
 /* The TUI's own commands (layout, focus, frame, task, mem); false: not
  * one of them. */
 bool tui_own_command(struct tui *t, const char *line);
+/* Layout L with its main pane in focus, the page walk following its
+ * address; frame N of the backtrace in the code and register panes.
+ * (The keys and the layout and frame commands.) */
+void tui_select_layout(struct tui *t, int layout);
+void tui_select_frame(struct tui *t, int frame);
 /* Run a line typed (or bound to a key) and show what it printed. */
 void tui_run_line(struct tui *t, const char *line);
-
-/* keys.c */
-void tui_key(struct tui *t, int key);
 
 #endif

@@ -57,11 +57,8 @@ static void move_cursor(struct tui *t, int delta)
 		/* cursor line -> frame number */
 		const char *h = p->t.n ? strstr(p->t.line[p->cur], "#") : NULL;
 
-		if (h && isdigit((unsigned char)h[1])) {
-			t->frame = atoi(h + 1);
-			view_code(t);
-			view_regs(t, false);
-		}
+		if (h && isdigit((unsigned char)h[1]))
+			tui_select_frame(t, atoi(h + 1));
 		break;
 	}
 	case P_TASKS: {
@@ -155,7 +152,7 @@ static void watch_here(struct tui *t)
 	tui_run_line(t, cmd);
 }
 
-void tui_key(struct tui *t, int key)
+static void tui_key(struct tui *t, int key)
 {
 	enum pane_id f = t->focus;
 	int i;
@@ -202,19 +199,7 @@ void tui_key(struct tui *t, int key)
 		}
 		return;
 	case '1': case '2': case '3': case '4':
-		t->layout = key - '1';
-		t->focus = main_pane[t->layout];
-		tui_layout(t);
-		if (!t->running && !t->ended && t->layout != L_LOG) {
-			/* the walk follows this layout's address */
-			t->walk_from_mem = t->layout == L_MEMORY;
-			if (t->walk_from_mem) {
-				t->walk_addr = t->mem_addr + t->mem_cur;
-				view_walk(t);
-			} else {
-				view_task(t);
-			}
-		}
+		tui_select_layout(t, key - '1');
 		return;
 	case '?':
 		t->help = true;

@@ -29,7 +29,9 @@ void text_add(struct text *t, const char *s, size_t len)
 		t->cap = t->cap ? 2 * t->cap : 64;
 		t->line = xrealloc(t->line, t->cap * sizeof(char *));
 	}
-	t->line[t->n++] = strndup(s, len);
+	t->line[t->n] = xmalloc(len + 1);
+	memcpy(t->line[t->n], s, len);
+	t->line[t->n++][len] = '\0';
 }
 
 /* Append text, one entry per line (tabs become spaces). */
@@ -61,11 +63,10 @@ void tui_say(struct tui *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) >= 0) {
-		text_add_lines(&t->p[P_OUT].t, s);
-		free(s);
-	}
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
+	text_add_lines(&t->p[P_OUT].t, s);
+	free(s);
 	t->p[P_OUT].follow = true;
 }
 

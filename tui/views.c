@@ -5,7 +5,6 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +21,10 @@ char *tui_capture(struct tui *t, const char *fmt, ...)
 	FILE *f;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
 	f = open_memstream(&buf, &len);
-	if (!f || !line) {
+	if (!f) {
 		free(line);
 		return xstrdup("");
 	}
@@ -128,7 +126,6 @@ void view_code(struct tui *t)
 		view_fill(t, P_ASM, xstrdup("(no frame)\n"));
 		return;
 	}
-	t->frame_pc = pc;
 	/* A return address's line is the call's: look up pc - 1. */
 	view_fill(t, P_SRC, tui_capture(t, "list *0x%llx %d",
 				    (unsigned long long)(ret ? pc - 1 : pc),
