@@ -143,6 +143,10 @@ struct session {
 	bool stepped_since_stop, step_pending;
 	struct step_state step;
 	struct tui *tui;	/* --tui: the full-screen front end */
+	/* Watchpoints: the debug registers, or pagewatch emulation
+	 * (session_watch_mode). */
+	bool hw_emulated;
+	char *hw_why;		/* why emulated, or NULL */
 	bool user_quit;		/* `quit` (not the guest's end) */
 };
 
@@ -268,6 +272,13 @@ void session_leave_prompt(struct session *s);
 int session_stepi(struct session *s, FILE *out);
 /* Before a single-step: keep the replay moment's name up to date. */
 void session_note_step(struct session *s);
+
+/* How this host's watchpoints work, for `version` and --version:
+ * probes the debug registers (and reads UMDBG_DEBUG_REGISTERS=off)
+ * once; fills hw_emulated and hw_why. */
+void session_watch_mode(struct session *s);
+/* One line: "watchpoints: debug registers" or why they are emulated. */
+void session_say_watch_mode(const struct session *s, FILE *out);
 
 /* gdbserver.c */
 int gdbserver_open(struct session *s, const char *spec, bool any,

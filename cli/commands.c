@@ -734,6 +734,7 @@ static int cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc; (void)argv;
 	fprintf(ctx->out, "umdbg %s, kernel '%s'\n", UMDBG_VERSION,
 		kmodel_path(ctx->s->k));
+	session_say_watch_mode(ctx->s, ctx->out);
 	return 0;
 }
 

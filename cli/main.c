@@ -1141,6 +1141,8 @@ int main(int argc, char **argv)
 			return 0;
 		case 'V':
 			printf("umdbg %s\n", UMDBG_VERSION);
+			session_watch_mode(s);
+			session_say_watch_mode(s, stdout);
 			return 0;
 		default:
 			die_usage("bad option or missing argument: '%s'",
@@ -1333,8 +1335,11 @@ int main(int argc, char **argv)
 		l.envp = rr_env;
 		l.path = gargv[0];
 	}
+	session_watch_mode(s);
 	err = tracer_launch(&l, &s->t, &cause);
 	s->launch = l;
+	if (!err)
+		tracer_set_hw_emulation(s->t, s->hw_emulated);
 	if (!replay_path) {
 		close(gin);
 		close(gout);

@@ -93,6 +93,38 @@ static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
 	return 0;
 }
 
+void session_watch_mode(struct session *s)
+{
+	const char *env = getenv("UMDBG_DEBUG_REGISTERS");
+	char *why = NULL;
+	int r;
+
+	if (env && !strcmp(env, "off")) {
+		s->hw_emulated = true;
+		s->hw_why = xstrdup("UMDBG_DEBUG_REGISTERS=off");
+		return;
+	}
+	r = tracer_probe_debug_registers(&why);
+	if (r == 1) {
+		free(why);
+		return;
+	}
+	s->hw_emulated = true;
+	s->hw_why = r == 0 ? why : xasprintf("the probe failed: %s", why);
+	if (r < 0)
+		free(why);
+}
+
+void session_say_watch_mode(const struct session *s, FILE *out)
+{
+	if (!s->hw_emulated)
+		fprintf(out, "watchpoints: the debug registers (they trap on "
+			"this host)\n");
+	else
+		fprintf(out, "watchpoints: emulated by page protection (%s)\n",
+			s->hw_why);
+}
+
 int watch_check(struct session *s, const char *spec, FILE *err)
 {
 	struct cmd_ctx ctx = { s, err };
@@ -128,8 +160,8 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	slot = tracer_hw_insert(s->t, hw_kind(w.kind), w.addr, w.len);
 	if (slot < 0) {
 		fprintf(ctx->out, "%s: %s\n", name, slot == -ENOSPC ?
-			"all four debug registers are in use (delete a "
-			"watchpoint first)" : strerror(-slot));
+			"all four watchpoints are in use (delete one "
+			"first)" : strerror(-slot));
 		return slot;
 	}
 	w.slot = slot;

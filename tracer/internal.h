@@ -16,6 +16,9 @@ struct tracer_thread {
 	int pending_sig;	/* to deliver when resumed */
 	bool hw_set;		/* debug registers written */
 	bool sys_stops;		/* resume with PTRACE_SYSCALL */
+	/* pagewatch.c: this thread's syscall runs with the protection
+	 * lifted (its exit stop puts it back) */
+	bool pw_in_syscall;
 };
 
 struct tracer_bp {
@@ -31,7 +34,21 @@ struct tracer_hw {
 	enum tracer_hw_kind kind;
 	uint64_t addr;
 	int len;
+	/* Emulated (pagewatch.c): an execute point's software breakpoint,
+	 * and a data point's bytes as last seen. */
+	int bp_id;
+	uint8_t seen[8];
 };
+
+/* A page pagewatch.c protects, and the protection it had. */
+struct pw_page {
+	uint64_t addr;
+	int orig_prot;		/* PROT_* from /proc/PID/maps */
+	int prot;		/* what we gave it */
+};
+#define PW_MAX_PAGES 8
+/* Address windows the installed seccomp filters watch for buffers. */
+#define PW_MAX_WINDOWS 16
 
 struct tracer {
 	pid_t pid;		/* the traced process (thread group leader) */
@@ -66,8 +83,70 @@ struct tracer {
 	 * its registers are written. */
 	pid_t regs_tid;		/* 0: nothing cached */
 	struct user_regs_struct regs;
+	/*
+	 * Watchpoints by page protection (pagewatch.c), where the debug
+	 * registers do not trap.  pw_pages are protected while the process
+	 * runs; pw_lifted: their protection is off for a moment.
+	 */
+	bool emulate_hw;
+	uint64_t gadget;	/* a syscall instruction (0f 05) in its text */
+	struct pw_page pw_pages[PW_MAX_PAGES];
+	int pw_npages;
+	bool pw_lifted;
+	/* windows [lo, hi) of the seccomp filters installed so far */
+	uint64_t pw_win[PW_MAX_WINDOWS][2];
+	int pw_nwin;
+	bool pw_filter_failed;	/* seccomp refused: said once */
 };
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);
+
+/* tracer.c, for the other files of the layer */
+struct tracer_thread *tracer_thread_find(struct tracer *t, pid_t tid);
+struct tracer_bp *tracer_bp_at(struct tracer *t, uint64_t addr);
+int tracer_gpr_get(struct tracer *t, pid_t tid, struct user_regs_struct *r);
+int tracer_gpr_set(struct tracer *t, pid_t tid,
+		   const struct user_regs_struct *r);
+void tracer_gpr_drop(struct tracer *t, pid_t tid);
+ssize_t tracer_raw_read(struct tracer *t, uint64_t addr, void *buf,
+			size_t len);
+ssize_t tracer_raw_write(struct tracer *t, uint64_t addr, const void *buf,
+			 size_t len);
+void tracer_main_gone(struct tracer *t, int status, struct tracer_stop *stop);
+void tracer_thread_del(struct tracer *t, pid_t tid);
+bool tracer_is_async_signal(int sig);
+/* Send tid the signals in *later (held during a step). */
+void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later);
+
+/*
+ * pagewatch.c: data watchpoints by page protection, execute points as
+ * software breakpoints.  Every function wants the process stopped.
+ */
+/* Protect what the emulated points need now (before a resume), and
+ * note the watched bytes as they are. */
+int pw_sync(struct tracer *t);
+/* Can a point at addr be emulated (is its page mapped)?  0 or -EFAULT. */
+int pw_check(struct tracer *t, uint64_t addr);
+/* Is addr in a page we protect? */
+bool pw_owns(const struct tracer *t, uint64_t addr);
+/*
+ * Thread tid faulted at addr in one of our pages: run the instruction
+ * with the protection lifted, put it back and judge.  Returns the slot
+ * of the point it set off, -1 for none (tid is in a step stop after the
+ * instruction either way), or -ESRCH when the process died (*stop
+ * filled).  Asynchronous signals that arrive meanwhile go to *later.
+ */
+int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
+		  sigset_t *later, struct tracer_stop *stop);
+/* A seccomp stop of tid: does its syscall need the protection lifted
+ * (a buffer near a protected page)?  Then lift it; true. */
+bool pw_syscall_entry(struct tracer *t, pid_t tid);
+/* The exit stop of a syscall pw_syscall_entry lifted for: protect
+ * again; the slot of a point whose bytes the syscall changed, or -1. */
+int pw_syscall_exit(struct tracer *t, pid_t tid);
+/* Lift (on false) or restore the protection of every page. */
+int pw_protect(struct tracer *t, bool on);
+/* The process was launched afresh (replay): nothing is protected. */
+void pw_reset(struct tracer *t);
 
 #endif

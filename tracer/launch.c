@@ -288,7 +288,8 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 	if (ptrace(PTRACE_SEIZE, pid, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL |
 		   PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
-		   (l->seccomp ? PTRACE_O_TRACESECCOMP : 0)) < 0) {
+		   /* Record's filter, or pagewatch.c's installed later. */
+		   PTRACE_O_TRACESECCOMP) < 0) {
 		err = -errno;
 		set_cause(cause, err, "ptrace(PTRACE_SEIZE): %s",
 			  strerror(errno));

@@ -27,7 +27,7 @@
 
 #define INT3 0xcc
 
-static struct tracer_thread *thread_find(struct tracer *t, pid_t tid)
+struct tracer_thread *tracer_thread_find(struct tracer *t, pid_t tid)
 {
 	int i;
 
@@ -39,7 +39,7 @@ static struct tracer_thread *thread_find(struct tracer *t, pid_t tid)
 
 static struct tracer_thread *thread_add(struct tracer *t, pid_t tid)
 {
-	struct tracer_thread *th = thread_find(t, tid);
+	struct tracer_thread *th = tracer_thread_find(t, tid);
 
 	if (th)
 		return th;
@@ -56,7 +56,7 @@ static struct tracer_thread *thread_add(struct tracer *t, pid_t tid)
 }
 
 /* Thread tid's general registers, read once per stop (t->regs). */
-static int get_gpr(struct tracer *t, pid_t tid, struct user_regs_struct *r)
+int tracer_gpr_get(struct tracer *t, pid_t tid, struct user_regs_struct *r)
 {
 	if (!tid || t->regs_tid != tid) {
 		t->regs_tid = 0;
@@ -70,7 +70,7 @@ static int get_gpr(struct tracer *t, pid_t tid, struct user_regs_struct *r)
 
 /* Write them; the kernel may adjust what it is given, so the next read
  * asks it again. */
-static int set_gpr(struct tracer *t, pid_t tid,
+int tracer_gpr_set(struct tracer *t, pid_t tid,
 		   const struct user_regs_struct *r)
 {
 	if (t->regs_tid == tid)
@@ -81,19 +81,19 @@ static int set_gpr(struct tracer *t, pid_t tid,
 }
 
 /* Thread tid may run (or is gone): its cached registers are stale. */
-static void drop_gpr(struct tracer *t, pid_t tid)
+void tracer_gpr_drop(struct tracer *t, pid_t tid)
 {
 	if (t->regs_tid == tid)
 		t->regs_tid = 0;
 }
 
-static void thread_del(struct tracer *t, pid_t tid)
+void tracer_thread_del(struct tracer *t, pid_t tid)
 {
-	struct tracer_thread *th = thread_find(t, tid);
+	struct tracer_thread *th = tracer_thread_find(t, tid);
 
 	if (!th)
 		return;
-	drop_gpr(t, tid);
+	tracer_gpr_drop(t, tid);
 	*th = t->threads[--t->nthreads];
 	LOG("tracer", "thread %d gone", tid);
 }
@@ -161,7 +161,7 @@ int tracer_threads(const struct tracer *t, pid_t *tids, int max)
 
 /* ---- memory ------------------------------------------------------------ */
 
-static struct tracer_bp *bp_at(struct tracer *t, uint64_t addr)
+struct tracer_bp *tracer_bp_at(struct tracer *t, uint64_t addr)
 {
 	int i;
 
@@ -171,7 +171,7 @@ static struct tracer_bp *bp_at(struct tracer *t, uint64_t addr)
 	return NULL;
 }
 
-static ssize_t raw_pread(struct tracer *t, uint64_t addr, void *buf,
+ssize_t tracer_raw_read(struct tracer *t, uint64_t addr, void *buf,
 			 size_t len)
 {
 	size_t done = 0;
@@ -194,7 +194,7 @@ static ssize_t raw_pread(struct tracer *t, uint64_t addr, void *buf,
 	return done ? (ssize_t)done : -EIO;
 }
 
-static ssize_t raw_pwrite(struct tracer *t, uint64_t addr, const void *buf,
+ssize_t tracer_raw_write(struct tracer *t, uint64_t addr, const void *buf,
 			  size_t len)
 {
 	ssize_t n;
@@ -210,7 +210,7 @@ static ssize_t raw_pwrite(struct tracer *t, uint64_t addr, const void *buf,
 ssize_t tracer_read_mem(struct tracer *t, uint64_t addr, void *buf,
 			size_t len)
 {
-	ssize_t n = raw_pread(t, addr, buf, len);
+	ssize_t n = tracer_raw_read(t, addr, buf, len);
 	int i;
 
 	/* Show original bytes, never our int3s. */
@@ -242,7 +242,14 @@ ssize_t tracer_write_mem(struct tracer *t, uint64_t addr, const void *buf,
 			copy[bp->addr - addr] = INT3;
 		}
 	}
-	n = raw_pwrite(t, addr, copy, len);
+	n = tracer_raw_write(t, addr, copy, len);
+	if (n != (ssize_t)len && t->pw_npages && pw_owns(t, addr + (n > 0 ? n : 0))) {
+		/* A shared page we made read-only: not even FOLL_FORCE
+		 * writes it. */
+		pw_protect(t, false);
+		n = tracer_raw_write(t, addr, copy, len);
+		pw_protect(t, true);
+	}
 	free(copy);
 	return n;
 }
@@ -257,11 +264,11 @@ static int bp_poke(struct tracer *t, struct tracer_bp *bp, bool insert)
 	if (insert == bp->inserted)
 		return 0;
 	if (insert) {
-		n = raw_pread(t, bp->addr, &bp->orig, 1);
+		n = tracer_raw_read(t, bp->addr, &bp->orig, 1);
 		if (n != 1)
 			return n < 0 ? (int)n : -EIO;
 	}
-	n = raw_pwrite(t, bp->addr, &b, 1);
+	n = tracer_raw_write(t, bp->addr, &b, 1);
 	if (n != 1)
 		return n < 0 ? (int)n : -EIO;
 	bp->inserted = insert;
@@ -291,7 +298,7 @@ int tracer_bp_insert_later(struct tracer *t, uint64_t addr)
 
 int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause)
 {
-	struct tracer_bp *bp = bp_at(t, addr);
+	struct tracer_bp *bp = tracer_bp_at(t, addr);
 	int err, i;
 
 	/* Several users of one address share the int3: count them. */
@@ -362,6 +369,8 @@ int tracer_copy_points(const struct tracer *from, struct tracer *to)
 		bp->refs = from->bps[i].refs;
 	}
 	memcpy(to->hw, from->hw, sizeof(to->hw));
+	to->emulate_hw = from->emulate_hw;
+	pw_reset(to);
 	return hw_apply(to);
 }
 
@@ -374,6 +383,16 @@ void tracer_bp_retry(struct tracer *t, bool (*ready)(void *arg, uint64_t),
 		if (t->bps[i].id && !t->bps[i].inserted &&
 		    ready(arg, t->bps[i].addr))
 			bp_poke(t, &t->bps[i], true);
+}
+
+void tracer_set_hw_emulation(struct tracer *t, bool on)
+{
+	t->emulate_hw = on;
+}
+
+bool tracer_hw_emulated(const struct tracer *t)
+{
+	return t->emulate_hw;
 }
 
 int tracer_hw_count(const struct tracer *t)
@@ -426,7 +445,7 @@ int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r)
 {
 	if (!t->alive)
 		return -ESRCH;
-	return get_gpr(t, tid ? tid : t->last_tid, r);
+	return tracer_gpr_get(t, tid ? tid : t->last_tid, r);
 }
 
 int tracer_set_regs(struct tracer *t, pid_t tid,
@@ -434,7 +453,7 @@ int tracer_set_regs(struct tracer *t, pid_t tid,
 {
 	if (!t->alive)
 		return -ESRCH;
-	return set_gpr(t, tid ? tid : t->last_tid, r);
+	return tracer_gpr_set(t, tid ? tid : t->last_tid, r);
 }
 
 /* ---- hardware breakpoints and watchpoints -------------------------------- */
@@ -486,6 +505,8 @@ static int hw_apply(struct tracer *t)
 {
 	int i, err = 0;
 
+	if (t->emulate_hw)
+		return 0;	/* pagewatch.c's, armed at the next resume */
 	for (i = 0; i < t->nthreads; i++)
 		if (t->threads[i].stopped) {
 			int e = hw_apply_thread(t, t->threads[i].tid, -1);
@@ -510,7 +531,27 @@ int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 			break;
 	if (i == 4)
 		return -ENOSPC;
-	t->hw[i] = (struct tracer_hw){ true, kind, addr, len };
+	memset(&t->hw[i], 0, sizeof(t->hw[i]));
+	t->hw[i] = (struct tracer_hw){ .used = true, .kind = kind,
+				       .addr = addr, .len = len };
+	if (t->emulate_hw && kind == TRACER_HW_EXEC) {
+		/* No debug registers: a software breakpoint serves. */
+		int id = tracer_bp_insert(t, addr, NULL);
+
+		if (id < 0) {
+			t->hw[i].used = false;
+			return id;
+		}
+		t->hw[i].bp_id = id;
+		return i;
+	}
+	if (t->emulate_hw) {
+		/* Protected at the next resume, if the page is there. */
+		err = pw_check(t, addr);
+		if (err < 0)
+			t->hw[i].used = false;
+		return err < 0 ? err : i;
+	}
 	err = hw_apply(t);
 	if (err < 0) {
 		t->hw[i].used = false;
@@ -525,6 +566,9 @@ int tracer_hw_remove_slot(struct tracer *t, int slot)
 	if (slot < 0 || slot > 3 || !t->hw[slot].used)
 		return -ENOENT;
 	t->hw[slot].used = false;
+	if (t->hw[slot].bp_id)
+		tracer_bp_remove(t, t->hw[slot].bp_id);
+	t->hw[slot].bp_id = 0;
 	if (t->alive && hw_apply(t) < 0)
 		return -EIO;
 	return slot;
@@ -545,6 +589,11 @@ int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 
 void tracer_hw_clear(struct tracer *t)
 {
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used && t->hw[i].bp_id)
+			tracer_bp_remove(t, t->hw[i].bp_id);
 	memset(t->hw, 0, sizeof(t->hw));
 	if (t->alive)
 		hw_apply(t);
@@ -555,6 +604,8 @@ static bool data_points(const struct tracer *t)
 {
 	int i;
 
+	if (t->emulate_hw)
+		return false;	/* pagewatch.c judges those */
 	for (i = 0; i < 4; i++)
 		if (t->hw[i].used && t->hw[i].kind != TRACER_HW_EXEC)
 			return true;
@@ -595,6 +646,8 @@ static int hw_exec_at(struct tracer *t, uint64_t pc)
 {
 	int i;
 
+	if (t->emulate_hw)
+		return -1;	/* software breakpoints there */
 	for (i = 0; i < 4; i++)
 		if (t->hw[i].used && t->hw[i].kind == TRACER_HW_EXEC &&
 		    t->hw[i].addr == pc)
@@ -616,7 +669,7 @@ int tracer_set_fpregs(struct tracer *t, pid_t tid,
 
 void tracer_set_resume_signal(struct tracer *t, pid_t tid, int signo)
 {
-	struct tracer_thread *th = thread_find(t, tid ? tid : t->last_tid);
+	struct tracer_thread *th = tracer_thread_find(t, tid ? tid : t->last_tid);
 
 	if (th)
 		th->pending_sig = signo;
@@ -624,7 +677,7 @@ void tracer_set_resume_signal(struct tracer *t, pid_t tid, int signo)
 
 /* ---- stops ------------------------------------------------------------- */
 
-static bool is_async_signal(int sig)
+bool tracer_is_async_signal(int sig)
 {
 	switch (sig) {
 	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
@@ -647,7 +700,7 @@ static void mark_dead(struct tracer *t)
 	t->memfd = -1;
 }
 
-static void main_gone(struct tracer *t, int status, struct tracer_stop *stop)
+void tracer_main_gone(struct tracer *t, int status, struct tracer_stop *stop)
 {
 	mark_dead(t);
 	memset(stop, 0, sizeof(*stop));
@@ -674,21 +727,21 @@ static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
 	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
 	    (si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT))
 		return NULL;
-	if (get_gpr(t, tid, &r) < 0)
+	if (tracer_gpr_get(t, tid, &r) < 0)
 		return NULL;
-	bp = bp_at(t, r.rip - 1);
+	bp = tracer_bp_at(t, r.rip - 1);
 	if (!bp || !bp->inserted)
 		return NULL;
 	r.rip -= 1;
-	set_gpr(t, tid, &r);
+	tracer_gpr_set(t, tid, &r);
 	return bp;
 }
 
 static void cont(struct tracer *t, struct tracer_thread *th, int sig)
 {
-	drop_gpr(t, th->tid);
-	if (ptrace(th->sys_stops ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0,
-		   sig) == 0)
+	tracer_gpr_drop(t, th->tid);
+	if (ptrace(th->sys_stops || th->pw_in_syscall ? PTRACE_SYSCALL :
+		   PTRACE_CONT, th->tid, 0, sig) == 0)
 		th->stopped = false;
 }
 
@@ -702,7 +755,7 @@ void tracer_set_hooks(struct tracer *t, const struct tracer_hooks *h)
 
 void tracer_syscall_stops(struct tracer *t, pid_t tid, bool on)
 {
-	struct tracer_thread *th = thread_find(t, tid ? tid : t->last_tid);
+	struct tracer_thread *th = tracer_thread_find(t, tid ? tid : t->last_tid);
 
 	if (th)
 		th->sys_stops = on;
@@ -736,7 +789,7 @@ static int sys_hook(struct tracer *t, pid_t tid, int kind)
 	struct user_regs_struct r;
 
 	if (!t->hooks.syscall || kind < 0 ||
-	    get_gpr(t, tid, &r) < 0)
+	    tracer_gpr_get(t, tid, &r) < 0)
 		return 0;
 	return t->hooks.syscall(t->hooks.arg, tid, kind, &r);
 }
@@ -746,8 +799,8 @@ static int sig_hook(struct tracer *t, pid_t tid, int sig)
 {
 	struct user_regs_struct r;
 
-	if (!t->hooks.signal || !is_async_signal(sig) ||
-	    get_gpr(t, tid, &r) < 0)
+	if (!t->hooks.signal || !tracer_is_async_signal(sig) ||
+	    tracer_gpr_get(t, tid, &r) < 0)
 		return sig;
 	return t->hooks.signal(t->hooks.arg, tid, sig, &r);
 }
@@ -759,8 +812,78 @@ static void hook_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_HOOK;
 	stop->tid = tid;
-	if (get_gpr(t, tid, &r) == 0)
+	if (tracer_gpr_get(t, tid, &r) == 0)
 		stop->addr = r.rip;
+}
+
+/* The process died in pagewatch.c's hands: report it now. */
+static int report_death(struct tracer *t, struct tracer_stop *stop)
+{
+	*stop = t->pending;
+	t->stop_pending = false;
+	return 1;
+}
+
+/* Did thread tid (in a SIGSEGV stop) fault on a page we protect? */
+static bool pw_fault(struct tracer *t, pid_t tid, uint64_t *addr)
+{
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
+	    si.si_code != SEGV_ACCERR)
+		return false;
+	*addr = (uint64_t)(uintptr_t)si.si_addr;
+	return pw_owns(t, *addr);
+}
+
+void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later)
+{
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(later, sig))
+			syscall(SYS_tgkill, t->pid, tid, sig);
+}
+
+/* A fault on a watched page while running: 1 and *stop when a point
+ * fired, else 0 (the thread runs on). */
+static int on_pw_fault(struct tracer *t, pid_t tid, uint64_t addr,
+		       struct tracer_stop *stop)
+{
+	struct tracer_thread *th;
+	sigset_t later;
+	int slot;
+
+	sigemptyset(&later);
+	slot = pw_step_fault(t, tid, addr, &later, stop);
+	if (slot == -ESRCH)
+		return t->alive ? 0 : 1;
+	tracer_reraise(t, tid, &later);
+	th = tracer_thread_find(t, tid);
+	if (!th)
+		return 0;
+	if (slot >= 0) {
+		watch_stop(t, tid, slot, stop);
+		return 1;
+	}
+	cont(t, th, slot == -EAGAIN ? th->pending_sig : 0);
+	th->pending_sig = 0;
+	return 0;
+}
+
+/* An emulated execute point (a software breakpoint) that only hardware
+ * points use: its slot, or -1 (a user's breakpoint is there too). */
+static int emulated_exec_slot(struct tracer *t, const struct tracer_bp *bp)
+{
+	int i, slot = -1, users = 0;
+
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used && t->hw[i].bp_id == bp->id) {
+			users++;
+			if (slot < 0)
+				slot = i;
+		}
+	return slot >= 0 && bp->refs <= users ? slot : -1;
 }
 
 /* A syscall stop (seccomp, entry or exit) in handle_status. */
@@ -768,9 +891,23 @@ static int on_syscall_stop(struct tracer *t, pid_t tid, int kind,
 			   struct tracer_stop *stop, bool collecting)
 {
 	struct tracer_thread *th;
-	int sig = sys_hook(t, tid, kind);
+	int sig, slot;
 
-	th = thread_find(t, tid);
+	if (kind == TRACER_SYS_SECCOMP && t->pw_npages && !collecting &&
+	    pw_syscall_entry(t, tid)) {
+		/* Its buffer is near a watched page: it is made again,
+		 * with the protection lifted, and comes back here. */
+		if (!t->alive)
+			return report_death(t, stop);
+		th = tracer_thread_find(t, tid);
+		if (th)
+			cont(t, th, 0);
+		return 0;
+	}
+	if (!t->alive)
+		return report_death(t, stop);
+	sig = sys_hook(t, tid, kind);
+	th = tracer_thread_find(t, tid);
 	if (!th)
 		return 0;
 	if (sig == TRACER_HOOK_STOP) {
@@ -778,6 +915,19 @@ static int on_syscall_stop(struct tracer *t, pid_t tid, int kind,
 			return 0;
 		hook_stop(t, tid, stop);
 		return 1;
+	}
+	if (kind == TRACER_SYS_EXIT && th->pw_in_syscall && !collecting) {
+		slot = pw_syscall_exit(t, tid);
+		if (!t->alive)
+			return report_death(t, stop);
+		th = tracer_thread_find(t, tid);
+		if (slot >= 0 && th) {
+			th->pending_sig = sig;
+			watch_stop(t, tid, slot, stop);
+			return 1;
+		}
+		if (!th)
+			return 0;
 	}
 	if (collecting)
 		th->pending_sig = sig;
@@ -805,13 +955,13 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 			if (collecting) {
 				t->exit_pending = true;
 				t->exit_status = status;
-				thread_del(t, tid);
+				tracer_thread_del(t, tid);
 				return 0;
 			}
-			main_gone(t, status, stop);
+			tracer_main_gone(t, status, stop);
 			return 1;
 		}
-		thread_del(t, tid);
+		tracer_thread_del(t, tid);
 		return 0;
 	}
 	if (!WIFSTOPPED(status))
@@ -827,7 +977,7 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
 			thread_add(t, (pid_t)msg);
 		/* thread_add may have moved the table: find th again. */
-		th = thread_find(t, tid);
+		th = tracer_thread_find(t, tid);
 		if (!collecting && th)
 			cont(t, th, 0);
 		return 0;
@@ -839,7 +989,7 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		return on_syscall_stop(t, tid, TRACER_SYS_SECCOMP, stop,
 				       collecting);
 	case PTRACE_EVENT_STOP:
-		if (!th->hw_set) {
+		if (!th->hw_set && !t->emulate_hw) {
 			/* A new thread: give it the debug registers. */
 			hw_apply_thread(t, tid, -1);
 			th->hw_set = true;
@@ -868,8 +1018,15 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		return on_syscall_stop(t, tid, syscall_stop_kind(tid), stop,
 				       collecting);
 	if (sig == SIGTRAP && (bp = bp_hit(t, tid))) {
+		int slot;
+
 		if (collecting)
 			return 0;	/* rewound: it hits again later */
+		slot = emulated_exec_slot(t, bp);
+		if (slot >= 0) {
+			watch_stop(t, tid, slot, stop);
+			return 1;
+		}
 		memset(stop, 0, sizeof(*stop));
 		stop->kind = TRACER_STOP_BREAKPOINT;
 		stop->tid = tid;
@@ -887,9 +1044,21 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 			return 1;
 		}
 	}
+	if (sig == SIGSEGV && t->pw_npages) {
+		uint64_t addr;
+
+		if (pw_fault(t, tid, &addr)) {
+			if (collecting) {
+				/* It faults again when resumed. */
+				th->pending_sig = 0;
+				return 0;
+			}
+			return on_pw_fault(t, tid, addr, stop);
+		}
+	}
 	if (collecting) {
 		sig = sig_hook(t, tid, sig);
-		th = thread_find(t, tid);
+		th = tracer_thread_find(t, tid);
 		if (th)
 			th->pending_sig = sig == TRACER_HOOK_STOP ? 0 : sig;
 		return 0;
@@ -918,7 +1087,7 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		hook_stop(t, tid, stop);
 		return 1;
 	}
-	th = thread_find(t, tid);
+	th = tracer_thread_find(t, tid);
 	if (!th)
 		return 0;
 	if (sig && sigismember(&t->stop_signals, sig)) {
@@ -962,7 +1131,7 @@ static void stop_all(struct tracer *t, pid_t except)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			thread_del(t, waitfor);
+			tracer_thread_del(t, waitfor);
 			continue;
 		}
 		handle_status(t, w, status, &dummy, true);
@@ -985,7 +1154,7 @@ static int finish_stop(struct tracer *t, struct tracer_stop *stop)
 		/* The process died while we were stopping it. */
 		struct tracer_stop gone;
 
-		main_gone(t, t->exit_status, &gone);
+		tracer_main_gone(t, t->exit_status, &gone);
 		*stop = gone;
 	}
 	return 1;
@@ -1013,7 +1182,7 @@ static int pump(struct tracer *t, struct tracer_stop *stop, bool block,
 				continue;
 			if (errno == ECHILD) {
 				/* Reaped elsewhere: treat as gone. */
-				main_gone(t, 0, stop);
+				tracer_main_gone(t, 0, stop);
 				return 1;
 			}
 			return set_cause(cause, -errno, "waitpid: %s",
@@ -1046,17 +1215,18 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 {
 	struct user_regs_struct r;
 	struct tracer_bp *bp;
-	int deliver = th->pending_sig, status, sig, hw_slot;
+	int deliver = th->pending_sig, status, sig, hw_slot, pw_slot = -1;
 	/* th points into t->threads, which thread_add may move: keep the
 	 * tid and look the thread up again where it is needed. */
 	pid_t tid = th->tid, w;
+	uint64_t fault;
 	bool in_syscall = false, hook_stopped = false, trapped = false;
 	sigset_t later;
 
 	sigemptyset(&later);
-	if (get_gpr(t, tid, &r) < 0)
+	if (tracer_gpr_get(t, tid, &r) < 0)
 		return 0;
-	bp = bp_at(t, r.rip);
+	bp = tracer_bp_at(t, r.rip);
 	if (bp && bp->inserted)
 		bp_poke(t, bp, false);
 	else
@@ -1067,12 +1237,12 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		hw_apply_thread(t, tid, hw_slot);
 	th->pending_sig = 0;
 	th = NULL;
-	if (deliver && is_async_signal(deliver)) {
+	if (deliver && tracer_is_async_signal(deliver)) {
 		sigaddset(&later, deliver);
 		deliver = 0;
 	}
 	for (;;) {
-		drop_gpr(t, tid);
+		tracer_gpr_drop(t, tid);
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, deliver) < 0)
 			break;
 		deliver = 0;
@@ -1083,10 +1253,10 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 			break;
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (tid == t->pid) {
-				main_gone(t, status, stop);
+				tracer_main_gone(t, status, stop);
 				return 1;
 			}
-			thread_del(t, tid);
+			tracer_thread_del(t, tid);
 			return 0;
 		}
 		sig = WSTOPSIG(status);
@@ -1100,7 +1270,15 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		if (status >> 16 == PTRACE_EVENT_SECCOMP) {
 			/* Stepping over a traced syscall: its hooks run as in
 			 * a continue; the step completes at its exit. */
-			int hs = sys_hook(t, tid, TRACER_SYS_SECCOMP);
+			int hs;
+
+			if (t->pw_npages && pw_syscall_entry(t, tid))
+				continue;	/* made again, lifted */
+			if (!t->alive) {
+				report_death(t, stop);
+				return 1;
+			}
+			hs = sys_hook(t, tid, TRACER_SYS_SECCOMP);
 
 			in_syscall = true;
 			if (hs == TRACER_HOOK_STOP) {
@@ -1114,7 +1292,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		if (status >> 16)
 			continue;
 		if (sig == SIGTRAP) {
-			struct tracer_thread *sth = thread_find(t, tid);
+			struct tracer_thread *sth = tracer_thread_find(t, tid);
 
 			if (in_syscall && sth && sth->sys_stops) {
 				int hs = sys_hook(t, tid, TRACER_SYS_EXIT);
@@ -1124,17 +1302,37 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 				else if (hs > 0)
 					sth->pending_sig = hs;
 			}
+			if (in_syscall && sth && sth->pw_in_syscall)
+				pw_slot = pw_syscall_exit(t, tid);
 			trapped = true;
 			break;
 		}
-		if (is_async_signal(sig) && t->hooks.signal) {
+		if (sig == SIGSEGV && t->pw_npages && pw_fault(t, tid, &fault)) {
+			/* A watched page: the instruction runs lifted, and
+			 * that ends the step. */
+			pw_slot = pw_step_fault(t, tid, fault, &later, stop);
+			if (pw_slot == -ESRCH && !t->alive)
+				return 1;
+			if (pw_slot == -EAGAIN) {
+				struct tracer_thread *sth =
+					tracer_thread_find(t, tid);
+
+				deliver = sth ? sth->pending_sig : 0;
+				if (sth)
+					sth->pending_sig = 0;
+				continue;
+			}
+			trapped = true;
+			break;
+		}
+		if (tracer_is_async_signal(sig) && t->hooks.signal) {
 			int hs = sig_hook(t, tid, sig);
 
 			if (hs > 0)
 				sigaddset(&later, hs);
 			continue;
 		}
-		if (is_async_signal(sig))
+		if (tracer_is_async_signal(sig))
 			sigaddset(&later, sig);
 		else
 			deliver = sig;
@@ -1143,12 +1341,14 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		bp_poke(t, bp, true);
 	if (hw_slot >= 0 && t->alive)
 		hw_apply_thread(t, tid, -1);
-	for (sig = 1; sig < NSIG; sig++)
-		if (sigismember(&later, sig))
-			syscall(SYS_tgkill, t->pid, tid, sig);
+	tracer_reraise(t, tid, &later);
 	if (hook_stopped && t->alive) {
 		hook_stop(t, tid, stop);
 		return 2;
+	}
+	if (pw_slot >= 0 && t->alive) {
+		watch_stop(t, tid, pw_slot, stop);
+		return 3;
 	}
 	if (trapped && t->alive && data_points(t)) {
 		/* The step's trap also says (DR6) whether the instruction
@@ -1163,6 +1363,18 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 	return 0;
 }
 
+/* Before the process runs: the emulated points' protection. */
+static int arm(struct tracer *t)
+{
+	int i;
+
+	for (i = 0; i < t->nthreads; i++)
+		t->threads[i].pw_in_syscall = false;
+	if (!t->pw_npages && !tracer_hw_count(t))
+		return 0;
+	return pw_sync(t);
+}
+
 int tracer_resume(struct tracer *t, char **cause)
 {
 	struct tracer_stop st;
@@ -1172,6 +1384,10 @@ int tracer_resume(struct tracer *t, char **cause)
 		return set_cause(cause, -ESRCH, "the process has exited");
 	if (t->running)
 		return 0;
+	if (t->emulate_hw && arm(t) < 0 && !t->alive) {
+		t->stop_pending = true;
+		return 1;
+	}
 	/*
 	 * Step the reported thread off its breakpoint.  Other threads that
 	 * hit one while we stopped everything were rewound onto it and
@@ -1183,8 +1399,8 @@ int tracer_resume(struct tracer *t, char **cause)
 
 		if (!th->stopped || th->tid != t->last_tid)
 			continue;
-		if (get_gpr(t, th->tid, &r) == 0 &&
-		    (bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
+		if (tracer_gpr_get(t, th->tid, &r) == 0 &&
+		    (tracer_bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
 		    step_over(t, th, &st)) {
 			/* It died, a hook stopped it, or it set off a
 			 * watchpoint, meanwhile: the next pump reports it. */
@@ -1214,10 +1430,17 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 
 	if (!t->alive)
 		return set_cause(cause, -ESRCH, "the process has exited");
-	th = thread_find(t, tid ? tid : t->last_tid);
+	th = tracer_thread_find(t, tid ? tid : t->last_tid);
 	if (!th || !th->stopped)
 		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
 	tid = th->tid;
+	if (t->emulate_hw && arm(t) < 0 && !t->alive) {
+		report_death(t, stop);
+		return 1;
+	}
+	th = tracer_thread_find(t, tid);
+	if (!th)
+		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
 	if (step_over(t, th, stop)) {
 		t->last_tid = tid;
 		return 1;
@@ -1225,7 +1448,7 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_STEP;
 	stop->tid = tid;
-	if (get_gpr(t, tid, &r) == 0)
+	if (tracer_gpr_get(t, tid, &r) == 0)
 		stop->addr = r.rip;
 	t->last_tid = tid;
 	return 1;

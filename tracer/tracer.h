@@ -216,6 +216,26 @@ int tracer_hw_remove_slot(struct tracer *t, int slot);
 void tracer_hw_clear(struct tracer *t);
 
 /*
+ * Do this host's debug registers trap?  Some hypervisors accept DR0-DR7
+ * through ptrace and never trap: a write watch on a child of ours that
+ * never stops says so (about a millisecond).  Returns 1 (they trap), 0
+ * (they do not: *why says what was seen), or -errno when the probe
+ * itself failed (*why says why).
+ */
+int tracer_probe_debug_registers(char **why);
+
+/*
+ * Emulate the hardware points instead of using the debug registers
+ * (set it right after launch, before any point): data points by page
+ * protection in the traced process, execute points as software
+ * breakpoints.  They are reported exactly as the debug registers'
+ * (TRACER_STOP_WATCH after the access).  See tracer/pagewatch.c for how
+ * and what it costs.  Only kernel-process memory can be watched.
+ */
+void tracer_set_hw_emulation(struct tracer *t, bool on);
+bool tracer_hw_emulated(const struct tracer *t);
+
+/*
  * Syscall and signal interposition (record and replay).  The hooks run
  * inside tracer_pump/tracer_step while thread tid sits in a ptrace stop;
  * they may read and write its registers and memory.

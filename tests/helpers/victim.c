@@ -34,6 +34,9 @@ static void *victim_thread(void *arg)
 	return arg;
 }
 
+/* Filled by a read() next to the counter (pagewatch's syscall path). */
+volatile long victim_buf;
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3, i;
@@ -43,6 +46,17 @@ int main(int argc, char **argv)
 		abort();
 	if (argc > 2 && argv[2][0] == 's')
 		pause();	/* wait to be interrupted */
+	if (argc > 2 && argv[2][0] == 'p') {
+		/* a syscall writes a buffer on the counter's page */
+		long v = 42;
+		int fd[2];
+
+		if (pipe(fd) < 0 || write(fd[1], &v, sizeof(v)) != sizeof(v) ||
+		    read(fd[0], (void *)&victim_buf, sizeof(v)) != sizeof(v))
+			return 99;
+		victim_counter = 7;
+		return (int)((victim_buf + victim_counter) % 100);
+	}
 	if (argc > 2 && argv[2][0] == 't') {
 		/* n threads, each through the breakpoint once */
 		for (i = 0; i < n && i < 64; i++)

@@ -1,0 +1,757 @@
+/*
+ * tracer/pagewatch.c - watchpoints where the debug registers do not trap.
+ *
+ * Some hosts (hypervisors that do not virtualise DR0-DR7) accept the
+ * debug registers through PTRACE_POKEUSER and never trap on them.  There
+ * the tracer watches data by page protection in the traced process:
+ * the page holding the watched bytes loses write permission (a write
+ * point) or all permission (an access point); the SIGSEGV that follows
+ * an access is taken at its ptrace stop, before the process ever sees
+ * it; the instruction is run once with the protection lifted, the
+ * protection is put back, and the access is judged: a point fires when
+ * its bytes changed or the faulting address overlaps them, and the stop
+ * is reported exactly where a debug register would have reported it
+ * (after the instruction).  Execute points become software breakpoints.
+ *
+ * The protection is changed by syscalls the tracer makes the process
+ * run (an mprotect on a `syscall` instruction found in its own text,
+ * its registers saved and restored around it).  The process's own
+ * syscalls that write into a protected page would fail with EFAULT
+ * instead of faulting: a seccomp filter, installed the same way, stops
+ * the syscalls that take a pointer near a protected page, and those run
+ * with the protection lifted and are judged at their exit.
+ *
+ * Owns: t->pw_pages (each with the protection it had), t->gadget, the
+ * seccomp windows.  Invariants: a page is in pw_pages while an emulated
+ * data point lies in it; outside the functions here (which all run with
+ * the process stopped) every page in pw_pages has its `prot` applied.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define PAGE 4096ULL
+#define PAGE_OF(a) ((a) & ~(PAGE - 1))
+/* A buffer that starts this far before a protected page may reach it. */
+#define PW_SLACK (64ULL << 10)
+/* How far before a watched byte an access may start and still touch it
+ * (the widest ordinary scalar access is 8 bytes). */
+#define PW_REACH 7
+
+/* ---- the process's memory map ------------------------------------------ */
+
+/* The protection of the mapping holding addr (PROT_*), or -EFAULT. */
+static int maps_prot(pid_t pid, uint64_t addr)
+{
+	char path[64], line[512], perms[8];
+	unsigned long long lo, hi;
+	FILE *f;
+	int prot = -EFAULT;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3 ||
+		    addr < lo || addr >= hi)
+			continue;
+		prot = (perms[0] == 'r' ? PROT_READ : 0) |
+		       (perms[1] == 'w' ? PROT_WRITE : 0) |
+		       (perms[2] == 'x' ? PROT_EXEC : 0);
+		break;
+	}
+	fclose(f);
+	return prot;
+}
+
+static bool gadget_usable(struct tracer *t, uint64_t a)
+{
+	struct tracer_bp *b0 = tracer_bp_at(t, a), *b1 = tracer_bp_at(t, a + 1);
+
+	return !(b0 && b0->inserted) && !(b1 && b1->inserted);
+}
+
+/* A `syscall` instruction (0f 05) in executable memory, not under one
+ * of our breakpoints.  The bytes need not start an instruction of the
+ * program: the process jumps straight to them. */
+static int find_gadget(struct tracer *t)
+{
+	char path[64], line[512], perms[8];
+	unsigned long long lo, hi;
+	static uint8_t buf[65536 + 1];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", t->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	t->gadget = 0;
+	while (!t->gadget && fgets(line, sizeof(line), f)) {
+		uint64_t a;
+
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3 ||
+		    perms[2] != 'x')
+			continue;
+		for (a = lo; a < hi && !t->gadget; a += sizeof(buf) - 1) {
+			size_t want = hi - a < sizeof(buf) ? hi - a :
+				      sizeof(buf);
+			ssize_t n = tracer_raw_read(t, a, buf, want), i;
+
+			for (i = 0; i + 1 < n; i++)
+				if (buf[i] == 0x0f && buf[i + 1] == 0x05 &&
+				    gadget_usable(t, a + i)) {
+					t->gadget = a + i;
+					break;
+				}
+		}
+	}
+	fclose(f);
+	LOG("tracer", "syscall gadget at 0x%llx",
+	    (unsigned long long)t->gadget);
+	return t->gadget ? 0 : -ENOEXEC;
+}
+
+/* ---- syscalls the tracer makes the process run ---------------------- */
+
+static int wait_tid(pid_t tid, int *status)
+{
+	pid_t w;
+
+	do
+		w = waitpid(tid, status, __WALL);
+	while (w < 0 && errno == EINTR);
+	return w < 0 ? -errno : 0;
+}
+
+/* Which syscall stop tid is in: 1 entry, 2 exit, 3 seccomp, else 0. */
+static int syscall_op(pid_t tid)
+{
+	struct {
+		uint8_t op;
+		uint8_t pad[87];
+	} info;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
+		return 0;
+	return info.op;
+}
+
+/* The process died under us: what the next pump reports. */
+static int died(struct tracer *t, pid_t tid, int status)
+{
+	if (tid != t->pid) {
+		tracer_thread_del(t, tid);
+		return -ESRCH;
+	}
+	tracer_main_gone(t, status, &t->pending);
+	t->stop_pending = true;
+	return -ESRCH;
+}
+
+/*
+ * Run syscall nr(a0, a1, a2) in stopped thread tid and put its
+ * registers back.  Returns the syscall's result, or -ESRCH when the
+ * process died.  Asynchronous signals that arrive go to *later.
+ */
+static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
+		   uint64_t a1, uint64_t a2, sigset_t *later)
+{
+	struct user_regs_struct saved, r;
+	int status, sig, op = syscall_op(tid);
+	long ret = -EIO;
+
+	if ((!t->gadget || !gadget_usable(t, t->gadget)) &&
+	    find_gadget(t) < 0)
+		return -ENOEXEC;
+	if (tracer_gpr_get(t, tid, &saved) < 0)
+		return -ESRCH;
+	r = saved;
+	r.rip = t->gadget;
+	r.rax = (uint64_t)nr;
+	/* No restart of a syscall the thread was interrupted in, and a
+	 * syscall it is stopped at the entry of does not run. */
+	r.orig_rax = (uint64_t)-1;
+	r.rdi = a0;
+	r.rsi = a1;
+	r.rdx = a2;
+	if (tracer_gpr_set(t, tid, &r) < 0)
+		return -ESRCH;
+	for (;;) {
+		tracer_gpr_drop(t, tid);
+		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0)
+			return -ESRCH;
+		if (wait_tid(tid, &status) < 0)
+			return -ESRCH;
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return died(t, tid, status);
+		sig = WSTOPSIG(status);
+		if (status >> 16)	/* a seccomp stop: let it run */
+			continue;
+		if (sig == SIGTRAP) {
+			if (tracer_gpr_get(t, tid, &r) < 0)
+				return -ESRCH;
+			/* From an entry stop the first trap comes before the
+			 * process is back at the gadget. */
+			if (r.rip == t->gadget)
+				continue;
+			ret = (long)r.rax;
+			break;
+		}
+		if (tracer_is_async_signal(sig)) {
+			sigaddset(later, sig);
+			continue;
+		}
+		LOG("tracer", "injected syscall %ld: signal %d", nr, sig);
+		ret = -EFAULT;
+		break;
+	}
+	if ((op == 1 || op == 3) && saved.orig_rax != (uint64_t)-1) {
+		/* It was stopped entering a syscall, which did not run:
+		 * back onto the instruction, so it is made again. */
+		saved.rip -= 2;
+		saved.rax = saved.orig_rax;
+	}
+	if (tracer_gpr_set(t, tid, &saved) < 0)
+		return -ESRCH;
+	return ret;
+}
+
+/* A stopped thread to run our syscalls in: the last stop's if it can. */
+static pid_t some_stopped(struct tracer *t)
+{
+	struct tracer_thread *th = tracer_thread_find(t, t->last_tid);
+	int i;
+
+	if (th && th->stopped)
+		return th->tid;
+	for (i = 0; i < t->nthreads; i++)
+		if (t->threads[i].stopped)
+			return t->threads[i].tid;
+	return 0;
+}
+
+static int mprotect_in(struct tracer *t, pid_t tid, uint64_t page, int prot,
+		       sigset_t *later)
+{
+	long r = inject(t, tid, SYS_mprotect, page, PAGE, (uint64_t)prot,
+			later);
+
+	if (r < 0)
+		LOG("tracer", "mprotect(0x%llx, %d) in %d: %ld",
+		    (unsigned long long)page, prot, tid, r);
+	return r < 0 ? (int)r : 0;
+}
+
+static int protect_in(struct tracer *t, pid_t tid, bool on, sigset_t *later)
+{
+	int i, err;
+
+	for (i = 0; i < t->pw_npages; i++) {
+		struct pw_page *p = &t->pw_pages[i];
+
+		err = mprotect_in(t, tid, p->addr, on ? p->prot : p->orig_prot,
+				  later);
+		if (err < 0)
+			return err;
+	}
+	t->pw_lifted = !on;
+	return 0;
+}
+
+int pw_protect(struct tracer *t, bool on)
+{
+	pid_t tid = some_stopped(t);
+	sigset_t later;
+	int err;
+
+	if (!tid || !t->pw_npages || t->pw_lifted == !on)
+		return 0;
+	sigemptyset(&later);
+	err = protect_in(t, tid, on, &later);
+	tracer_reraise(t, tid, &later);
+	return err;
+}
+
+bool pw_owns(const struct tracer *t, uint64_t addr)
+{
+	int i;
+
+	for (i = 0; i < t->pw_npages; i++)
+		if (t->pw_pages[i].addr == PAGE_OF(addr))
+			return true;
+	return false;
+}
+
+int pw_check(struct tracer *t, uint64_t addr)
+{
+	int prot = maps_prot(t->pid, addr);
+
+	return prot < 0 ? prot : 0;
+}
+
+void pw_reset(struct tracer *t)
+{
+	t->pw_npages = 0;
+	t->pw_lifted = false;
+	t->pw_nwin = 0;
+	t->gadget = 0;
+}
+
+/* ---- the seccomp filter for syscalls with buffers ------------------------ */
+
+/*
+ * Syscalls of a UML kernel process that may write through a pointer
+ * argument.  mmap, munmap, mprotect, kill and getpid are left out on
+ * purpose: UML's userspace processes inherit the filter and make those
+ * (with guest addresses), and UML traces them without
+ * PTRACE_O_TRACESECCOMP, so a TRACE verdict would fail them with ENOSYS.
+ */
+static const int pw_buffer_syscalls[] = {
+	SYS_read, SYS_pread64, SYS_readv, SYS_preadv, SYS_preadv2,
+	SYS_ptrace, SYS_wait4, SYS_waitid, SYS_rt_sigprocmask,
+	SYS_rt_sigaction, SYS_rt_sigpending, SYS_rt_sigtimedwait,
+	SYS_sigaltstack, SYS_clock_gettime, SYS_clock_getres,
+	SYS_gettimeofday, SYS_time, SYS_nanosleep, SYS_clock_nanosleep,
+	SYS_getrandom, SYS_uname, SYS_sysinfo, SYS_fstat, SYS_newfstatat,
+	SYS_stat, SYS_lstat, SYS_statx, SYS_statfs, SYS_fstatfs,
+	SYS_readlink, SYS_readlinkat, SYS_getdents64, SYS_epoll_wait,
+	SYS_epoll_pwait, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
+	SYS_pipe, SYS_pipe2, SYS_socketpair, SYS_recvfrom, SYS_recvmsg,
+	SYS_getcwd, SYS_ioctl, SYS_getrlimit, SYS_prlimit64,
+	SYS_timer_create, SYS_timer_gettime, SYS_timer_settime,
+	SYS_getitimer, SYS_setitimer, SYS_process_vm_readv, SYS_arch_prctl,
+	SYS_prctl, SYS_times, SYS_getrusage, SYS_sched_getaffinity,
+	SYS_getsockname, SYS_getsockopt, SYS_accept, SYS_accept4,
+	SYS_timerfd_gettime, SYS_timerfd_settime, SYS_futex, SYS_fcntl,
+};
+#define NBUF (sizeof(pw_buffer_syscalls) / sizeof(pw_buffer_syscalls[0]))
+
+/* The windows a filter needs: [page - slack, page end) per page,
+ * merged. */
+static int wanted_windows(const struct tracer *t, uint64_t win[][2])
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < t->pw_npages; i++) {
+		uint64_t lo = t->pw_pages[i].addr > PW_SLACK ?
+			      t->pw_pages[i].addr - PW_SLACK : 0;
+		uint64_t hi = t->pw_pages[i].addr + PAGE;
+
+		for (j = 0; j < n; j++)
+			if (lo <= win[j][1] && hi >= win[j][0])
+				break;
+		if (j < n) {
+			win[j][0] = lo < win[j][0] ? lo : win[j][0];
+			win[j][1] = hi > win[j][1] ? hi : win[j][1];
+		} else {
+			win[n][0] = lo;
+			win[n][1] = hi;
+			n++;
+		}
+	}
+	return n;
+}
+
+static bool covered(const struct tracer *t, const uint64_t w[2])
+{
+	int i;
+
+	for (i = 0; i < t->pw_nwin; i++)
+		if (t->pw_win[i][0] <= w[0] && w[1] <= t->pw_win[i][1])
+			return true;
+	return false;
+}
+
+#define FILTER_MAX (4 + NBUF + 6 * PW_MAX_PAGES * 5 + 2)
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define ARG_HI(i) (ARG_LO(i) + 4)
+
+/*
+ * A filter that says TRACE for a listed syscall with an argument in one
+ * of the windows, ALLOW for everything else.  Windows must not cross a
+ * 4 GiB boundary (the filter compares 32-bit halves); one that does is
+ * widened to the whole 4 GiB block of its end.
+ */
+static size_t build_filter(struct sock_filter *f, uint64_t win[][2], int nwin)
+{
+	size_t n = 0, i, checks = 6 * (size_t)nwin * 5;
+	int a, w;
+
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		offsetof(struct seccomp_data, arch));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		AUDIT_ARCH_X86_64, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		offsetof(struct seccomp_data, nr));
+	for (i = 0; i < NBUF; i++)
+		/* to the argument checks, which follow the ALLOW */
+		f[n++] = (struct sock_filter)BPF_JUMP(
+			BPF_JMP | BPF_JEQ | BPF_K,
+			(uint32_t)pw_buffer_syscalls[i], (uint8_t)(NBUF - i),
+			0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		SECCOMP_RET_ALLOW);
+	/* Each check is 5 instructions: high half equal, low half in
+	 * [lo, hi); a match jumps to TRACE at the end, past the ALLOW. */
+	for (a = 0; a < 6; a++)
+		for (w = 0; w < nwin; w++) {
+			uint32_t hi32 = (uint32_t)((win[w][1] - 1) >> 32);
+			uint32_t lo = (win[w][0] >> 32) == hi32 ?
+				      (uint32_t)win[w][0] : 0;
+			uint32_t hi = (uint32_t)(win[w][1] - 1);
+			size_t left = checks - (size_t)(a * nwin + w) * 5;
+
+			f[n++] = (struct sock_filter)BPF_STMT(
+				BPF_LD | BPF_W | BPF_ABS, ARG_HI(a));
+			f[n++] = (struct sock_filter)BPF_JUMP(
+				BPF_JMP | BPF_JEQ | BPF_K, hi32, 0, 3);
+			f[n++] = (struct sock_filter)BPF_STMT(
+				BPF_LD | BPF_W | BPF_ABS, ARG_LO(a));
+			f[n++] = (struct sock_filter)BPF_JUMP(
+				BPF_JMP | BPF_JGE | BPF_K, lo, 0, 1);
+			/* lo <= x: then x <= hi goes to TRACE */
+			f[n++] = (struct sock_filter)BPF_JUMP(
+				BPF_JMP | BPF_JGT | BPF_K, hi, 0,
+				(uint8_t)(left - 5 + 1));
+		}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		SECCOMP_RET_TRACE | 0x5057);
+	return n;
+}
+
+/*
+ * Install a filter for the windows not covered yet.  The program goes
+ * on the thread's stack, below the red zone, where nothing lives while
+ * the thread is stopped.
+ */
+static int filter_sync(struct tracer *t, pid_t tid, sigset_t *later)
+{
+	uint64_t win[PW_MAX_PAGES][2];
+	struct sock_filter prog[FILTER_MAX];
+	struct {
+		uint64_t len;		/* unsigned short + padding */
+		uint64_t filter;
+	} fprog;
+	struct user_regs_struct r;
+	uint64_t at;
+	int i, nwin = wanted_windows(t, win);
+	bool need = false;
+	size_t n;
+	long ret;
+
+	for (i = 0; i < nwin; i++)
+		need |= !covered(t, win[i]);
+	if (!need || t->pw_filter_failed)
+		return 0;
+	if (t->pw_nwin + nwin > PW_MAX_WINDOWS) {
+		LOG("tracer", "too many seccomp filters; no more");
+		t->pw_filter_failed = true;
+		return -ENOSPC;
+	}
+	n = build_filter(prog, win, nwin);
+	if (tracer_gpr_get(t, tid, &r) < 0)
+		return -ESRCH;
+	at = (r.rsp - 128 - sizeof(prog) - sizeof(fprog)) & ~15ULL;
+	fprog.len = n;
+	fprog.filter = at + sizeof(fprog);
+	if (tracer_raw_write(t, at, &fprog, sizeof(fprog)) !=
+	    (ssize_t)sizeof(fprog) ||
+	    tracer_raw_write(t, at + sizeof(fprog), prog,
+			     n * sizeof(prog[0])) !=
+	    (ssize_t)(n * sizeof(prog[0])))
+		return -EFAULT;
+	ret = inject(t, tid, SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_TSYNC, at,
+		     later);
+	if (ret < 0) {
+		LOG("tracer", "seccomp in %d: %ld", tid, ret);
+		t->pw_filter_failed = true;
+		return (int)ret;
+	}
+	for (i = 0; i < nwin; i++) {
+		t->pw_win[t->pw_nwin][0] = win[i][0];
+		t->pw_win[t->pw_nwin][1] = win[i][1];
+		t->pw_nwin++;
+	}
+	return 0;
+}
+
+/* ---- arming, faults, judging ----------------------------------------- */
+
+static void note_seen(struct tracer *t)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (t->hw[i].used && t->hw[i].kind != TRACER_HW_EXEC)
+			tracer_raw_read(t, t->hw[i].addr, t->hw[i].seen,
+					(size_t)t->hw[i].len);
+}
+
+/* The protection page p should have now; -1 when no point wants it. */
+static int wanted_prot(const struct tracer *t, const struct pw_page *p)
+{
+	int i, prot = -1;
+
+	for (i = 0; i < 4; i++) {
+		const struct tracer_hw *h = &t->hw[i];
+		int want;
+
+		if (!h->used || h->kind == TRACER_HW_EXEC ||
+		    PAGE_OF(h->addr) != p->addr)
+			continue;
+		want = h->kind == TRACER_HW_WRITE ?
+		       p->orig_prot & ~PROT_WRITE : PROT_NONE;
+		prot = prot < 0 ? want : prot & want;
+	}
+	return prot;
+}
+
+int pw_sync(struct tracer *t)
+{
+	pid_t tid = some_stopped(t);
+	sigset_t later;
+	int i, j, err = 0;
+
+	if (!tid)
+		return 0;
+	sigemptyset(&later);
+	/* New pages. */
+	for (i = 0; i < 4; i++) {
+		const struct tracer_hw *h = &t->hw[i];
+		int prot;
+
+		if (!h->used || h->kind == TRACER_HW_EXEC ||
+		    pw_owns(t, h->addr) || t->pw_npages == PW_MAX_PAGES)
+			continue;
+		prot = maps_prot(t->pid, h->addr);
+		if (prot < 0) {
+			LOG("tracer", "0x%llx is not mapped: not watched",
+			    (unsigned long long)h->addr);
+			continue;
+		}
+		t->pw_pages[t->pw_npages++] = (struct pw_page){
+			PAGE_OF(h->addr), prot, prot };
+	}
+	/* Each page as its points want it; pages no point wants go. */
+	for (i = 0, j = 0; i < t->pw_npages; i++) {
+		struct pw_page p = t->pw_pages[i];
+		int want = wanted_prot(t, &p);
+
+		if (want < 0)
+			want = p.orig_prot;
+		if (want != p.prot || t->pw_lifted)
+			err = mprotect_in(t, tid, p.addr, want, &later);
+		if (err == -ESRCH)
+			break;
+		p.prot = want;
+		if (wanted_prot(t, &p) >= 0)
+			t->pw_pages[j++] = p;
+	}
+	if (err != -ESRCH) {
+		t->pw_npages = j;
+		t->pw_lifted = false;
+		note_seen(t);
+		if (t->pw_npages)
+			filter_sync(t, tid, &later);
+	}
+	tracer_reraise(t, tid, &later);
+	return err;
+}
+
+/*
+ * Did the access at fault_addr (0: a syscall's) set off a data point?
+ * Its slot, or -1.  A point fires when its bytes changed, or when the
+ * access began within reach of them (a write of the same value, a read);
+ * a write point only for a write, which is certain when its page was
+ * readable.
+ */
+static int judge(struct tracer *t, uint64_t fault_addr)
+{
+	int i, fired = -1;
+
+	for (i = 0; i < 4; i++) {
+		struct tracer_hw *h = &t->hw[i];
+		uint8_t now[8];
+		bool changed, near;
+		int prot = -1, j;
+
+		if (!h->used || h->kind == TRACER_HW_EXEC)
+			continue;
+		if (tracer_raw_read(t, h->addr, now, (size_t)h->len) !=
+		    h->len)
+			continue;
+		changed = memcmp(now, h->seen, (size_t)h->len) != 0;
+		memcpy(h->seen, now, (size_t)h->len);
+		near = fault_addr && fault_addr + PW_REACH >= h->addr &&
+		       fault_addr < h->addr + (uint64_t)h->len;
+		for (j = 0; j < t->pw_npages; j++)
+			if (t->pw_pages[j].addr == PAGE_OF(fault_addr))
+				prot = t->pw_pages[j].prot;
+		if (near && h->kind == TRACER_HW_WRITE &&
+		    !(prot & PROT_READ))
+			near = false;	/* it may have been a read */
+		if ((changed || near) && fired < 0)
+			fired = i;
+	}
+	return fired;
+}
+
+int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
+		  sigset_t *later, struct tracer_stop *stop)
+{
+	struct tracer_thread *th;
+	int status, sig, err;
+
+	err = protect_in(t, tid, false, later);
+	for (;;) {
+		if (err < 0)
+			break;
+		tracer_gpr_drop(t, tid);
+		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0 ||
+		    wait_tid(tid, &status) < 0) {
+			err = -ESRCH;
+			break;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			err = died(t, tid, status);
+			break;
+		}
+		sig = WSTOPSIG(status);
+		if (status >> 16)
+			continue;
+		if (sig == SIGTRAP)
+			break;
+		if (tracer_is_async_signal(sig)) {
+			sigaddset(later, sig);
+			continue;
+		}
+		/* It faults elsewhere too (UML maps kernel pages lazily):
+		 * UML takes that first, then the instruction runs again
+		 * and faults here again. */
+		th = tracer_thread_find(t, tid);
+		if (th)
+			th->pending_sig = sig;
+		err = -EAGAIN;
+		break;
+	}
+	if (err == -ESRCH) {
+		if (!t->alive) {
+			*stop = t->pending;
+			t->stop_pending = false;
+		}
+		return -ESRCH;
+	}
+	if (protect_in(t, tid, true, later) == -ESRCH) {
+		if (!t->alive) {
+			*stop = t->pending;
+			t->stop_pending = false;
+		}
+		return -ESRCH;
+	}
+	return err == -EAGAIN ? -EAGAIN : judge(t, addr);
+}
+
+/* ---- syscalls with buffers near a protected page ------------------------- */
+
+static bool near_protected(const struct tracer *t, uint64_t a)
+{
+	int i;
+
+	for (i = 0; i < t->pw_npages; i++)
+		if (a + PW_SLACK >= t->pw_pages[i].addr &&
+		    a < t->pw_pages[i].addr + PAGE)
+			return true;
+	return false;
+}
+
+bool pw_syscall_entry(struct tracer *t, pid_t tid)
+{
+	struct tracer_thread *th = tracer_thread_find(t, tid);
+	struct user_regs_struct r, lift;
+	uint64_t args[6];
+	int i, status;
+	bool hit = false;
+	sigset_t later;
+
+	if (!th || !t->pw_npages || th->pw_in_syscall ||
+	    tracer_gpr_get(t, tid, &r) < 0)
+		return false;
+	args[0] = r.rdi; args[1] = r.rsi; args[2] = r.rdx;
+	args[3] = r.r10; args[4] = r.r8; args[5] = r.r9;
+	for (i = 0; i < 6; i++)
+		hit |= near_protected(t, args[i]);
+	if (!hit)
+		return false;
+	/*
+	 * Lift the protection with the syscall itself: it becomes
+	 * mprotect(first page), the others are lifted at its exit, and
+	 * the thread goes back onto its syscall instruction to make the
+	 * real one, which comes back here with pw_in_syscall set.
+	 */
+	LOG("tracer", "syscall %lld of %d near a watched page: lifted",
+	    (long long)r.orig_rax, tid);
+	lift = r;
+	lift.orig_rax = SYS_mprotect;
+	lift.rdi = t->pw_pages[0].addr;
+	lift.rsi = PAGE;
+	lift.rdx = (uint64_t)t->pw_pages[0].orig_prot;
+	if (tracer_gpr_set(t, tid, &lift) < 0 ||
+	    ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 ||
+	    wait_tid(tid, &status) < 0)
+		return false;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		died(t, tid, status);
+		return false;
+	}
+	/* The exit stop of our mprotect (signals wait: none is taken
+	 * between a syscall's entry and exit stops). */
+	sigemptyset(&later);
+	for (i = 1; i < t->pw_npages; i++)
+		if (mprotect_in(t, tid, t->pw_pages[i].addr,
+				t->pw_pages[i].orig_prot, &later) == -ESRCH)
+			return false;
+	tracer_reraise(t, tid, &later);
+	t->pw_lifted = true;
+	r.rip -= 2;
+	r.rax = r.orig_rax;
+	if (tracer_gpr_set(t, tid, &r) < 0)
+		return false;
+	th = tracer_thread_find(t, tid);
+	if (th)
+		th->pw_in_syscall = true;
+	return true;
+}
+
+int pw_syscall_exit(struct tracer *t, pid_t tid)
+{
+	struct tracer_thread *th = tracer_thread_find(t, tid);
+	sigset_t later;
+
+	if (!th || !th->pw_in_syscall)
+		return -1;
+	th->pw_in_syscall = false;
+	sigemptyset(&later);
+	if (protect_in(t, tid, true, &later) == -ESRCH)
+		return -1;
+	tracer_reraise(t, tid, &later);
+	return judge(t, 0);
+}

@@ -1,0 +1,90 @@
+/*
+ * tracer/probe.c - does this host's CPU (or hypervisor) trap on the
+ * debug registers?
+ *
+ * A child of ours stops itself, we arm DR0/DR7 on a word it then writes,
+ * and see whether the write stops it.  Some hypervisors accept the
+ * registers (DR7 even reads back) and never trap: there a watchpoint
+ * would be accepted and never fire, so the tracer emulates them
+ * (pagewatch.c).  Owns nothing; the child is reaped before returning.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DR(n) (offsetof(struct user, u_debugreg) + (n) * sizeof(long))
+
+static volatile unsigned long probe_word;
+
+static int wait_child(pid_t pid, int *status)
+{
+	pid_t w;
+
+	do
+		w = waitpid(pid, status, __WALL);
+	while (w < 0 && errno == EINTR);
+	return w < 0 ? -errno : 0;
+}
+
+int tracer_probe_debug_registers(char **why)
+{
+	/* DR7: local enable of slot 0, a write of 8 bytes (RW 01, LEN 10) */
+	unsigned long dr7 = 1UL | (1UL << 16) | (2UL << 18);
+	int status = 0x7f, err, ret;	/* "stopped" until seen otherwise */
+	pid_t pid;
+	long dr6;
+
+	pid = fork();
+	if (pid < 0)
+		return set_cause(why, -errno, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(2);
+		raise(SIGSTOP);
+		probe_word = 1;
+		_exit(0);
+	}
+	err = wait_child(pid, &status);
+	if (err < 0 || !WIFSTOPPED(status)) {
+		ret = set_cause(why, err < 0 ? err : -ECHILD,
+				"the probe's child did not stop");
+		goto out;
+	}
+	if (ptrace(PTRACE_POKEUSER, pid, DR(0), &probe_word) < 0 ||
+	    ptrace(PTRACE_POKEUSER, pid, DR(7), dr7) < 0) {
+		ret = 0;
+		set_cause(why, 0, "ptrace refuses the debug registers (%s)",
+			  strerror(errno));
+		goto out;
+	}
+	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0 ||
+	    (err = wait_child(pid, &status)) < 0) {
+		ret = set_cause(why, -ESRCH, "the probe's child vanished");
+		goto out;
+	}
+	if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP) {
+		errno = 0;
+		dr6 = ptrace(PTRACE_PEEKUSER, pid, DR(6), 0);
+		if (!errno && (dr6 & 1)) {
+			ret = 1;
+			goto out;
+		}
+	}
+	ret = 0;
+	set_cause(why, 0, "the debug registers do not trap here: a write "
+		  "watched by DR0 did not stop the writer");
+out:
+	if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
+		kill(pid, SIGKILL);
+		wait_child(pid, &status);
+	}
+	return ret;
+}
