@@ -179,6 +179,22 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 		return -ENOEXEC;
 	if (tracer_gpr_get(t, tid, &saved) < 0)
 		return -ESRCH;
+	if (op == 0 && saved.orig_rax != (uint64_t)-1 &&
+	    saved.rax == (uint64_t)-ENOSYS) {
+		/*
+		 * An event stop inside a syscall (the exec stop): its return
+		 * would overwrite our rax.  Let it return first; a step
+		 * from there traps at its exit, before any instruction.
+		 */
+		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0 ||
+		    wait_tid(tid, &status) < 0)
+			return -ESRCH;
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return died(t, tid, status);
+		tracer_gpr_drop(t, tid);
+		if (tracer_gpr_get(t, tid, &saved) < 0)
+			return -ESRCH;
+	}
 	r = saved;
 	r.rip = t->gadget;
 	r.rax = (uint64_t)nr;
