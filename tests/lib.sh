@@ -54,6 +54,101 @@ need_guest() {
 	fi
 }
 
+# Facts of the built guest kernel.  What a stable update of Linux 6.12
+# may change - line numbers, the function that holds a line, instruction
+# offsets, addresses - is read from the kernel under test (its source
+# tree guest/src, and gdb on the DWARF and code of guest/linux), never
+# written into a test.  Each helper sets the variable(s) named first; a
+# fact that cannot be found fails the test there (an empty pattern must
+# never let a check pass).
+no_fact() {
+	_tap_n=$((_tap_n + 1))
+	echo "not ok $_tap_n - the guest kernel: $*"
+	exit 1
+}
+
+# guest_line VAR FILE ERE [AFTER]: the number of the first line of the
+# guest's source FILE (a path in the kernel tree) that matches ERE (and
+# comes after line AFTER).
+guest_line() {
+	local _fact
+	_fact=$(tail -n +$((${4:-0} + 1)) "$TOP/guest/src/$2" 2>/dev/null |
+		grep -nE -m1 -- "$3" | cut -d: -f1)
+	[ -n "$_fact" ] || no_fact "no line matching /$3/ in guest/src/$2${4:+ after line $4}"
+	printf -v "$1" %s $((_fact + ${4:-0}))
+}
+
+# guest_gdb CMD...: gdb -batch on the guest kernel, no target, Intel
+# syntax, one -ex per CMD.
+guest_gdb() {
+	local c a=()
+	for c; do a+=(-ex "$c"); done
+	gdb -nx -batch -ex 'set disassembly-flavor intel' "${a[@]}" \
+		"$TOP/guest/linux" 2>/dev/null
+}
+
+# guest_func_at VAR FILE:LINE: the function whose code holds that line,
+# as the line table says.
+guest_func_at() {
+	local _fact
+	_fact=$(guest_gdb "info line $2" |
+	    sed -nE 's/^Line [0-9]+ of ".*" starts at address 0x[0-9a-f]+ <([^+>]+)(\+[0-9]+)?>.*/\1/p' |
+	    head -1)
+	[ -n "$_fact" ] || no_fact "gdb finds no code at $2"
+	printf -v "$1" %s "$_fact"
+}
+
+# guest_line_addr VAR FILE:LINE: the address (0x...) of LINE's first
+# instruction.
+guest_line_addr() {
+	local _fact
+	_fact=$(guest_gdb "info line $2" |
+		sed -nE 's/.* starts at address (0x[0-9a-f]+) .*/\1/p' | head -1)
+	[ -n "$_fact" ] || no_fact "gdb finds no code at $2"
+	printf -v "$1" %s "$_fact"
+}
+
+# guest_file_of VAR FUNCTION: the source file that defines FUNCTION.
+guest_file_of() {
+	local _fact
+	_fact=$(guest_gdb "info functions ^$2\$" | sed -n 's/^File \(.*\):$/\1/p' | head -1)
+	[ -n "$_fact" ] || no_fact "gdb finds no function '$2'"
+	printf -v "$1" %s "$_fact"
+}
+
+# guest_addr VAR SYMBOL: its address (0x...).
+guest_addr() {
+	local _fact
+	_fact=$(guest_gdb "info address $2" |
+	    sed -nE 's/^Symbol "[^"]+" is .* at address (0x[0-9a-f]+)\.$/\1/p' | head -1)
+	[ -n "$_fact" ] || no_fact "gdb finds no address of '$2'"
+	printf -v "$1" %s "$_fact"
+}
+
+# guest_insn OFFVAR MNEMVAR FUNCTION N: the offset (hex, as umdbg prints
+# it: 0x1) and the mnemonic of FUNCTION's instruction N (from 1).
+guest_insn() {
+	local _fact
+	_fact=$(guest_gdb "x/$4i $3" | tail -1 |
+	    sed -nE 's/^ *0x[0-9a-f]+ <[^+>]+(\+([0-9]+))?>:[[:space:]]+([a-z0-9]+).*/\2 \3/p')
+	[ -n "$_fact" ] || no_fact "gdb cannot decode instruction $4 of '$3'"
+	printf -v "$1" '0x%x' "${_fact%% *}"
+	printf -v "$2" %s "${_fact#* }"
+}
+
+# guest_first_call NVAR OFFVAR FUNCTION: FUNCTION's first call
+# instruction: its number (from 1) and its offset (hex).
+guest_first_call() {
+	local _fact
+	_fact=$(guest_gdb "disassemble $3" |
+	    awk '/^ *0x[0-9a-f]+ <\+[0-9]+>:/ { n++ }
+		 /^ *0x[0-9a-f]+ <\+[0-9]+>:[[:space:]]+call/ {
+			 o = $2; gsub(/[<>+:]/, "", o); print n, o; exit }')
+	[ -n "$_fact" ] || no_fact "gdb finds no call in '$3'"
+	printf -v "$1" %s "${_fact%% *}"
+	printf -v "$2" '0x%x' "${_fact#* }"
+}
+
 # run_umdbg OUT [ARGS...]: run umdbg with stdin closed, bounded in time;
 # sets $rc.  A hang fails the test instead of hanging it.
 run_umdbg() {
