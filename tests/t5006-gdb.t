@@ -102,7 +102,8 @@ A=$SCRATCH/a.out
 like "$A" '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <_start>' "first stop at the dynamic loader's _start"
 like "$A" '^(Thread [0-9]+ hit )?Breakpoint 1, start_kernel \(\) at init/main\.c:[0-9]+' "break start_kernel + continue stops there"
 like "$A" '^#1  0x[0-9a-f]+ in start_kernel_proc .* at arch/um/kernel/skas/process\.c:[0-9]+' "bt shows the caller with file:line"
-like "$A" '^901[[:space:]]+setup_boot_config\(\);' "next goes to the next line"
+guest_line bootcfg init/main.c '^[[:space:]]+setup_boot_config\(\);'
+like "$A" "^$bootcfg[[:space:]]+setup_boot_config\\(\\);" "next goes to the next line ($bootcfg)"
 like "$A" '^setup_boot_config \(\) at init/main\.c:[0-9]+' "step enters the function"
 like "$A" '^(0x[0-9a-f]+ in )?start_kernel \(\) at init/main\.c:[0-9]+' "finish returns to the caller"
 like "$A" '^(Thread [0-9]+ hit )?Temporary breakpoint [0-9]+, rest_init \(\) at init/main\.c' "tbreak stops once"
@@ -325,7 +326,8 @@ timeout -k 5 60 lldb -b -o "gdb-remote 127.0.0.1:$port" -o "register read rip" \
 	-o "memory read --size 8 --format x --count 2 0x60000000" -o "bt 3" -o "kill" \
 	"$TOP/guest/linux" >"$SCRATCH/lldb.out" 2>&1
 like "$SCRATCH/lldb.out" 'stop reason = signal SIGTRAP' "lldb attaches and sees the stop"
-like "$SCRATCH/lldb.out" 'rip = 0x0*603[0-9a-f]+' "lldb reads registers"
+guest_addr panic_at panic
+like "$SCRATCH/lldb.out" "rip = 0x0*${panic_at#0x}([^0-9a-f]|\$)" "lldb reads registers (rip at panic, $panic_at)"
 like "$SCRATCH/lldb.out" '^0x60000000: 0x00010102464c457f' "lldb reads memory (the ELF header)"
 like "$SCRATCH/lldb.out" 'frame #2: 0x' "lldb shows a backtrace"
 like "$SCRATCH/lldb.out" 'exited with status' "lldb kills the guest"
