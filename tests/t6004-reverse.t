@@ -58,14 +58,38 @@ is "$((old - 1))" "$new" "reverse-continue finds the last write backwards (old $
 is "$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | sed -n 2p)" "$new" "the next reverse-continue finds the write before it"
 like "$SCRATCH/watch" '^copy_process \(.*kernel/fork\.c:[0-9]+' "the write is in copy_process"
 
-gdb_replay finish -ex 'break kernel/panic.c:349' -ex continue -ex delete \
-	-ex reverse-step -ex next -ex reverse-next -ex 'info registers rip' \
+# A line of panic's body from this kernel: the `if (panic_on_warn)` after
+# the copy of crash_kexec_post_notifiers.  The function that holds it is
+# panic itself, or vpanic where panic became a wrapper around it
+# (6.12.118); its caller on the sysrq path is then sysrq_handle_crash, or
+# panic.  Which line a step back lands on is the compiler's scheduling
+# (the copy, or the prologue's brace when the copy's load moved into the
+# prologue): it must be an earlier line of the same function, at an
+# instruction before the line's, the same for reverse-step and
+# reverse-next (the lines between have no calls).
+guest_line decl kernel/panic.c '_crash_kexec_post_notifiers = crash_kexec_post_notifiers;'
+guest_line at kernel/panic.c 'if \(panic_on_warn\)' "$decl"
+guest_func_at body "kernel/panic.c:$at"
+guest_addr body_at "$body"
+guest_line_addr at_addr "kernel/panic.c:$at"
+if [ "$body" = panic ]; then caller=sysrq_handle_crash; else caller=panic; fi
+guest_file_of callerfile "$caller"
+gdb_replay finish -ex "break kernel/panic.c:$at" -ex continue -ex delete \
+	-ex reverse-step -ex 'info registers rip' -ex next \
+	-ex reverse-next -ex 'info registers rip' \
 	-ex reverse-finish -ex 'info registers rip' -ex 'bt 1'
-like "$SCRATCH/finish" 'Breakpoint 1, panic \(.*kernel/panic\.c:349' "at panic.c:349"
-is "$(grep -c '^347	' "$SCRATCH/finish")" 2 "reverse-step and reverse-next each go back a line (347)"
-is "$(grep -c '^349	' "$SCRATCH/finish")" 2 "next goes forward again (349)"
-like "$SCRATCH/finish" '^#0  0x[0-9a-f]+ in sysrq_handle_crash \(.*drivers/tty/sysrq\.c:[0-9]+' "reverse-finish returns to the caller, sysrq_handle_crash"
-like "$SCRATCH/finish" '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <sysrq_handle_crash\+[0-9]+>' "at the call instruction"
+like "$SCRATCH/finish" "Breakpoint 1, $body \\(.*kernel/panic\\.c:$at" "at panic.c:$at, in $body"
+# the source lines gdb showed (breakpoint, reverse-step, next,
+# reverse-next) and the rips after reverse-step and reverse-next
+lines=$(sed -nE 's/^(0x[0-9a-f]+	)?([0-9]+)	.*/\2/p' "$SCRATCH/finish" | head -4 | tr '\n' ' ')
+read -r l1 l2 l3 l4 <<<"$lines"
+read -r r1 r2 _ <<<"$(rips "$SCRATCH/finish" | tr '\n' ' ')"
+[ -n "$l2" ] && [ "$l2" = "$l4" ] && [ "$l2" -lt "$at" ] && [ -n "$r1" ] &&
+	[ "$r1" = "$r2" ] && [ $((r1)) -ge $((body_at)) ] && [ $((r1)) -lt $((at_addr)) ]
+ok $? "reverse-step and reverse-next each go back to the same earlier line ($l2, at $r1, before $at_addr)"
+is "$l1 $l3" "$at $at" "next goes forward again ($at)"
+like "$SCRATCH/finish" "^#0  0x[0-9a-f]+ in $caller \\(.*${callerfile//./\\.}:[0-9]+" "reverse-finish returns to the caller, $caller"
+like "$SCRATCH/finish" "^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <$caller\\+[0-9]+>" "at the call instruction"
 
 gdb_replay begin -ex 'break panic' -ex continue -ex delete -ex reverse-continue \
 	-ex 'monitor when' -ex 'monitor goto 100' -ex 'monitor when' \
