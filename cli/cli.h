@@ -101,6 +101,7 @@ struct step_state {
 	uint64_t bp_sp;		/* it counts at this rsp (sp_exact) or */
 	bool sp_exact;		/* above it (a return) */
 	bool pending;		/* more to step: the event loop goes on */
+	bool wait_step;		/* a stepi waits for its host syscall */
 };
 
 struct session {
@@ -141,6 +142,10 @@ struct session {
 	struct rr_pos *history;	/* the hits so far, in order */
 	size_t nhistory;
 	bool stepped_since_stop, step_pending;
+	/* a stepi waits in the event loop for its host syscall, and how
+	 * many steps of `stepi N` come after it */
+	bool stepi_waiting;
+	uint64_t stepi_left;
 	struct step_state step;
 	struct tui *tui;	/* --tui: the full-screen front end */
 	/* Watchpoints: the debug registers, or pagewatch emulation
@@ -191,6 +196,9 @@ void step_cancel(struct session *s);
 char *where_line(struct session *s, uint64_t pc);
 void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS]);
 void report_stop(struct session *s, FILE *out);
+/* The id a report names thread tid by: its id in the guest's PID
+ * namespace, so two replays print the same bytes. */
+int session_tid(struct session *s, pid_t tid);
 /* Its first lines: why it stopped and where. */
 void report_headline(struct session *s, FILE *out);
 void print_backtrace(struct session *s, FILE *out, pid_t tid);
@@ -269,6 +277,9 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
 int session_resume(struct session *s);
 /* The guest runs (or is stepped from the event loop): leave the prompt. */
 void session_leave_prompt(struct session *s);
+/* One instruction; prints where it ends on out (if not NULL).  0: done,
+ * 1: it waits for a host syscall in the event loop (said on out; on_stop
+ * ends it), <0: it ended otherwise (reported). */
 int session_stepi(struct session *s, FILE *out);
 /* Before a single-step: keep the replay moment's name up to date. */
 void session_note_step(struct session *s);

@@ -35,9 +35,16 @@ static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "stepi: bad count '%s'\n", argv[1]);
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++)
-		if (session_stepi(ctx->s, i + 1 == n ? ctx->out : NULL))
-			return -ESRCH;
+	for (i = 0; i < n; i++) {
+		int err = session_stepi(ctx->s, i + 1 == n ? ctx->out : NULL);
+
+		if (err == 1) {		/* the rest when it returns */
+			ctx->s->stepi_left = n - i - 1;
+			return 0;
+		}
+		if (err)
+			return err == -EBUSY ? err : -ESRCH;
+	}
 	return 0;
 }
 

@@ -379,12 +379,20 @@ static int op_resume(void *arg, const struct rsp_resume *acts, int n)
 
 			tracer_set_resume_signal(T(g), (pid_t)tid, a->signo);
 			session_note_step(s);
-			if (tracer_step(T(g), (pid_t)tid, &st, &cause) < 0) {
+			switch (tracer_step(T(g), (pid_t)tid, &st, &cause)) {
+			case 1:
+				gdbserver_on_stop(g, &st);
+				return 0;
+			case 0:
+				/* Into a host syscall: the step ends in the
+				 * event loop (on_stop), which also serves
+				 * 0x03, a disconnect and SIGTERM meanwhile. */
+				session_leave_prompt(s);
+				return 0;
+			default:
 				free(cause);
 				return -ESRCH;
 			}
-			gdbserver_on_stop(g, &st);
-			return 0;
 		}
 	}
 	/* Continue: the stopped thread gets the signal of the first action

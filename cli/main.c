@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -466,6 +467,8 @@ static void end_guest(struct session *s, int code);
 
 /* Handle a stop from the tracer: report, then prompt or end. */
 /* watch_judged: session_stepi has already asked watch_is_silent. */
+static bool stepi_ended(struct session *s, const struct tracer_stop *st);
+
 static void on_stop(struct session *s, const struct tracer_stop *st,
 		    bool watch_judged)
 {
@@ -479,6 +482,8 @@ static void on_stop(struct session *s, const struct tracer_stop *st,
 	}
 	s->last_stop = *st;
 	timeline_on_stop(s, st);
+	if (s->stepi_waiting && stepi_ended(s, st))
+		return;
 	if (s->rr && rr_is_replay(s->rr))
 		timeline_retry_points(s);
 	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->modload_id) {
@@ -746,16 +751,88 @@ static void rr_done(struct session *s)
 	s->rr = NULL;
 }
 
+/* The host syscall a step from r goes into: the one it was
+ * interrupted in (and restarts), or the one its instruction makes. */
+static long step_syscall(const struct user_regs_struct *r)
+{
+	int64_t rax = (int64_t)r->rax;
+
+	if (r->orig_rax != (uint64_t)-1 &&
+	    (rax == -512 || rax == -513 || rax == -514 || rax == -516))
+		return (long)r->orig_rax;
+	return (long)r->rax;
+}
+
+static const char *host_syscall_name(long nr)
+{
+	switch (nr) {
+	case SYS_rt_sigsuspend: return "rt_sigsuspend";
+	case SYS_wait4: return "wait4";
+	case SYS_read: return "read";
+	case SYS_poll: return "poll";
+	case SYS_ppoll: return "ppoll";
+	case SYS_epoll_wait: return "epoll_wait";
+	case SYS_epoll_pwait: return "epoll_pwait";
+	case SYS_nanosleep: return "nanosleep";
+	case SYS_clock_nanosleep: return "clock_nanosleep";
+	case SYS_pause: return "pause";
+	default: return NULL;
+	}
+}
+
+/* A step that waits for its host syscall: one line saying so. */
+static void say_step_waits(struct session *s, pid_t tid, long nr, FILE *out)
+{
+	const char *name = host_syscall_name(nr);
+	char num[32];
+
+	snprintf(num, sizeof(num), "%ld", nr);
+	if (nr == SYS_rt_sigsuspend)
+		fprintf(out, "stepi: the kernel is idle (host rt_sigsuspend); "
+			"the step ends at the next interrupt (Ctrl-C stops "
+			"it)\n");
+	else
+		fprintf(out, "stepi: thread %d is in host syscall %s; the step "
+			"ends when it returns (Ctrl-C stops it)\n",
+			session_tid(s, tid), name ? name : num);
+}
+
 int session_stepi(struct session *s, FILE *out)
 {
+	struct user_regs_struct r0;
 	struct tracer_stop st;
 	char *cause = NULL, *str;
+	long nr = -1;
+	int err;
 
 	session_note_step(s);
-	if (tracer_step(s->t, 0, &st, &cause) < 0) {
+	if (tracer_get_regs(s->t, 0, &r0) == 0)
+		nr = step_syscall(&r0);
+	err = tracer_step(s->t, 0, &st, &cause);
+	if (err < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		free(cause);
 		return -ESRCH;
+	}
+	if (err == 0 && gdbserver_connected(s->gdb)) {
+		/* gdb holds the guest stopped: no step may wait here. */
+		tracer_interrupt(s->t);
+		if (tracer_wait(s->t, &st, &cause) < 0) {
+			free(cause);
+			return -ESRCH;
+		}
+		s->last_stop = st;
+		fprintf(out ? out : stdout, "stepi: thread %d is in a host "
+			"syscall that may block; not stepped (gdb's own stepi "
+			"waits for it)\n", session_tid(s, st.tid));
+		return -EBUSY;
+	}
+	if (err == 0) {
+		/* It waits in the event loop; on_stop says where it ends. */
+		say_step_waits(s, tracer_pid(s->t), nr, out ? out : stdout);
+		s->stepi_waiting = true;
+		session_leave_prompt(s);
+		return 1;
 	}
 	if (st.kind == TRACER_STOP_WATCH && watch_is_silent(s, &st)) {
 		struct user_regs_struct r;
@@ -803,6 +880,39 @@ static void rl_on_line(char *line)
 		add_history(line);
 	cmd_execute(s, line, stdout);
 	free(line);
+}
+
+/*
+ * The end of a stepi that waited for a host syscall: where it is, as
+ * stepi says it, then the steps left of `stepi N`, then the prompt.
+ * False for another stop (Ctrl-C, a watchpoint...): on_stop reports it.
+ */
+static bool stepi_ended(struct session *s, const struct tracer_stop *st)
+{
+	uint64_t left = s->stepi_left;
+	char *str;
+	int err = 0;
+
+	s->stepi_waiting = false;
+	s->stepi_left = 0;
+	if (st->kind != TRACER_STOP_STEP)
+		return false;
+	if (s->step.mode != STEP_NONE)
+		return false;	/* step.c's line step goes on */
+	if (!left) {
+		str = where_line(s, st->addr);
+		printf("0x%016llx %s\n", (unsigned long long)st->addr, str);
+		free(str);
+	}
+	while (left && (err = session_stepi(s, left == 1 ? stdout : NULL)) == 0)
+		left--;
+	if (err == 1) {
+		s->stepi_left = left - 1;
+		return true;
+	}
+	if (err == 0 && s->interactive)
+		prompt_enter(s);
+	return true;
 }
 
 /* Ctrl-C: stop the running guest, or a line being stepped. */

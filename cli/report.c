@@ -311,15 +311,15 @@ void report_headline(struct session *s, FILE *out)
 	case TRACER_STOP_BREAKPOINT:
 		bp = bp_by_id(s, st->bp);
 		fprintf(out, "umdbg: breakpoint %d (%s) hit in thread %d\n",
-			bp ? bp->num : 0, bp ? bp->spec : "?", st->tid);
+			bp ? bp->num : 0, bp ? bp->spec : "?", session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_INTERRUPT:
 		fprintf(out, "umdbg: guest interrupted (Ctrl-C) in thread %d\n",
-			st->tid);
+			session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_HOOK:
 		fprintf(out, "umdbg: replay stopped in thread %d: %s\n",
-			st->tid, s->rr ? rr_why(s->rr) : "?");
+			session_tid(s, st->tid), s->rr ? rr_why(s->rr) : "?");
 		break;
 	case TRACER_STOP_SIGNAL:
 		if (st->signo == SIGABRT) {
@@ -327,7 +327,7 @@ void report_headline(struct session *s, FILE *out)
 
 			fprintf(out, "umdbg: guest kernel panicked (UML "
 				"aborts with SIGABRT) in thread %d\n",
-				st->tid);
+				session_tid(s, st->tid));
 			if (why)
 				fprintf(out, "  %s\n", why);
 			free(why);
@@ -336,19 +336,19 @@ void report_headline(struct session *s, FILE *out)
 			fprintf(out, "umdbg: guest kernel fault: %s at address "
 				"0x%llx in thread %d (UML would panic)\n",
 				signal_name(st->signo),
-				(unsigned long long)st->addr, st->tid);
+				(unsigned long long)st->addr, session_tid(s, st->tid));
 		else
 			fprintf(out, "umdbg: guest got %s in thread %d\n",
-				signal_name(st->signo), st->tid);
+				signal_name(st->signo), session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_STEP:
-		fprintf(out, "umdbg: stepped in thread %d\n", st->tid);
+		fprintf(out, "umdbg: stepped in thread %d\n", session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_WATCH:
 		if (!watch_headline(s, st, out))
 			fprintf(out, "umdbg: hardware point in debug register "
 				"%d (address 0x%llx) hit in thread %d\n",
-				st->bp, (unsigned long long)st->addr, st->tid);
+				st->bp, (unsigned long long)st->addr, session_tid(s, st->tid));
 		break;
 	default:
 		break;
@@ -357,6 +357,11 @@ void report_headline(struct session *s, FILE *out)
 		fprintf(out, "  at 0x%016llx %s\n", (unsigned long long)r.rip,
 			where);
 	free(where);
+}
+
+int session_tid(struct session *s, pid_t tid)
+{
+	return s->t ? (int)tracer_ns_tid(s->t, tid) : (int)tid;
 }
 
 void report_stop(struct session *s, FILE *out)

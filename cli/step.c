@@ -110,6 +110,7 @@ void step_cancel(struct session *s)
 	s->step.file = NULL;
 	s->step.mode = STEP_NONE;
 	s->step.pending = false;
+	s->step.wait_step = false;
 }
 
 /* Run to addr at full speed; the stop counts when rsp passes the test. */
@@ -172,7 +173,15 @@ static int step_lines(struct session *s, FILE *out)
 		kind = insn_at(s, r0.rip, &len);
 		if (kind == INSN_CALL && s->step.mode == STEP_NEXT)
 			return run_to(s, r0.rip + len, r0.rsp, true, out);
-		if (session_stepi(s, NULL) < 0) {
+		switch (session_stepi(s, NULL)) {
+		case 0:
+			break;
+		case 1:
+			/* into a host syscall: step_on_stop goes on when it
+			 * returns */
+			s->step.wait_step = true;
+			return 1;
+		default:
 			step_cancel(s);
 			return -ESRCH;
 		}
@@ -306,6 +315,11 @@ enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
 
 	if (s->step.mode == STEP_NONE)
 		return STEP_NOT_MINE;
+	if (s->step.wait_step && st->kind == TRACER_STOP_STEP &&
+	    tracer_get_regs(s->t, st->tid, &r) == 0) {
+		s->step.wait_step = false;
+		goto moved;
+	}
 	hit = st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->step.bp_id &&
 		tracer_get_regs(s->t, st->tid, &r) == 0;
 	if (!hit) {
@@ -322,8 +336,10 @@ enum step_verdict step_on_stop(struct session *s, const struct tracer_stop *st)
 		say_done(s, stdout);
 		return STEP_DONE;
 	}
+moved:
 	{
-		/* back from a call: this may be the next line already */
+		/* back from a call (or a host syscall): this may be the next
+		 * line already */
 		struct place here = { s->step.file, s->step.line,
 				      s->step.func }, p;
 		bool done;

@@ -346,6 +346,10 @@ static int step(struct session *s, struct tracer_stop *st, char **cause)
 {
 	int err = tracer_step(s->t, 0, st, cause);
 
+	/* Into a host syscall: a replay's return from it is recorded, so
+	 * it comes. */
+	if (err == 0)
+		err = tracer_wait(s->t, st, cause);
 	if (err < 0)
 		return err;
 	s->last_stop = *st;

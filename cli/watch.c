@@ -254,7 +254,7 @@ bool watch_headline(struct session *s, const struct tracer_stop *st,
 	if (st->kind != TRACER_STOP_WATCH || !w || w->num != s->last_watch)
 		return false;
 	fprintf(out, "umdbg: watchpoint %d (%s %s) hit in thread %d\n",
-		w->num, kind_name[w->kind], w->spec, st->tid);
+		w->num, kind_name[w->kind], w->spec, session_tid(s, st->tid));
 	if (w->old != w->value)
 		fprintf(out, "  old value 0x%llx (%llu), new value 0x%llx "
 			"(%llu)\n", (unsigned long long)w->old,

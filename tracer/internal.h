@@ -19,6 +19,17 @@ struct tracer_thread {
 	/* pagewatch.c: this thread's syscall runs with the protection
 	 * lifted (its exit stop puts it back) */
 	bool pw_in_syscall;
+	/*
+	 * A single-step that waits in the event loop (its instruction
+	 * enters a host syscall that may block: tracer_step returned 0).
+	 * step_bp: the breakpoint lifted at its pc (0: none); step_hw: the
+	 * debug register lifted (-1: none); step_cont: it only steps off a
+	 * breakpoint for tracer_resume, and runs on afterwards;
+	 * step_in_syscall: it went through a seccomp stop.
+	 */
+	bool stepping, step_cont, step_in_syscall;
+	uint64_t step_bp;
+	int step_hw;
 };
 
 struct tracer_bp {

@@ -51,6 +51,7 @@ static struct tracer_thread *thread_add(struct tracer *t, pid_t tid)
 	th = &t->threads[t->nthreads++];
 	memset(th, 0, sizeof(*th));
 	th->tid = tid;
+	th->step_hw = -1;
 	LOG("tracer", "thread %d added", tid);
 	return th;
 }
@@ -148,6 +149,33 @@ void tracer_set_stop_signal(struct tracer *t, int signo, bool stop)
 		sigaddset(&t->stop_signals, signo);
 	else
 		sigdelset(&t->stop_signals, signo);
+}
+
+pid_t tracer_ns_tid(const struct tracer *t, pid_t tid)
+{
+	char path[64], line[256];
+	pid_t inner = tid;
+	FILE *f;
+
+	if (!t->in_ns)
+		return tid;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		/* host pid first, the innermost namespace's last */
+		p = strrchr(line, '\t');
+		if (p)
+			inner = (pid_t)atoi(p + 1);
+		break;
+	}
+	fclose(f);
+	return inner > 0 ? inner : tid;
 }
 
 int tracer_threads(const struct tracer *t, pid_t *tids, int max)
@@ -739,9 +767,12 @@ static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
 
 static void cont(struct tracer *t, struct tracer_thread *th, int sig)
 {
+	int req = th->stepping ? PTRACE_SINGLESTEP :
+		  th->sys_stops || th->pw_in_syscall ? PTRACE_SYSCALL :
+		  PTRACE_CONT;
+
 	tracer_gpr_drop(t, th->tid);
-	if (ptrace(th->sys_stops || th->pw_in_syscall ? PTRACE_SYSCALL :
-		   PTRACE_CONT, th->tid, 0, sig) == 0)
+	if (ptrace(req, th->tid, 0, sig) == 0)
 		th->stopped = false;
 }
 
@@ -845,6 +876,149 @@ void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later)
 			syscall(SYS_tgkill, t->pid, tid, sig);
 }
 
+/* Put back what a single-step of th lifted. */
+static void step_restore(struct tracer *t, struct tracer_thread *th)
+{
+	struct tracer_bp *bp = th->step_bp ? tracer_bp_at(t, th->step_bp) :
+				NULL;
+
+	if (bp && t->alive)
+		bp_poke(t, bp, true);
+	if (th->step_hw >= 0 && t->alive)
+		hw_apply_thread(t, th->tid, -1);
+	th->stepping = th->step_cont = th->step_in_syscall = false;
+	th->step_bp = 0;
+	th->step_hw = -1;
+}
+
+/* Is thread tid at one of our int3s (a SIGTRAP from a breakpoint, not a
+ * step)?  Does not rewind. */
+static bool bp_hit_quiet(struct tracer *t, pid_t tid)
+{
+	struct user_regs_struct r;
+	struct tracer_bp *bp;
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
+	    (si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT) ||
+	    tracer_gpr_get(t, tid, &r) < 0)
+		return false;
+	bp = tracer_bp_at(t, r.rip - 1);
+	return bp && bp->inserted;
+}
+
+/*
+ * The end of a single-step that waited in the event loop (thread tid in
+ * its trap, or after an emulated watchpoint's step: pw_slot).  1 and
+ * *stop to report it, 0 when it only stepped off a breakpoint and runs
+ * on.
+ */
+static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
+			   struct tracer_stop *stop)
+{
+	struct tracer_thread *th = tracer_thread_find(t, tid);
+	struct user_regs_struct r;
+	bool then_cont, in_syscall;
+	int hs = 0, slot = pw_slot;
+
+	if (!th)
+		return 0;
+	then_cont = th->step_cont;
+	in_syscall = th->step_in_syscall;
+	step_restore(t, th);
+	if (in_syscall && th->sys_stops) {
+		/* As step_over: the exit hook runs at the step's trap. */
+		hs = sys_hook(t, tid, TRACER_SYS_EXIT);
+		th = tracer_thread_find(t, tid);
+		if (!th)
+			return 0;
+		if (hs == TRACER_HOOK_STOP) {
+			hook_stop(t, tid, stop);
+			return 1;
+		}
+		th->pending_sig = hs > 0 ? hs : 0;
+	}
+	if (in_syscall && th->pw_in_syscall && slot < 0) {
+		slot = pw_syscall_exit(t, tid);
+		th = tracer_thread_find(t, tid);
+		if (!th)
+			return 0;
+	}
+	if (slot < 0 && data_points(t)) {
+		int s = hw_hit(t, tid);
+
+		if (s >= 0 && t->hw[s].kind != TRACER_HW_EXEC)
+			slot = s;
+	}
+	if (slot >= 0) {
+		watch_stop(t, tid, slot, stop);
+		return 1;
+	}
+	if (then_cont) {
+		cont(t, th, th->pending_sig);
+		th->pending_sig = 0;
+		return 0;
+	}
+	memset(stop, 0, sizeof(*stop));
+	stop->kind = TRACER_STOP_STEP;
+	stop->tid = tid;
+	if (tracer_gpr_get(t, tid, &r) == 0)
+		stop->addr = r.rip;
+	return 1;
+}
+
+/*
+ * Would a single-step of tid enter a host syscall that may block (its
+ * instruction is `syscall`, or it was interrupted in one that restarts)?
+ * Such a step waits in the event loop instead of in waitpid.
+ */
+static bool step_may_block(struct tracer *t, pid_t tid)
+{
+	struct user_regs_struct r = { 0 };
+	uint8_t insn[2];
+	int64_t rax;
+
+	if (tracer_gpr_get(t, tid, &r) < 0)
+		return false;
+	rax = (int64_t)r.rax;
+	if (r.orig_rax != (uint64_t)-1 && syscall_stop_kind(tid) < 0 &&
+	    (rax == -512 || rax == -513 || rax == -514 || rax == -516))
+		return true;	/* -ERESTART*: it goes back into it */
+	return tracer_read_mem(t, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
+	       insn[1] == 0x05;
+}
+
+/* Start a single-step of th that the event loop sees to its end. */
+static int async_step_start(struct tracer *t, struct tracer_thread *th,
+			    bool then_cont)
+{
+	struct user_regs_struct r;
+	struct tracer_bp *bp;
+	int sig = th->pending_sig;
+
+	if (tracer_gpr_get(t, th->tid, &r) < 0)
+		return -ESRCH;
+	th->step_bp = 0;
+	th->step_hw = hw_exec_at(t, r.rip);
+	bp = tracer_bp_at(t, r.rip);
+	if (bp && bp->inserted && bp_poke(t, bp, false) == 0)
+		th->step_bp = r.rip;
+	if (th->step_hw >= 0)
+		hw_apply_thread(t, th->tid, th->step_hw);
+	th->stepping = true;
+	th->step_cont = then_cont;
+	th->step_in_syscall = false;
+	th->pending_sig = 0;
+	LOG("tracer", "thread %d: a step into a host syscall, from the "
+	    "event loop", th->tid);
+	cont(t, th, sig);
+	if (th->stopped) {	/* ptrace refused: it is gone */
+		step_restore(t, th);
+		return -ESRCH;
+	}
+	return 0;
+}
+
 /* A fault on a watched page while running: 1 and *stop when a point
  * fired, else 0 (the thread runs on). */
 static int on_pw_fault(struct tracer *t, pid_t tid, uint64_t addr,
@@ -862,6 +1036,8 @@ static int on_pw_fault(struct tracer *t, pid_t tid, uint64_t addr,
 	th = tracer_thread_find(t, tid);
 	if (!th)
 		return 0;
+	if (th->stepping && slot != -EAGAIN)
+		return async_step_done(t, tid, slot, stop);
 	if (slot >= 0) {
 		watch_stop(t, tid, slot, stop);
 		return 1;
@@ -910,6 +1086,8 @@ static int on_syscall_stop(struct tracer *t, pid_t tid, int kind,
 	th = tracer_thread_find(t, tid);
 	if (!th)
 		return 0;
+	if (th->stepping && kind == TRACER_SYS_SECCOMP)
+		th->step_in_syscall = true;
 	if (sig == TRACER_HOOK_STOP) {
 		if (collecting)
 			return 0;
@@ -1017,6 +1195,12 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 	if (sig == (SIGTRAP | 0x80))	/* tracer_syscall_stops */
 		return on_syscall_stop(t, tid, syscall_stop_kind(tid), stop,
 				       collecting);
+	if (sig == SIGTRAP && th->stepping && !bp_hit_quiet(t, tid)) {
+		if (!collecting)
+			return async_step_done(t, tid, -1, stop);
+		th->pending_sig = 0;	/* its trap; finish_stop ends it */
+		return 0;
+	}
 	if (sig == SIGTRAP && (bp = bp_hit(t, tid))) {
 		int slot;
 
@@ -1150,6 +1334,14 @@ static int finish_stop(struct tracer *t, struct tracer_stop *stop)
 	stop_all(t, stop->tid);
 	t->running = false;
 	t->last_tid = stop->tid;
+	{
+		int i;
+
+		/* A step that waited (Ctrl-C, or another stop): it is over. */
+		for (i = 0; i < t->nthreads; i++)
+			if (t->threads[i].stepping)
+				step_restore(t, &t->threads[i]);
+	}
 	if (t->exit_pending) {
 		/* The process died while we were stopping it. */
 		struct tracer_stop gone;
@@ -1401,6 +1593,16 @@ int tracer_resume(struct tracer *t, char **cause)
 			continue;
 		if (tracer_gpr_get(t, th->tid, &r) == 0 &&
 		    (tracer_bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
+		    step_may_block(t, th->tid)) {
+			/* Off the breakpoint from the event loop; it runs on
+			 * at the step's end (async_step_done). */
+			if (async_step_start(t, th, true) < 0)
+				return set_cause(cause, -ESRCH, "thread %d "
+						 "vanished", th->tid);
+			break;
+		}
+		if (tracer_gpr_get(t, th->tid, &r) == 0 &&
+		    (tracer_bp_at(t, r.rip) || hw_exec_at(t, r.rip) >= 0) &&
 		    step_over(t, th, &st)) {
 			/* It died, a hook stopped it, or it set off a
 			 * watchpoint, meanwhile: the next pump reports it. */
@@ -1441,6 +1643,17 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 	th = tracer_thread_find(t, tid);
 	if (!th)
 		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
+	if (step_may_block(t, tid)) {
+		/* Into a host syscall (the kernel idles in sigsuspend, or
+		 * waits for a child): the event loop sees it to its end. */
+		t->last_tid = tid;
+		memset(stop, 0, sizeof(*stop));
+		if (async_step_start(t, th, false) < 0)
+			return set_cause(cause, -ESRCH, "thread %d vanished",
+					 tid);
+		t->running = true;
+		return 0;
+	}
 	if (step_over(t, th, stop)) {
 		t->last_tid = tid;
 		return 1;
@@ -1456,10 +1669,18 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 
 int tracer_interrupt(struct tracer *t)
 {
+	struct tracer_thread *th = tracer_thread_find(t, t->pid);
+	pid_t tid = t->pid;
+	int i;
+
 	if (!t->alive || !t->running)
 		return 0;
+	/* The main thread, unless it is held while another one steps. */
+	for (i = 0; th && th->stopped && i < t->nthreads; i++)
+		if (!t->threads[i].stopped)
+			tid = t->threads[i].tid;
 	t->interrupt_requested = true;
-	if (ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) < 0)
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
 		return -errno;
 	return 0;
 }

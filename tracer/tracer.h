@@ -129,10 +129,16 @@ int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause);
  */
 int tracer_resume(struct tracer *t, char **cause);
 
-/* Single-step thread tid (0: the thread of the last stop) one instruction;
- * the others stay stopped.  Reports TRACER_STOP_STEP through *stop, or
- * TRACER_STOP_WATCH (addr: the watched address) when the instruction
- * set off a data watchpoint; also a death or a hook's stop. */
+/*
+ * Single-step thread tid (0: the thread of the last stop) one
+ * instruction; the others stay stopped.  Returns 1 and reports
+ * TRACER_STOP_STEP through *stop, or TRACER_STOP_WATCH (addr: the
+ * watched address) when the instruction set off a data watchpoint; also
+ * a death or a hook's stop.  Returns 0 when the instruction enters a
+ * host syscall that may block (the kernel idles in rt_sigsuspend): the
+ * step is under way, the process counts as running (tracer_interrupt
+ * stops it) and tracer_pump reports its end.  Never blocks.
+ */
 int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 		char **cause);
 
@@ -261,6 +267,10 @@ void tracer_set_hooks(struct tracer *t, const struct tracer_hooks *h);
 /* Resume tid with PTRACE_SYSCALL (entry and exit stops reach the hook)
  * instead of PTRACE_CONT, until turned off. */
 void tracer_syscall_stops(struct tracer *t, pid_t tid, bool on);
+
+/* Thread tid's id in the process's own PID namespace (the same in every
+ * run and replay); tid itself without namespaces or once it is gone. */
+pid_t tracer_ns_tid(const struct tracer *t, pid_t tid);
 
 /* Threads: fills up to max tids, returns how many exist. */
 int tracer_threads(const struct tracer *t, pid_t *tids, int max);

@@ -1,0 +1,122 @@
+#!/bin/bash
+# t5011-idle-step: a single-step whose instruction enters a host syscall
+# that blocks (the idle kernel in rt_sigsuspend) waits in umdbg's event
+# loop, never in waitpid: at the prompt (tmux) the step says in one line
+# that the kernel is idle and ends at the next interrupt, with the prompt
+# back; over gdb a step from the idle loop is answered, a gdb that goes
+# away while its step waits leaves umdbg serving (the next gdb attaches,
+# continues and interrupts), and SIGTERM ends umdbg within a second while
+# a step waits, leaving no process behind.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 15
+
+RSPC="python3 $TOP/tests/helpers/rsp-client.py"
+upid=
+cleanup() {
+	[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null
+	tm kill-server 2>/dev/null
+	[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+# ---- at the prompt --------------------------------------------------------
+use_tmux
+trap cleanup EXIT
+tm send-keys "./umdbg --scenario shell; echo \"status=\$?\"" Enter
+wait_for '^/ #' 60
+ok $? "the guest's shell is up"
+sleep 1		# nothing runs: the kernel idles in the host's rt_sigsuspend
+tm send-keys C-c
+wait_for '^umdbg>' 20
+ok $? "Ctrl-C stops the idle guest"
+like "$SCRATCH/pane" '^  #[0-9]+ .*(sigsuspend|os_idle_sleep|arch_cpu_idle)' "the stop is in the idle loop"
+tm send-keys C-l
+tm clear-history
+tm send-keys "stepi" Enter
+wait_for '^stepi: the kernel is idle \(host rt_sigsuspend\); the step ends at the next interrupt' 10
+ok $? "stepi from the idle loop says so in one line"
+wait_for '^0x[0-9a-f]{16} ' 30 && wait_for '^umdbg> *$' 5
+ok $? "the step ends at the next interrupt, and the prompt is back"
+tm send-keys "stepi 3" Enter
+wait_for '^umdbg> stepi 3' 5
+sleep 0.5
+tm send-keys C-c
+wait_for '^umdbg> *$' 20
+ok $? "stepi N and Ctrl-C: the prompt is back, nothing hangs"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+ok $? "quit ends umdbg"
+
+# ---- over gdb's protocol ---------------------------------------------------
+"$UMDBG" --gdb 0 --scenario shell </dev/null >"$SCRATCH/u.out" 2>&1 &
+upid=$!
+port=
+for i in $(seq 100); do
+	port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/u.out" | grep -o '[0-9]*$')
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+for i in $(seq 100); do grep -q '^/ # ' "$SCRATCH/u.out" && break; sleep 0.1; done
+
+# gdb #1: interrupt the idle guest, step, and vanish while the step waits.
+cat >"$SCRATCH/a.rsp" <<'EOF'
+send qSupported:swbreak+;hwbreak+
+expect
+send vCont;c
+sleep 1
+intr
+expect
+send vCont;s
+EOF
+timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/a.rsp" >"$SCRATCH/a.out" 2>&1
+like "$SCRATCH/a.out" '^reply: T02thread:' "0x03 stops the idle guest"
+kill -0 "$upid" 2>/dev/null
+ok $? "umdbg lives on after a gdb left in the middle of a step"
+
+# gdb #2: attaches, continues, interrupts; a step, and 0x03 at once.
+cat >"$SCRATCH/b.rsp" <<'EOF'
+send ?
+expect
+send vCont;c
+sleep 1
+intr
+expect
+send vCont;s
+intr
+expect
+send D
+expect
+EOF
+timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/b.rsp" >"$SCRATCH/b.out" 2>&1
+like "$SCRATCH/b.out" '^reply: T0[25]thread:' "the next gdb attaches: the stop is reported"
+is "$(grep -c '^reply: T0[25]thread:' "$SCRATCH/b.out")" 3 "it continues, is interrupted, and its step from the idle loop is answered (ended or stopped by 0x03)"
+like "$SCRATCH/b.out" '^reply: OK$' "and it detaches"
+
+# gdb #3 steps, and umdbg gets SIGTERM while the step waits.
+cat >"$SCRATCH/c.rsp" <<'EOF'
+send ?
+expect
+send vCont;c
+sleep 1
+intr
+expect
+send vCont;s
+sleep 3
+EOF
+timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/c.rsp" >"$SCRATCH/c.out" 2>&1 &
+cpid=$!
+sleep 1.5
+kids=$(descendants "$upid")
+kill -TERM "$upid"
+for i in $(seq 10); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$upid" 2>/dev/null
+ok $? "SIGTERM ends umdbg within a second while a step waits"
+wait "$upid"
+is "$?" 143 "with status 128+SIGTERM"
+upid=
+left=
+for k in $kids; do [ -d "/proc/$k" ] && left="$left $k"; done
+is "$left" "" "no process of the guest is left"
+wait "$cpid" 2>/dev/null
+done_testing
