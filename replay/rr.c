@@ -493,6 +493,10 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 	}
 	if (kind != TRACER_SYS_SECCOMP)
 		return 0;
+	/* Not ours: the filter of emulated watchpoints (tracer/pagewatch.c)
+	 * stops other syscalls too; they are no events, as in recording. */
+	if (!rr_sys_lookup((long)r->orig_rax))
+		return 0;
 
 	if (rr->stop_event_set && rr->event == rr->stop_event) {
 		/* `goto EVENT`: here, before the syscall runs.  Resuming

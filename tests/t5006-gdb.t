@@ -5,8 +5,9 @@
 # detach and reconnect, kill, and the kernel's own lx-* helpers compared
 # with native gdb on the same kernel at the same breakpoint.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 77
+plan 88
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -79,16 +80,7 @@ set var \$rax = 0x1234
 p/x \$rax
 info threads
 break do_one_initcall if fn == 0
-hbreak kernel_init
-continue
-delete
-watch jiffies_64
-continue
-delete
-rwatch jiffies_64
-continue
-delete
-awatch jiffies_64
+break kernel_init
 continue
 delete
 monitor help
@@ -111,15 +103,8 @@ like "$A" '^0x[0-9a-f]+ <jiffies_64>:[[:space:]]+0x[0-9a-f]{16}[[:space:]]+0x[0-
 like "$A" '^\$[0-9]+ = 429493[0-9]+' "p jiffies reads a kernel variable"
 like "$A" '^\$[0-9]+ = 0x1234' "set var on a register sticks"
 like "$A" '^\* 1 +Thread [0-9]+ \(UML kernel process\)' "info threads lists the kernel process"
-like "$A" '^Hardware assisted breakpoint [0-9]+ at 0x[0-9a-f]+: file init/main\.c' "hbreak is accepted as a hardware breakpoint"
-like "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, kernel_init \(unused=' "the hardware breakpoint hits (the condition kept do_one_initcall quiet)"
+like "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, kernel_init \(unused=' "the next breakpoint hits (the condition kept do_one_initcall quiet)"
 unlike "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, do_one_initcall' "conditional breakpoint with a false condition never stops"
-like "$A" '^Hardware watchpoint [0-9]+: jiffies_64' "watch on a kernel variable"
-like "$A" '^Old value = 429493[0-9]+' "watch hit reports the old value"
-like "$A" '^New value = 429493[0-9]+' "and the new value"
-like "$A" '^Hardware read watchpoint [0-9]+: jiffies_64' "rwatch is accepted"
-like "$A" '^Hardware access \(read/write\) watchpoint [0-9]+: jiffies_64' "awatch is accepted"
-is "$(grep -c '^Value = 429493' "$A")" 2 "rwatch and awatch both hit with the value"
 like "$A" '^  bt \[PID\] +backtrace of the stopped thread' "monitor help lists the command table"
 like "$A" '^umdbg 0\.1, kernel ' "monitor version"
 like "$A" "^continue: use gdb's own command for that" "monitor refuses to resume behind gdb's back"
@@ -128,6 +113,43 @@ like "$A" '^\[Inferior 1 \(Remote target\) exited normally\]' "continue runs the
 unlike "$A" 'Remote failure|Remote connection closed|Protocol error' "no protocol errors"
 end_umdbg
 is "$urc" 0 "umdbg exits 0 when the guest powers off under gdb"
+
+# ---- hardware breakpoints and watchpoints, on both paths -------------------
+# (tests/watch-mode.sh: the debug registers where they trap, and emulated)
+gdb_watch_session() {
+	start_umdbg w --wait --scenario work
+	cat >"$SCRATCH/w.gdb" <<EOF
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+hbreak kernel_init
+continue
+delete
+watch jiffies_64
+continue
+delete
+rwatch jiffies_64
+continue
+delete
+awatch jiffies_64
+continue
+delete
+kill
+EOF
+	run_gdb w
+	local W=$SCRATCH/w.out
+	like "$W" '^Hardware assisted breakpoint [0-9]+ at 0x[0-9a-f]+: file init/main\.c' "$WATCH_PATH: hbreak is accepted as a hardware breakpoint"
+	like "$W" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, kernel_init \(unused=' "$WATCH_PATH: the hardware breakpoint hits"
+	like "$W" '^Hardware watchpoint [0-9]+: jiffies_64' "$WATCH_PATH: watch on a kernel variable"
+	like "$W" '^Old value = 429493[0-9]+' "$WATCH_PATH: watch hit reports the old value"
+	like "$W" '^New value = 429493[0-9]+' "$WATCH_PATH: and the new value"
+	like "$W" '^Hardware read watchpoint [0-9]+: jiffies_64' "$WATCH_PATH: rwatch is accepted"
+	like "$W" '^Hardware access \(read/write\) watchpoint [0-9]+: jiffies_64' "$WATCH_PATH: awatch is accepted"
+	is "$(grep -c '^Value = 429493' "$W")" 2 "$WATCH_PATH: rwatch and awatch both hit with the value"
+	unlike "$W" 'Remote failure|Remote connection closed|Protocol error' "$WATCH_PATH: no protocol errors"
+	end_umdbg
+}
+watch_both gdb_watch_session 9
 
 # ---- Ctrl-C, malformed packets, one at a time, detach, reconnect, kill -----
 start_umdbg b --scenario shell

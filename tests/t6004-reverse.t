@@ -6,8 +6,9 @@
 # reverse-continue with hits counted going forward, and the
 # monitor's when/goto/restart.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 28
+plan 32
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -48,15 +49,20 @@ like "$SCRATCH/rc" '^0x[0-9a-f]+ in vprintk_default \(' "reverse-stepi lands in 
 is "$3" "$1" "stepi after reverse-stepi returns to the same pc"
 unlike "$SCRATCH/rc" 'Remote failure|Error' "no errors from the stub"
 
-gdb_replay watch -ex 'break panic' -ex continue -ex delete \
-	-ex 'watch total_forks' -ex reverse-continue -ex 'p total_forks' \
-	-ex reverse-continue -ex 'p total_forks'
-like "$SCRATCH/watch" 'Hardware watchpoint 2: total_forks' "watch total_forks"
-old=$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | head -1)
-new=$(sed -n 's/^New value = //p' "$SCRATCH/watch" | head -1)
-is "$((old - 1))" "$new" "reverse-continue finds the last write backwards (old $old, new $new)"
-is "$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | sed -n 2p)" "$new" "the next reverse-continue finds the write before it"
-like "$SCRATCH/watch" '^copy_process \(.*kernel/fork\.c:[0-9]+' "the write is in copy_process"
+# reverse-continue to a watchpoint's trigger, on both paths
+# (tests/watch-mode.sh: the debug registers where they trap, emulated)
+reverse_watch() {
+	gdb_replay watch -ex 'break panic' -ex continue -ex delete \
+		-ex 'watch total_forks' -ex reverse-continue -ex 'p total_forks' \
+		-ex reverse-continue -ex 'p total_forks'
+	like "$SCRATCH/watch" 'Hardware watchpoint 2: total_forks' "$WATCH_PATH: watch total_forks"
+	old=$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | head -1)
+	new=$(sed -n 's/^New value = //p' "$SCRATCH/watch" | head -1)
+	is "$((old - 1))" "$new" "$WATCH_PATH: reverse-continue finds the last write backwards (old $old, new $new)"
+	is "$(sed -n 's/^Old value = //p' "$SCRATCH/watch" | sed -n 2p)" "$new" "$WATCH_PATH: the next reverse-continue finds the write before it"
+	like "$SCRATCH/watch" '^copy_process \(.*kernel/fork\.c:[0-9]+' "$WATCH_PATH: the write is in copy_process"
+}
+watch_both reverse_watch 4
 
 # A line of panic's body from this kernel: the `if (panic_on_warn)` after
 # the copy of crash_kexec_post_notifiers.  The function that holds it is
