@@ -90,6 +90,8 @@ tests/t3001-tracer.t: tests/t3001-tracer.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_O
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t6001-trace.t: tests/t6001-trace.o tracer/trace.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+bench/watch-run: bench/watch.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # A tiny host program with debug info for the tracer and symbol tests.
 tests/helpers/victim: tests/helpers/victim.c
 	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -o $@ $<
@@ -116,12 +118,13 @@ demo: bootstrap
 	@guest/mkguest
 	./umdbg --break panic --scenario panic || [ $$? -eq 2 ]
 
-bench: all
+bench: all bench/watch-run
 	@guest/mkguest
 	bench/boot-overhead
 	bench/rsp
 	bench/kmodel
 	bench/record
+	bench/watch
 
 # libFuzzer target for the packet layer (clang).  FUZZ_RUNS bounds a run.
 FUZZ_RUNS ?= 200000
@@ -138,7 +141,7 @@ check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
+	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
 
 .PHONY: all bootstrap guest tests check demo bench fuzz check-deps clean
 

@@ -106,8 +106,11 @@ struct tracer {
 	bool pw_lifted;
 	/* windows [lo, hi) of the seccomp filters installed so far */
 	uint64_t pw_win[PW_MAX_WINDOWS][2];
+	bool pw_win_readable[PW_MAX_WINDOWS];	/* installed for readable
+						 * pages only */
 	int pw_nwin;
 	bool pw_filter_failed;	/* seccomp refused: said once */
+	struct tracer_pw_stats pw_stats;
 };
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);

@@ -177,6 +177,7 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 	if ((!t->gadget || !gadget_usable(t, t->gadget)) &&
 	    find_gadget(t) < 0)
 		return -ENOEXEC;
+	t->pw_stats.injected++;
 	if (tracer_gpr_get(t, tid, &saved) < 0)
 		return -ESRCH;
 	if (op == 0 && saved.orig_rax != (uint64_t)-1 &&
@@ -319,6 +320,12 @@ int pw_check(struct tracer *t, uint64_t addr)
 	return prot < 0 ? prot : 0;
 }
 
+void tracer_hw_emulation_stats(const struct tracer *t,
+			       struct tracer_pw_stats *out)
+{
+	*out = t->pw_stats;
+}
+
 void pw_reset(struct tracer *t)
 {
 	t->pw_npages = 0;
@@ -382,19 +389,42 @@ static int wanted_windows(const struct tracer *t, uint64_t win[][2])
 	return n;
 }
 
-static bool covered(const struct tracer *t, const uint64_t w[2])
+/* Does an installed filter stop the syscalls window w needs (with
+ * `readable` pages, only the ptrace requests that write)? */
+static bool covered(const struct tracer *t, const uint64_t w[2],
+		    bool readable)
 {
 	int i;
 
 	for (i = 0; i < t->pw_nwin; i++)
-		if (t->pw_win[i][0] <= w[0] && w[1] <= t->pw_win[i][1])
+		if (t->pw_win[i][0] <= w[0] && w[1] <= t->pw_win[i][1] &&
+		    (readable || !t->pw_win_readable[i]))
 			return true;
 	return false;
 }
 
-#define FILTER_MAX (4 + NBUF + 6 * PW_MAX_PAGES * 5 + 2)
+#define FILTER_MAX (4 + NBUF + 2 + 1 + NPT + 1 + 6 * PW_MAX_PAGES * 5 + 2)
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
+
+/*
+ * ptrace requests that write through their data pointer.  With only
+ * write points (every protected page still readable), the others
+ * (SETREGS from UML's static syscall_regs, say) need no lifting.
+ */
+static const uint32_t pw_ptrace_writes[] = {
+	PTRACE_PEEKTEXT, PTRACE_PEEKDATA, PTRACE_PEEKUSER, PTRACE_GETREGS,
+	PTRACE_GETFPREGS, PTRACE_GETFPXREGS, PTRACE_GETEVENTMSG,
+	PTRACE_GETSIGINFO, PTRACE_GETREGSET, PTRACE_PEEKSIGINFO,
+	PTRACE_GETSIGMASK, PTRACE_GET_SYSCALL_INFO,
+};
+#define NPT (sizeof(pw_ptrace_writes) / sizeof(pw_ptrace_writes[0]))
+
+static struct sock_filter jump_to(uint32_t k, size_t at, size_t target)
+{
+	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k,
+					    (uint8_t)(target - at - 1), 0);
+}
 
 /*
  * A filter that says TRACE for a listed syscall with an argument in one
@@ -402,11 +432,18 @@ static bool covered(const struct tracer *t, const uint64_t w[2])
  * 4 GiB boundary (the filter compares 32-bit halves); one that does is
  * widened to the whole 4 GiB block of its end.
  */
-static size_t build_filter(struct sock_filter *f, uint64_t win[][2], int nwin)
+static size_t build_filter(struct sock_filter *f, uint64_t win[][2], int nwin,
+			   bool readable)
 {
-	size_t n = 0, i, checks = 6 * (size_t)nwin * 5;
+	size_t n = 0, i, checks = 6 * (size_t)nwin * 5, nsys = 0, args, pt;
 	int a, w;
 
+	for (i = 0; i < NBUF; i++)
+		nsys += !(readable && pw_buffer_syscalls[i] == SYS_ptrace);
+	/* layout: 4 header, nsys jumps (+1 to the ptrace block), ALLOW,
+	 * the ptrace block (load, NPT jumps, ALLOW), the checks */
+	pt = 4 + nsys + (readable ? 1 : 0) + 1;
+	args = readable ? pt + 1 + NPT + 1 : pt;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
@@ -416,13 +453,27 @@ static size_t build_filter(struct sock_filter *f, uint64_t win[][2], int nwin)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		offsetof(struct seccomp_data, nr));
 	for (i = 0; i < NBUF; i++)
-		/* to the argument checks, which follow the ALLOW */
-		f[n++] = (struct sock_filter)BPF_JUMP(
-			BPF_JMP | BPF_JEQ | BPF_K,
-			(uint32_t)pw_buffer_syscalls[i], (uint8_t)(NBUF - i),
-			0);
+		if (!(readable && pw_buffer_syscalls[i] == SYS_ptrace)) {
+			f[n] = jump_to((uint32_t)pw_buffer_syscalls[i], n, args);
+			n++;
+		}
+	if (readable) {
+		f[n] = jump_to(SYS_ptrace, n, pt);
+		n++;
+	}
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 		SECCOMP_RET_ALLOW);
+	if (readable) {
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			ARG_LO(0));
+		for (i = 0; i < NPT; i++) {
+			f[n] = jump_to(pw_ptrace_writes[i], n, args);
+			n++;
+		}
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+			SECCOMP_RET_ALLOW);
+	}
+	BUG_ON(n != args);
 	/* Each check is 5 instructions: high half equal, low half in
 	 * [lo, hi); a match jumps to TRACE at the end, past the ALLOW. */
 	for (a = 0; a < 6; a++)
@@ -469,12 +520,14 @@ static int filter_sync(struct tracer *t, pid_t tid, sigset_t *later)
 	struct user_regs_struct r;
 	uint64_t at;
 	int i, nwin = wanted_windows(t, win);
-	bool need = false;
+	bool need = false, readable = true;
 	size_t n;
 	long ret;
 
+	for (i = 0; i < t->pw_npages; i++)
+		readable &= !!(t->pw_pages[i].prot & PROT_READ);
 	for (i = 0; i < nwin; i++)
-		need |= !covered(t, win[i]);
+		need |= !covered(t, win[i], readable);
 	if (!need || t->pw_filter_failed)
 		return 0;
 	if (t->pw_nwin + nwin > PW_MAX_WINDOWS) {
@@ -482,7 +535,7 @@ static int filter_sync(struct tracer *t, pid_t tid, sigset_t *later)
 		t->pw_filter_failed = true;
 		return -ENOSPC;
 	}
-	n = build_filter(prog, win, nwin);
+	n = build_filter(prog, win, nwin, readable);
 	if (tracer_gpr_get(t, tid, &r) < 0)
 		return -ESRCH;
 	at = (r.rsp - 128 - sizeof(prog) - sizeof(fprog)) & ~15ULL;
@@ -505,6 +558,7 @@ static int filter_sync(struct tracer *t, pid_t tid, sigset_t *later)
 	for (i = 0; i < nwin; i++) {
 		t->pw_win[t->pw_nwin][0] = win[i][0];
 		t->pw_win[t->pw_nwin][1] = win[i][1];
+		t->pw_win_readable[t->pw_nwin] = readable;
 		t->pw_nwin++;
 	}
 	return 0;
@@ -631,12 +685,169 @@ static int judge(struct tracer *t, uint64_t fault_addr)
 	return fired;
 }
 
+/* ---- plain stores, done here -------------------------------------------- */
+
+/* A general register by its x86 number (0 rax ... 15 r15). */
+static uint64_t *gpr(struct user_regs_struct *r, int n)
+{
+	switch (n) {
+	case 0: return (uint64_t *)&r->rax;
+	case 1: return (uint64_t *)&r->rcx;
+	case 2: return (uint64_t *)&r->rdx;
+	case 3: return (uint64_t *)&r->rbx;
+	case 4: return (uint64_t *)&r->rsp;
+	case 5: return (uint64_t *)&r->rbp;
+	case 6: return (uint64_t *)&r->rsi;
+	case 7: return (uint64_t *)&r->rdi;
+	case 8: return (uint64_t *)&r->r8;
+	case 9: return (uint64_t *)&r->r9;
+	case 10: return (uint64_t *)&r->r10;
+	case 11: return (uint64_t *)&r->r11;
+	case 12: return (uint64_t *)&r->r12;
+	case 13: return (uint64_t *)&r->r13;
+	case 14: return (uint64_t *)&r->r14;
+	default: return (uint64_t *)&r->r15;
+	}
+}
+
+/*
+ * Decode a MOV to memory (88, 89, C6 /0, C7 /0, with 66 and REX
+ * prefixes, any ModRM/SIB/displacement or RIP-relative address) at the
+ * start of insn: its address, size, value and length.  False for
+ * anything else (those run lifted).  MOV changes no flags, so doing its
+ * store here is all the instruction does.
+ */
+static bool decode_store(const uint8_t *insn, const struct user_regs_struct *r,
+			 uint64_t *addr, int *size, uint64_t *value, int *len)
+{
+	struct user_regs_struct regs = *r;
+	const uint8_t *p = insn;
+	int rex = 0, opsize = 4, op, mod, reg, rm, idx, base, scale;
+	int64_t disp = 0;
+	bool imm;
+
+	if (*p == 0x66) {
+		opsize = 2;
+		p++;
+	}
+	if ((*p & 0xf0) == 0x40)
+		rex = *p++;
+	op = *p++;
+	if (op != 0x88 && op != 0x89 && op != 0xc6 && op != 0xc7)
+		return false;
+	if (rex & 8)
+		opsize = 8;
+	if (op == 0x88 || op == 0xc6)
+		opsize = 1;
+	imm = op == 0xc6 || op == 0xc7;
+	mod = *p >> 6;
+	reg = (*p >> 3 & 7) | (rex & 4 ? 8 : 0);
+	rm = *p & 7;
+	p++;
+	if (mod == 3 || (imm && (reg & 7)))
+		return false;	/* no memory operand, or not MOV */
+	if (rm == 4) {		/* SIB */
+		scale = 1 << (*p >> 6);
+		idx = (*p >> 3 & 7) | (rex & 2 ? 8 : 0);
+		base = (*p & 7) | (rex & 1 ? 8 : 0);
+		p++;
+		*addr = idx == 4 ? 0 : *gpr(&regs, idx) * (uint64_t)scale;
+		if ((base & 7) == 5 && mod == 0) {
+			memcpy(&disp, p, 4);
+			disp = (int32_t)disp;
+			p += 4;
+		} else {
+			*addr += *gpr(&regs, base);
+		}
+	} else if (rm == 5 && mod == 0) {	/* RIP-relative */
+		int32_t d;
+
+		memcpy(&d, p, 4);
+		p += 4;
+		disp = d;
+		*addr = 0;	/* the next rip is added below */
+	} else {
+		*addr = *gpr(&regs, rm | (rex & 1 ? 8 : 0));
+	}
+	if (mod == 1) {
+		disp = (int8_t)*p++;
+	} else if (mod == 2) {
+		int32_t d;
+
+		memcpy(&d, p, 4);
+		p += 4;
+		disp = d;
+	}
+	if (imm) {
+		int32_t v = 0;
+
+		memcpy(&v, p, opsize == 1 ? 1 : opsize == 2 ? 2 : 4);
+		p += opsize == 1 ? 1 : opsize == 2 ? 2 : 4;
+		*value = opsize == 1 ? (uint8_t)v : opsize == 2 ?
+			 (uint16_t)v : (uint64_t)(int64_t)v;
+	} else if (opsize == 1 && !rex && reg >= 4 && reg < 8) {
+		*value = *gpr(&regs, reg - 4) >> 8;	/* ah, ch, dh, bh */
+	} else {
+		*value = *gpr(&regs, reg);
+	}
+	*len = (int)(p - insn);
+	if (rm == 5 && mod == 0)
+		*addr = r->rip + (uint64_t)*len;
+	*addr += (uint64_t)disp;
+	*size = opsize;
+	return true;
+}
+
+/*
+ * Do the faulting instruction's store here when it is a plain MOV into
+ * a page we protect (the common case by far: UML's interrupt flags share
+ * pages with many variables), then move the thread past it: no
+ * protection is lifted and nothing is stepped.  True when done;
+ * *touched: the store overlaps a watched byte.
+ */
+static bool emulate_store(struct tracer *t, pid_t tid, uint64_t fault_addr,
+			  bool *touched)
+{
+	struct user_regs_struct r;
+	uint8_t insn[16];
+	uint64_t addr, value;
+	int size, len, i;
+
+	if (tracer_gpr_get(t, tid, &r) < 0 ||
+	    tracer_read_mem(t, r.rip, insn, sizeof(insn)) < 8 ||
+	    !decode_store(insn, &r, &addr, &size, &value, &len))
+		return false;
+	/* The store must be the fault's, whole in one page of ours. */
+	if (fault_addr < addr || fault_addr >= addr + (uint64_t)size ||
+	    PAGE_OF(addr) != PAGE_OF(addr + (uint64_t)size - 1) ||
+	    !pw_owns(t, addr))
+		return false;
+	/* Little-endian: the low `size` bytes of value.  A shared page we
+	 * made read-only refuses even this write: then it runs lifted. */
+	if (tracer_raw_write(t, addr, &value, (size_t)size) != size)
+		return false;
+	r.rip += (uint64_t)len;
+	*touched = false;
+	for (i = 0; i < 4; i++)
+		*touched |= t->hw[i].used && t->hw[i].kind != TRACER_HW_EXEC &&
+			    addr < t->hw[i].addr + (uint64_t)t->hw[i].len &&
+			    t->hw[i].addr < addr + (uint64_t)size;
+	return tracer_gpr_set(t, tid, &r) == 0;
+}
+
 int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
 		  sigset_t *later, struct tracer_stop *stop)
 {
 	struct tracer_thread *th;
 	int status, sig, err;
+	bool touched;
 
+	t->pw_stats.faults++;
+	if (emulate_store(t, tid, addr, &touched)) {
+		t->pw_stats.emulated++;
+		/* A store beside every watched byte changes none of them. */
+		return touched ? judge(t, addr) : -1;
+	}
 	err = protect_in(t, tid, false, later);
 	for (;;) {
 		if (err < 0)
@@ -723,8 +934,10 @@ bool pw_syscall_entry(struct tracer *t, pid_t tid)
 	 * the thread goes back onto its syscall instruction to make the
 	 * real one, which comes back here with pw_in_syscall set.
 	 */
-	LOG("tracer", "syscall %lld of %d near a watched page: lifted",
-	    (long long)r.orig_rax, tid);
+	LOG("tracer", "syscall %lld (0x%llx, ...) of %d near a watched "
+	    "page: lifted", (long long)r.orig_rax, (unsigned long long)r.rdi,
+	    tid);
+	t->pw_stats.lifted++;
 	lift = r;
 	lift.orig_rax = SYS_mprotect;
 	lift.rdi = t->pw_pages[0].addr;

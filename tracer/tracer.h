@@ -240,6 +240,15 @@ int tracer_probe_debug_registers(char **why);
  */
 void tracer_set_hw_emulation(struct tracer *t, bool on);
 bool tracer_hw_emulated(const struct tracer *t);
+/* What the emulation cost so far (bench/watch says where time goes). */
+struct tracer_pw_stats {
+	unsigned long faults;		/* accesses to a protected page */
+	unsigned long emulated;		/* of which plain stores done here */
+	unsigned long lifted;		/* syscalls run with it lifted */
+	unsigned long injected;		/* syscalls the tracer made it run */
+};
+void tracer_hw_emulation_stats(const struct tracer *t,
+			       struct tracer_pw_stats *out);
 
 /*
  * Syscall and signal interposition (record and replay).  The hooks run
