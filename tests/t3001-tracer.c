@@ -19,6 +19,7 @@
 
 #include "../kmodel/kmodel.h"
 #include "../tracer/tracer.h"
+#include "../tracer/internal.h"
 #include "tap.h"
 
 #define VICTIM "tests/helpers/victim"
@@ -135,6 +136,77 @@ static void run_breakpoints(struct kmodel *k, bool ns)
 }
 
 #define WATCH_TESTS 7
+
+/* The stores emulated watchpoints do themselves: encodings seen in the
+ * kernel's hot paths and the corners of ModRM/SIB/REX/66/RIP. */
+static void run_decode(void)
+{
+	static const struct {
+		uint8_t insn[16];
+		bool store;
+		uint64_t addr;
+		int size, len;
+		uint64_t value;
+		const char *what;
+	} cases[] = {
+		{ { 0x89, 0x10 }, true, 0x1000, 4, 2, 0x55667788,
+		  "mov %edx,(%rax)" },
+		{ { 0xc7, 0x00, 1, 0, 0, 0 }, true, 0x1000, 4, 6, 1,
+		  "movl $1,(%rax)" },
+		{ { 0x48, 0x89, 0x48, 0xf8 }, true, 0xff8, 8, 4, 0xc0ffee,
+		  "mov %rcx,-8(%rax)" },
+		{ { 0x4c, 0x89, 0x5c, 0x17, 0xf8 }, true, 0x2000 + 0x30 - 8, 8,
+		  5, 0xb11, "mov %r11,-8(%rdi,%rdx,1)" },
+		{ { 0x48, 0x89, 0x34, 0xf8 }, true, 0x1000 + 0x2000 * 8, 8, 4,
+		  0x5151, "mov %rsi,(%rax,%rdi,8)" },
+		{ { 0x88, 0x25, 0x10, 0, 0, 0 }, true, 0x400000 + 6 + 0x10, 1,
+		  6, 0xbe, "mov %ah,0x10(%rip)" },
+		{ { 0x66, 0xc7, 0x05, 0, 1, 0, 0, 0x34, 0x12 }, true,
+		  0x400000 + 9 + 0x100, 2, 9, 0x1234, "movw $0x1234,0x100(%rip)" },
+		{ { 0x48, 0xc7, 0x40, 0x08, 0xff, 0xff, 0xff, 0xff }, true,
+		  0x1008, 8, 8, ~0ULL, "movq $-1,8(%rax)" },
+		{ { 0x01, 0x10 }, false, 0, 0, 0, 0, "add %edx,(%rax): not a MOV" },
+		{ { 0xc7, 0xc0, 1, 0, 0, 0 }, false, 0, 0, 0, 0,
+		  "mov $1,%eax: no memory" },
+	};
+	struct user_regs_struct r = { 0 };
+	size_t i;
+	int good = 0;
+
+	r.rax = 0x1000;
+	r.rdx = 0x1122334455667788ULL;
+	r.rcx = 0xc0ffee;
+	r.rdi = 0x2000;
+	r.r11 = 0xb11;
+	r.rsi = 0x5151;
+	r.rip = 0x400000;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t addr = 0, value = 0, mask;
+		int size = 0, len = 0;
+		struct user_regs_struct rr = r;
+		bool got;
+
+		if (i == 3)	/* SIB with rdx as an index */
+			rr.rdx = 0x30;
+		if (i == 5)	/* ah */
+			rr.rax = 0xbe00;
+		got = pw_decode_store(cases[i].insn, &rr, &addr, &size, &value,
+				      &len);
+		mask = size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+		if (got == cases[i].store && (!got ||
+		    (addr == cases[i].addr && size == cases[i].size &&
+		     len == cases[i].len &&
+		     (value & mask) == cases[i].value)))
+			good++;
+		else
+			diag("%s: got %d addr 0x%llx size %d len %d value "
+			     "0x%llx", cases[i].what, got,
+			     (unsigned long long)addr, size, len,
+			     (unsigned long long)value);
+	}
+	is_int(good, (int)(sizeof(cases) / sizeof(cases[0])),
+	       "emulated stores: %d MOV encodings decoded right", good);
+}
 
 static struct tracer *launch_watched(struct kmodel *k, char *argv[],
 				     bool emulated, const char *var,
@@ -283,7 +355,7 @@ int main(void)
 	struct tracer *t;
 	struct tracer_stop st;
 
-	plan(26 + 2 * WATCH_TESTS + 3);
+	plan(26 + 2 * WATCH_TESTS + 3 + 1);
 	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
 		diag("%s", cause);
 		return 1;
@@ -355,6 +427,7 @@ int main(void)
 		free(why);
 	}
 	run_emulated_syscall(k);
+	run_decode();
 	{
 		char *argv[] = { "/nonexistent/prog", NULL };
 

@@ -160,6 +160,11 @@ bool pw_syscall_entry(struct tracer *t, pid_t tid);
 int pw_syscall_exit(struct tracer *t, pid_t tid);
 /* Lift (on false) or restore the protection of every page. */
 int pw_protect(struct tracer *t, bool on);
+/* A MOV to memory at insn (16 bytes) with registers r: where, how many
+ * bytes, what (its low `size` bytes) and the instruction's length; false
+ * for any other instruction.  Exported for t3001. */
+bool pw_decode_store(const uint8_t *insn, const struct user_regs_struct *r,
+		     uint64_t *addr, int *size, uint64_t *value, int *len);
 /* The process was launched afresh (replay): nothing is protected. */
 void pw_reset(struct tracer *t);
 

@@ -717,8 +717,8 @@ static uint64_t *gpr(struct user_regs_struct *r, int n)
  * anything else (those run lifted).  MOV changes no flags, so doing its
  * store here is all the instruction does.
  */
-static bool decode_store(const uint8_t *insn, const struct user_regs_struct *r,
-			 uint64_t *addr, int *size, uint64_t *value, int *len)
+bool pw_decode_store(const uint8_t *insn, const struct user_regs_struct *r,
+		     uint64_t *addr, int *size, uint64_t *value, int *len)
 {
 	struct user_regs_struct regs = *r;
 	const uint8_t *p = insn;
@@ -815,7 +815,7 @@ static bool emulate_store(struct tracer *t, pid_t tid, uint64_t fault_addr,
 
 	if (tracer_gpr_get(t, tid, &r) < 0 ||
 	    tracer_read_mem(t, r.rip, insn, sizeof(insn)) < 8 ||
-	    !decode_store(insn, &r, &addr, &size, &value, &len))
+	    !pw_decode_store(insn, &r, &addr, &size, &value, &len))
 		return false;
 	/* The store must be the fault's, whole in one page of ours. */
 	if (fault_addr < addr || fault_addr >= addr + (uint64_t)size ||
