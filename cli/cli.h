@@ -146,6 +146,7 @@ struct session {
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
 	uint64_t stepi_left;
+	bool tl_winch;		/* a resize came during a timeline wait */
 	struct step_state step;
 	struct tui *tui;	/* --tui: the full-screen front end */
 	/* Watchpoints: the debug registers, or pagewatch emulation

@@ -115,6 +115,12 @@ static int timeline_op(struct cmd_ctx *ctx, const char *cmd, int op,
 	}
 	ctx->s->quiet = false;
 	watch_refresh(ctx->s);
+	if (err == -EINTR) {
+		fprintf(ctx->out, "%s: %s\n", cmd, cause);
+		free(cause);
+		say_where(ctx, cmd);
+		return err;
+	}
 	if (err < 0)
 		return fail(ctx, cmd, cause, err);
 	if (op == 'c' && st.kind == TRACER_STOP_NONE) {

@@ -19,6 +19,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
+#include <sys/signalfd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -317,6 +319,56 @@ void timeline_retry_points(struct session *s)
 		tracer_bp_retry(s->t, code_ready, s);
 }
 
+/*
+ * Wait for the replay's next stop while watching the session's signals,
+ * as the event loop would: Ctrl-C interrupts a long re-run (-EINTR, the
+ * replay stays where it stopped); SIGTERM, SIGHUP and SIGQUIT stop it too
+ * and are raised again for the event loop, which ends the guest.
+ */
+static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
+{
+	struct signalfd_siginfo si;
+	struct pollfd p;
+	int err, stop_sig = 0;
+
+	if (s->sigfd < 0)
+		return tracer_wait(s->t, st, cause);
+	for (;;) {
+		err = tracer_pump(s->t, st, cause);
+		if (err)
+			break;
+		p = (struct pollfd){ s->sigfd, POLLIN, 0 };
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return set_cause(cause, -errno, "poll: %s",
+					 strerror(errno));
+		while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			int sig = (int)si.ssi_signo;
+
+			if (sig == SIGCHLD)
+				continue;	/* the pump above */
+			if (sig == SIGWINCH) {
+				s->tl_winch = true;
+				continue;
+			}
+			if (!stop_sig) {
+				stop_sig = sig;
+				tracer_interrupt(s->t);
+			}
+		}
+	}
+	if (s->tl_winch) {
+		s->tl_winch = false;
+		raise(SIGWINCH);	/* the TUI's, for the event loop */
+	}
+	if (err < 0 || !stop_sig)
+		return err;
+	if (stop_sig != SIGINT)
+		raise(stop_sig);	/* blocked: the event loop reads it */
+	return set_cause(cause, -EINTR, "interrupted (%s); the replay stays "
+			 "where it stopped", stop_sig == SIGINT ? "Ctrl-C" :
+			 strsignal(stop_sig));
+}
+
 /* Resume and wait for the next stop (the guest's own stops included). */
 static int run(struct session *s, struct tracer_stop *st, char **cause)
 {
@@ -324,7 +376,9 @@ static int run(struct session *s, struct tracer_stop *st, char **cause)
 
 	if (err < 0)
 		return err;
-	err = tracer_wait(s->t, st, cause);
+	err = wait_stop(s, st, cause);
+	if (err == -EINTR)
+		s->last_stop = *st;
 	if (err < 0)
 		return err;
 	/* Breakpoints in module text come back as their module loads
@@ -349,7 +403,9 @@ static int step(struct session *s, struct tracer_stop *st, char **cause)
 	/* Into a host syscall: a replay's return from it is recorded, so
 	 * it comes. */
 	if (err == 0)
-		err = tracer_wait(s->t, st, cause);
+		err = wait_stop(s, st, cause);
+	if (err == -EINTR)
+		s->last_stop = *st;
 	if (err < 0)
 		return err;
 	s->last_stop = *st;
@@ -991,6 +1047,10 @@ static int back_on_failure(struct session *s, int err,
 {
 	char *ignored = NULL;
 
+	if (err == -EINTR) {
+		s->pos_known = false;	/* stopped where Ctrl-C found it */
+		return err;
+	}
 	if (err < 0 && known && tracer_is_alive(s->t) &&
 	    timeline_goto(s, orig, &ignored) < 0)
 		LOG("timeline", "could not go back: %s", ignored);

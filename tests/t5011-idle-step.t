@@ -6,10 +6,11 @@
 # back; over gdb a step from the idle loop is answered, a gdb that goes
 # away while its step waits leaves umdbg serving (the next gdb attaches,
 # continues and interrupts), and SIGTERM ends umdbg within a second while
-# a step waits, leaving no process behind.
+# a step waits, leaving no process behind.  A long re-run of a replay
+# (goto) is interrupted by Ctrl-C too.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 15
+plan 17
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -47,6 +48,23 @@ ok $? "stepi N and Ctrl-C: the prompt is back, nothing hangs"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
 ok $? "quit ends umdbg"
+
+# ---- a long re-run of a replay (goto, rc) hears Ctrl-C ----------------------
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work </dev/null >/dev/null 2>&1
+last=$("$UMDBG" trace info "$SCRATCH/work.trace" | sed -n 's/^events: *\([0-9]*\) syscalls.*/\1/p')
+tm send-keys "clear; ./umdbg replay $SCRATCH/work.trace --break start_kernel; echo \"status=\$?\"" Enter
+wait_for '^umdbg>' 60
+tm send-keys C-l
+tm clear-history
+tm send-keys "goto $((last - 1))" Enter
+sleep 0.5
+tm send-keys C-c
+wait_for 'goto: interrupted \(Ctrl-C\); the replay stays where it stopped' 10
+ok $? "Ctrl-C interrupts a long goto in a replay"
+wait_for '^goto: event [0-9]+, 0x[0-9a-f]+ ' 5
+ok $? "and says where the replay is"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
 
 # ---- over gdb's protocol ---------------------------------------------------
 "$UMDBG" --gdb 0 --scenario shell </dev/null >"$SCRATCH/u.out" 2>&1 &
