@@ -203,7 +203,7 @@ wait_for 'memory: task 1, 0x401000' 10
 ok $? "mem: a user address in the memory pane"
 like "$SCRATCH/pane" '^0000000000401000: ' "hex and ASCII from the address"
 tm send-keys w
-wait_for "w: the debug registers watch the kernel's memory" 10
+wait_for "w: watchpoints watch the kernel's memory only" 10
 ok $? "w on a task's user memory: refused, with the reason"
 tm send-keys : "mem -p 1 0x401000" Enter Escape
 wait_for 'umdbg> mem -p 1 0x401000' 10

@@ -143,7 +143,7 @@ static void watch_here(struct tui *t)
 		return;
 	if (t->mem_pid >= 0) {
 		text_clear(&t->tail);
-		tui_say(t, "w: the debug registers watch the kernel's memory; "
+		tui_say(t, "w: watchpoints watch the kernel's memory only; "
 			"a task's user memory is another host process");
 		return;
 	}
