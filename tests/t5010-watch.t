@@ -20,6 +20,12 @@ old_new() {
 		"$SCRATCH/pane" | tail -1
 }
 
+# start_kernel's line and the one that sets early_boot_irqs_disabled, from
+# this kernel's source: `next` needs at most one step per line between.
+guest_line sk init/main.c '^void start_kernel\(void\)'
+guest_line ebi init/main.c 'early_boot_irqs_disabled = true;' "$sk"
+nexts=$((ebi - sk + 2))
+
 use_tmux
 
 watch_tests() {
@@ -36,7 +42,7 @@ watch_tests() {
 	wait_for '^watchpoint 2: watch early_boot_irqs_disabled at 0x[0-9a-f]+, 1 byte, value 0x0$' 10
 	ok $? "watch: a bool, 1 byte, false"
 	cls
-	for i in $(seq 12); do
+	for i in $(seq "$nexts"); do
 		tm send-keys "next" Enter
 		wait_for '^umdbg: watchpoint 2|^0x[0-9a-f]+ [^ ]+ at [^ ]+:[0-9]+$' 20 || break
 		grep -q '^umdbg: watchpoint 2' "$SCRATCH/pane" && break
@@ -151,22 +157,29 @@ watch_tests() {
 	tm send-keys "quit" Enter
 	wait_for '^status=0' 20
 
-	# "Who wrote this?" asked afterwards: 500 instructions from start_kernel
-	# (init_vmlinux_build_id fills vmlinux_build_id on the way), then watch
-	# it and go back: rc finds the step that wrote it, among the steps after
-	# the breakpoint that names the moment.
+	# "Who wrote this?" asked afterwards: 400 instructions into
+	# init_vmlinux_build_id (it fills vmlinux_build_id on the way; the
+	# watch below says the value is set), then watch it and go back: rc
+	# finds the step that wrote it, among the steps after the breakpoint
+	# that names the moment, under init_vmlinux_build_id.
 	cls
 	tm send-keys "clear; $UENV./umdbg replay $SCRATCH/halt.trace --break start_kernel; echo \"status=\$?\"" Enter
 	wait_for '^umdbg>' 60
-	tm send-keys "stepi 500" Enter
+	tm send-keys "break init_vmlinux_build_id" Enter
+	tm send-keys "continue" Enter
+	wait_for '^umdbg: breakpoint 2 \(init_vmlinux_build_id\) hit' 30
+	tm send-keys "delete 2" Enter
+	tm send-keys "stepi 400" Enter
 	wait_for '^0x[0-9a-f]+ [^ ]+ at [^ ]+:[0-9]+$' 30
 	cls
 	tm send-keys "watch vmlinux_build_id" Enter
-	wait_for '^watchpoint 2: .* value 0x[1-9a-f][0-9a-f]*$' 10
+	wait_for '^watchpoint 3: .* value 0x[1-9a-f][0-9a-f]*$' 10
 	tm send-keys "rc" Enter
 	wait_for '^rc: event' 60
-	like "$SCRATCH/pane" '^rc: watchpoint 2 \(watch vmlinux_build_id\), value 0x[1-9a-f][0-9a-f]* \([0-9]+\)$' "replay: watch set afterwards, rc goes back to the step that wrote it"
-	like "$SCRATCH/pane" '^rc: event [0-9]+, 0x[0-9a-f]+ memcpy' "in the memcpy that wrote it"
+	tm send-keys "bt" Enter
+	wait_for '^  #[0-9]+ .* init_vmlinux_build_id' 10
+	like "$SCRATCH/pane" '^rc: watchpoint 3 \(watch vmlinux_build_id\), value 0x[1-9a-f][0-9a-f]* \([0-9]+\)$' "replay: watch set afterwards, rc goes back to the write"
+	like "$SCRATCH/pane" '^  #[0-9]+ .* init_vmlinux_build_id' "the writer runs under init_vmlinux_build_id"
 	tm send-keys "quit" Enter
 	wait_for '^status=0' 20
 }
