@@ -876,6 +876,18 @@ void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later)
 			syscall(SYS_tgkill, t->pid, tid, sig);
 }
 
+/* A step of tid ended: TRACER_STOP_STEP at its pc. */
+static void step_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
+{
+	struct user_regs_struct r;
+
+	memset(stop, 0, sizeof(*stop));
+	stop->kind = TRACER_STOP_STEP;
+	stop->tid = tid;
+	if (tracer_gpr_get(t, tid, &r) == 0)
+		stop->addr = r.rip;
+}
+
 /* Put back what a single-step of th lifted. */
 static void step_restore(struct tracer *t, struct tracer_thread *th)
 {
@@ -917,7 +929,6 @@ static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
 			   struct tracer_stop *stop)
 {
 	struct tracer_thread *th = tracer_thread_find(t, tid);
-	struct user_regs_struct r;
 	bool then_cont, in_syscall;
 	int hs = 0, slot = pw_slot;
 
@@ -959,11 +970,7 @@ static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
 		th->pending_sig = 0;
 		return 0;
 	}
-	memset(stop, 0, sizeof(*stop));
-	stop->kind = TRACER_STOP_STEP;
-	stop->tid = tid;
-	if (tracer_gpr_get(t, tid, &r) == 0)
-		stop->addr = r.rip;
+	step_stop(t, tid, stop);
 	return 1;
 }
 
@@ -1628,7 +1635,6 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 		char **cause)
 {
 	struct tracer_thread *th;
-	struct user_regs_struct r;
 
 	if (!t->alive)
 		return set_cause(cause, -ESRCH, "the process has exited");
@@ -1658,11 +1664,7 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 		t->last_tid = tid;
 		return 1;
 	}
-	memset(stop, 0, sizeof(*stop));
-	stop->kind = TRACER_STOP_STEP;
-	stop->tid = tid;
-	if (tracer_gpr_get(t, tid, &r) == 0)
-		stop->addr = r.rip;
+	step_stop(t, tid, stop);
 	t->last_tid = tid;
 	return 1;
 }
