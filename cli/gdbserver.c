@@ -613,6 +613,16 @@ static int op_reverse(void *arg, bool stepping)
 	err = stepping ? timeline_reverse_stepi(s, &st, &cause) :
 			 timeline_reverse_continue(s, &st, &cause);
 	s->quiet = false;
+	if (err == -EINTR) {
+		/* 0x03 (or Ctrl-C) during the re-run: stopped there. */
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+		st = s->last_stop;
+		st.kind = TRACER_STOP_INTERRUPT;
+		if (gdbserver_connected(g))
+			gdbserver_on_stop(g, &st);
+		return 0;
+	}
 	if (err < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		free(cause);

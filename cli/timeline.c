@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -320,16 +321,42 @@ void timeline_retry_points(struct session *s)
 }
 
 /*
- * Wait for the replay's next stop while watching the session's signals,
- * as the event loop would: Ctrl-C interrupts a long re-run (-EINTR, the
- * replay stays where it stopped); SIGTERM, SIGHUP and SIGQUIT stop it too
- * and are raised again for the event loop, which ends the guest.
+ * gdb's side while a re-run goes on: its interrupt byte (taken) or its
+ * leaving (left for the event loop to see) asks to stop.  Anything else
+ * waits for the event loop; *watch goes false so the loop does not spin
+ * on it.
+ */
+static bool gdb_asks_stop(struct session *s, bool *watch)
+{
+	int fd = gdbserver_client_fd(s->gdb);
+	char c;
+	ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	if (n == 1 && c == 0x03) {
+		n = recv(fd, &c, 1, MSG_DONTWAIT);
+		return true;
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		*watch = false;
+		return true;	/* gone */
+	}
+	*watch = n < 0;
+	return false;
+}
+
+/*
+ * Wait for the replay's next stop while watching what the event loop
+ * would: Ctrl-C or gdb's interrupt byte interrupts a long re-run
+ * (-EINTR, the replay stays where it stopped), and so does a gdb that
+ * leaves; SIGTERM, SIGHUP and SIGQUIT stop it too and are raised again
+ * for the event loop, which ends the guest.
  */
 static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 {
 	struct signalfd_siginfo si;
-	struct pollfd p;
+	struct pollfd p[2];
 	int err, stop_sig = 0;
+	bool gdb = gdbserver_connected(s->gdb);
 
 	if (s->sigfd < 0)
 		return tracer_wait(s->t, st, cause);
@@ -337,10 +364,17 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 		err = tracer_pump(s->t, st, cause);
 		if (err)
 			break;
-		p = (struct pollfd){ s->sigfd, POLLIN, 0 };
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+		p[0] = (struct pollfd){ s->sigfd, POLLIN, 0 };
+		p[1] = (struct pollfd){ gdb ? gdbserver_client_fd(s->gdb) : -1,
+					POLLIN, 0 };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return set_cause(cause, -errno, "poll: %s",
 					 strerror(errno));
+		if (gdb && p[1].revents && gdb_asks_stop(s, &gdb) &&
+		    !stop_sig) {
+			stop_sig = -1;	/* gdb's */
+			tracer_interrupt(s->t);
+		}
 		while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			int sig = (int)si.ssi_signo;
 
@@ -362,11 +396,11 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 	}
 	if (err < 0 || !stop_sig)
 		return err;
-	if (stop_sig != SIGINT)
+	if (stop_sig > 0 && stop_sig != SIGINT)
 		raise(stop_sig);	/* blocked: the event loop reads it */
 	return set_cause(cause, -EINTR, "interrupted (%s); the replay stays "
 			 "where it stopped", stop_sig == SIGINT ? "Ctrl-C" :
-			 strsignal(stop_sig));
+			 stop_sig < 0 ? "by gdb" : strsignal(stop_sig));
 }
 
 /* Resume and wait for the next stop (the guest's own stops included). */

@@ -10,7 +10,7 @@
 # (goto) is interrupted by Ctrl-C too.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 17
+plan 19
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -65,6 +65,47 @@ wait_for '^goto: event [0-9]+, 0x[0-9a-f]+ ' 5
 ok $? "and says where the replay is"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
+
+# ---- gdb's interrupt byte stops a long reverse-continue --------------------
+guest_addr exit_addr do_exit
+guest_addr off_addr machine_power_off
+"$UMDBG" replay "$SCRATCH/work.trace" --gdb 0 --wait <&- >"$SCRATCH/r.out" 2>&1 &
+upid=$!
+port=
+for i in $(seq 100); do
+	port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/r.out" | grep -o '[0-9]*$')
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+# to the recording's power-off, then back to do_exit's last hit: a
+# re-run from the start, seconds long, which 0x03 cuts short
+cat >"$SCRATCH/r.rsp" <<EOF
+send qSupported:swbreak+;hwbreak+
+expect
+send ?
+expect
+send Z0,${off_addr#0x},1
+expect
+send vCont;c
+expect
+send Z0,${exit_addr#0x},1
+expect
+send bc
+sleep 0.5
+intr
+expect
+send vCont;c
+expect
+send vKill;1
+expect
+EOF
+timeout -k 5 60 $RSPC "127.0.0.1:$port" "$SCRATCH/r.rsp" >"$SCRATCH/r.rsp.out" 2>&1
+sed -n 6p "$SCRATCH/r.rsp.out" | grep -q '^reply: T02thread:'
+ok $? "gdb's 0x03 interrupts a reverse-continue in its re-run (SIGINT stop)"
+like "$SCRATCH/r.out" '^umdbg: interrupted \(by gdb\); the replay stays where it stopped' "umdbg says so"
+for i in $(seq 100); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
+wait "$upid" 2>/dev/null
+upid=
 
 # ---- over gdb's protocol ---------------------------------------------------
 "$UMDBG" --gdb 0 --scenario shell </dev/null >"$SCRATCH/u.out" 2>&1 &
