@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 88
+plan 89
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -107,6 +107,7 @@ like "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, kernel_init \(unused=' "the 
 unlike "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, do_one_initcall' "conditional breakpoint with a false condition never stops"
 like "$A" '^  bt \[PID\] +backtrace of the stopped thread' "monitor help lists the command table"
 like "$A" '^umdbg 0\.1, kernel ' "monitor version"
+like "$A" '^watchpoints: (the debug registers \(they trap on this host\)|emulated by page protection \(.+\))$' "monitor version says how watchpoints work here"
 like "$A" "^continue: use gdb's own command for that" "monitor refuses to resume behind gdb's back"
 like "$A" '^  #0  0x[0-9a-f]+ .* at [a-z/_]+\.[ch]:[0-9]+' "monitor bt prints umdbg's backtrace"
 like "$A" '^\[Inferior 1 \(Remote target\) exited normally\]' "continue runs the work scenario to power-off"

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 62
+plan 64
 
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
 # the "old value A (..), new value B (..)" line of the pane: "A B"
@@ -25,6 +25,12 @@ old_new() {
 guest_line sk init/main.c '^void start_kernel\(void\)'
 guest_line ebi init/main.c 'early_boot_irqs_disabled = true;' "$sk"
 nexts=$((ebi - sk + 2))
+
+# The probe, as --version says it; and the switch that forces emulation.
+"$UMDBG" --version >"$SCRATCH/version" 2>&1
+like "$SCRATCH/version" '^watchpoints: (the debug registers \(they trap on this host\)|emulated by page protection \(the debug registers do not trap here: .+\))$' "--version says whether the debug registers trap here"
+UMDBG_DEBUG_REGISTERS=off "$UMDBG" --version >"$SCRATCH/version" 2>&1
+like "$SCRATCH/version" '^watchpoints: emulated by page protection \(UMDBG_DEBUG_REGISTERS=off\)$' "UMDBG_DEBUG_REGISTERS=off forces the emulation"
 
 use_tmux
 
