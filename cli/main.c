@@ -785,16 +785,18 @@ static const char *host_syscall_name(long nr)
 static void say_step_waits(struct session *s, pid_t tid, long nr, FILE *out)
 {
 	const char *name = host_syscall_name(nr);
+	/* next and step say it under their own name */
+	const char *cmd = s->step.mode != STEP_NONE ? s->step.name : "stepi";
 	char num[32];
 
 	snprintf(num, sizeof(num), "%ld", nr);
 	if (nr == SYS_rt_sigsuspend)
-		fprintf(out, "stepi: the kernel is idle (host rt_sigsuspend); "
+		fprintf(out, "%s: the kernel is idle (host rt_sigsuspend); "
 			"the step ends at the next interrupt (Ctrl-C stops "
-			"it)\n");
+			"it)\n", cmd);
 	else
-		fprintf(out, "stepi: thread %d is in host syscall %s; the step "
-			"ends when it returns (Ctrl-C stops it)\n",
+		fprintf(out, "%s: thread %d is in host syscall %s; the step "
+			"ends when it returns (Ctrl-C stops it)\n", cmd,
 			session_tid(s, tid), name ? name : num);
 }
 
