@@ -410,7 +410,7 @@ int main(void)
 		}
 		is_int(hits, 8, "8 threads: 8 breakpoint hits");
 		ok(st.kind == TRACER_STOP_EXITED && st.status == 8,
-		   "and the program ends normally (status %d)", st.status);
+		   "and all 8 threads run through (status %d)", st.status);
 		tracer_free(t);
 	}
 	{
