@@ -311,7 +311,8 @@ void report_headline(struct session *s, FILE *out)
 	case TRACER_STOP_BREAKPOINT:
 		bp = bp_by_id(s, st->bp);
 		fprintf(out, "umdbg: breakpoint %d (%s) hit in thread %d\n",
-			bp ? bp->num : 0, bp ? bp->spec : "?", session_tid(s, st->tid));
+			bp ? bp->num : 0, bp ? bp->spec : "?",
+			session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_INTERRUPT:
 		fprintf(out, "umdbg: guest interrupted (Ctrl-C) in thread %d\n",
@@ -336,19 +337,23 @@ void report_headline(struct session *s, FILE *out)
 			fprintf(out, "umdbg: guest kernel fault: %s at address "
 				"0x%llx in thread %d (UML would panic)\n",
 				signal_name(st->signo),
-				(unsigned long long)st->addr, session_tid(s, st->tid));
+				(unsigned long long)st->addr,
+				session_tid(s, st->tid));
 		else
 			fprintf(out, "umdbg: guest got %s in thread %d\n",
-				signal_name(st->signo), session_tid(s, st->tid));
+				signal_name(st->signo),
+				session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_STEP:
-		fprintf(out, "umdbg: stepped in thread %d\n", session_tid(s, st->tid));
+		fprintf(out, "umdbg: stepped in thread %d\n",
+			session_tid(s, st->tid));
 		break;
 	case TRACER_STOP_WATCH:
 		if (!watch_headline(s, st, out))
 			fprintf(out, "umdbg: hardware point in debug register "
 				"%d (address 0x%llx) hit in thread %d\n",
-				st->bp, (unsigned long long)st->addr, session_tid(s, st->tid));
+				st->bp, (unsigned long long)st->addr,
+				session_tid(s, st->tid));
 		break;
 	default:
 		break;

@@ -92,13 +92,15 @@ static int find_gadget(struct tracer *t)
 {
 	char path[64], line[512], perms[8];
 	unsigned long long lo, hi;
-	static uint8_t buf[65536 + 1];
+	const size_t chunk = 65536;
+	uint8_t *buf;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", t->pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	buf = xmalloc(chunk);
 	t->gadget = 0;
 	while (!t->gadget && fgets(line, sizeof(line), f)) {
 		uint64_t a;
@@ -106,9 +108,9 @@ static int find_gadget(struct tracer *t)
 		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3 ||
 		    perms[2] != 'x')
 			continue;
-		for (a = lo; a < hi && !t->gadget; a += sizeof(buf) - 1) {
-			size_t want = hi - a < sizeof(buf) ? hi - a :
-				      sizeof(buf);
+		/* chunks overlap by a byte: a pair may straddle two */
+		for (a = lo; a < hi && !t->gadget; a += chunk - 1) {
+			size_t want = hi - a < chunk ? hi - a : chunk;
 			ssize_t n = tracer_raw_read(t, a, buf, want), i;
 
 			for (i = 0; i + 1 < n; i++)
@@ -120,6 +122,7 @@ static int find_gadget(struct tracer *t)
 		}
 	}
 	fclose(f);
+	free(buf);
 	LOG("tracer", "syscall gadget at 0x%llx",
 	    (unsigned long long)t->gadget);
 	return t->gadget ? 0 : -ENOEXEC;
@@ -454,7 +457,8 @@ static size_t build_filter(struct sock_filter *f, uint64_t win[][2], int nwin,
 		offsetof(struct seccomp_data, nr));
 	for (i = 0; i < NBUF; i++)
 		if (!(readable && pw_buffer_syscalls[i] == SYS_ptrace)) {
-			f[n] = jump_to((uint32_t)pw_buffer_syscalls[i], n, args);
+			f[n] = jump_to((uint32_t)pw_buffer_syscalls[i], n,
+				       args);
 			n++;
 		}
 	if (readable) {

@@ -271,7 +271,8 @@ ssize_t tracer_write_mem(struct tracer *t, uint64_t addr, const void *buf,
 		}
 	}
 	n = tracer_raw_write(t, addr, copy, len);
-	if (n != (ssize_t)len && t->pw_npages && pw_owns(t, addr + (n > 0 ? n : 0))) {
+	if (n != (ssize_t)len && t->pw_npages &&
+	    pw_owns(t, addr + (n > 0 ? (uint64_t)n : 0))) {
 		/* A shared page we made read-only: not even FOLL_FORCE
 		 * writes it. */
 		pw_protect(t, false);
