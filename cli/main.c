@@ -752,18 +752,6 @@ static void rr_done(struct session *s)
 	s->rr = NULL;
 }
 
-/* The host syscall a step from r goes into: the one it was
- * interrupted in (and restarts), or the one its instruction makes. */
-static long step_syscall(const struct user_regs_struct *r)
-{
-	int64_t rax = (int64_t)r->rax;
-
-	if (r->orig_rax != (uint64_t)-1 &&
-	    (rax == -512 || rax == -513 || rax == -514 || rax == -516))
-		return (long)r->orig_rax;
-	return (long)r->rax;
-}
-
 static const char *host_syscall_name(long nr)
 {
 	switch (nr) {
@@ -802,15 +790,12 @@ static void say_step_waits(struct session *s, pid_t tid, long nr, FILE *out)
 
 int session_stepi(struct session *s, FILE *out)
 {
-	struct user_regs_struct r0;
 	struct tracer_stop st;
 	char *cause = NULL, *str;
-	long nr = -1;
+	long nr = tracer_step_syscall(s->t, 0);
 	int err;
 
 	session_note_step(s);
-	if (tracer_get_regs(s->t, 0, &r0) == 0)
-		nr = step_syscall(&r0);
 	err = tracer_step(s->t, 0, &st, &cause);
 	if (err < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);

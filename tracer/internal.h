@@ -129,6 +129,10 @@ ssize_t tracer_raw_write(struct tracer *t, uint64_t addr, const void *buf,
 void tracer_main_gone(struct tracer *t, int status, struct tracer_stop *stop);
 void tracer_thread_del(struct tracer *t, pid_t tid);
 bool tracer_is_async_signal(int sig);
+/* Which syscall stop thread tid is in (TRACER_SYS_*), or -1. */
+int tracer_syscall_stop_kind(pid_t tid);
+/* waitpid(pid, status, __WALL), again after EINTR; 0 or -errno. */
+int tracer_waitpid(pid_t pid, int *status);
 /* Send tid the signals in *later (held during a step). */
 void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later);
 

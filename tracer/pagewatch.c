@@ -130,29 +130,6 @@ static int find_gadget(struct tracer *t)
 
 /* ---- syscalls the tracer makes the process run ---------------------- */
 
-static int wait_tid(pid_t tid, int *status)
-{
-	pid_t w;
-
-	do
-		w = waitpid(tid, status, __WALL);
-	while (w < 0 && errno == EINTR);
-	return w < 0 ? -errno : 0;
-}
-
-/* Which syscall stop tid is in: 1 entry, 2 exit, 3 seccomp, else 0. */
-static int syscall_op(pid_t tid)
-{
-	struct {
-		uint8_t op;
-		uint8_t pad[87];
-	} info;
-
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
-		return 0;
-	return info.op;
-}
-
 /* The process died under us: what the next pump reports. */
 static int died(struct tracer *t, pid_t tid, int status)
 {
@@ -174,7 +151,7 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 		   uint64_t a1, uint64_t a2, sigset_t *later)
 {
 	struct user_regs_struct saved, r;
-	int status, sig, op = syscall_op(tid);
+	int status, sig, op = tracer_syscall_stop_kind(tid);
 	long ret = -EIO;
 
 	if ((!t->gadget || !gadget_usable(t, t->gadget)) &&
@@ -183,7 +160,7 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 	t->pw_stats.injected++;
 	if (tracer_gpr_get(t, tid, &saved) < 0)
 		return -ESRCH;
-	if (op == 0 && saved.orig_rax != (uint64_t)-1 &&
+	if (op < 0 && saved.orig_rax != (uint64_t)-1 &&
 	    saved.rax == (uint64_t)-ENOSYS) {
 		/*
 		 * An event stop inside a syscall (the exec stop): its return
@@ -191,7 +168,7 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 		 * from there traps at its exit, before any instruction.
 		 */
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0 ||
-		    wait_tid(tid, &status) < 0)
+		    tracer_waitpid(tid, &status) < 0)
 			return -ESRCH;
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			return died(t, tid, status);
@@ -214,7 +191,7 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 		tracer_gpr_drop(t, tid);
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0)
 			return -ESRCH;
-		if (wait_tid(tid, &status) < 0)
+		if (tracer_waitpid(tid, &status) < 0)
 			return -ESRCH;
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			return died(t, tid, status);
@@ -239,7 +216,8 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 		ret = -EFAULT;
 		break;
 	}
-	if ((op == 1 || op == 3) && saved.orig_rax != (uint64_t)-1) {
+	if ((op == TRACER_SYS_ENTRY || op == TRACER_SYS_SECCOMP) &&
+	    saved.orig_rax != (uint64_t)-1) {
 		/* It was stopped entering a syscall, which did not run:
 		 * back onto the instruction, so it is made again. */
 		saved.rip -= 2;
@@ -858,7 +836,7 @@ int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
 			break;
 		tracer_gpr_drop(t, tid);
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0 ||
-		    wait_tid(tid, &status) < 0) {
+		    tracer_waitpid(tid, &status) < 0) {
 			err = -ESRCH;
 			break;
 		}
@@ -949,7 +927,7 @@ bool pw_syscall_entry(struct tracer *t, pid_t tid)
 	lift.rdx = (uint64_t)t->pw_pages[0].orig_prot;
 	if (tracer_gpr_set(t, tid, &lift) < 0 ||
 	    ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 ||
-	    wait_tid(tid, &status) < 0)
+	    tracer_waitpid(tid, &status) < 0)
 		return false;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		died(t, tid, status);

@@ -24,16 +24,6 @@
 
 static volatile unsigned long probe_word;
 
-static int wait_child(pid_t pid, int *status)
-{
-	pid_t w;
-
-	do
-		w = waitpid(pid, status, __WALL);
-	while (w < 0 && errno == EINTR);
-	return w < 0 ? -errno : 0;
-}
-
 int tracer_probe_debug_registers(char **why)
 {
 	/* DR7: local enable of slot 0, a write of 8 bytes (RW 01, LEN 10) */
@@ -52,7 +42,7 @@ int tracer_probe_debug_registers(char **why)
 		probe_word = 1;
 		_exit(0);
 	}
-	err = wait_child(pid, &status);
+	err = tracer_waitpid(pid, &status);
 	if (err < 0 || !WIFSTOPPED(status)) {
 		ret = set_cause(why, err < 0 ? err : -ECHILD,
 				"the probe's child did not stop");
@@ -66,7 +56,7 @@ int tracer_probe_debug_registers(char **why)
 		goto out;
 	}
 	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0 ||
-	    (err = wait_child(pid, &status)) < 0) {
+	    (err = tracer_waitpid(pid, &status)) < 0) {
 		ret = set_cause(why, -ESRCH, "the probe's child vanished");
 		goto out;
 	}
@@ -84,7 +74,7 @@ int tracer_probe_debug_registers(char **why)
 out:
 	if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
 		kill(pid, SIGKILL);
-		wait_child(pid, &status);
+		tracer_waitpid(pid, &status);
 	}
 	return ret;
 }

@@ -419,11 +419,6 @@ void tracer_set_hw_emulation(struct tracer *t, bool on)
 	t->emulate_hw = on;
 }
 
-bool tracer_hw_emulated(const struct tracer *t)
-{
-	return t->emulate_hw;
-}
-
 int tracer_hw_count(const struct tracer *t)
 {
 	int i, n = 0;
@@ -560,7 +555,6 @@ int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 			break;
 	if (i == 4)
 		return -ENOSPC;
-	memset(&t->hw[i], 0, sizeof(t->hw[i]));
 	t->hw[i] = (struct tracer_hw){ .used = true, .kind = kind,
 				       .addr = addr, .len = len };
 	if (t->emulate_hw && kind == TRACER_HW_EXEC) {
@@ -745,21 +739,31 @@ void tracer_main_gone(struct tracer *t, int status, struct tracer_stop *stop)
 	LOG("tracer", "process %d gone: status 0x%x", t->pid, status);
 }
 
-/* If thread tid sits just after one of our int3s, rewind it and return
- * the breakpoint. */
-static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
+/* The breakpoint thread tid's SIGTRAP comes from (it sits just after
+ * one of our int3s), or NULL (a step's trap, a debug register's). */
+static struct tracer_bp *bp_under(struct tracer *t, pid_t tid,
+				  struct user_regs_struct *r)
 {
-	struct user_regs_struct r;
 	struct tracer_bp *bp;
 	siginfo_t si;
 
 	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
 	    (si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT))
 		return NULL;
-	if (tracer_gpr_get(t, tid, &r) < 0)
+	if (tracer_gpr_get(t, tid, r) < 0)
 		return NULL;
-	bp = tracer_bp_at(t, r.rip - 1);
-	if (!bp || !bp->inserted)
+	bp = tracer_bp_at(t, r->rip - 1);
+	return bp && bp->inserted ? bp : NULL;
+}
+
+/* If thread tid sits just after one of our int3s, rewind it and return
+ * the breakpoint. */
+static struct tracer_bp *bp_hit(struct tracer *t, pid_t tid)
+{
+	struct user_regs_struct r;
+	struct tracer_bp *bp = bp_under(t, tid, &r);
+
+	if (!bp)
 		return NULL;
 	r.rip -= 1;
 	tracer_gpr_set(t, tid, &r);
@@ -793,9 +797,17 @@ void tracer_syscall_stops(struct tracer *t, pid_t tid, bool on)
 		th->sys_stops = on;
 }
 
-/* Which syscall stop thread tid is in (PTRACE_GET_SYSCALL_INFO's op:
- * 1 entry, 2 exit, 3 seccomp), or -1. */
-static int syscall_stop_kind(pid_t tid)
+int tracer_waitpid(pid_t pid, int *status)
+{
+	pid_t w;
+
+	do
+		w = waitpid(pid, status, __WALL);
+	while (w < 0 && errno == EINTR);
+	return w < 0 ? -errno : 0;
+}
+
+int tracer_syscall_stop_kind(pid_t tid)
 {
 	struct {
 		uint8_t op;
@@ -877,6 +889,18 @@ void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later)
 			syscall(SYS_tgkill, t->pid, tid, sig);
 }
 
+/* After a step's trap: the data watchpoint the instruction set off (the
+ * trap's DR6 says so; reading it clears it), or -1. */
+static int step_watch_slot(struct tracer *t, pid_t tid)
+{
+	int slot;
+
+	if (!data_points(t))
+		return -1;
+	slot = hw_hit(t, tid);
+	return slot >= 0 && t->hw[slot].kind != TRACER_HW_EXEC ? slot : -1;
+}
+
 /* A step of tid ended: TRACER_STOP_STEP at its pc. */
 static void step_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
 {
@@ -902,22 +926,6 @@ static void step_restore(struct tracer *t, struct tracer_thread *th)
 	th->stepping = th->step_cont = th->step_in_syscall = false;
 	th->step_bp = 0;
 	th->step_hw = -1;
-}
-
-/* Is thread tid at one of our int3s (a SIGTRAP from a breakpoint, not a
- * step)?  Does not rewind. */
-static bool bp_hit_quiet(struct tracer *t, pid_t tid)
-{
-	struct user_regs_struct r;
-	struct tracer_bp *bp;
-	siginfo_t si;
-
-	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
-	    (si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT) ||
-	    tracer_gpr_get(t, tid, &r) < 0)
-		return false;
-	bp = tracer_bp_at(t, r.rip - 1);
-	return bp && bp->inserted;
 }
 
 /*
@@ -956,12 +964,8 @@ static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
 		if (!th)
 			return 0;
 	}
-	if (slot < 0 && data_points(t)) {
-		int s = hw_hit(t, tid);
-
-		if (s >= 0 && t->hw[s].kind != TRACER_HW_EXEC)
-			slot = s;
-	}
+	if (slot < 0)
+		slot = step_watch_slot(t, tid);
 	if (slot >= 0) {
 		watch_stop(t, tid, slot, stop);
 		return 1;
@@ -975,25 +979,32 @@ static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
 	return 1;
 }
 
-/*
- * Would a single-step of tid enter a host syscall that may block (its
- * instruction is `syscall`, or it was interrupted in one that restarts)?
- * Such a step waits in the event loop instead of in waitpid.
- */
-static bool step_may_block(struct tracer *t, pid_t tid)
+long tracer_step_syscall(struct tracer *t, pid_t tid)
 {
 	struct user_regs_struct r = { 0 };
 	uint8_t insn[2];
 	int64_t rax;
 
-	if (tracer_gpr_get(t, tid, &r) < 0)
-		return false;
+	tid = tid ? tid : t->last_tid;
+	if (!t->alive || tracer_gpr_get(t, tid, &r) < 0)
+		return -1;
 	rax = (int64_t)r.rax;
-	if (r.orig_rax != (uint64_t)-1 && syscall_stop_kind(tid) < 0 &&
+	/* -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND and
+	 * -ERESTART_RESTARTBLOCK (include/linux/errno.h): it goes back in */
+	if (r.orig_rax != (uint64_t)-1 && tracer_syscall_stop_kind(tid) < 0 &&
 	    (rax == -512 || rax == -513 || rax == -514 || rax == -516))
-		return true;	/* -ERESTART*: it goes back into it */
-	return tracer_read_mem(t, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
-	       insn[1] == 0x05;
+		return (long)r.orig_rax;
+	if (tracer_read_mem(t, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
+	    insn[1] == 0x05)
+		return (long)r.rax;
+	return -1;
+}
+
+/* Would a single-step of tid enter a host syscall that may block?  Such
+ * a step waits in the event loop instead of in waitpid. */
+static bool step_may_block(struct tracer *t, pid_t tid)
+{
+	return tracer_step_syscall(t, tid) >= 0;
 }
 
 /* Start a single-step of th that the event loop sees to its end. */
@@ -1131,6 +1142,7 @@ static int on_syscall_stop(struct tracer *t, pid_t tid, int kind,
 static int handle_status(struct tracer *t, pid_t tid, int status,
 			 struct tracer_stop *stop, bool collecting)
 {
+	struct user_regs_struct regs;
 	struct tracer_thread *th;
 	struct tracer_bp *bp;
 	unsigned long msg;
@@ -1201,9 +1213,9 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 	}
 
 	if (sig == (SIGTRAP | 0x80))	/* tracer_syscall_stops */
-		return on_syscall_stop(t, tid, syscall_stop_kind(tid), stop,
+		return on_syscall_stop(t, tid, tracer_syscall_stop_kind(tid), stop,
 				       collecting);
-	if (sig == SIGTRAP && th->stepping && !bp_hit_quiet(t, tid)) {
+	if (sig == SIGTRAP && th->stepping && !bp_under(t, tid, &regs)) {
 		if (!collecting)
 			return async_step_done(t, tid, -1, stop);
 		th->pending_sig = 0;	/* its trap; finish_stop ends it */
@@ -1550,12 +1562,10 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		watch_stop(t, tid, pw_slot, stop);
 		return 3;
 	}
-	if (trapped && t->alive && data_points(t)) {
-		/* The step's trap also says (DR6) whether the instruction
-		 * wrote or read a watched address; reading DR6 clears it. */
-		int slot = hw_hit(t, tid);
+	if (trapped && t->alive) {
+		int slot = step_watch_slot(t, tid);
 
-		if (slot >= 0 && t->hw[slot].kind != TRACER_HW_EXEC) {
+		if (slot >= 0) {
 			watch_stop(t, tid, slot, stop);
 			return 3;
 		}

@@ -142,6 +142,12 @@ int tracer_resume(struct tracer *t, char **cause);
 int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 		char **cause);
 
+/* The host syscall a single-step of stopped thread tid (0: the last
+ * stop's) would enter: the one it was interrupted in and restarts, or
+ * the one its `syscall` instruction makes; -1 for none.  Such a step may
+ * block, so tracer_step leaves it to tracer_pump. */
+long tracer_step_syscall(struct tracer *t, pid_t tid);
+
 /* Ask the running process to stop; tracer_pump reports INTERRUPT. */
 int tracer_interrupt(struct tracer *t);
 
@@ -239,7 +245,6 @@ int tracer_probe_debug_registers(char **why);
  * and what it costs.  Only kernel-process memory can be watched.
  */
 void tracer_set_hw_emulation(struct tracer *t, bool on);
-bool tracer_hw_emulated(const struct tracer *t);
 /* What the emulation cost so far (bench/watch says where time goes). */
 struct tracer_pw_stats {
 	unsigned long faults;		/* accesses to a protected page */
