@@ -174,6 +174,39 @@ alive_since() {	# alive_since PID STARTTIME
 	[ "$(awk '{print $22}' "/proc/$1/stat" 2>/dev/null)" = "$2" ]
 }
 
+# start_umdbg NAME ARGS...: umdbg ARGS (with --gdb 0 among them) in the
+# background, its output in $SCRATCH/NAME.umdbg; sets $upid and $port
+# once it listens on its free port.  The test kills $upid on exit.
+start_umdbg() {
+	local name=$1 i
+	shift
+	"$UMDBG" "$@" </dev/null >"$SCRATCH/$name.umdbg" 2>&1 &
+	upid=$!
+	for i in $(seq 100); do
+		port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/$name.umdbg" | grep -o '[0-9]*$')
+		[ -n "$port" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# end_umdbg: wait (bounded) for umdbg to exit; sets $urc.
+end_umdbg() {
+	local i
+	for i in $(seq 100); do
+		kill -0 "$upid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$upid" 2>/dev/null; then
+		diag "umdbg $upid still running after its session: killing it"
+		tail -3 "$SCRATCH"/*.umdbg | sed 's/^/#   /' | tail -6
+		kill -KILL "$upid" 2>/dev/null
+	fi
+	wait "$upid" 2>/dev/null
+	urc=$?
+	upid=
+}
+
 # gdb_at_stop UMDBG-ARGS... -- GDB-ARGS...: umdbg (stopped by its own
 # --break) serves gdb on a unix socket; gdb -batch connects and runs
 # GDB-ARGS (-ex ...).  gdb's output is in $SCRATCH/out, umdbg's in

@@ -17,45 +17,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_umdbg NAME ARGS...: umdbg --gdb on a free port in the background;
-# sets $upid and $port once it listens.
-start_umdbg() {
-	local name=$1 i
-	shift
-	"$UMDBG" --gdb 0 "$@" </dev/null >"$SCRATCH/$name.umdbg" 2>&1 &
-	upid=$!
-	for i in $(seq 100); do
-		port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/$name.umdbg" | grep -o '[0-9]*$')
-		[ -n "$port" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# end_umdbg: wait (bounded) for umdbg to exit; sets $urc.
-end_umdbg() {
-	local i
-	for i in $(seq 100); do
-		kill -0 "$upid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$upid" 2>/dev/null; then
-		diag "umdbg $upid still running after its session: killing it"
-		tail -3 "$SCRATCH"/*.umdbg | sed 's/^/#   /' | tail -6
-		kill -KILL "$upid" 2>/dev/null
-	fi
-	wait "$upid" 2>/dev/null
-	urc=$?
-	upid=
-}
-
 run_gdb() {	# run_gdb NAME: gdb -batch on $SCRATCH/NAME.gdb
 	timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/$1.gdb" "$TOP/guest/linux" \
 		>"$SCRATCH/$1.out" 2>&1
 }
 
 # ---- a debugging session from the first instruction ------------------------
-start_umdbg a --wait --scenario work
+start_umdbg a --gdb 0 --wait --scenario work
 ok $? "umdbg --gdb 0 --wait listens and says where"
 like "$SCRATCH/a.umdbg" 'waits at its first instruction for gdb' "--wait holds the kernel"
 cat >"$SCRATCH/a.gdb" <<EOF
@@ -118,7 +86,7 @@ is "$urc" 0 "umdbg exits 0 when the guest powers off under gdb"
 # ---- hardware breakpoints and watchpoints, on both paths -------------------
 # (tests/watch-mode.sh: the debug registers where they trap, and emulated)
 gdb_watch_session() {
-	start_umdbg w --wait --scenario work
+	start_umdbg w --gdb 0 --wait --scenario work
 	cat >"$SCRATCH/w.gdb" <<EOF
 set pagination off
 set confirm off
@@ -153,7 +121,7 @@ EOF
 watch_both gdb_watch_session 9
 
 # ---- Ctrl-C, malformed packets, one at a time, detach, reconnect, kill -----
-start_umdbg b --scenario shell
+start_umdbg b --gdb 0 --scenario shell
 sleep 1
 cat >"$SCRATCH/b.rsp" <<'EOF'
 send qSupported:swbreak+;hwbreak+
@@ -220,7 +188,7 @@ like "$SCRATCH/b.umdbg" 'refused a second gdb connection' "umdbg says it refused
 like "$SCRATCH/b.umdbg" 'gdb killed the guest' "umdbg says gdb killed the guest"
 
 # ---- a --break stop waits for gdb -----------------------------------------
-start_umdbg d --break panic --scenario panic
+start_umdbg d --gdb 0 --break panic --scenario panic
 for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/d.umdbg" && break; sleep 0.1; done
 like "$SCRATCH/d.umdbg" 'umdbg: waiting for gdb on 127\.0\.0\.1:' "a --break stop with --gdb waits for gdb instead of exiting"
 like "$SCRATCH/d.umdbg" '^  #1  0x[0-9a-f]+ sysrq_handle_crash' "and prints the report meanwhile"
@@ -286,7 +254,7 @@ ok $? "lx-version, lx-cmdline, lx-ps, lx-lsmod, lx-dmesg: identical to native gd
 [ -s "$SCRATCH/lx.diff" ] && sed 's/^/#   /' "$SCRATCH/lx.diff" | head -20
 
 # ---- lx-symbols, and gdb finding the kernel by itself ------------------------
-start_umdbg f --break umdbg_oops:umdbg_oops_deref --scenario oops
+start_umdbg f --gdb 0 --break umdbg_oops:umdbg_oops_deref --scenario oops
 for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/f.umdbg" && break; sleep 0.1; done
 cat >"$SCRATCH/f.gdb" <<EOF
 set pagination off
@@ -306,7 +274,7 @@ like "$SCRATCH/f.out" '^\$1 = \{int \(struct umdbg_oops_victim \*\)\} 0x[0-9a-f]
 end_umdbg
 
 # ---- UML's own signals reach gdb only when asked -------------------------
-start_umdbg h --wait "$TOP/guest/linux" mem=128M initrd="$TOP/guest/rootfs.cpio.gz" \
+start_umdbg h --gdb 0 --wait "$TOP/guest/linux" mem=128M initrd="$TOP/guest/rootfs.cpio.gz" \
 	con=null con0=fd:0,fd:1 umdbg.scenario=halt
 cat >"$SCRATCH/h.gdb" <<EOF
 set pagination off
@@ -326,7 +294,7 @@ like "$SCRATCH/h.out" '^\[Inferior 1 \(Remote target\) exited normally\]' "passe
 end_umdbg
 
 # ---- a real kernel fault reaches gdb as SIGSEGV ----------------------------
-start_umdbg g --wait --scenario oops
+start_umdbg g --gdb 0 --wait --scenario oops
 cat >"$SCRATCH/g.gdb" <<EOF
 set pagination off
 set confirm off
@@ -343,7 +311,7 @@ like "$SCRATCH/g.out" '(Program|Thread [0-9]+) received signal SIGABRT' "continu
 end_umdbg
 
 # ---- lldb -------------------------------------------------------------------
-start_umdbg e --break panic --scenario panic
+start_umdbg e --gdb 0 --break panic --scenario panic
 for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/e.umdbg" && break; sleep 0.1; done
 timeout -k 5 60 lldb -b -o "gdb-remote 127.0.0.1:$port" -o "register read rip" \
 	-o "memory read --size 8 --format x --count 2 0x60000000" -o "bt 3" -o "kill" \

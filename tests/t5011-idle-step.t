@@ -57,7 +57,7 @@ wait_for '^umdbg>' 60
 tm send-keys C-l
 tm clear-history
 tm send-keys "goto $((last - 1))" Enter
-sleep 0.5
+sleep 0.3	# readline has the line; the re-run takes seconds
 tm send-keys C-c
 wait_for 'goto: interrupted \(Ctrl-C\); the replay stays where it stopped' 10
 ok $? "Ctrl-C interrupts a long goto in a replay"
@@ -69,14 +69,7 @@ wait_for '^status=0' 20
 # ---- gdb's interrupt byte stops a long reverse-continue --------------------
 guest_addr exit_addr do_exit
 guest_addr off_addr machine_power_off
-"$UMDBG" replay "$SCRATCH/work.trace" --gdb 0 --wait <&- >"$SCRATCH/r.out" 2>&1 &
-upid=$!
-port=
-for i in $(seq 100); do
-	port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/r.out" | grep -o '[0-9]*$')
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+start_umdbg r replay "$SCRATCH/work.trace" --gdb 0 --wait
 # to the recording's power-off, then back to do_exit's last hit: a
 # re-run from the start, seconds long, which 0x03 cuts short
 cat >"$SCRATCH/r.rsp" <<EOF
@@ -91,7 +84,7 @@ expect
 send Z0,${exit_addr#0x},1
 expect
 send bc
-sleep 0.5
+sleep 0.3
 intr
 expect
 send vCont;c
@@ -102,21 +95,12 @@ EOF
 timeout -k 5 60 $RSPC "127.0.0.1:$port" "$SCRATCH/r.rsp" >"$SCRATCH/r.rsp.out" 2>&1
 sed -n 6p "$SCRATCH/r.rsp.out" | grep -q '^reply: T02thread:'
 ok $? "gdb's 0x03 interrupts a reverse-continue in its re-run (SIGINT stop)"
-like "$SCRATCH/r.out" '^umdbg: interrupted \(by gdb\); the replay stays where it stopped' "umdbg says so"
-for i in $(seq 100); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
-wait "$upid" 2>/dev/null
-upid=
+like "$SCRATCH/r.umdbg" '^umdbg: interrupted \(by gdb\); the replay stays where it stopped' "umdbg says so"
+end_umdbg
 
 # ---- over gdb's protocol ---------------------------------------------------
-"$UMDBG" --gdb 0 --scenario shell </dev/null >"$SCRATCH/u.out" 2>&1 &
-upid=$!
-port=
-for i in $(seq 100); do
-	port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/u.out" | grep -o '[0-9]*$')
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-for i in $(seq 100); do grep -q '^/ # ' "$SCRATCH/u.out" && break; sleep 0.1; done
+start_umdbg u --gdb 0 --scenario shell
+for i in $(seq 100); do grep -q '^/ # ' "$SCRATCH/u.umdbg" && break; sleep 0.1; done
 
 # gdb #1: interrupt the idle guest, step, and vanish while the step waits.
 cat >"$SCRATCH/a.rsp" <<'EOF'
