@@ -100,53 +100,29 @@ end_umdbg
 
 # ---- over gdb's protocol ---------------------------------------------------
 start_umdbg u --gdb 0 --scenario shell
+# the first lines of each client below: continue the idle guest, 0x03
+idle_stop() { printf 'send vCont;c\nsleep 1\nintr\nexpect\n'; }
 for i in $(seq 100); do grep -q '^/ # ' "$SCRATCH/u.umdbg" && break; sleep 0.1; done
 
 # gdb #1: interrupt the idle guest, step, and vanish while the step waits.
-cat >"$SCRATCH/a.rsp" <<'EOF'
-send qSupported:swbreak+;hwbreak+
-expect
-send vCont;c
-sleep 1
-intr
-expect
-send vCont;s
-EOF
+{ printf 'send qSupported:swbreak+;hwbreak+\nexpect\n'; idle_stop
+  echo 'send vCont;s'; } >"$SCRATCH/a.rsp"
 timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/a.rsp" >"$SCRATCH/a.out" 2>&1
 like "$SCRATCH/a.out" '^reply: T02thread:' "0x03 stops the idle guest"
 kill -0 "$upid" 2>/dev/null
 ok $? "umdbg lives on after a gdb left in the middle of a step"
 
 # gdb #2: attaches, continues, interrupts; a step, and 0x03 at once.
-cat >"$SCRATCH/b.rsp" <<'EOF'
-send ?
-expect
-send vCont;c
-sleep 1
-intr
-expect
-send vCont;s
-intr
-expect
-send D
-expect
-EOF
+{ printf 'send ?\nexpect\n'; idle_stop
+  printf 'send vCont;s\nintr\nexpect\nsend D\nexpect\n'; } >"$SCRATCH/b.rsp"
 timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/b.rsp" >"$SCRATCH/b.out" 2>&1
 like "$SCRATCH/b.out" '^reply: T0[25]thread:' "the next gdb attaches: the stop is reported"
 is "$(grep -c '^reply: T0[25]thread:' "$SCRATCH/b.out")" 3 "it continues, is interrupted, and its step from the idle loop is answered (ended or stopped by 0x03)"
 like "$SCRATCH/b.out" '^reply: OK$' "and it detaches"
 
 # gdb #3 steps, and umdbg gets SIGTERM while the step waits.
-cat >"$SCRATCH/c.rsp" <<'EOF'
-send ?
-expect
-send vCont;c
-sleep 1
-intr
-expect
-send vCont;s
-sleep 3
-EOF
+{ printf 'send ?\nexpect\n'; idle_stop
+  printf 'send vCont;s\nsleep 3\n'; } >"$SCRATCH/c.rsp"
 timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/c.rsp" >"$SCRATCH/c.out" 2>&1 &
 cpid=$!
 sleep 1.5

@@ -849,15 +849,22 @@ static int sig_hook(struct tracer *t, pid_t tid, int sig)
 	return t->hooks.signal(t->hooks.arg, tid, sig, &r);
 }
 
-static void hook_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
+/* A stop of kind `kind` for thread tid, at its pc. */
+static void stop_at_pc(struct tracer *t, pid_t tid,
+		       enum tracer_stop_kind kind, struct tracer_stop *stop)
 {
 	struct user_regs_struct r;
 
 	memset(stop, 0, sizeof(*stop));
-	stop->kind = TRACER_STOP_HOOK;
+	stop->kind = kind;
 	stop->tid = tid;
 	if (tracer_gpr_get(t, tid, &r) == 0)
 		stop->addr = r.rip;
+}
+
+static void hook_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
+{
+	stop_at_pc(t, tid, TRACER_STOP_HOOK, stop);
 }
 
 /* The process died in pagewatch.c's hands: report it now. */
@@ -904,13 +911,7 @@ static int step_watch_slot(struct tracer *t, pid_t tid)
 /* A step of tid ended: TRACER_STOP_STEP at its pc. */
 static void step_stop(struct tracer *t, pid_t tid, struct tracer_stop *stop)
 {
-	struct user_regs_struct r;
-
-	memset(stop, 0, sizeof(*stop));
-	stop->kind = TRACER_STOP_STEP;
-	stop->tid = tid;
-	if (tracer_gpr_get(t, tid, &r) == 0)
-		stop->addr = r.rip;
+	stop_at_pc(t, tid, TRACER_STOP_STEP, stop);
 }
 
 /* Put back what a single-step of th lifted. */
