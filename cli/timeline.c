@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../tui/tui.h"
 
 #define MAX_STEPS 2000000u	/* single-steps from an anchor, at most */
 
@@ -354,7 +355,7 @@ static bool gdb_asks_stop(struct session *s, bool *watch)
 static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 {
 	struct signalfd_siginfo si;
-	struct pollfd p[2];
+	struct pollfd p[3];
 	int err, stop_sig = 0;
 	bool gdb = gdbserver_connected(s->gdb);
 
@@ -367,12 +368,20 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 		p[0] = (struct pollfd){ s->sigfd, POLLIN, 0 };
 		p[1] = (struct pollfd){ gdb ? gdbserver_client_fd(s->gdb) : -1,
 					POLLIN, 0 };
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		/* the TUI's terminal is raw: Ctrl-C is a key there */
+		p[2] = (struct pollfd){ s->tui ? tui_tty_fd(s->tui) : -1,
+					POLLIN, 0 };
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			return set_cause(cause, -errno, "poll: %s",
 					 strerror(errno));
 		if (gdb && p[1].revents && gdb_asks_stop(s, &gdb) &&
 		    !stop_sig) {
 			stop_sig = -1;	/* gdb's */
+			tracer_interrupt(s->t);
+		}
+		/* other keys wait in curses' queue for the event loop */
+		if (p[2].revents && tui_take_interrupt(s->tui) && !stop_sig) {
+			stop_sig = SIGINT;
 			tracer_interrupt(s->t);
 		}
 		while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {

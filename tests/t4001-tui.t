@@ -14,7 +14,7 @@
 # holds on any patch level of the guest's 6.12.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 71
+plan 72
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -296,5 +296,20 @@ tm send-keys q
 wait_for '^status=0' 20
 no_leftovers
 ok $? "replay: q quits, nothing left"
+
+# The terminal is raw in the TUI: Ctrl-C is a key, and a long re-run of
+# a replay (goto) hears it too.
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
+	</dev/null >/dev/null 2>&1
+last=$("$UMDBG" trace info "$SCRATCH/work.trace" | sed -n 's/^events: *\([0-9]*\) syscalls.*/\1/p')
+tm send-keys "clear; ./umdbg replay $SCRATCH/work.trace --tui --break start_kernel; echo \"status=\$?\"" Enter
+wait_for 'umdbg  breakpoint 1 \(start_kernel\) hit' 60
+tm send-keys : "goto $((last - 1))" Enter
+sleep 0.3	# the command runs; its re-run takes seconds
+tm send-keys C-c
+wait_for 'goto: interrupted \(Ctrl-C\); the replay stays where it stopped' 20
+ok $? "replay: Ctrl-C in the TUI interrupts a long goto"
+tm send-keys Escape q
+wait_for '^status=0' 20
 
 done_testing

@@ -242,6 +242,24 @@ static void tui_key(struct tui *t, int key)
 	}
 }
 
+bool tui_take_interrupt(struct tui *t)
+{
+	int keys[64], n = 0, key;
+	bool intr = false;
+
+	(void)t;
+	while (n < (int)(sizeof(keys) / sizeof(keys[0])) &&
+	       (key = getch()) != ERR) {
+		if (key == KEY_CTRL('c'))
+			intr = true;
+		else
+			keys[n++] = key;
+	}
+	while (n > 0)
+		ungetch(keys[--n]);	/* read back first to last */
+	return intr;
+}
+
 void tui_on_tty(struct tui *t)
 {
 	int key;

@@ -47,6 +47,9 @@ int tui_tty_fd(const struct tui *t);
 int tui_pipe_fd(const struct tui *t);
 void tui_on_tty(struct tui *t);
 void tui_on_pipe(struct tui *t);
+/* While a command runs long (a replay's re-run): was Ctrl-C typed?  The
+ * other keys typed meanwhile are kept for tui_on_tty. */
+bool tui_take_interrupt(struct tui *t);
 /* The terminal changed size (SIGWINCH). */
 void tui_resize(struct tui *t);
 
