@@ -118,7 +118,10 @@ demo: bootstrap
 	@guest/mkguest
 	./umdbg --break panic --scenario panic || [ $$? -eq 2 ]
 
-bench: all bench/watch-run
+bench/stop-floor: bench/stop-floor.c
+	$(CC) $(CFLAGS) -o $@ $<
+
+bench: all bench/watch-run bench/stop-floor
 	@guest/mkguest
 	bench/boot-overhead
 	bench/rsp
@@ -141,7 +144,7 @@ check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
+	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
 
 .PHONY: all bootstrap guest tests check demo bench fuzz check-deps clean
 

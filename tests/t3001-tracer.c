@@ -355,6 +355,45 @@ static void run_emulated_syscall(struct kmodel *k)
 	tracer_free(t);
 }
 
+static int cpus_of(pid_t pid)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(pid, sizeof(set), &set) < 0 ? -1 :
+	       CPU_COUNT(&set);
+}
+
+/* While a page is protected the process and the tracer keep to one CPU
+ * (a fault's stop is cheaper so); both get their CPUs back after. */
+static void run_emulated_pinning(struct kmodel *k)
+{
+	char *argv[] = { VICTIM, "3", NULL }, *cause = NULL;
+	int slot, mine = cpus_of(0), pinned_p, pinned_t, back_p, back_t;
+	struct tracer_stop st;
+	uint64_t addr, target;
+	struct tracer *t;
+
+	t = launch_watched(k, argv, true, "victim_counter", TRACER_HW_WRITE,
+			   &slot, &addr);
+	kmodel_symbol_addr(k, "victim_target", &target);
+	tracer_bp_insert(t, target, &cause);
+	tracer_resume(t, &cause);
+	tracer_wait(t, &st, &cause);
+	pinned_p = cpus_of(tracer_pid(t));
+	pinned_t = cpus_of(0);
+	tracer_hw_remove_slot(t, slot);
+	tracer_resume(t, &cause);
+	tracer_wait(t, &st, &cause);
+	back_p = cpus_of(tracer_pid(t));
+	back_t = cpus_of(0);
+	ok(st.kind == TRACER_STOP_BREAKPOINT && pinned_p == 1 &&
+	   pinned_t == 1 && back_p == mine && back_t == mine,
+	   "emulated: process and tracer on 1 CPU while a page is protected "
+	   "(%d, %d), on %d again after (%d, %d)", pinned_p, pinned_t, mine,
+	   back_p, back_t);
+	tracer_free(t);
+}
+
 int main(void)
 {
 	char *cause = NULL;
@@ -362,7 +401,7 @@ int main(void)
 	struct tracer *t;
 	struct tracer_stop st;
 
-	plan(26 + 2 * WATCH_TESTS + 4 + 1);
+	plan(26 + 2 * WATCH_TESTS + 4 + 1 + 1);
 	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
 		diag("%s", cause);
 		return 1;
@@ -434,6 +473,7 @@ int main(void)
 		free(why);
 	}
 	run_emulated_syscall(k);
+	run_emulated_pinning(k);
 	run_decode();
 	{
 		char *argv[] = { "/nonexistent/prog", NULL };

@@ -6,6 +6,7 @@
 
 #include <sys/user.h>
 #include <signal.h>
+#include <sched.h>
 
 #include "../lib/lib.h"
 #include "tracer.h"
@@ -110,6 +111,10 @@ struct tracer {
 						 * pages only */
 	int pw_nwin;
 	bool pw_filter_failed;	/* seccomp refused: said once */
+	/* While pages are protected, the tracer and the process share one
+	 * CPU (pw_pin); the process's own CPUs, to give back. */
+	bool pw_pinned;
+	cpu_set_t pw_cpus;
 	struct tracer_pw_stats pw_stats;
 };
 
@@ -171,5 +176,6 @@ bool pw_decode_store(const uint8_t *insn, const struct user_regs_struct *r,
 		     uint64_t *addr, int *size, uint64_t *value, int *len);
 /* The process was launched afresh (replay): nothing is protected. */
 void pw_reset(struct tracer *t);
+void pw_pin(struct tracer *t, bool on);
 
 #endif

@@ -307,8 +307,65 @@ void tracer_hw_emulation_stats(const struct tracer *t,
 	*out = t->pw_stats;
 }
 
+/* ---- one CPU for the tracer and the process ----------------------------- */
+
+/*
+ * Each emulated access costs a ptrace stop: the process stops, the
+ * tracer wakes, the process is woken again.  On a virtual machine a
+ * wakeup on another CPU is dear (an IPI through the hypervisor): with
+ * the two on one CPU a stop costs about half as much.  So while pages
+ * are protected the tracer and the process's threads run on the CPU
+ * the tracer is on, as rr does for the same reason; the process gets
+ * its CPUs back when the last page goes.  The tracer's own CPUs are the
+ * program's, shared by every tracer it holds (a relaunch overlaps two).
+ */
+static cpu_set_t own_cpus;
+static int own_pins;
+
+static void pin_threads(struct tracer *t, const cpu_set_t *set)
+{
+	int i;
+
+	for (i = 0; i < t->nthreads; i++)
+		sched_setaffinity(t->threads[i].tid, sizeof(*set), set);
+}
+
+void pw_pin(struct tracer *t, bool on)
+{
+	cpu_set_t one;
+	int cpu;
+
+	if (on == t->pw_pinned)
+		return;
+	if (!on) {
+		if (t->alive)
+			pin_threads(t, &t->pw_cpus);
+		t->pw_pinned = false;
+		if (--own_pins == 0)
+			sched_setaffinity(0, sizeof(own_cpus), &own_cpus);
+		return;
+	}
+	cpu = sched_getcpu();
+	if (cpu < 0 || sched_getaffinity(t->pid, sizeof(t->pw_cpus),
+					 &t->pw_cpus) < 0)
+		return;
+	if (own_pins == 0 &&
+	    sched_getaffinity(0, sizeof(own_cpus), &own_cpus) < 0)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (own_pins == 0 && sched_setaffinity(0, sizeof(one), &one) < 0) {
+		LOG("tracer", "cannot keep to CPU %d: %s", cpu, strerror(errno));
+		return;
+	}
+	own_pins++;
+	pin_threads(t, &one);
+	t->pw_pinned = true;
+}
+
 void pw_reset(struct tracer *t)
 {
+	pw_pin(t, false);
 	t->pw_npages = 0;
 	t->pw_lifted = false;
 	t->pw_nwin = 0;
@@ -624,6 +681,7 @@ int pw_sync(struct tracer *t)
 		note_seen(t);
 		if (t->pw_npages)
 			filter_sync(t, tid, &later);
+		pw_pin(t, t->pw_npages > 0);
 	}
 	tracer_reraise(t, tid, &later);
 	return err;

@@ -1724,6 +1724,7 @@ void tracer_free(struct tracer *t)
 	if (!t)
 		return;
 	tracer_kill(t);
+	pw_pin(t, false);
 	if (t->init_pid) {
 		/* The init leaves once its only child is gone. */
 		kill(t->init_pid, SIGKILL);
