@@ -23,6 +23,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_OBJS += lib/util.o
+LIB_OBJS += lib/rows.o
 TRACER_OBJS += tracer/launch.o
 TRACER_OBJS += tracer/tracer.o
 TRACER_OBJS += tracer/trace.o

@@ -12,6 +12,7 @@
 #include <termios.h>
 
 #include "../lib/lib.h"
+#include "../lib/rows.h"
 #include "../gdbstub/rsp.h"
 #include "../kmodel/kmodel.h"
 #include "../replay/replay.h"
@@ -154,6 +155,13 @@ struct session {
 	bool hw_emulated;
 	char *hw_why;		/* why emulated, or NULL */
 	bool user_quit;		/* `quit` (not the guest's end) */
+	/* How reports and commands print: text, --json, or -F FORMAT. */
+	enum out_mode out_mode;
+	const char *out_format;
+	/* --batch: the -ex commands, run at the first stop */
+	bool batch;
+	char **batch_cmds;
+	int nbatch;
 };
 
 /* An address whose breakpoint hits are counted from the replay's start
@@ -196,30 +204,31 @@ void step_cancel(struct session *s);
 /* "panic at kernel/panic.c:339" for the innermost frame at pc (malloc'd). */
 char *where_line(struct session *s, uint64_t pc);
 void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS]);
-void report_stop(struct session *s, FILE *out);
+void report_stop(struct session *s, struct out *o);
 /* The id a report names thread tid by: its id in the guest's PID
  * namespace, so two replays print the same bytes. */
 int session_tid(struct session *s, pid_t tid);
 /* Its first lines: why it stopped and where. */
 void report_headline(struct session *s, FILE *out);
-void print_backtrace(struct session *s, FILE *out, pid_t tid);
-void print_backtrace_regs(struct session *s, FILE *out,
+void print_backtrace(struct session *s, struct out *o, pid_t tid);
+void print_backtrace_regs(struct session *s, struct out *o,
 			  const uint64_t regs[KMODEL_NREGS]);
-void print_regs(struct session *s, FILE *out, pid_t tid);
+void print_regs(struct session *s, struct out *o, pid_t tid);
 /* rbx rbp rsp r12-r15 rip from DWARF-ordered d (bit i of known: d[i]
  * is valid; the others say <not saved>). */
-void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
+void print_kept_regs(struct out *o, const uint64_t d[KMODEL_NREGS],
 		     uint32_t known);
 /* The registers of frame `want` (bt's numbering) that survive a call. */
-int print_frame_regs(struct session *s, FILE *out,
+int print_frame_regs(struct session *s, struct out *o,
 		     const uint64_t d[KMODEL_NREGS], int want);
-int print_dmesg(struct session *s, FILE *out, int last, bool levels);
+int print_dmesg(struct session *s, struct out *o, int last, bool levels);
 const char *signal_name(int sig);
 
 /* commands.c: one table for the prompt (and later gdb's monitor) */
 struct cmd_ctx {
 	struct session *s;
-	FILE *out;
+	struct out *o;		/* rows go here */
+	FILE *out;		/* free text: out_file(o) */
 };
 
 enum cmd_flags {
@@ -267,8 +276,10 @@ const char *const *cmd_names(void);
 int cmd_execute(struct session *s, const char *line, FILE *out);
 /* Where a command comes from: gdb's monitor may not resume or quit. */
 enum cmd_from { CMD_FROM_PROMPT, CMD_FROM_MONITOR };
-int cmd_execute_from(struct session *s, const char *line, FILE *out,
+int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		     enum cmd_from from);
+/* A sink for out in the session's output mode (text, --json, -F). */
+struct out *session_out(struct session *s, FILE *out);
 /* The breakpoint addresses someone set (the prompt, --break, gdb): the
  * tracer's, less umdbg's own catch of module loads at do_init_module
  * unless a breakpoint of the prompt's is there too.  Fills up to max. */

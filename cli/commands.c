@@ -191,7 +191,7 @@ static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
 	int pid, err;
 
 	if (argc == 1) {
-		print_backtrace(ctx->s, ctx->out, ctx->s->last_stop.tid);
+		print_backtrace(ctx->s, ctx->o, ctx->s->last_stop.tid);
 		return 0;
 	}
 	if (argc != 2 || parse_pid(ctx, argv[1], &pid) < 0) {
@@ -205,13 +205,13 @@ static int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
 		t.running ? ", on the CPU" : "");
 	if (t.running) {
 		/* Its registers are the live ones. */
-		print_backtrace(ctx->s, ctx->out, ctx->s->last_stop.tid);
+		print_backtrace(ctx->s, ctx->o, ctx->s->last_stop.tid);
 		return 0;
 	}
 	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
 	if (err)
 		return fail(ctx, "bt", cause, err);
-	print_backtrace_regs(ctx->s, ctx->out, regs);
+	print_backtrace_regs(ctx->s, ctx->o, regs);
 	return 0;
 }
 
@@ -226,22 +226,21 @@ static int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
 	err = kmodel_tasks(ctx->s->k, &t, &n, &cause);
 	if (err)
 		return fail(ctx, "ps", cause, err);
-	fprintf(ctx->out, "  %5s %5s %s %-18s %-18s %s\n", "PID", "TGID", "S",
-		"COMM", "MM", "HOST");
 	for (i = 0; i < n; i++) {
-		char mm[24] = "-", host[16] = "-", comm[24];
+		char state[2] = { t[i].state, '\0' };
 
+		row_begin(ctx->o, ROW_TASK);
+		row_int(ctx->o, TASK_PID, t[i].pid);
+		row_int(ctx->o, TASK_TGID, t[i].tgid);
+		row_str(ctx->o, TASK_STATE, state);
+		row_str(ctx->o, TASK_COMM, t[i].comm);
+		row_bool(ctx->o, TASK_KTHREAD, t[i].kthread);
+		row_bool(ctx->o, TASK_RUNNING, t[i].running);
 		if (t[i].mm && !t[i].kthread) {
-			snprintf(mm, sizeof(mm), "0x%llx",
-				 (unsigned long long)t[i].mm);
-			snprintf(host, sizeof(host), "%d", t[i].host_pid);
+			row_addr(ctx->o, TASK_MM, t[i].mm);
+			row_int(ctx->o, TASK_HOST_PID, t[i].host_pid);
 		}
-		/* kernel threads in brackets, as ps shows them */
-		snprintf(comm, sizeof(comm), t[i].kthread ? "[%s]" : "%s",
-			 t[i].comm);
-		fprintf(ctx->out, "%c %5d %5d %c %-18s %-18s %s\n",
-			t[i].running ? '>' : ' ', t[i].pid, t[i].tgid,
-			t[i].state, comm, mm, host);
+		row_end(ctx->o);
 	}
 	free(t);
 	return 0;
@@ -261,13 +260,16 @@ static int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
 	err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause);
 	if (err)
 		return fail(ctx, "vma", cause, err);
-	/* The layout of /proc/PID/maps, without the device column. */
-	for (i = 0; i < n; i++)
-		fprintf(ctx->out, "%08llx-%08llx %s %08llx %-8llu %s\n",
-			(unsigned long long)v[i].start,
-			(unsigned long long)v[i].end, v[i].perms,
-			(unsigned long long)v[i].offset,
-			(unsigned long long)v[i].ino, v[i].path);
+	for (i = 0; i < n; i++) {
+		row_begin(ctx->o, ROW_VMA);
+		row_addr(ctx->o, VMA_START, v[i].start);
+		row_addr(ctx->o, VMA_END, v[i].end);
+		row_str(ctx->o, VMA_PERMS, v[i].perms);
+		row_addr(ctx->o, VMA_OFFSET, v[i].offset);
+		row_int(ctx->o, VMA_INO, (int64_t)v[i].ino);
+		row_str(ctx->o, VMA_PATH, v[i].path);
+		row_end(ctx->o);
+	}
 	free(v);
 	return 0;
 }
@@ -373,19 +375,18 @@ static int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	len = off;
 	for (off = 0; off < len; off += 16) {
-		uint64_t i;
+		size_t i, n = len - off < 16 ? (size_t)(len - off) : 16;
+		char ascii[17];
 
-		fprintf(ctx->out, "%016llx:", (unsigned long long)(addr + off));
-		for (i = off; i < off + 16; i++)
-			if (i < len)
-				fprintf(ctx->out, " %02x", buf[i]);
-			else
-				fprintf(ctx->out, "   ");
-		fprintf(ctx->out, "  ");
-		for (i = off; i < off + 16 && i < len; i++)
-			fputc(buf[i] >= 32 && buf[i] < 127 ? buf[i] : '.',
-			      ctx->out);
-		fputc('\n', ctx->out);
+		for (i = 0; i < n; i++)
+			ascii[i] = buf[off + i] >= 32 && buf[off + i] < 127 ?
+				   (char)buf[off + i] : '.';
+		ascii[n] = '\0';
+		row_begin(ctx->o, ROW_MEM);
+		row_addr(ctx->o, MEM_ADDR, addr + off);
+		row_set_bytes(ctx->o, MEM_BYTES, buf + off, n);
+		row_str(ctx->o, MEM_ASCII, ascii);
+		row_end(ctx->o);
 	}
 	return 0;
 }
@@ -574,7 +575,7 @@ static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (pid < 0 || t.running) {
 		if (!have_frame) {
-			print_regs(ctx->s, ctx->out, ctx->s->last_stop.tid);
+			print_regs(ctx->s, ctx->o, ctx->s->last_stop.tid);
 			return 0;
 		}
 		if (tracer_get_regs(ctx->s->t, ctx->s->last_stop.tid, &r) < 0) {
@@ -582,16 +583,16 @@ static int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 			return -ESRCH;
 		}
 		regs_to_dwarf(&r, regs);
-		return print_frame_regs(ctx->s, ctx->out, regs, (int)frame);
+		return print_frame_regs(ctx->s, ctx->o, regs, (int)frame);
 	}
 	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
 	if (err)
 		return fail(ctx, "regs", cause, err);
 	if (have_frame)
-		return print_frame_regs(ctx->s, ctx->out, regs, (int)frame);
+		return print_frame_regs(ctx->s, ctx->o, regs, (int)frame);
 	fprintf(ctx->out, "task %d (%s) sleeps; switch_to saved:\n", t.pid,
 		t.comm);
-	print_kept_regs(ctx->out, regs, ~0u);
+	print_kept_regs(ctx->o, regs, ~0u);
 	return 0;
 }
 
@@ -612,7 +613,7 @@ static int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	return print_dmesg(ctx->s, ctx->out, (int)n, levels);
+	return print_dmesg(ctx->s, ctx->o, (int)n, levels);
 }
 
 static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
@@ -717,7 +718,7 @@ static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct timespec t0, t1;
 	struct strbuf line;
-	FILE *out = ctx->out;
+	struct out *out = ctx->o;
 	bool quiet = argc > 1 && !strcmp(argv[1], "-q");
 	int i, ret;
 
@@ -729,13 +730,14 @@ static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 1 + quiet; i < argc; i++)
 		strbuf_addf(&line, "%s%s", i > 1 + quiet ? " " : "", argv[i]);
 	if (quiet)
-		out = fopen("/dev/null", "we");
+		out = out_new(OUT_COLLECT, NULL, NULL);
+	else
+		out_flush(ctx->o);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = cmd_execute_from(ctx->s, line.buf, out ? out : ctx->out,
-			       CMD_FROM_MONITOR);
+	ret = cmd_execute_from(ctx->s, line.buf, out, CMD_FROM_MONITOR);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (quiet && out)
-		fclose(out);
+	if (quiet)
+		out_free(out);
 	fprintf(ctx->out, "time: '%s' took %.3f ms\n", line.buf,
 		(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	strbuf_release(&line);
@@ -857,14 +859,24 @@ const char *const *cmd_names(void)
 
 int cmd_execute(struct session *s, const char *line, FILE *out)
 {
-	return cmd_execute_from(s, line, out, CMD_FROM_PROMPT);
+	struct out *o = session_out(s, out);
+	int ret = cmd_execute_from(s, line, o, CMD_FROM_PROMPT);
+
+	out_free(o);
+	return ret;
 }
 
-int cmd_execute_from(struct session *s, const char *line, FILE *out,
+struct out *session_out(struct session *s, FILE *out)
+{
+	return out_new(s->out_mode, out, s->out_format);
+}
+
+int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		     enum cmd_from from)
 {
 	char *copy = xstrdup(line), *argv[MAX_ARGS], *save = NULL, *tok;
-	struct cmd_ctx ctx = { s, out };
+	FILE *out = out_file(o);
+	struct cmd_ctx ctx = { s, o, out };
 	int argc = 0, ret = 0;
 	size_t i;
 
@@ -903,6 +915,6 @@ int cmd_execute_from(struct session *s, const char *line, FILE *out,
 			"flush register-cache' or 'flushregs')\n");
 out:
 	free(copy);
-	fflush(out);
+	out_flush(o);
 	return ret;
 }

@@ -469,7 +469,13 @@ static int op_monitor(void *arg, const char *cmd, struct strbuf *out)
 
 	if (!f)
 		return -ENOMEM;
-	err = cmd_execute_from(g->s, cmd, f, CMD_FROM_MONITOR);
+	{
+		/* gdb shows text: the prompt's, whatever --json says */
+		struct out *o = out_new(OUT_TEXT, f, NULL);
+
+		err = cmd_execute_from(g->s, cmd, o, CMD_FROM_MONITOR);
+		out_free(o);
+	}
 	fclose(f);
 	strbuf_add(out, text, len);
 	free(text);

@@ -59,6 +59,14 @@ static const char usage_text[] =
 "                         into TRACE, for 'umdbg replay TRACE'\n"
 "  -t, --tui              the full-screen workbench (source, disassembly,\n"
 "                         registers, tasks, VMAs, memory, log, console)\n"
+"      --batch            no prompt: at the first stop print the report,\n"
+"                         run the -ex commands, end the guest, exit\n"
+"  -ex, --ex CMD          a command for --batch (repeatable, in order)\n"
+"      --json             reports and commands print JSON lines\n"
+"  -F, --format FORMAT    ...or each row through FORMAT: '#{pc} #{func}'\n"
+"                         (the fields are in docs/scripting.md)\n"
+"                         With --json or -F the guest's console goes to\n"
+"                         stderr: stdout holds only the output.\n"
 "  -h, --help             this text\n"
 "  -V, --version          print the version\n"
 "\n"
@@ -68,8 +76,9 @@ static const char usage_text[] =
 "otherwise it ends the guest.\n"
 "Ctrl-C stops a running guest.\n"
 "\n"
-"Exit status: 0 guest powered off (or 'quit'), 1 error, 2 stopped\n"
-"without a terminal (report printed), 3 guest kernel panicked,\n"
+"Exit status: 0 guest powered off (or 'quit'), 1 error (or a --batch\n"
+"command failed), 2 stopped without a terminal or with --batch (report\n"
+"printed, commands run), 3 guest kernel panicked,\n"
 "4 guest died another way, 5 a replay diverged from its recording.\n"
 "\n"
 "'umdbg replay TRACE' runs the recorded kernel again, exactly, with\n"
@@ -181,7 +190,7 @@ static char *module_defining(struct session *s, const char *symbol)
 			if (kmodel_symbol_addr(m, symbol, &a) == 0) {
 				char *p;
 
-				found = strndup(de->d_name, len - 3);
+				found = xstrndup(de->d_name, len - 3);
 				/* module names spell '-' as '_' */
 				for (p = found; p && *p; p++)
 					if (*p == '-')
@@ -217,7 +226,7 @@ static bool module_spec(const char *spec, char **module, char **symbol)
 	}
 	if (digits)
 		return false;
-	*module = strndup(spec, colon - spec);
+	*module = xstrndup(spec, colon - spec);
 	*symbol = xstrdup(colon + 1);
 	return true;
 }
@@ -470,6 +479,25 @@ static void end_guest(struct session *s, int code);
 /* watch_judged: session_stepi has already asked watch_is_silent. */
 static bool stepi_ended(struct session *s, const struct tracer_stop *st);
 
+/* --batch: the -ex commands at the stop, in order; <0 when one failed. */
+static int run_batch(struct session *s)
+{
+	int i, err = 0;
+
+	for (i = 0; i < s->nbatch; i++)
+		if (cmd_execute(s, s->batch_cmds[i], stdout) < 0)
+			err = -1;
+	fflush(stdout);
+	return err;
+}
+
+/* With --json or -F: the guest's console on stderr. */
+static void console_to_stderr(void *arg, const void *buf, size_t len)
+{
+	(void)arg;
+	fwrite(buf, 1, len, stderr);
+}
+
 static void on_stop(struct session *s, const struct tracer_stop *st,
 		    bool watch_judged)
 {
@@ -567,8 +595,12 @@ static void on_stop(struct session *s, const struct tracer_stop *st,
 	}
 	if (s->tui)
 		report_headline(s, stdout);	/* the panes show the rest */
-	else
-		report_stop(s, stdout);
+	else {
+		struct out *o = session_out(s, stdout);
+
+		report_stop(s, o);
+		out_free(o);
+	}
 	if (s->gdb) {
 		fprintf(stderr, "umdbg: waiting for gdb on %s\n",
 			gdbserver_where(s->gdb));
@@ -576,6 +608,12 @@ static void on_stop(struct session *s, const struct tracer_stop *st,
 	}
 	if (s->interactive) {
 		prompt_enter(s);
+		return;
+	}
+	if (s->batch && run_batch(s) < 0) {
+		fprintf(stderr, "umdbg: a --batch command failed; ending the "
+			"guest (exit status %d)\n", EXIT_ERROR);
+		end_guest(s, EXIT_ERROR);
 		return;
 	}
 	if (st->kind == TRACER_STOP_SIGNAL && st->signo == SIGABRT) {
@@ -1153,6 +1191,10 @@ int main(int argc, char **argv)
 		{ "listen-any", no_argument, NULL, 'A' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "tui", no_argument, NULL, 't' },
+		{ "batch", no_argument, NULL, 'B' },
+		{ "ex", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1191,7 +1233,11 @@ int main(int argc, char **argv)
 		argv += 2;
 		argc -= 2;
 	}
-	while ((opt = getopt_long(argc, argv, "+b:w:s:n:g:r:thV", longopts,
+	/* gdb spells it -ex: one dash, two letters */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-ex"))
+			argv[i] = "--ex";
+	while ((opt = getopt_long(argc, argv, "+b:w:s:n:g:r:tF:hV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -1234,6 +1280,28 @@ int main(int argc, char **argv)
 		case 't':
 			use_tui = true;
 			break;
+		case 'B':
+			s->batch = true;
+			break;
+		case 'e':
+			s->batch_cmds = xrealloc(s->batch_cmds,
+						 (s->nbatch + 1) *
+						 sizeof(*s->batch_cmds));
+			s->batch_cmds[s->nbatch++] = optarg;
+			break;
+		case 'J':
+			s->out_mode = OUT_JSON;
+			break;
+		case 'F': {
+			const char *why;
+
+			if (!out_format_ok(optarg, &why))
+				die_usage("bad -F format '%s': %s", optarg,
+					  why);
+			s->out_mode = OUT_FORMAT;
+			s->out_format = optarg;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -1303,6 +1371,12 @@ int main(int argc, char **argv)
 	s->kernel_abs = exec_file_for_gdb(kernel);
 	if (gdb_wait && !gdb_spec)
 		die_usage("--wait needs --gdb");
+	if (s->nbatch && !s->batch)
+		die_usage("-ex needs --batch");
+	if (s->batch && (use_tui || gdb_spec))
+		die_usage("--batch does not go with --tui or --gdb");
+	if (s->out_mode != OUT_TEXT && use_tui)
+		die_usage("--json and -F are for scripts, not --tui");
 	if (use_tui && gdb_spec)
 		die_usage("--tui and --gdb do not go together (gdb has its "
 			  "own TUI: 'tui enable')");
@@ -1384,7 +1458,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "umdbg: pipe: %s\n", strerror(errno));
 		return EXIT_ERROR;
 	}
-	s->interactive = s->con.tty;
+	s->interactive = s->con.tty && !s->batch;
+	if (s->out_mode != OUT_TEXT) {
+		/* stdout holds only the rows */
+		s->con.sink = console_to_stderr;
+		s->con.sink_arg = NULL;
+	}
 	if (use_tui) {
 		struct tui_host host = {
 			.arg = s, .run = tui_run, .commands = cmd_names(),

@@ -45,17 +45,18 @@ char *where_line(struct session *s, uint64_t pc)
 	return str;
 }
 
-void print_backtrace(struct session *s, FILE *out, pid_t tid)
+void print_backtrace(struct session *s, struct out *o, pid_t tid)
 {
 	struct user_regs_struct r;
 	uint64_t d[KMODEL_NREGS];
 
 	if (tracer_get_regs(s->t, tid, &r) < 0) {
-		fprintf(out, "  (no registers: the guest is not stopped)\n");
+		fprintf(out_file(o), "  (no registers: the guest is not "
+			"stopped)\n");
 		return;
 	}
 	regs_to_dwarf(&r, d);
-	print_backtrace_regs(s, out, d);
+	print_backtrace_regs(s, o, d);
 }
 
 /*
@@ -98,7 +99,7 @@ static int walk_frames(struct session *s, const uint64_t d[KMODEL_NREGS],
 
 struct bt_print {
 	struct session *s;
-	FILE *out;
+	struct out *o;
 	bool warned;
 };
 
@@ -108,36 +109,55 @@ static bool bt_line(void *arg, const struct kmodel_frame *f,
 	struct bt_print *p = arg;
 	char *str = kmodel_where_str(w);
 
-	if (w->inlined)
-		fprintf(p->out, "  #%-2d %-18s %s\n", num, "(inlined)", str);
-	else
-		fprintf(p->out, "  #%-2d 0x%016llx %s\n", num,
-			(unsigned long long)f->pc, str);
+	row_begin(p->o, ROW_FRAME);
+	row_int(p->o, FRAME_NUM, num);
+	if (!w->inlined)
+		row_addr(p->o, FRAME_PC, f->pc);
+	row_bool(p->o, FRAME_INLINED, w->inlined);
+	row_str(p->o, FRAME_FUNC, w->func);
+	if (w->func && !w->inlined)
+		row_addr(p->o, FRAME_OFFSET, w->offset);
+	row_str(p->o, FRAME_FILE, w->file);
+	if (w->line)
+		row_int(p->o, FRAME_LINE, w->line);
+	row_str(p->o, FRAME_MODULE, w->module);
+	row_str(p->o, FRAME_WHERE, str);
+	row_end(p->o);
 	if (!w->line && !p->warned && !kmodel_has_dwarf(p->s->k)) {
-		fprintf(p->out, "      (file:line unavailable: '%s' has no "
-			"debug info)\n", kmodel_path(p->s->k));
+		fprintf(out_file(p->o), "      (file:line unavailable: '%s' "
+			"has no debug info)\n", kmodel_path(p->s->k));
 		p->warned = true;
 	}
 	free(str);
 	return false;
 }
 
-void print_backtrace_regs(struct session *s, FILE *out,
+void print_backtrace_regs(struct session *s, struct out *o,
 			  const uint64_t d[KMODEL_NREGS])
 {
-	struct bt_print p = { s, out, false };
+	struct bt_print p = { s, o, false };
 	char *cause = NULL;
 	int more = walk_frames(s, d, bt_line, &p, &cause);
 
 	if (more < 0) {
-		fprintf(out, "  (cannot unwind: %s)\n", cause);
+		fprintf(out_file(o), "  (cannot unwind: %s)\n", cause);
 		free(cause);
 	} else if (more) {
-		fprintf(out, "  (more frames not shown)\n");
+		fprintf(out_file(o), "  (more frames not shown)\n");
 	}
 }
 
-void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
+static void reg_row(struct out *o, const char *name, bool known,
+		    uint64_t value)
+{
+	row_begin(o, ROW_REG);
+	row_str(o, REG_NAME, name);
+	if (known)
+		row_addr(o, REG_VALUE, value);
+	row_end(o);
+}
+
+void print_kept_regs(struct out *o, const uint64_t d[KMODEL_NREGS],
 		     uint32_t known)
 {
 	/* DWARF numbers of the registers a call keeps (SysV ABI
@@ -149,20 +169,13 @@ void print_kept_regs(FILE *out, const uint64_t d[KMODEL_NREGS],
 	};
 	size_t r;
 
-	for (r = 0; r < ARRAY_SIZE(kept); r++) {
-		if (known & (1u << kept[r].dw))
-			fprintf(out, "  %-7s 0x%016llx", kept[r].name,
-				(unsigned long long)d[kept[r].dw]);
-		else
-			fprintf(out, "  %-7s %-18s", kept[r].name,
-				"<not saved>");
-		fputs(r % 3 == 2 || r + 1 == ARRAY_SIZE(kept) ? "\n" : "",
-		      out);
-	}
+	for (r = 0; r < ARRAY_SIZE(kept); r++)
+		reg_row(o, kept[r].name, known & (1u << kept[r].dw),
+			d[kept[r].dw]);
 }
 
 struct frame_regs {
-	FILE *out;
+	struct out *o;
 	int want;
 	bool found;
 };
@@ -176,17 +189,18 @@ static bool frame_regs_line(void *arg, const struct kmodel_frame *f,
 	if (num != p->want)
 		return false;
 	str = kmodel_where_str(w);
-	fprintf(p->out, "frame #%d: %s\n", num, str);
+	fprintf(out_file(p->o), "frame #%d: %s\n", num, str);
 	free(str);
-	print_kept_regs(p->out, f->regs, f->known);
+	print_kept_regs(p->o, f->regs, f->known);
 	p->found = true;
 	return true;
 }
 
-int print_frame_regs(struct session *s, FILE *out,
+int print_frame_regs(struct session *s, struct out *o,
 		     const uint64_t d[KMODEL_NREGS], int want)
 {
-	struct frame_regs p = { out, want, false };
+	struct frame_regs p = { o, want, false };
+	FILE *out = out_file(o);
 	char *cause = NULL;
 
 	if (walk_frames(s, d, frame_regs_line, &p, &cause) < 0) {
@@ -200,7 +214,7 @@ int print_frame_regs(struct session *s, FILE *out,
 	return -ENOENT;
 }
 
-void print_regs(struct session *s, FILE *out, pid_t tid)
+void print_regs(struct session *s, struct out *o, pid_t tid)
 {
 	static const char *const names[] = {
 		"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
@@ -211,7 +225,8 @@ void print_regs(struct session *s, FILE *out, pid_t tid)
 	size_t i;
 
 	if (tracer_get_regs(s->t, tid, &r) < 0) {
-		fprintf(out, "  (no registers: the guest is not stopped)\n");
+		fprintf(out_file(o), "  (no registers: the guest is not "
+			"stopped)\n");
 		return;
 	}
 	{
@@ -222,13 +237,11 @@ void print_regs(struct session *s, FILE *out, pid_t tid)
 		};
 
 		for (i = 0; i < ARRAY_SIZE(names); i++)
-			fprintf(out, "  %-7s 0x%016llx%s", names[i], vals[i],
-				i % 3 == 2 || i + 1 == ARRAY_SIZE(names) ?
-				"\n" : "");
+			reg_row(o, names[i], true, vals[i]);
 	}
 }
 
-int print_dmesg(struct session *s, FILE *out, int last, bool levels)
+int print_dmesg(struct session *s, struct out *o, int last, bool levels)
 {
 	/* include/linux/kern_levels.h: KERN_EMERG (0) .. KERN_DEBUG (7) */
 	static const char *const lvl[8] = {
@@ -242,7 +255,7 @@ int print_dmesg(struct session *s, FILE *out, int last, bool levels)
 
 	err = kmodel_dmesg(s->k, &recs, &n, &cause);
 	if (err) {
-		fprintf(out, "  (kernel log unavailable: %s)\n", cause);
+		fprintf(out_file(o), "  (kernel log unavailable: %s)\n", cause);
 		free(cause);
 		return err;
 	}
@@ -252,16 +265,20 @@ int print_dmesg(struct session *s, FILE *out, int last, bool levels)
 
 		/* Records may hold several lines: indent each. */
 		do {
+			char *text;
+
 			nl = strchr(line, '\n');
-			fprintf(out, levels ? "  [%5llu.%06llu] %-7s%.*s\n" :
-				"  [%5llu.%06llu] %s%.*s\n",
-				(unsigned long long)(recs[i].ts_nsec /
-						     1000000000ULL),
-				(unsigned long long)(recs[i].ts_nsec %
-						     1000000000ULL / 1000),
-				levels ? lvl[recs[i].level & 7] : "",
-				nl ? (int)(nl - line) : (int)strlen(line),
-				line);
+			text = xstrndup(line, nl ? (size_t)(nl - line) :
+					strlen(line));
+			row_begin(o, ROW_LOG);
+			row_int(o, LOG_TS, (int64_t)recs[i].ts_nsec);
+			row_int(o, LOG_LEVEL, recs[i].level);
+			if (levels)
+				row_str(o, LOG_LEVEL_NAME,
+					lvl[recs[i].level & 7]);
+			row_str(o, LOG_TEXT, text);
+			row_end(o);
+			free(text);
 			line = nl ? nl + 1 : NULL;
 		} while (line && *line);
 	}
@@ -369,18 +386,19 @@ int session_tid(struct session *s, pid_t tid)
 	return s->t ? (int)tracer_ns_tid(s->t, tid) : (int)tid;
 }
 
-void report_stop(struct session *s, FILE *out)
+void report_stop(struct session *s, struct out *o)
 {
 	const struct tracer_stop *st = &s->last_stop;
+	FILE *out = out_file(o);
 
 	fputc('\n', out);
 	report_headline(s, out);
 	fprintf(out, "\nBacktrace:\n");
-	print_backtrace(s, out, st->tid);
+	print_backtrace(s, o, st->tid);
 	fprintf(out, "\nRegisters:\n");
-	print_regs(s, out, st->tid);
+	print_regs(s, o, st->tid);
 	fprintf(out, "\nKernel log (last %d lines):\n", s->log_lines);
-	print_dmesg(s, out, s->log_lines, false);
+	print_dmesg(s, o, s->log_lines, false);
 	fputc('\n', out);
-	fflush(out);
+	out_flush(o);
 }

@@ -114,10 +114,13 @@ int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 
 		for (i = 0; i < nbps && i < 256; i++)
 			bp |= bps[i] == insn[k].address;
-		fprintf(ctx->out, "%s%c0x%016llx <%s>  %s %s",
-			insn[k].address == pc ? "=>" : "  ", bp ? '*' : ' ',
-			(unsigned long long)insn[k].address, sym ? sym : "?",
-			insn[k].mnemonic, insn[k].op_str);
+		row_begin(ctx->o, ROW_INSN);
+		row_addr(ctx->o, INSN_ADDR, insn[k].address);
+		row_bool(ctx->o, INSN_CURRENT, insn[k].address == pc);
+		row_bool(ctx->o, INSN_BP, bp);
+		row_str(ctx->o, INSN_SYM, sym);
+		row_str(ctx->o, INSN_MNEMONIC, insn[k].mnemonic);
+		row_str(ctx->o, INSN_OPERANDS, insn[k].op_str);
 		free(sym);
 		/* name a direct call or jump's target */
 		if (insn[k].op_str[0] == '0' && insn[k].op_str[1] == 'x' &&
@@ -125,11 +128,10 @@ int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 		     !strcmp(insn[k].mnemonic, "call"))) {
 			char *t = sym_of(s, strtoull(insn[k].op_str, NULL, 16));
 
-			if (t)
-				fprintf(ctx->out, " <%s>", t);
+			row_str(ctx->o, INSN_TARGET, t);
 			free(t);
 		}
-		fputc('\n', ctx->out);
+		row_end(ctx->o);
 		if (insn[k].address > pc + 64 && k + 1 >= n / 2 && pc)
 			break;
 	}
@@ -180,7 +182,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc >= 2 && strchr(argv[1], ':') && argv[1][0] != '*') {
 		char *colon = strrchr(argv[1], ':');
 
-		file = strndup(argv[1], (size_t)(colon - argv[1]));
+		file = xstrndup(argv[1], (size_t)(colon - argv[1]));
 		at = atoi(colon + 1);
 	} else {
 		if (argc >= 2 && parse_location(s, argv[1], &addr) < 0) {
@@ -224,8 +226,14 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		for (i = 0; i < nbp; i++)
 			bp |= bp_line[i] == lineno;
-		fprintf(ctx->out, "%s%c%4d  %s", lineno == at ? "=>" : "  ",
-			bp ? '*' : ' ', lineno, line);
+		line[strcspn(line, "\n")] = '\0';
+		row_begin(ctx->o, ROW_SRC);
+		row_str(ctx->o, SRC_FILE, file);
+		row_int(ctx->o, SRC_LINE, lineno);
+		row_bool(ctx->o, SRC_CURRENT, lineno == at);
+		row_bool(ctx->o, SRC_BP, bp);
+		row_str(ctx->o, SRC_TEXT, line);
+		row_end(ctx->o);
 	}
 	fclose(f);
 out:

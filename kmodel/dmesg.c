@@ -144,7 +144,7 @@ int kmodel_dmesg(struct kmodel *k, struct kmodel_logrec **recs, size_t *n,
 				r->seq = kmodel_member_value(info, &L->i_seq);
 				r->ts_nsec = kmodel_member_value(info, &L->i_ts);
 				r->level = (int)kmodel_member_value(info, &L->i_level);
-				r->text = strndup((char *)data + boff +
+				r->text = xstrndup((char *)data + boff +
 						  PRB_BLK_ID_SIZE, len);
 				if (!r->text)
 					r->text = xstrdup("");

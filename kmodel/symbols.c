@@ -318,7 +318,7 @@ static void push_addr(uint64_t **v, size_t *n, uint64_t a)
 static int resolve_line(struct kmodel *k, const char *spec, const char *colon,
 			uint64_t **addrs, size_t *naddrs, char **cause)
 {
-	char *file = strndup(spec, colon - spec);
+	char *file = xstrndup(spec, colon - spec);
 	Dwfl_Line **lines = NULL;
 	size_t nlines = 0, i;
 	uint64_t lineno;

@@ -350,7 +350,7 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 	r->hdr.start_time = get64(d);
 	r->hdr.build_id_len = bl;
 	memcpy(r->hdr.build_id, d + 9, bl);
-	r->hdr.cmdline = strndup((const char *)d + 13 + bl, cl);
+	r->hdr.cmdline = xstrndup((const char *)d + 13 + bl, cl);
 	if (!r->hdr.cmdline)
 		r->hdr.cmdline = xstrdup("");
 	r->first = r->pos;

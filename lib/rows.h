@@ -1,0 +1,188 @@
+/*
+ * lib/rows.h - what commands produce: typed rows, and the renderers that
+ * print them.
+ *
+ * A command fills rows of a kind (a frame, a task, a register...) whose
+ * fields are declared once, below, and writes any other words (errors,
+ * headers of its own) as free text.  Where the rows go is the sink's
+ * business, not the command's: aligned text (the prompt, gdb's
+ * `monitor`), a user format (`-F '#{pc} #{func}'`), JSON lines
+ * (`--json`), or a list the TUI reads field by field (`row_u(r,
+ * FRAME_PC)`), so renaming a field breaks the build, not the TUI.
+ * Free text keeps its place among the rows: as it is in text, as a
+ * {"kind":"text"} row in JSON and in a list.
+ *
+ * Owns: each sink's rows and text.  No globals.
+ */
+#ifndef UMDBG_ROWS_H
+#define UMDBG_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum row_type {
+	ROW_INT,	/* a signed number */
+	ROW_ADDR,	/* an address: 0x%016llx (a string in JSON) */
+	ROW_HEX,	/* a small unsigned number shown 0x%llx (a string in JSON) */
+	ROW_STR,
+	ROW_BOOL,
+	ROW_BYTES,	/* raw bytes: "48 89 e5" in text and JSON */
+};
+
+/*
+ * The kinds and their fields: X(KIND, FIELD, "name", type).  An unset
+ * field is absent in text, null in JSON and empty in a user format.
+ */
+#define ROW_FIELDS_FRAME(X)						\
+	X(FRAME, NUM, "num", ROW_INT)					\
+	X(FRAME, PC, "pc", ROW_ADDR)	/* unset: an inlined frame */	\
+	X(FRAME, INLINED, "inlined", ROW_BOOL)				\
+	X(FRAME, FUNC, "func", ROW_STR)					\
+	X(FRAME, OFFSET, "offset", ROW_HEX)				\
+	X(FRAME, FILE, "file", ROW_STR)					\
+	X(FRAME, LINE, "line", ROW_INT)					\
+	X(FRAME, MODULE, "module", ROW_STR)				\
+	X(FRAME, WHERE, "where", ROW_STR) /* func+off at file:line */
+#define ROW_FIELDS_TASK(X)						\
+	X(TASK, PID, "pid", ROW_INT)					\
+	X(TASK, TGID, "tgid", ROW_INT)					\
+	X(TASK, STATE, "state", ROW_STR)				\
+	X(TASK, COMM, "comm", ROW_STR)					\
+	X(TASK, KTHREAD, "kthread", ROW_BOOL)				\
+	X(TASK, RUNNING, "running", ROW_BOOL)	/* on the CPU */	\
+	X(TASK, MM, "mm", ROW_ADDR)		/* unset: none */	\
+	X(TASK, HOST_PID, "host_pid", ROW_INT)
+#define ROW_FIELDS_VMA(X)						\
+	X(VMA, START, "start", ROW_ADDR)				\
+	X(VMA, END, "end", ROW_ADDR)					\
+	X(VMA, PERMS, "perms", ROW_STR)					\
+	X(VMA, OFFSET, "offset", ROW_HEX)				\
+	X(VMA, INO, "ino", ROW_INT)					\
+	X(VMA, PATH, "path", ROW_STR)
+#define ROW_FIELDS_REG(X)						\
+	X(REG, NAME, "name", ROW_STR)					\
+	X(REG, VALUE, "value", ROW_ADDR)	/* unset: not saved */
+#define ROW_FIELDS_MEM(X)						\
+	X(MEM, ADDR, "addr", ROW_ADDR)					\
+	X(MEM, BYTES, "bytes", ROW_BYTES)				\
+	X(MEM, ASCII, "ascii", ROW_STR)
+#define ROW_FIELDS_LOG(X)						\
+	X(LOG, TS, "ts_nsec", ROW_INT)					\
+	X(LOG, LEVEL, "level", ROW_INT)					\
+	X(LOG, LEVEL_NAME, "level_name", ROW_STR) /* dmesg -l */	\
+	X(LOG, TEXT, "text", ROW_STR)
+#define ROW_FIELDS_INSN(X)						\
+	X(INSN, ADDR, "addr", ROW_ADDR)					\
+	X(INSN, CURRENT, "current", ROW_BOOL)	/* the pc */		\
+	X(INSN, BP, "bp", ROW_BOOL)		/* a breakpoint */	\
+	X(INSN, SYM, "sym", ROW_STR)					\
+	X(INSN, MNEMONIC, "mnemonic", ROW_STR)				\
+	X(INSN, OPERANDS, "operands", ROW_STR)				\
+	X(INSN, TARGET, "target", ROW_STR)	/* a call's or jump's */
+#define ROW_FIELDS_SRC(X)						\
+	X(SRC, FILE, "file", ROW_STR)					\
+	X(SRC, LINE, "line", ROW_INT)					\
+	X(SRC, CURRENT, "current", ROW_BOOL)				\
+	X(SRC, BP, "bp", ROW_BOOL)					\
+	X(SRC, TEXT, "text", ROW_STR)
+#define ROW_FIELDS_TEXT(X)						\
+	X(TEXT, TEXT, "text", ROW_STR)
+
+/* K(KIND, "name", FIELDS) */
+#define ROW_KINDS(K)							\
+	K(FRAME, "frame", ROW_FIELDS_FRAME)				\
+	K(TASK, "task", ROW_FIELDS_TASK)				\
+	K(VMA, "vma", ROW_FIELDS_VMA)					\
+	K(REG, "reg", ROW_FIELDS_REG)					\
+	K(MEM, "mem", ROW_FIELDS_MEM)					\
+	K(LOG, "log", ROW_FIELDS_LOG)					\
+	K(INSN, "insn", ROW_FIELDS_INSN)				\
+	K(SRC, "src", ROW_FIELDS_SRC)					\
+	K(TEXT, "text", ROW_FIELDS_TEXT)
+
+#define ROW_KIND_ENUM(k, name, fields) ROW_##k,
+enum row_kind { ROW_KINDS(ROW_KIND_ENUM) ROW_NKINDS };
+#undef ROW_KIND_ENUM
+
+/* enum frame_field { FRAME_NUM, FRAME_PC, ..., FRAME_NFIELDS } etc. */
+#define ROW_FIELD_ENUM(k, f, name, type) k##_##f,
+enum frame_field { ROW_FIELDS_FRAME(ROW_FIELD_ENUM) FRAME_NFIELDS };
+enum task_field { ROW_FIELDS_TASK(ROW_FIELD_ENUM) TASK_NFIELDS };
+enum vma_field { ROW_FIELDS_VMA(ROW_FIELD_ENUM) VMA_NFIELDS };
+enum reg_field { ROW_FIELDS_REG(ROW_FIELD_ENUM) REG_NFIELDS };
+enum mem_field { ROW_FIELDS_MEM(ROW_FIELD_ENUM) MEM_NFIELDS };
+enum log_field { ROW_FIELDS_LOG(ROW_FIELD_ENUM) LOG_NFIELDS };
+enum insn_field { ROW_FIELDS_INSN(ROW_FIELD_ENUM) INSN_NFIELDS };
+enum src_field { ROW_FIELDS_SRC(ROW_FIELD_ENUM) SRC_NFIELDS };
+enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
+#undef ROW_FIELD_ENUM
+
+#define ROW_MAX_FIELDS 10
+
+struct row_val {
+	bool set;
+	int64_t i;		/* ROW_INT, ROW_BOOL */
+	uint64_t u;		/* ROW_ADDR, ROW_HEX */
+	char *s;		/* ROW_STR; ROW_BYTES's bytes (n of them) */
+	size_t n;
+};
+
+struct row {
+	enum row_kind kind;
+	struct row_val v[ROW_MAX_FIELDS];
+};
+
+const char *row_kind_name(enum row_kind kind);
+/* A field by name ("pc"): its index, or -1. */
+int row_field_index(enum row_kind kind, const char *name);
+
+/* Reading a row (the TUI, tests).  Unset fields read as 0 / NULL. */
+bool row_has(const struct row *r, int field);
+int64_t row_i(const struct row *r, int field);
+uint64_t row_u(const struct row *r, int field);
+const char *row_s(const struct row *r, int field);
+const uint8_t *row_bytes(const struct row *r, int field, size_t *n);
+/* One row as the prompt prints it, without its newline (malloc'd). */
+char *row_text(const struct row *r);
+
+/* ---- sinks --------------------------------------------------------------- */
+
+enum out_mode {
+	OUT_TEXT,	/* aligned text, as the prompt prints */
+	OUT_FORMAT,	/* each row through a user format; text as it is */
+	OUT_JSON,	/* one JSON object a line */
+	OUT_COLLECT,	/* kept for the caller (out_row) */
+};
+
+struct out;
+
+/* A sink writing to f (not for OUT_COLLECT: f NULL); format for
+ * OUT_FORMAT ("#{pc} #{func}"; "#{kind}" is the row's kind). */
+struct out *out_new(enum out_mode mode, FILE *f, const char *format);
+/* Flush and free (the collected rows too). */
+void out_free(struct out *o);
+enum out_mode out_mode(const struct out *o);
+/* Where free text goes: written in order with the rows. */
+FILE *out_file(struct out *o);
+/* Put the free text written so far in its place (before a long wait). */
+void out_flush(struct out *o);
+
+/* Fill a row: begin, set fields, end (which renders or keeps it). */
+void row_begin(struct out *o, enum row_kind kind);
+void row_int(struct out *o, int field, int64_t v);
+void row_addr(struct out *o, int field, uint64_t v);	/* ROW_ADDR, ROW_HEX */
+void row_str(struct out *o, int field, const char *s);	/* NULL: unset */
+void row_bool(struct out *o, int field, bool v);
+void row_set_bytes(struct out *o, int field, const void *b, size_t n);
+void row_end(struct out *o);
+
+/* OUT_COLLECT: the rows so far (text lines are ROW_TEXT rows). */
+size_t out_nrows(struct out *o);
+const struct row *out_row(struct out *o, size_t i);
+
+/* Is a user format well formed (every #{name} closed)?  Else *why. */
+bool out_format_ok(const char *format, const char **why);
+
+#endif
