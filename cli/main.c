@@ -1126,9 +1126,9 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 
 /* ---- the TUI's host -------------------------------------------------- */
 
-static int tui_run(void *arg, const char *line, FILE *out)
+static int tui_run(void *arg, const char *line, struct out *o)
 {
-	return cmd_execute(arg, line, out);
+	return cmd_execute_from(arg, line, o, CMD_FROM_PROMPT);
 }
 
 static void tui_to_guest(void *arg, const void *buf, size_t len)

@@ -249,6 +249,13 @@ char *row_text(const struct row *r)
 	return strbuf_detach(&sb);
 }
 
+const char *row_text_header(enum row_kind kind)
+{
+	return kind == ROW_TASK ?
+		"    PID  TGID S COMM               MM                 HOST" :
+		NULL;
+}
+
 /* A run of rows of one kind ends (text came, or another kind). */
 static void end_run(struct out *o)
 {
@@ -264,9 +271,8 @@ static void render_text(struct out *o, const struct row *r)
 
 	if (r->kind != o->run_kind)
 		end_run(o);
-	if (r->kind == ROW_TASK && o->run_n == 0)
-		fprintf(o->f, "  %5s %5s %s %-18s %-18s %s\n", "PID", "TGID",
-			"S", "COMM", "MM", "HOST");
+	if (o->run_n == 0 && row_text_header(r->kind))
+		fprintf(o->f, "%s\n", row_text_header(r->kind));
 	s = row_text(r);
 	fputs(s, o->f);
 	free(s);

@@ -146,6 +146,8 @@ const char *row_s(const struct row *r, int field);
 const uint8_t *row_bytes(const struct row *r, int field, size_t *n);
 /* One row as the prompt prints it, without its newline (malloc'd). */
 char *row_text(const struct row *r);
+/* The line the prompt prints above a list of rows of kind (NULL: none). */
+const char *row_text_header(enum row_kind kind);
 
 /* ---- sinks --------------------------------------------------------------- */
 

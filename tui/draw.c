@@ -159,10 +159,9 @@ static void draw_pane(struct tui *t, enum pane_id id)
 		l = p->t.line[i];
 		if (l[0] == '\001')
 			l++;	/* the console's unfinished line */
-		if (!strncmp(l, "=>", 2))
+		if (pane_line_current(p, i))
 			a = attr_of(t, C_CUR, A_BOLD) | A_BOLD;
-		else if ((id == P_ASM || id == P_SRC) && l[0] && l[1] &&
-			 l[2] == '*')
+		else if (pane_line_bp(p, i))
 			a = attr_of(t, C_BP, A_UNDERLINE);
 		if (id == P_REGS && l[0] == '!')
 			a = attr_of(t, C_CHANGED, A_UNDERLINE) | A_BOLD;
@@ -173,13 +172,14 @@ static void draw_pane(struct tui *t, enum pane_id id)
 		if (a & A_REVERSE)
 			mvhline(p->y + 1 + y, p->x, ' ', p->w);
 		if (id == P_MEM && focused && i == p->cur &&
-		    strlen(l) >= 17 + 48) {
+		    strlen(l) >= MEM_COL0 + 48) {
 			attrset(A_NORMAL);
 			tui_put_line(p->y + 1 + y, p->x, p->w, l);
 			/* the byte under the cursor */
 			attrset(A_REVERSE);
-			mvaddnstr(p->y + 1 + y, p->x + 17 + 3 * (t->mem_cur % 16),
-				  l + 17 + 3 * (t->mem_cur % 16), 3);
+			mvaddnstr(p->y + 1 + y,
+				  p->x + MEM_COL0 + 3 * (t->mem_cur % 16),
+				  l + MEM_COL0 + 3 * (t->mem_cur % 16), 3);
 		} else {
 			char buf[1024];
 

@@ -18,10 +18,14 @@
 #include <curses.h>
 
 #include "../lib/lib.h"
+#include "../lib/rows.h"
 #include "tui.h"
 
 #define MAX_LINES 4000		/* console, output: older lines go */
-#define MEM_BYTES 512		/* the memory pane reads this much */
+#define MEM_PANE_BYTES 512		/* the memory pane reads this much */
+/* The memory pane's lines (views.c mem_line): the address in MEM_COL0
+ * columns, then each byte in three. */
+#define MEM_COL0 17
 #define KEY_CTRL(c) ((c) & 0x1f)
 
 struct text {
@@ -42,6 +46,9 @@ struct pane {
 	int top;		/* first line shown */
 	int cur;		/* cursor line (selectable panes) */
 	bool follow;		/* keep the last line in view */
+	/* a pane of rows: line hdr + i shows row i (view_fill_rows) */
+	struct out *rows;
+	int hdr;
 	int y, x, h, w;		/* h == 0: not in this layout */
 };
 
@@ -103,7 +110,14 @@ void tui_say(struct tui *t, const char *fmt, ...)
 char *tui_capture(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Replace a pane's lines with text (which is freed). */
+struct out *tui_rows(struct tui *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void view_fill(struct tui *t, enum pane_id id, char *text);
+void view_fill_rows(struct tui *t, enum pane_id id, struct out *o);
+/* The row a pane's line shows, or NULL (a header, a text pane). */
+const struct row *pane_row(const struct pane *p, int line);
+bool pane_line_current(const struct pane *p, int line);
+bool pane_line_bp(const struct pane *p, int line);
 /* The pid on line `line` of the tasks pane (0: none). */
 int view_task_at(const struct pane *tp, int line);
 void view_code(struct tui *t);		/* source, disassembly */

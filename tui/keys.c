@@ -26,7 +26,7 @@ static void move_cursor(struct tui *t, int delta)
 			t->mem_addr -= 16;
 			t->mem_cur += 16;
 		}
-		while (t->mem_cur >= MEM_BYTES) {
+		while (t->mem_cur >= MEM_PANE_BYTES) {
 			t->mem_addr += 16;
 			t->mem_cur -= 16;
 		}
@@ -54,32 +54,35 @@ static void move_cursor(struct tui *t, int delta)
 		return;
 	switch (t->focus) {
 	case P_BT: {
-		/* cursor line -> frame number */
-		const char *h = p->t.n ? strstr(p->t.line[p->cur], "#") : NULL;
+		const struct row *r = pane_row(p, p->cur);
 
-		if (h && isdigit((unsigned char)h[1]))
-			tui_select_frame(t, atoi(h + 1));
+		if (r && r->kind == ROW_FRAME)
+			tui_select_frame(t, (int)row_i(r, FRAME_NUM));
 		break;
 	}
 	case P_TASKS: {
-		int pid = view_task_at(p, p->cur);
+		const struct row *r = pane_row(p, p->cur);
 
-		if (pid) {
+		if (r && r->kind == ROW_TASK) {
 			char cmd[32];
 
 			snprintf(cmd, sizeof(cmd), "task %d",
-				 p->t.line[p->cur][0] == '>' ? 0 : pid);
+				 row_i(r, TASK_RUNNING) ? 0 :
+				 (int)row_i(r, TASK_PID));
 			tui_own_command(t, cmd);
 		}
 		break;
 	}
-	case P_VMA:
-		if (p->t.n && strchr(p->t.line[p->cur], '-')) {
-			t->walk_addr = strtoull(p->t.line[p->cur], NULL, 16);
+	case P_VMA: {
+		const struct row *r = pane_row(p, p->cur);
+
+		if (r && r->kind == ROW_VMA) {
+			t->walk_addr = row_u(r, VMA_START);
 			t->walk_from_mem = false;
 			view_task(t);
 		}
 		break;
+	}
 	default:
 		break;
 	}
@@ -88,16 +91,20 @@ static void move_cursor(struct tui *t, int delta)
 /* Enter in the memory pane: the qword under the cursor is an address. */
 static void follow_pointer(struct tui *t)
 {
-	struct pane *m = &t->p[P_MEM];
-	int line = t->mem_cur / 16, col = t->mem_cur % 16 & ~7, i;
+	const struct row *r = pane_row(&t->p[P_MEM], t->mem_cur / 16);
+	int col = t->mem_cur % 16 & ~7, i;
+	const uint8_t *b;
 	uint64_t v = 0;
 	char cmd[64];
+	size_t n;
 
-	if (line >= m->t.n || strlen(m->t.line[line]) < 17 + 48)
+	if (!r || r->kind != ROW_MEM)
+		return;
+	b = row_bytes(r, MEM_BYTES, &n);
+	if ((size_t)col + 8 > n)
 		return;
 	for (i = 7; i >= 0; i--)
-		v = v << 8 | strtoul(m->t.line[line] + 17 + 3 * (col + i) + 1,
-				     NULL, 16);
+		v = v << 8 | b[col + i];
 	if (t->mem_pid >= 0)
 		snprintf(cmd, sizeof(cmd), "mem -p %d 0x%llx", t->mem_pid,
 			 (unsigned long long)v);
@@ -110,27 +117,17 @@ static void follow_pointer(struct tui *t)
 static void break_here(struct tui *t)
 {
 	struct pane *p = &t->p[t->focus == P_ASM ? P_ASM : P_SRC];
+	const struct row *r = pane_row(p, p->cur);
 	char cmd[300];
 
-	if (!p->t.n)
-		return;
-	if (p == &t->p[P_ASM]) {
-		const char *a = strstr(p->t.line[p->cur], "0x");
-
-		if (!a)
-			return;
+	if (r && r->kind == ROW_INSN)
 		snprintf(cmd, sizeof(cmd), "break *0x%llx",
-			 strtoull(a, NULL, 16));
-	} else {
-		/* the header is FILE:LINE; lines are "=>* NNN  text" */
-		char file[256];
-		int line = atoi(p->t.line[p->cur] + 3);
-
-		if (p->cur == 0 || sscanf(p->t.line[0], "%255[^:]", file) != 1 ||
-		    line <= 0)
-			return;
-		snprintf(cmd, sizeof(cmd), "break %s:%d", file, line);
-	}
+			 (unsigned long long)row_u(r, INSN_ADDR));
+	else if (r && r->kind == ROW_SRC && row_s(r, SRC_FILE))
+		snprintf(cmd, sizeof(cmd), "break %s:%d", row_s(r, SRC_FILE),
+			 (int)row_i(r, SRC_LINE));
+	else
+		return;
 	tui_run_line(t, cmd);
 }
 

@@ -308,6 +308,7 @@ void tui_close(struct tui *t)
 	for (i = 0; i < NPANES; i++) {
 		text_clear(&t->p[i].t);
 		free(t->p[i].t.line);
+		out_free(t->p[i].rows);
 	}
 	fclose(t->tty_file);
 	if (t->null)

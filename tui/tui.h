@@ -4,9 +4,10 @@
  * walk, memory, kernel log and guest console, and a readline command line.
  *
  * Layering: the TUI never sees the tracer or the kernel model's state.
- * Everything it shows is the text of the commands of the umdbg> prompt,
- * run through the host (cli) and parsed back: what the panes say is what
- * `bt`, `regs`, `ps`, `vma`, `vtop`, `x`, `dmesg`, `disas` and `list` say.
+ * Everything it shows comes from the commands of the umdbg> prompt, run
+ * through the host (cli): the rows of `bt`, `regs`, `ps`, `vma`, `x`,
+ * `dmesg`, `disas` and `list`, read by field, and the text of `vtop`
+ * and of the commands typed in it.  It never parses printed text.
  *
  * One TUI per process (readline and curses are global).  While it is
  * open, stdout and stderr are a pipe it shows in its output pane; the
@@ -20,11 +21,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct out;
+
 /* What the TUI asks of its host. */
 struct tui_host {
 	void *arg;
-	/* Run one command line of the umdbg> prompt, output to out. */
-	int (*run)(void *arg, const char *line, FILE *out);
+	/* Run one command line of the umdbg> prompt: its rows and text
+	 * go to o (lib/rows.h). */
+	int (*run)(void *arg, const char *line, struct out *o);
 	/* The prompt's command names (NULL-terminated), for completion. */
 	const char *const *commands;
 	/* Keys typed into the console pane go to the guest's stdin. */

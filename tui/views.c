@@ -1,7 +1,8 @@
 /*
- * tui/views.c - the panes' contents.  Each view is the text of one of the
- * prompt's commands, run through the host and parsed back for what
- * selecting needs (frame addresses, pids, VMA starts, memory bytes).
+ * tui/views.c - the panes' contents.  Each view is the rows of one of the
+ * prompt's commands, run through the host: a pane shows a row a line,
+ * and selecting reads the row's fields (a frame's pc, a task's pid, a
+ * VMA's start, a memory line's bytes), never the printed text.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -12,11 +13,13 @@
 
 #include "internal.h"
 
-/* A command's output (malloc'd, never NULL). */
+/* A command's output as text (malloc'd, never NULL): for panes that
+ * only show it. */
 char *tui_capture(struct tui *t, const char *fmt, ...)
 {
 	char *line, *buf = NULL;
 	size_t len = 0;
+	struct out *o;
 	va_list ap;
 	FILE *f;
 
@@ -28,30 +31,125 @@ char *tui_capture(struct tui *t, const char *fmt, ...)
 		free(line);
 		return xstrdup("");
 	}
-	t->host.run(t->host.arg, line, f);
+	o = out_new(OUT_TEXT, f, NULL);
+	t->host.run(t->host.arg, line, o);
+	out_free(o);
 	fclose(f);
 	free(line);
 	return buf;
+}
+
+/* A command's rows, for panes that select by them (the caller owns). */
+struct out *tui_rows(struct tui *t, const char *fmt, ...)
+{
+	struct out *o = out_new(OUT_COLLECT, NULL, NULL);
+	char *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	t->host.run(t->host.arg, line, o);
+	free(line);
+	return o;
+}
+
+static void pane_clear(struct pane *p)
+{
+	text_clear(&p->t);
+	out_free(p->rows);
+	p->rows = NULL;
+	p->hdr = 0;
 }
 
 void view_fill(struct tui *t, enum pane_id id, char *text)
 {
 	struct pane *p = &t->p[id];
 
-	text_clear(&p->t);
+	pane_clear(p);
 	text_add_lines(&p->t, text);
 	free(text);
 	if (p->cur >= p->t.n)
 		p->cur = p->t.n ? p->t.n - 1 : 0;
 }
 
-/* The line marked "=>" (the current one), or -1. */
+/* A memory row as the pane shows it: MEM_COL0 columns of address, then
+ * each byte in 3, then the characters. */
+static char *mem_line(const struct row *r)
+{
+	const uint8_t *b;
+	struct strbuf sb;
+	size_t n, i;
+
+	b = row_bytes(r, MEM_BYTES, &n);
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%016llx:", (unsigned long long)row_u(r, MEM_ADDR));
+	for (i = 0; i < 16; i++)
+		strbuf_addf(&sb, i < n ? " %02x" : "   ", i < n ? b[i] : 0);
+	strbuf_addf(&sb, "  %s", row_s(r, MEM_ASCII) ? row_s(r, MEM_ASCII) :
+		    "");
+	return strbuf_detach(&sb);
+}
+
+/* A pane of rows: one line each, below the kind's header if it has one. */
+void view_fill_rows(struct tui *t, enum pane_id id, struct out *o)
+{
+	struct pane *p = &t->p[id];
+	size_t i, n = out_nrows(o);
+
+	pane_clear(p);
+	p->rows = o;
+	for (i = 0; i < n; i++) {
+		const struct row *r = out_row(o, i);
+		char *line;
+
+		if (i == 0 && row_text_header(r->kind)) {
+			text_add_lines(&p->t, row_text_header(r->kind));
+			p->hdr = p->t.n;
+		}
+		line = r->kind == ROW_MEM ? mem_line(r) : row_text(r);
+		if (line[0] && !strchr(line, '\n'))
+			text_add_lines(&p->t, line);
+		else
+			text_add(&p->t, "", 0);	/* one line a row */
+		free(line);
+	}
+	if (p->cur >= p->t.n)
+		p->cur = p->t.n ? p->t.n - 1 : 0;
+}
+
+const struct row *pane_row(const struct pane *p, int line)
+{
+	if (!p->rows || line < p->hdr || line >= p->t.n ||
+	    (size_t)(p->t.n - p->hdr) != out_nrows(p->rows))
+		return NULL;
+	return out_row(p->rows, (size_t)(line - p->hdr));
+}
+
+/* Is the pane's line the current one (the pc's instruction or line)? */
+bool pane_line_current(const struct pane *p, int line)
+{
+	const struct row *r = pane_row(p, line);
+
+	return r && ((r->kind == ROW_INSN && row_i(r, INSN_CURRENT)) ||
+		     (r->kind == ROW_SRC && row_i(r, SRC_CURRENT)));
+}
+
+bool pane_line_bp(const struct pane *p, int line)
+{
+	const struct row *r = pane_row(p, line);
+
+	return r && ((r->kind == ROW_INSN && row_i(r, INSN_BP)) ||
+		     (r->kind == ROW_SRC && row_i(r, SRC_BP)));
+}
+
+/* The current line (the pc's), or -1. */
 static int view_marked_line(const struct pane *p)
 {
 	int i;
 
 	for (i = 0; i < p->t.n; i++)
-		if (!strncmp(p->t.line[i], "=>", 2))
+		if (pane_line_current(p, i))
 			return i;
 	return -1;
 }
@@ -70,48 +168,52 @@ static void view_center(struct pane *p, int line)
 
 /* ---- the views ------------------------------------------------------- */
 
-/* The backtrace line n's pc ((inlined) frames take the next one's) and
- * whether it is a return address.  false: no such frame. */
+/* Frame n's pc (an inlined frame takes its caller's: the next real
+ * one), whether it is a return address, and its function's start (0:
+ * unknown).  false: no such frame. */
 static bool frame_pc(const struct pane *bt, int n, uint64_t *pc, bool *ret,
 		     uint64_t *func)
 {
-	int i, num = -1;
+	int i;
 
 	for (i = 0; i < bt->t.n; i++) {
-		const char *l = bt->t.line[i], *hash = strstr(l, "#");
-		char *plus;
+		const struct row *r = pane_row(bt, i);
 
-		if (!hash || !isdigit((unsigned char)hash[1]))
+		if (!r || r->kind != ROW_FRAME || row_i(r, FRAME_NUM) < n ||
+		    !row_has(r, FRAME_PC))
 			continue;
-		num = atoi(hash + 1);
-		if (num < n)
-			continue;
-		/* the first real address at or after frame n */
-		for (; i < bt->t.n; i++) {
-			const char *a = strstr(bt->t.line[i], "0x");
-
-			if (a && !strstr(bt->t.line[i], "(inlined)")) {
-				*pc = strtoull(a, NULL, 16);
-				*ret = num > 0;
-				*func = 0;
-				plus = strlen(a) > 18 ? strstr(a + 18, "+0x") :
-					NULL;
-				if (plus)
-					*func = *pc - strtoull(plus + 1, NULL,
-							       16);
-				return true;
-			}
-		}
+		*pc = row_u(r, FRAME_PC);
+		*ret = row_i(r, FRAME_NUM) > 0;
+		*func = row_has(r, FRAME_OFFSET) ?
+			*pc - row_u(r, FRAME_OFFSET) : 0;
+		return true;
 	}
 	return false;
 }
 
-/* The pid on the tasks pane's cursor line (0: none). */
+/* The pid on the tasks pane's line (0: none). */
 int view_task_at(const struct pane *tp, int line)
 {
-	if (line < 1 || line >= tp->t.n)
-		return 0;
-	return atoi(tp->t.line[line] + 1);
+	const struct row *r = pane_row(tp, line);
+
+	return r && r->kind == ROW_TASK ? (int)row_i(r, TASK_PID) : 0;
+}
+
+/* The task's row in the tasks pane (pid 0: the one on the CPU). */
+static const struct row *task_row(struct tui *t, int pid)
+{
+	const struct pane *tp = &t->p[P_TASKS];
+	int i;
+
+	for (i = 0; i < tp->t.n; i++) {
+		const struct row *r = pane_row(tp, i);
+
+		if (r && r->kind == ROW_TASK &&
+		    (pid ? row_i(r, TASK_PID) == pid :
+		     row_i(r, TASK_RUNNING)))
+			return r;
+	}
+	return NULL;
 }
 
 void view_code(struct tui *t)
@@ -127,28 +229,40 @@ void view_code(struct tui *t)
 		return;
 	}
 	/* A return address's line is the call's: look up pc - 1. */
-	view_fill(t, P_SRC, tui_capture(t, "list *0x%llx %d",
-				    (unsigned long long)(ret ? pc - 1 : pc),
-				    ctx));
-	snprintf(src->sub, sizeof(src->sub), "%s",
-		 src->t.n ? src->t.line[0] : "");
-	view_center(src, view_marked_line(src));
+	view_fill_rows(t, P_SRC, tui_rows(t, "list *0x%llx %d",
+					  (unsigned long long)(ret ? pc - 1 :
+							       pc), ctx));
+	{
+		int at = view_marked_line(src);
+		const struct row *r = pane_row(src, at);
+
+		if (r)
+			snprintf(src->sub, sizeof(src->sub), "%s:%d",
+				 row_s(r, SRC_FILE), (int)row_i(r, SRC_LINE));
+		else
+			snprintf(src->sub, sizeof(src->sub), "%s",
+				 src->t.n ? src->t.line[0] : "");
+		view_center(src, at);
+	}
 	if (t->frame == 0 && !t->task)
-		view_fill(t, P_ASM, tui_capture(t, "disas"));
+		view_fill_rows(t, P_ASM, tui_rows(t, "disas"));
 	else
-		view_fill(t, P_ASM, tui_capture(t, "disas 0x%llx 120",
-					    (unsigned long long)(func ? func :
-								 pc)));
+		view_fill_rows(t, P_ASM, tui_rows(t, "disas 0x%llx 120",
+						  (unsigned long long)(func ?
+								       func :
+								       pc)));
 	snprintf(as->sub, sizeof(as->sub), "frame #%d, pc 0x%llx", t->frame,
 		 (unsigned long long)pc);
 	{
-		char key[24];
 		int i, line = view_marked_line(as);
 
-		snprintf(key, sizeof(key), "0x%016llx", (unsigned long long)pc);
-		for (i = 0; line < 0 && i < as->t.n; i++)
-			if (strstr(as->t.line[i], key))
+		for (i = 0; line < 0 && i < as->t.n; i++) {
+			const struct row *r = pane_row(as, i);
+
+			if (r && r->kind == ROW_INSN &&
+			    row_u(r, INSN_ADDR) == pc)
 				line = i;
+		}
 		view_center(as, line);
 	}
 }
@@ -159,68 +273,64 @@ void view_regs(struct tui *t, bool new_stop)
 {
 	/* the changes since the last stop only mean something there */
 	bool live = !t->task && !t->frame;
-	char *out, *s, *save = NULL, *tok;
 	struct pane *p = &t->p[P_REGS];
+	const struct row *task;
+	struct out *o;
+	size_t k;
 	int n = 0, i;
 
 	if (t->frame)
-		out = t->task ? tui_capture(t, "regs %d -f %d", t->task, t->frame) :
-			tui_capture(t, "regs -f %d", t->frame);
+		o = t->task ? tui_rows(t, "regs %d -f %d", t->task, t->frame) :
+			tui_rows(t, "regs -f %d", t->frame);
 	else
-		out = t->task ? tui_capture(t, "regs %d", t->task) :
-			tui_capture(t, "regs");
-	text_clear(&p->t);
+		o = t->task ? tui_rows(t, "regs %d", t->task) :
+			tui_rows(t, "regs");
+	task = t->task ? task_row(t, t->task) : NULL;
+	pane_clear(p);
 	if (t->frame)
 		snprintf(p->sub, sizeof(p->sub), "frame #%d%s", t->frame,
 			 t->task ? " of the task" : "");
 	else if (t->task)
 		snprintf(p->sub, sizeof(p->sub), "task %d%s", t->task,
-			 strstr(out, "switch_to saved") ?
+			 task && !row_i(task, TASK_RUNNING) ?
 			 " (saved by switch_to)" : "");
 	else
 		snprintf(p->sub, sizeof(p->sub), "thread on the CPU");
-	/* "  name 0x...  name <not saved>  ..." after a header line */
-	for (s = out; *s; ) {
-		char *nl = strchrnul(s, '\n'), end = *nl;
+	for (k = 0; k < out_nrows(o); k++) {
+		const struct row *r = out_row(o, k);
+		const char *name = row_s(r, REG_NAME);
+		uint64_t v = row_u(r, REG_VALUE);
+		bool changed = false;
+		char line[64];
 
-		*nl = '\0';
-		if (s[0] == ' ')
-			for (tok = strtok_r(s, " ", &save); tok;
-			     tok = strtok_r(NULL, " ", &save)) {
-				char line[64], *val = strtok_r(NULL, " ", &save);
-				unsigned long long v;
-				bool changed = false;
-
-				if (!val)
-					break;
-				if (strncmp(val, "0x", 2)) {
-					strtok_r(NULL, " ", &save); /* saved> */
-					snprintf(line, sizeof(line), " %-7s %s",
-						 tok, "<not saved>");
-					text_add(&p->t, line, strlen(line));
-					continue;
-				}
-				v = strtoull(val, NULL, 16);
-				for (i = 0; live && i < t->nprev; i++)
-					if (!strcmp(t->prev_regs[i], tok))
-						changed = t->prev_vals[i] != v;
-				snprintf(line, sizeof(line), "%c%-7s 0x%016llx",
-					 changed ? '!' : ' ', tok, v);
-				text_add(&p->t, line, strlen(line));
-				if (new_stop && live && n < 32) {
-					snprintf(t->prev_regs[n],
-						 sizeof(t->prev_regs[n]), "%s",
-						 tok);
-					t->prev_vals[n++] = v;
-				}
-			}
-		s = end ? nl + 1 : nl;
+		if (r->kind != ROW_REG || !name)
+			continue;
+		if (!row_has(r, REG_VALUE)) {
+			snprintf(line, sizeof(line), " %-7s %s", name,
+				 "<not saved>");
+			text_add(&p->t, line, strlen(line));
+			continue;
+		}
+		for (i = 0; live && i < t->nprev; i++)
+			if (!strcmp(t->prev_regs[i], name))
+				changed = t->prev_vals[i] != v;
+		snprintf(line, sizeof(line), "%c%-7s 0x%016llx",
+			 changed ? '!' : ' ', name, (unsigned long long)v);
+		text_add(&p->t, line, strlen(line));
+		if (new_stop && live && n < 32) {
+			snprintf(t->prev_regs[n], sizeof(t->prev_regs[n]),
+				 "%s", name);
+			t->prev_vals[n++] = v;
+		}
 	}
 	if (new_stop && live)
 		t->nprev = n;
-	if (!p->t.n)
-		text_add_lines(&p->t, out);
-	free(out);
+	if (!p->t.n)	/* no registers: what the command said instead */
+		for (k = 0; k < out_nrows(o); k++)
+			if (out_row(o, k)->kind == ROW_TEXT)
+				text_add_lines(&p->t,
+					       row_s(out_row(o, k), TEXT_TEXT));
+	out_free(o);
 }
 
 static uint64_t view_reg_value(struct tui *t, const char *name)
@@ -262,13 +372,14 @@ void view_mem(struct tui *t)
 	if (!t->mem_addr)
 		t->mem_addr = view_reg_value(t, "rsp") & ~15ull;
 	if (t->mem_pid >= 0)
-		view_fill(t, P_MEM, tui_capture(t, "x -p %d 0x%llx %d", t->mem_pid,
-					    (unsigned long long)t->mem_addr,
-					    MEM_BYTES));
+		view_fill_rows(t, P_MEM, tui_rows(t, "x -p %d 0x%llx %d",
+						  t->mem_pid,
+						  (unsigned long long)t->mem_addr,
+						  MEM_PANE_BYTES));
 	else
-		view_fill(t, P_MEM, tui_capture(t, "x 0x%llx %d",
-					    (unsigned long long)t->mem_addr,
-					    MEM_BYTES));
+		view_fill_rows(t, P_MEM, tui_rows(t, "x 0x%llx %d",
+						  (unsigned long long)t->mem_addr,
+						  MEM_PANE_BYTES));
 	if (t->mem_pid >= 0)
 		snprintf(m->sub, sizeof(m->sub), "task %d, 0x%llx", t->mem_pid,
 			 (unsigned long long)(t->mem_addr + t->mem_cur));
@@ -278,14 +389,12 @@ void view_mem(struct tui *t)
 	m->cur = t->mem_cur / 16;
 }
 
+/* Has the task user memory (an mm of its own)? */
 static bool user_task(struct tui *t, int pid)
 {
-	int i;
+	const struct row *r = task_row(t, pid);
 
-	for (i = 1; i < t->p[P_TASKS].t.n; i++)
-		if (view_task_at(&t->p[P_TASKS], i) == pid)
-			return strstr(t->p[P_TASKS].t.line[i], " 0x") != NULL;
-	return false;
+	return r && row_has(r, TASK_MM);
 }
 
 /* The selected task's VMAs and what depends on them. */
@@ -296,17 +405,18 @@ void view_task(struct tui *t)
 
 	if (!pid) {
 		/* the task on the CPU */
-		int i;
+		const struct row *r = task_row(t, 0);
 
-		for (i = 1; i < t->p[P_TASKS].t.n; i++)
-			if (t->p[P_TASKS].t.line[i][0] == '>')
-				pid = view_task_at(&t->p[P_TASKS], i);
+		pid = r ? (int)row_i(r, TASK_PID) : 0;
 	}
 	snprintf(v->sub, sizeof(v->sub), "task %d", pid);
 	if (pid && user_task(t, pid)) {
-		view_fill(t, P_VMA, tui_capture(t, "vma %d", pid));
-		if (!t->walk_from_mem && v->t.n)
-			t->walk_addr = strtoull(v->t.line[v->cur], NULL, 16);
+		const struct row *r;
+
+		view_fill_rows(t, P_VMA, tui_rows(t, "vma %d", pid));
+		r = pane_row(v, v->cur);
+		if (!t->walk_from_mem && r && r->kind == ROW_VMA)
+			t->walk_addr = row_u(r, VMA_START);
 	} else {
 		view_fill(t, P_VMA, xstrdup("(a kernel thread: no user "
 					    "memory)\n"));
@@ -328,8 +438,8 @@ void view_bt(struct tui *t)
 {
 	struct pane *b = &t->p[P_BT];
 
-	view_fill(t, P_BT, t->task ? tui_capture(t, "bt %d", t->task) :
-		  tui_capture(t, "bt"));
+	view_fill_rows(t, P_BT, t->task ? tui_rows(t, "bt %d", t->task) :
+		       tui_rows(t, "bt"));
 	snprintf(b->sub, sizeof(b->sub), t->task ? "task %d" : "thread on "
 		 "the CPU", t->task);
 }
@@ -340,7 +450,7 @@ void view_all(struct tui *t, bool new_stop)
 	struct pane *tp = &t->p[P_TASKS];
 	int i;
 
-	view_fill(t, P_TASKS, tui_capture(t, "ps"));
+	view_fill_rows(t, P_TASKS, tui_rows(t, "ps"));
 	if (new_stop) {
 		t->task = 0;
 		t->frame = 0;
@@ -348,9 +458,13 @@ void view_all(struct tui *t, bool new_stop)
 		t->mem_cur = 0;
 		t->mem_pid = -1;
 		t->walk_from_mem = false;
-		for (i = 1; i < tp->t.n; i++)
-			if (tp->t.line[i][0] == '>')
+		for (i = 0; i < tp->t.n; i++) {
+			const struct row *r = pane_row(tp, i);
+
+			if (r && r->kind == ROW_TASK &&
+			    row_i(r, TASK_RUNNING))
 				tp->cur = i;
+		}
 		t->p[P_BT].cur = 0;
 		t->p[P_VMA].cur = 0;
 	}
@@ -359,7 +473,7 @@ void view_all(struct tui *t, bool new_stop)
 	view_code(t);
 	view_task(t);
 	view_mem(t);
-	view_fill(t, P_LOG, tui_capture(t, "dmesg -n 400"));
+	view_fill_rows(t, P_LOG, tui_rows(t, "dmesg -n 400"));
 	t->p[P_LOG].follow = true;
 }
 
