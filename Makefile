@@ -3,6 +3,7 @@
 #   make            build ./umdbg
 #   make guest      build the guest kernel + rootfs (cached, see guest/mkguest)
 #   make check      bootstrap, build, guest, run every test (TAP, prove)
+#   make unit       the tests that need no guest (seconds)
 #   make demo       bootstrap, build, guest, run the panic demo
 #   make bench      run the benchmarks under bench/
 #   make DEVELOPER=1 / ASAN=1   stricter warnings / sanitizers
@@ -13,7 +14,7 @@ PKGS = libdw readline liblz4 capstone ncursesw
 # readline's pkg-config adds -D_XOPEN_SOURCE=600; our files use _GNU_SOURCE.
 PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4 -lcapstone -lncursesw -ltinfo)
-ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wwrite-strings $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Winit-self
 endif
@@ -64,6 +65,7 @@ TUI_OBJS += tui/keys.o
 OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) $(TUI_OBJS) $(CLI_OBJS)
 
 TEST_PROGS += tests/t0001-lib.t
+TEST_PROGS += tests/t0002-rows.t
 TEST_PROGS += tests/t1001-rsp.t
 TEST_PROGS += tests/t2001-symbols.t
 TEST_PROGS += tests/t2002-layouts.t
@@ -79,6 +81,8 @@ umdbg: $(OBJS)
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+tests/t0002-rows.t: tests/t0002-rows.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t0001-lib.t: tests/t0001-lib.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
 tests/t1001-rsp.t: tests/t1001-rsp.o $(GDBSTUB_OBJS) $(LIB_OBJS)
@@ -105,7 +109,14 @@ guest:
 
 tests: $(TEST_PROGS) $(TEST_HELPERS) umdbg
 
+# The tests that need no guest (nor root): seconds, on any machine with
+# the build dependencies.
+UNIT_TESTS = tests/t0001-lib.t tests/t0002-rows.t tests/t1001-rsp.t tests/t6001-trace.t
+unit: $(UNIT_TESTS)
+	prove $(UNIT_TESTS)
+
 check: bootstrap
+	@scripts/hygiene
 	@$(MAKE) --no-print-directory all tests
 	@scripts/check-deps
 	@guest/mkguest
@@ -147,6 +158,6 @@ check-deps:
 clean:
 	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
 
-.PHONY: all bootstrap guest tests check demo bench fuzz check-deps clean
+.PHONY: all bootstrap guest tests unit check demo bench fuzz check-deps clean
 
 -include $(OBJS:.o=.d) $(wildcard tests/*.d)

@@ -234,6 +234,9 @@ struct cmd_ctx {
 enum cmd_flags {
 	CMD_NEEDS_STOPPED = 1 << 0,	/* needs a live, stopped guest */
 	CMD_RESUMES = 1 << 1,		/* leaves the prompt */
+	CMD_NOT_FROM_GDB = 1 << 2,	/* gdb has its own (and resuming
+					 * commands are refused there too) */
+	CMD_MOVES_TIME = 1 << 3,	/* moves a replay to another moment */
 };
 
 struct umdbg_cmd {

@@ -757,7 +757,7 @@ static const struct umdbg_cmd commands[] = {
 	{ "continue", "c", "continue", "resume the guest",
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_continue },
 	{ "stepi", "si", "stepi [N]", "execute N machine instructions",
-	  CMD_NEEDS_STOPPED, cmd_stepi },
+	  CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB, cmd_stepi },
 	{ "next", "n", "next", "the next source line, over calls",
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_next },
 	{ "step", "s", "step", "the next source line, into calls",
@@ -765,16 +765,16 @@ static const struct umdbg_cmd commands[] = {
 	{ "finish", "fin", "finish", "run until the function returns",
 	  CMD_NEEDS_STOPPED | CMD_RESUMES, cmd_finish },
 	{ "rc", "reverse-continue", "rc",
-	  "replay: back to the previous breakpoint hit", CMD_NEEDS_STOPPED,
-	  cmd_rc },
+	  "replay: back to the previous breakpoint hit",
+	  CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB, cmd_rc },
 	{ "rs", "reverse-stepi", "rs", "replay: back one instruction",
-	  CMD_NEEDS_STOPPED, cmd_rs },
+	  CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB, cmd_rs },
 	{ "when", NULL, "when", "replay: the current event", 0, cmd_when },
 	{ "goto", NULL, "goto EVENT",
-	  "replay: go to event EVENT (before its syscall)", CMD_NEEDS_STOPPED,
-	  cmd_goto },
+	  "replay: go to event EVENT (before its syscall)",
+	  CMD_NEEDS_STOPPED | CMD_MOVES_TIME, cmd_goto },
 	{ "restart", NULL, "restart", "replay: back to the start",
-	  CMD_NEEDS_STOPPED, cmd_restart },
+	  CMD_NEEDS_STOPPED | CMD_MOVES_TIME, cmd_restart },
 	{ "bt", "backtrace", "bt [PID]",
 	  "backtrace of the stopped thread, or of guest task PID",
 	  CMD_NEEDS_STOPPED, cmd_bt },
@@ -813,15 +813,19 @@ static const struct umdbg_cmd commands[] = {
 	{ "delete", "d", "delete N", "delete breakpoint or watchpoint N",
 	  CMD_NEEDS_STOPPED, cmd_delete },
 	{ "watch", NULL, "watch SYMBOL|*ADDR [LEN]",
-	  "stop when the value there changes", CMD_NEEDS_STOPPED, cmd_watch },
+	  "stop when the value there changes",
+	  CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB, cmd_watch },
 	{ "rwatch", NULL, "rwatch SYMBOL|*ADDR [LEN]",
-	  "stop when it is read", CMD_NEEDS_STOPPED, cmd_watch },
+	  "stop when it is read", CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB,
+	  cmd_watch },
 	{ "awatch", NULL, "awatch SYMBOL|*ADDR [LEN]",
-	  "stop when it is read or written", CMD_NEEDS_STOPPED, cmd_watch },
+	  "stop when it is read or written",
+	  CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB, cmd_watch },
 	{ "handle", NULL, "handle SIGNAL stop|pass",
 	  "stop at one of UML's own signals (SIGSEGV...), or not",
 	  CMD_NEEDS_STOPPED, cmd_handle },
-	{ "quit", "q", "quit", "end the guest and leave umdbg", 0, cmd_quit },
+	{ "quit", "q", "quit", "end the guest and leave umdbg",
+	  CMD_NOT_FROM_GDB, cmd_quit },
 	{ "time", NULL, "time [-q] COMMAND...",
 	  "run a command and say how long it took (-q: no output)",
 	  0, cmd_time },
@@ -895,9 +899,7 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		goto out;
 	}
 	if (from == CMD_FROM_MONITOR &&
-	    ((commands[i].flags & CMD_RESUMES) || commands[i].run == cmd_quit ||
-	     commands[i].run == cmd_stepi || commands[i].run == cmd_rc ||
-	     commands[i].run == cmd_rs || commands[i].run == cmd_watch)) {
+	    (commands[i].flags & (CMD_RESUMES | CMD_NOT_FROM_GDB))) {
 		fprintf(out, "%s: use gdb's own command for that\n", argv[0]);
 		ret = -EPERM;
 		goto out;
@@ -910,7 +912,7 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 	}
 	ret = commands[i].run(&ctx, argc, argv);
 	if (from == CMD_FROM_MONITOR && ret == 0 &&
-	    (commands[i].run == cmd_goto || commands[i].run == cmd_restart))
+	    (commands[i].flags & CMD_MOVES_TIME))
 		fprintf(out, "(gdb still shows the old moment: run 'maint "
 			"flush register-cache' or 'flushregs')\n");
 out:

@@ -630,8 +630,9 @@ static void on_stop(struct session *s, const struct tracer_stop *st,
 			"(exit status %d)\n", EXIT_DIVERGED);
 		end_guest(s, EXIT_DIVERGED);
 	} else {
-		fprintf(stderr, "umdbg: stopped; no terminal, ending the guest "
-			"(exit status %d)\n", EXIT_STOPPED);
+		fprintf(stderr, "umdbg: stopped; %s, ending the guest (exit "
+			"status %d)\n", s->batch ? "--batch commands run" :
+			"no terminal", EXIT_STOPPED);
 		end_guest(s, EXIT_STOPPED);
 	}
 }
@@ -1181,6 +1182,7 @@ static bool has_arg(char **args, int n, const char *prefix)
 
 int main(int argc, char **argv)
 {
+	static char long_ex[] = "--ex";
 	static const struct option longopts[] = {
 		{ "break", required_argument, NULL, 'b' },
 		{ "watch", required_argument, NULL, 'w' },
@@ -1236,7 +1238,7 @@ int main(int argc, char **argv)
 	/* gdb spells it -ex: one dash, two letters */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "-ex"))
-			argv[i] = "--ex";
+			argv[i] = long_ex;
 	while ((opt = getopt_long(argc, argv, "+b:w:s:n:g:r:tF:hV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
@@ -1503,10 +1505,9 @@ int main(int argc, char **argv)
 	if (s->rr) {
 		/* The same bytes on the new stack in recording and replay:
 		 * one path, one environment. */
-		static char *const rr_env[] = {
-			"TMPDIR=/dev/shm", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-			NULL,
-		};
+		static char tmpdir[] = "TMPDIR=/dev/shm",
+			    path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+		static char *const rr_env[] = { tmpdir, path, NULL };
 
 		l.seccomp = rr_seccomp_filter();
 		l.envp = rr_env;

@@ -127,7 +127,7 @@ static void row_copy(struct row *to, const struct row *from)
 		}
 }
 
-/* ---- aligned text ---------------------------------------------------------- */
+/* ---- aligned text ------------------------------------------------------ */
 
 static const char *str_or(const struct row *r, int field, const char *dflt)
 {
@@ -461,9 +461,9 @@ static void text_line(struct out *o, const char *s, size_t n)
 }
 
 /* The free text written since the last call, in its place: as it is
- * (text, formats), or a ROW_TEXT row a line (all: the last, unended
- * line too). */
-static void take_text(struct out *o, bool all)
+ * (text, formats), or a ROW_TEXT row a line (an unended last line too:
+ * a row comes after it). */
+static void take_text(struct out *o)
 {
 	size_t start, i;
 
@@ -481,7 +481,7 @@ static void take_text(struct out *o, bool all)
 			text_line(o, o->tbuf + start, i - start);
 			start = i + 1;
 		}
-	if (all && start < o->tlen) {
+	if (start < o->tlen) {
 		text_line(o, o->tbuf + start, o->tlen - start);
 		start = o->tlen;
 	}
@@ -504,7 +504,7 @@ struct out *out_new(enum out_mode mode, FILE *f, const char *format)
 
 void out_flush(struct out *o)
 {
-	take_text(o, true);
+	take_text(o);
 	end_run(o);
 	if (o->f)
 		fflush(o->f);
@@ -539,7 +539,7 @@ FILE *out_file(struct out *o)
 
 void row_begin(struct out *o, enum row_kind kind)
 {
-	take_text(o, false);
+	take_text(o);
 	row_release(&o->cur);
 	o->cur.kind = kind;
 	o->in_row = true;
@@ -630,7 +630,7 @@ void row_end(struct out *o)
 
 size_t out_nrows(struct out *o)
 {
-	take_text(o, true);
+	take_text(o);
 	return o->nrows;
 }
 

@@ -341,6 +341,8 @@ static int record_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 static int record_signal(struct rr *rr, pid_t tid, int sig,
 			 const struct user_regs_struct *r)
 {
+	(void)tid;
+	(void)r;
 	if (sigismember(&rr->injected, sig)) {
 		sigdelset(&rr->injected, sig);
 		return sig;
@@ -613,6 +615,8 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 static int replay_signal(struct rr *rr, pid_t tid, int sig,
 			 const struct user_regs_struct *r)
 {
+	(void)tid;
+	(void)r;
 	if (sigismember(&rr->injected, sig)) {
 		sigdelset(&rr->injected, sig);
 		return sig;

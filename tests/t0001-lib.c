@@ -15,7 +15,7 @@ int main(void)
 {
 	struct strbuf sb;
 	uint64_t v = 0;
-	char *cause = NULL, dir[] = "/tmp/t0001.XXXXXX", *p;
+	char *cause = NULL, dir[] = "/tmp/t0001.XXXXXX", *p, *q;
 	struct stat st;
 	int i;
 
@@ -45,10 +45,15 @@ int main(void)
 
 	if (!mkdtemp(dir))
 		return 1;
+	q = xasprintf("%s/a", dir);
+	mkdir(q, 0700);
+	free(q);
 	p = xasprintf("%s/a/b", dir);
-	mkdir(xasprintf("%s/a", dir), 0700);
 	mkdir(p, 0700);
-	close(creat(xasprintf("%s/a/b/f", dir), 0600));
+	free(p);
+	q = xasprintf("%s/a/b/f", dir);
+	close(creat(q, 0600));
+	free(q);
 	is_int(rm_rf(dir), 0, "rm_rf removes a tree");
 	ok(stat(dir, &st) < 0 && errno == ENOENT, "tree is gone");
 	return done_testing();

@@ -29,10 +29,12 @@ static ssize_t mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 	return tracer_read_mem(arg, addr, buf, len);
 }
 
-static struct tracer *launch(char *const argv[], bool ns, char **cause)
+static struct tracer *launch(const char *const argv[], bool ns,
+			     char **cause)
 {
 	struct tracer_launch l = {
-		.path = argv[0], .argv = argv,
+		/* exec takes them as they are: its argv is not const */
+		.path = argv[0], .argv = (char *const *)argv,
 		.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
 		.namespaces = ns, .block_sigchld = true, .no_aslr = true,
 	};
@@ -45,7 +47,8 @@ static struct tracer *launch(char *const argv[], bool ns, char **cause)
 
 static void run_breakpoints(struct kmodel *k, bool ns)
 {
-	char *argv[] = { VICTIM, "5", NULL }, *cause = NULL;
+	const char *argv[] = { VICTIM, "5", NULL };
+	char *cause = NULL;
 	uint64_t target, counter_addr, pcs_ok = 0;
 	struct tracer_stop st;
 	struct tracer *t;
@@ -208,7 +211,7 @@ static void run_decode(void)
 	       "emulated stores: %d MOV encodings decoded right", good);
 }
 
-static struct tracer *launch_watched(struct kmodel *k, char *argv[],
+static struct tracer *launch_watched(struct kmodel *k, const char *argv[],
 				     bool emulated, const char *var,
 				     enum tracer_hw_kind kind, int *slot,
 				     uint64_t *addr)
@@ -231,7 +234,8 @@ static struct tracer *launch_watched(struct kmodel *k, char *argv[],
 static void run_watch(struct kmodel *k, bool emulated)
 {
 	const char *how = emulated ? "emulated" : "debug registers";
-	char *argv[] = { VICTIM, "3", NULL }, *cause = NULL;
+	const char *argv[] = { VICTIM, "3", NULL };
+	char *cause = NULL;
 	struct user_regs_struct r0, r1;
 	struct tracer_stop st;
 	uint64_t target, counter;
@@ -315,7 +319,8 @@ static void run_watch(struct kmodel *k, bool emulated)
  */
 static void run_emulated_syscall(struct kmodel *k)
 {
-	char *argv[] = { VICTIM, "1", "pipe", NULL }, *cause = NULL;
+	const char *argv[] = { VICTIM, "1", "pipe", NULL };
+	char *cause = NULL;
 	struct tracer_stop st;
 	uint64_t addr, buf;
 	struct tracer *t;
@@ -367,7 +372,8 @@ static int cpus_of(pid_t pid)
  * (a fault's stop is cheaper so); both get their CPUs back after. */
 static void run_emulated_pinning(struct kmodel *k)
 {
-	char *argv[] = { VICTIM, "3", NULL }, *cause = NULL;
+	const char *argv[] = { VICTIM, "3", NULL };
+	char *cause = NULL;
 	int slot, mine = cpus_of(0), pinned_p, pinned_t, back_p, back_t;
 	struct tracer_stop st;
 	uint64_t addr, target;
@@ -410,7 +416,7 @@ int main(void)
 	run_breakpoints(k, true);
 
 	{
-		char *argv[] = { VICTIM, "1", "abort", NULL };
+		const char *argv[] = { VICTIM, "1", "abort", NULL };
 
 		t = launch(argv, true, &cause);
 		tracer_resume(t, &cause);
@@ -424,7 +430,7 @@ int main(void)
 		tracer_free(t);
 	}
 	{
-		char *argv[] = { VICTIM, "1", "sleep", NULL };
+		const char *argv[] = { VICTIM, "1", "sleep", NULL };
 		int r;
 
 		t = launch(argv, true, &cause);
@@ -441,7 +447,7 @@ int main(void)
 	{
 		/* Threads created while traced, several hitting one
 		 * breakpoint at once: every hit is reported, none lost. */
-		char *argv[] = { VICTIM, "8", "threads", NULL };
+		const char *argv[] = { VICTIM, "8", "threads", NULL };
 		uint64_t target;
 		int hits = 0;
 
@@ -476,7 +482,7 @@ int main(void)
 	run_emulated_pinning(k);
 	run_decode();
 	{
-		char *argv[] = { "/nonexistent/prog", NULL };
+		const char *argv[] = { "/nonexistent/prog", NULL };
 
 		t = launch(argv, false, &cause);
 		ok(t == NULL && cause &&

@@ -76,10 +76,11 @@ static int read_all(const char *p, int *n, bool *payloads_ok, char **cause)
 
 int main(void)
 {
+	char cmdline[] = "mem=128M umdbg.scenario=panic";
 	struct trace_header h = { .start_time = 1234567890,
 				  .build_id = { 0xde, 0xad, 0xbe, 0xef },
 				  .build_id_len = 4,
-				  .cmdline = "mem=128M umdbg.scenario=panic" };
+				  .cmdline = cmdline };
 	struct trace_writer *w;
 	struct trace_reader *r;
 	char *cause = NULL, *full, *cut;
@@ -163,6 +164,8 @@ int main(void)
 	unlink(full);
 	unlink(cut);
 	rmdir(dir);
+	free(full);
+	free(cut);
 	free(cause);
 	return done_testing();
 }
