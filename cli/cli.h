@@ -74,6 +74,32 @@ struct console {
 };
 
 struct gdbserver;
+struct pollfd;
+
+/*
+ * A front end the session serves without knowing it by name (the gdb
+ * server, the TUI): the event loop polls its descriptors, a replay's
+ * long re-run watches it for a request to stop, and it hears of stops
+ * and restarts.  Any callback may be NULL.
+ */
+struct session_source {
+	void *arg;
+	/* The descriptors to poll now (at most max): how many. */
+	int (*fds)(void *arg, struct pollfd *p, int max);
+	/* After poll, with what fds filled in. */
+	void (*ready)(void *arg, const struct pollfd *p, int n);
+	/* During a long re-run: the descriptor a stop request comes on
+	 * (-1: none now), and whether what came there asks to stop (taken;
+	 * *keep: false when the descriptor is not worth polling again). */
+	int (*stop_fd)(void *arg);
+	bool (*asks_stop)(void *arg, bool *keep);
+	/* A stop to report: true when this front end takes it (the
+	 * session then prints no report and no prompt). */
+	bool (*on_stop)(void *arg, const struct tracer_stop *st);
+	/* A replay was launched afresh: forget the old one. */
+	void (*on_restart)(void *arg);
+};
+#define SESSION_MAX_SOURCES 4
 
 /* A moment of a replay, as cli/timeline.c names it. */
 enum rr_pos_kind {
@@ -158,6 +184,8 @@ struct session {
 	/* How reports and commands print: text, --json, or -F FORMAT. */
 	enum out_mode out_mode;
 	const char *out_format;
+	struct session_source sources[SESSION_MAX_SOURCES];
+	int nsources;
 	/* --batch: the -ex commands, run at the first stop */
 	bool batch;
 	char **batch_cmds;
@@ -207,7 +235,10 @@ void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS]);
 void report_stop(struct session *s, struct out *o);
 /* The id a report names thread tid by: its id in the guest's PID
  * namespace, so two replays print the same bytes. */
-int session_tid(struct session *s, pid_t tid);
+static inline int session_tid(struct session *s, pid_t tid)
+{
+	return s->t ? (int)tracer_ns_tid(s->t, tid) : (int)tid;
+}
 /* Its first lines: why it stopped and where. */
 void report_headline(struct session *s, FILE *out);
 void print_backtrace(struct session *s, struct out *o, pid_t tid);
@@ -248,6 +279,22 @@ struct umdbg_cmd {
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
 };
 
+/* commands.c: say why a command failed ("ps: no symbol ..."), free the
+ * cause and pass the error on. */
+int cmd_fail(struct cmd_ctx *ctx, const char *cmd, char *cause, int err);
+/* kviews.c: the commands that show the kernel */
+int cmd_parse_pid(struct cmd_ctx *ctx, const char *s, int *pid);
+int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_x(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_print(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv);
 /* source.c: disassembly (capstone) and source lines, pc marked "=>" */
 int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
@@ -306,21 +353,78 @@ void session_watch_mode(struct session *s);
 /* One line: "watchpoints: debug registers" or why they are emulated. */
 void session_say_watch_mode(const struct session *s, FILE *out);
 
+/* options.c: the command line */
+struct options {
+	const char *replay_path;	/* umdbg replay TRACE */
+	const char *kernel;
+	char **kargs;		/* the kernel's arguments (room for 6 more) */
+	int nkargs;
+	const char *scenario, *gdb_spec;
+	bool gdb_wait, listen_any, use_tui;
+	char **specs;		/* --break */
+	int nspecs;
+	char *watches[4];	/* --watch */
+	int nwatch;
+};
+/* Fills o (and the session's own settings: --record, --batch, --json,
+ * -F, --log-lines).  --help, --version and usage errors print and exit;
+ * -1 (said on stderr) when there is no kernel to run. */
+int options_parse(int argc, char **argv, struct session *s,
+		  struct options *o);
+/* A usage error, in one line; exits with EXIT_ERROR. */
+void die_usage(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* The kernel's path as gdb's qXfer:exec-file gives it (malloc'd). */
+char *exec_file_for_gdb(const char *kernel);
+/* Does an argument start with prefix? */
+bool has_arg(char **args, int n, const char *prefix);
+
+/* breakpoints.c */
+/* Breakpoints waiting for the module at mod_addr (0: any loaded now). */
+void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err);
+/* Is tracer breakpoint id one of the prompt's (not umdbg's own)? */
+bool user_breakpoint(struct session *s, int id);
+void insert_pending_breakpoints(struct session *s);
+
+/* record.c: --record, umdbg replay, umdbg trace */
+int trace_command(int argc, char **argv);
+/* The trace's kernel command line (argv[0]: the kernel); exits on error. */
+void replay_open(struct session *s, const char *path, char ***argv,
+		 int *argc);
+int check_build_id(struct session *s, const char *kernel);
+void record_start(struct session *s, char **gargv);
+void rr_done(struct session *s);
+
+/* loop.c: the session's core */
+/* A stop from the tracer: report, then prompt or end.  watch_judged:
+ * session_stepi has already asked watch_is_silent. */
+void on_stop(struct session *s, const struct tracer_stop *st,
+	     bool watch_judged);
+void end_guest(struct session *s, int code);
+void session_interrupt(struct session *s);
+/* Whether the guest stopped on a real fault (not UML's own SIGSEGV). */
+bool real_fault(void *arg, pid_t tid, int signo, uint64_t addr);
+void main_loop(struct session *s);
+void session_add_source(struct session *s, const struct session_source *src);
+/* Tell the sources: a replay restarted. */
+void session_restarted(struct session *s);
+
+/* prompt.c: the umdbg> prompt, --batch, the TUI's host */
+void prompt_init(struct session *s);
+void prompt_enter(struct session *s);
+void prompt_leave(struct session *s);
+/* --batch: the -ex commands at the stop, in order; <0 when one failed. */
+int run_batch(struct session *s);
+/* With --json or -F: the guest's console on stderr. */
+void console_to_stderr(void *arg, const void *buf, size_t len);
+int session_open_tui(struct session *s, char **cause);
+
 /* gdbserver.c */
 int gdbserver_open(struct session *s, const char *spec, bool any,
 		   struct gdbserver **out, char **cause);
 void gdbserver_close(struct gdbserver *g);
 const char *gdbserver_where(const struct gdbserver *g);
 bool gdbserver_connected(const struct gdbserver *g);
-int gdbserver_listen_fd(const struct gdbserver *g);
-int gdbserver_client_fd(const struct gdbserver *g);
-void gdbserver_accept(struct gdbserver *g);
-int gdbserver_refused_fd(const struct gdbserver *g);
-void gdbserver_drain_refused(struct gdbserver *g);
-bool gdbserver_read(struct gdbserver *g);
-void gdbserver_on_stop(struct gdbserver *g, const struct tracer_stop *st);
-/* The replay was launched afresh: forget what belonged to the old one. */
-void gdbserver_restarted(struct gdbserver *g);
 
 /* console.c */
 int console_init(struct console *c, int *guest_stdin, int *guest_stdout);

@@ -381,11 +381,6 @@ void report_headline(struct session *s, FILE *out)
 	free(where);
 }
 
-int session_tid(struct session *s, pid_t tid)
-{
-	return s->t ? (int)tracer_ns_tid(s->t, tid) : (int)tid;
-}
-
 void report_stop(struct session *s, struct out *o)
 {
 	const struct tracer_stop *st = &s->last_stop;

@@ -7,10 +7,10 @@
 # away while its step waits leaves umdbg serving (the next gdb attaches,
 # continues and interrupts), and SIGTERM ends umdbg within a second while
 # a step waits, leaving no process behind.  A long re-run of a replay
-# (goto) is interrupted by Ctrl-C too.
+# (goto, rc) is interrupted by Ctrl-C too, and by gdb's 0x03.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 19
+plan 21
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -66,9 +66,30 @@ ok $? "and says where the replay is"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
 
-# ---- gdb's interrupt byte stops a long reverse-continue --------------------
+# A reverse-continue from the recording's power-off back to do_exit's
+# last hit re-runs the replay from its start (seconds): Ctrl-C cuts it
+# short, in well under a second.
 guest_addr exit_addr do_exit
 guest_addr off_addr machine_power_off
+tm send-keys "clear; ./umdbg replay $SCRATCH/work.trace --break machine_power_off; echo \"status=\$?\"" Enter
+wait_for '^umdbg>' 60
+tm send-keys "break do_exit" Enter
+wait_for '^breakpoint 2 at ' 5
+tm send-keys C-l
+tm clear-history
+tm send-keys "rc" Enter
+sleep 0.5	# the re-run is under way
+t0=$(date +%s%N)
+tm send-keys C-c
+wait_for 'rc: interrupted \(Ctrl-C\); the replay stays where it stopped' 3
+ok $? "Ctrl-C interrupts a long reverse-continue at the prompt"
+diag "the prompt's rc stopped $(( ($(date +%s%N) - t0) / 1000000 )) ms after Ctrl-C (polled every 100 ms)"
+wait_for '^umdbg> *$' 5
+ok $? "and the prompt is back"
+tm send-keys "quit" Enter
+wait_for '^status=0' 20
+
+# ---- gdb's interrupt byte stops a long reverse-continue --------------------
 start_umdbg r replay "$SCRATCH/work.trace" --gdb 0 --wait
 # to the recording's power-off, then back to do_exit's last hit: a
 # re-run from the start, seconds long, which 0x03 cuts short

@@ -1,0 +1,260 @@
+/*
+ * cli/breakpoints.c - the session's breakpoints: from a location spec
+ * (SYMBOL, *ADDR, FILE:LINE, MODULE:SYMBOL) to tracer breakpoints, the
+ * ones pending until their module loads, and umdbg's own catch of
+ * module loads at do_init_module.
+ * Owns s->bps and s->modload_id.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/*
+ * Which of the guest's modules (the .ko files next to the kernel in
+ * guest/modules, as mkguest keeps them) defines `symbol`?  Its module
+ * name, or NULL: a plain --break of a module function then waits for the
+ * module, while a typo is still an error.
+ */
+static char *module_defining(struct session *s, const char *symbol)
+{
+	char *dir = xasprintf("%s/guest/modules", s->self_dir), *found = NULL;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && !found && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct kmodel *m;
+		uint64_t a;
+		char *path;
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".ko"))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (kmodel_open(path, KMODEL_ANY_ELF, &m, NULL) == 0) {
+			if (kmodel_symbol_addr(m, symbol, &a) == 0) {
+				char *p;
+
+				found = xstrndup(de->d_name, len - 3);
+				/* module names spell '-' as '_' */
+				for (p = found; p && *p; p++)
+					if (*p == '-')
+						*p = '_';
+			}
+			kmodel_free(m);
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return found;
+}
+
+/* MODULE:SYMBOL (a module name has no '.' or '/', a symbol is not a
+ * line number)?  Fills module and symbol. */
+static bool module_spec(const char *spec, char **module, char **symbol)
+{
+	const char *colon = strchr(spec, ':'), *p;
+	bool digits = true;
+
+	if (!colon || colon == spec || !colon[1] || strchr(colon + 1, ':'))
+		return false;
+	for (p = spec; p < colon; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
+			return false;
+	for (p = colon + 1; *p; p++) {
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+			return false;
+		if (!isdigit((unsigned char)*p))
+			digits = false;
+	}
+	if (digits)
+		return false;
+	*module = xstrndup(spec, colon - spec);
+	*symbol = xstrdup(colon + 1);
+	return true;
+}
+
+static void bp_insert_all(struct session *s, struct breakpoint *bp, FILE *err)
+{
+	char *cause = NULL;
+	size_t i;
+	int id;
+
+	bp->ids = xrealloc(bp->ids, (bp->naddrs ? bp->naddrs : 1) *
+			   sizeof(int));
+	for (i = 0; i < bp->naddrs; i++) {
+		id = tracer_bp_insert(s->t, bp->addrs[i], &cause);
+		if (id < 0) {
+			fprintf(err, "umdbg: %s\n", cause);
+			free(cause);
+			cause = NULL;
+		}
+		bp->ids[i] = id > 0 ? id : 0;
+	}
+}
+
+/* Resolve pending MODULE:SYMBOL breakpoints against the module whose
+ * struct module is at mod_addr (0: every loaded module). */
+void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err)
+{
+	struct kmodel_module *mods;
+	char *cause = NULL;
+	size_t n, i, j;
+	uint64_t addr;
+
+	if (kmodel_modules(s->k, &mods, &n, &cause) < 0) {
+		fprintf(err, "umdbg: %s\n", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < s->nbps; i++) {
+		struct breakpoint *bp = &s->bps[i];
+
+		if (!bp->pending)
+			continue;
+		for (j = 0; j < n; j++) {
+			if ((mod_addr && mods[j].addr != mod_addr) ||
+			    strcmp(mods[j].name, bp->module))
+				continue;
+			if (kmodel_module_symbol(s->k, mods[j].addr,
+						 bp->symbol, &addr,
+						 &cause) < 0) {
+				fprintf(err, "umdbg: breakpoint %d: %s '%s'\n",
+					bp->num, cause, bp->module);
+				free(cause);
+				cause = NULL;
+				continue;
+			}
+			bp->addrs = xrealloc(bp->addrs, sizeof(uint64_t));
+			bp->addrs[0] = addr;
+			bp->naddrs = 1;
+			bp->pending = false;
+			bp_insert_all(s, bp, err);
+			fprintf(err, "umdbg: breakpoint %d (%s) resolved at "
+				"0x%llx as module '%s' loads\n", bp->num,
+				bp->spec, (unsigned long long)addr,
+				bp->module);
+		}
+	}
+	free(mods);
+}
+
+/* Is tracer breakpoint id one of the user's? */
+bool user_breakpoint(struct session *s, int id)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nbps; i++)
+		for (j = 0; j < s->bps[i].naddrs; j++)
+			if (s->bps[i].ids[j] == id)
+				return true;
+	return false;
+}
+
+int session_user_bp_addrs(struct session *s, uint64_t *addrs, int max)
+{
+	int n = tracer_bp_addrs(s->t, addrs, max), i, kept = 0;
+	uint64_t own;
+
+	if (n > max)
+		n = max;
+	if (s->modload_id <= 0 || !tracer_bp_addr(s->t, s->modload_id, &own) ||
+	    user_breakpoint(s, s->modload_id))
+		return n;
+	for (i = 0; i < n; i++)
+		if (addrs[i] != own)
+			addrs[kept++] = addrs[i];
+	return kept;
+}
+
+/* Pending breakpoints need a look at every module as it initialises. */
+static void ensure_modload_bp(struct session *s)
+{
+	char *cause = NULL;
+	uint64_t a;
+	size_t i;
+
+	if (s->modload_id > 0)
+		return;
+	for (i = 0; i < s->nbps; i++)
+		if (s->bps[i].pending)
+			break;
+	if (i == s->nbps || kmodel_symbol_addr(s->k, "do_init_module", &a))
+		return;
+	s->modload_id = tracer_bp_insert(s->t, a, &cause);
+	if (s->modload_id < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+	}
+}
+
+int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
+{
+	struct breakpoint bp = { 0 };
+	char *cause = NULL, *module, *symbol;
+	uint64_t a;
+
+	if (module_spec(spec, &module, &symbol)) {
+		bp.module = module;
+		bp.symbol = symbol;
+		bp.pending = true;
+		if (kmodel_symbol_addr(s->k, "do_init_module", &a) < 0) {
+			fprintf(err, "umdbg: cannot catch module loads: no "
+				"symbol 'do_init_module' in '%s'\n",
+				kmodel_path(s->k));
+			free(module);
+			free(symbol);
+			return -ENOENT;
+		}
+	} else if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs,
+				  &cause) < 0) {
+		/* Not in the kernel: maybe in one of the guest's modules. */
+		if (!strchr(spec, ':') && spec[0] != '*' &&
+		    (bp.module = module_defining(s, spec))) {
+			bp.symbol = xstrdup(spec);
+			bp.pending = true;
+			free(cause);
+		} else {
+			fprintf(err, "umdbg: %s%s\n", cause,
+				strchr(spec, ':') || spec[0] == '*' ? "" :
+				" (a module's symbol is MODULE:SYMBOL)");
+			free(cause);
+			return -ENOENT;
+		}
+	}
+	bp.spec = xstrdup(spec);
+	bp.num = s->next_bp_num++;
+	bp.ids = xcalloc(bp.naddrs ? bp.naddrs : 1, sizeof(int));
+	s->bps = xrealloc(s->bps, (s->nbps + 1) * sizeof(*s->bps));
+	s->bps[s->nbps++] = bp;
+	if (!s->t)
+		return 0;	/* inserted after launch */
+	if (bp.pending) {
+		ensure_modload_bp(s);
+		resolve_pending(s, 0, err);
+		if (s->bps[s->nbps - 1].pending)
+			fprintf(err, "breakpoint %d at %s pending until module "
+				"'%s' loads\n", bp.num, spec, bp.module);
+	} else {
+		bp_insert_all(s, &s->bps[s->nbps - 1], err);
+		fprintf(err, "breakpoint %d at %s (%zu location%s)\n", bp.num,
+			spec, bp.naddrs, bp.naddrs == 1 ? "" : "s");
+	}
+	return 0;
+}
+
+void insert_pending_breakpoints(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nbps; i++)
+		if (!s->bps[i].pending)
+			bp_insert_all(s, &s->bps[i], stderr);
+	ensure_modload_bp(s);
+}

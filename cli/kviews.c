@@ -1,0 +1,457 @@
+/*
+ * cli/kviews.c - the prompt's commands that show the kernel: bt, ps, vma,
+ * vtop, pt, x, p, lsmod, sym, regs, dmesg.  Each fills rows (lib/rows.h)
+ * where its output has a kind, and free text otherwise.
+ * Owns nothing across calls.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_parse_pid(struct cmd_ctx *ctx, const char *s, int *pid)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v > INT32_MAX) {
+		fprintf(ctx->out, "bad pid '%s'\n", s);
+		return -EINVAL;
+	}
+	*pid = (int)v;
+	return 0;
+}
+
+int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_task t;
+	uint64_t regs[KMODEL_NREGS];
+	char *cause = NULL;
+	int pid, err;
+
+	if (argc == 1) {
+		print_backtrace(ctx->s, ctx->o, ctx->s->last_stop.tid);
+		return 0;
+	}
+	if (argc != 2 || cmd_parse_pid(ctx, argv[1], &pid) < 0) {
+		fprintf(ctx->out, "usage: bt [PID]\n");
+		return -EINVAL;
+	}
+	err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
+	if (err)
+		return cmd_fail(ctx, "bt", cause, err);
+	fprintf(ctx->out, "task %d (%s) %c%s\n", t.pid, t.comm, t.state,
+		t.running ? ", on the CPU" : "");
+	if (t.running) {
+		/* Its registers are the live ones. */
+		print_backtrace(ctx->s, ctx->o, ctx->s->last_stop.tid);
+		return 0;
+	}
+	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
+	if (err)
+		return cmd_fail(ctx, "bt", cause, err);
+	print_backtrace_regs(ctx->s, ctx->o, regs);
+	return 0;
+}
+
+int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_task *t;
+	char *cause = NULL;
+	size_t n, i;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_tasks(ctx->s->k, &t, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "ps", cause, err);
+	for (i = 0; i < n; i++) {
+		char state[2] = { t[i].state, '\0' };
+
+		row_begin(ctx->o, ROW_TASK);
+		row_int(ctx->o, TASK_PID, t[i].pid);
+		row_int(ctx->o, TASK_TGID, t[i].tgid);
+		row_str(ctx->o, TASK_STATE, state);
+		row_str(ctx->o, TASK_COMM, t[i].comm);
+		row_bool(ctx->o, TASK_KTHREAD, t[i].kthread);
+		row_bool(ctx->o, TASK_RUNNING, t[i].running);
+		if (t[i].mm && !t[i].kthread) {
+			row_addr(ctx->o, TASK_MM, t[i].mm);
+			row_int(ctx->o, TASK_HOST_PID, t[i].host_pid);
+		}
+		row_end(ctx->o);
+	}
+	free(t);
+	return 0;
+}
+
+int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_vma *v;
+	char *cause = NULL;
+	size_t n, i;
+	int pid, err;
+
+	if (argc != 2 || cmd_parse_pid(ctx, argv[1], &pid) < 0) {
+		fprintf(ctx->out, "usage: vma PID\n");
+		return -EINVAL;
+	}
+	err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "vma", cause, err);
+	for (i = 0; i < n; i++) {
+		row_begin(ctx->o, ROW_VMA);
+		row_addr(ctx->o, VMA_START, v[i].start);
+		row_addr(ctx->o, VMA_END, v[i].end);
+		row_str(ctx->o, VMA_PERMS, v[i].perms);
+		row_addr(ctx->o, VMA_OFFSET, v[i].offset);
+		row_int(ctx->o, VMA_INO, (int64_t)v[i].ino);
+		row_str(ctx->o, VMA_PATH, v[i].path);
+		row_end(ctx->o);
+	}
+	free(v);
+	return 0;
+}
+
+static void print_walk(FILE *out, const struct kmodel_ptwalk *w)
+{
+	char flags[96];
+	int i;
+
+	if (w->direct_map) {
+		fprintf(out, "0x%llx is in the kernel's direct map: no tables\n"
+			"  phys 0x%llx  host 0x%llx\n",
+			(unsigned long long)w->va, (unsigned long long)w->phys,
+			(unsigned long long)w->host);
+		return;
+	}
+	for (i = 0; i < w->nlevels; i++) {
+		kmodel_pte_flags(w->level[i].entry, flags, sizeof(flags));
+		fprintf(out, "  %s[%3d] @0x%llx = 0x%016llx  %s\n",
+			w->level[i].name, w->level[i].index,
+			(unsigned long long)w->level[i].entry_addr,
+			(unsigned long long)w->level[i].entry, flags);
+	}
+	if (w->mapped)
+		fprintf(out, "  phys 0x%llx  host 0x%llx\n",
+			(unsigned long long)w->phys,
+			(unsigned long long)w->host);
+	else
+		fprintf(out, "  not mapped: %s\n", w->why);
+}
+
+int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_ptwalk w;
+	char *cause = NULL;
+	uint64_t va;
+	int pid = -1, err;
+
+	if ((argc != 2 && argc != 3) ||
+	    (argc == 3 && cmd_parse_pid(ctx, argv[1], &pid) < 0) ||
+	    parse_u64(argv[argc - 1], &va) < 0) {
+		fprintf(ctx->out, "usage: vtop [PID] ADDR\n");
+		return -EINVAL;
+	}
+	err = kmodel_vtop(ctx->s->k, pid, va, &w, &cause);
+	if (err)
+		return cmd_fail(ctx, "vtop", cause, err);
+	if (pid >= 0)
+		fprintf(ctx->out, "0x%llx in task %d:\n", (unsigned long long)va,
+			pid);
+	else if (!w.direct_map)
+		fprintf(ctx->out, "0x%llx in the kernel (swapper_pg_dir):\n",
+			(unsigned long long)va);
+	print_walk(ctx->out, &w);
+	return 0;
+}
+
+/* x [-p PID] ADDR [LEN]: hex and ASCII. */
+int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t addr, len = 64, off;
+	struct kmodel_ptwalk w;
+	uint8_t buf[4096];
+	char *cause = NULL;
+	int pid = -1, a = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "-p")) {
+		if (cmd_parse_pid(ctx, argv[2], &pid) < 0)
+			return -EINVAL;
+		a = 3;
+	}
+	if (argc - a < 1 || argc - a > 2 || parse_u64(argv[a], &addr) < 0 ||
+	    (argc - a == 2 && (parse_u64(argv[a + 1], &len) < 0 ||
+			       len > sizeof(buf)))) {
+		fprintf(ctx->out, "usage: x [-p PID] ADDR [LEN<=4096]\n");
+		return -EINVAL;
+	}
+	for (off = 0; off < len;) {
+		uint64_t va = addr + off, src = va;
+		size_t chunk = len - off;
+		ssize_t n;
+
+		if (pid >= 0) {
+			/* user memory: through the task's page tables */
+			if (kmodel_vtop(ctx->s->k, pid, va, &w, &cause) < 0)
+				return cmd_fail(ctx, "x", cause, -EIO);
+			if (!w.mapped) {
+				fprintf(ctx->out, "x: 0x%llx: %s\n",
+					(unsigned long long)va, w.why);
+				break;
+			}
+			src = w.host;
+			if (chunk > 4096 - (va & 0xfff))
+				chunk = 4096 - (va & 0xfff);
+		}
+		n = tracer_read_mem(ctx->s->t, src, buf + off, chunk);
+		if (n <= 0) {
+			fprintf(ctx->out, "x: cannot read 0x%llx\n",
+				(unsigned long long)va);
+			break;
+		}
+		off += (uint64_t)n;
+	}
+	len = off;
+	for (off = 0; off < len; off += 16) {
+		size_t i, n = len - off < 16 ? (size_t)(len - off) : 16;
+		char ascii[17];
+
+		for (i = 0; i < n; i++)
+			ascii[i] = buf[off + i] >= 32 && buf[off + i] < 127 ?
+				   (char)buf[off + i] : '.';
+		ascii[n] = '\0';
+		row_begin(ctx->o, ROW_MEM);
+		row_addr(ctx->o, MEM_ADDR, addr + off);
+		row_set_bytes(ctx->o, MEM_BYTES, buf + off, n);
+		row_str(ctx->o, MEM_ASCII, ascii);
+		row_end(ctx->o);
+	}
+	return 0;
+}
+
+static void print_run(FILE *out, uint64_t va, uint64_t npages, uint64_t phys,
+		      uint64_t entry, const char *path)
+{
+	char flags[96];
+
+	kmodel_pte_flags(entry, flags, sizeof(flags));
+	fprintf(out, "%012llx-%012llx -> phys %09llx  %s  %s\n",
+		(unsigned long long)va,
+		(unsigned long long)(va + npages * 4096),
+		(unsigned long long)phys, flags, path);
+}
+
+/* pt PID [START-END]: the mapped pages of a task, runs merged. */
+int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_vma *v;
+	struct kmodel_task t;
+	struct kmodel_ptwalk w;
+	uint64_t lo = 0, hi = UINT64_MAX, pgd, va;
+	char *cause = NULL, *dash;
+	size_t n, i;
+	int pid, err;
+
+	if (argc < 2 || argc > 3 || cmd_parse_pid(ctx, argv[1], &pid) < 0) {
+		fprintf(ctx->out, "usage: pt PID [START-END]\n");
+		return -EINVAL;
+	}
+	if (argc == 3) {
+		dash = strchr(argv[2], '-');
+		if (!dash)
+			return fprintf(ctx->out, "pt: bad range '%s'\n",
+				       argv[2]), -EINVAL;
+		*dash = '\0';
+		if (parse_u64(argv[2], &lo) < 0 || parse_u64(dash + 1, &hi) < 0)
+			return fprintf(ctx->out, "pt: bad range\n"), -EINVAL;
+	}
+	v = NULL;
+	if ((err = kmodel_find_task(ctx->s->k, pid, &t, &cause)) ||
+	    (err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause)) ||
+	    (err = kmodel_mm_pgd(ctx->s->k, t.mm, &pgd, &cause))) {
+		free(v);
+		return cmd_fail(ctx, "pt", cause, err);
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t run_va = 0, run_phys = 0, run_entry = 0, run_n = 0;
+
+		for (va = v[i].start; va < v[i].end; va += 4096) {
+			bool more;
+
+			if (va + 4096 <= lo || va >= hi)
+				continue;
+			kmodel_vtop_pgd(ctx->s->k, pgd, va, &w, NULL);
+			more = w.mapped && run_n &&
+				w.phys == run_phys + run_n * 4096 &&
+				(w.level[2].entry & 0xfff) == (run_entry & 0xfff);
+			if (more) {
+				run_n++;
+				continue;
+			}
+			if (run_n)
+				print_run(ctx->out, run_va, run_n, run_phys,
+					  run_entry, v[i].path);
+			run_n = 0;
+			if (w.mapped) {
+				run_va = va;
+				run_phys = w.phys;
+				run_entry = w.level[2].entry;
+				run_n = 1;
+			}
+		}
+		if (run_n)
+			print_run(ctx->out, run_va, run_n, run_phys, run_entry,
+				  v[i].path);
+	}
+	free(v);
+	return 0;
+}
+
+int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct strbuf sb;
+	char *cause = NULL;
+	uint64_t depth = 2;
+	int err;
+
+	if (argc == 4 && !strcmp(argv[1], "-d") &&
+	    parse_u64(argv[2], &depth) == 0 && depth < 16) {
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 2) {
+		fprintf(ctx->out, "usage: p [-d DEPTH] SYMBOL\n");
+		return -EINVAL;
+	}
+	strbuf_init(&sb);
+	err = kmodel_print_var(ctx->s->k, argv[1], (int)depth, &sb, &cause);
+	if (err)
+		fprintf(ctx->out, "p: %s\n", cause);
+	else
+		fputs(sb.buf, ctx->out);
+	free(cause);
+	strbuf_release(&sb);
+	return err;
+}
+
+int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_module *m;
+	char *cause = NULL;
+	size_t n, i;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_modules(ctx->s->k, &m, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "lsmod", cause, err);
+	fprintf(ctx->out, "%-20s %-9s %-18s %s\n", "MODULE", "STATE", "TEXT",
+		"SIZE");
+	for (i = 0; i < n; i++)
+		fprintf(ctx->out, "%-20s %-9s 0x%-16llx %llu\n", m[i].name,
+			kmodel_module_state_name(m[i].state),
+			(unsigned long long)m[i].mem[0].base,
+			(unsigned long long)kmodel_module_size(&m[i]));
+	if (!n)
+		fprintf(ctx->out, "(no modules loaded)\n");
+	free(m);
+	return 0;
+}
+
+int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_where *w;
+	uint64_t addr;
+	int n, i;
+
+	if (argc != 2 || parse_u64(argv[1], &addr) < 0) {
+		fprintf(ctx->out, "usage: sym ADDR\n");
+		return -EINVAL;
+	}
+	n = kmodel_where(ctx->s->k, addr, false, &w);
+	for (i = 0; i < n; i++) {
+		char *str = kmodel_where_str(&w[i]);
+
+		fprintf(ctx->out, "0x%llx %s%s\n", (unsigned long long)addr,
+			w[i].inlined ? "(inlined) " : "", str);
+		free(str);
+	}
+	kmodel_where_free(w, n);
+	return 0;
+}
+
+/*
+ * regs [PID] [-f FRAME]: a sleeping task has only what switch_to saved;
+ * an outer frame, what the unwinder recovered of the registers a call
+ * keeps.
+ */
+int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t regs[KMODEL_NREGS], frame = 0;
+	struct user_regs_struct r;
+	struct kmodel_task t = { 0 };
+	bool have_frame = false;
+	char *cause = NULL;
+	int pid = -1, err, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") && i + 1 < argc &&
+		    parse_u64(argv[i + 1], &frame) == 0 && frame < 1000) {
+			have_frame = true;
+			i++;
+		} else if (pid < 0 && cmd_parse_pid(ctx, argv[i], &pid) == 0) {
+			continue;
+		} else {
+			fprintf(ctx->out, "usage: regs [PID] [-f FRAME]\n");
+			return -EINVAL;
+		}
+	}
+	if (pid >= 0) {
+		err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
+		if (err)
+			return cmd_fail(ctx, "regs", cause, err);
+	}
+	if (pid < 0 || t.running) {
+		if (!have_frame) {
+			print_regs(ctx->s, ctx->o, ctx->s->last_stop.tid);
+			return 0;
+		}
+		if (tracer_get_regs(ctx->s->t, ctx->s->last_stop.tid, &r) < 0) {
+			fprintf(ctx->out, "regs: the guest is not stopped\n");
+			return -ESRCH;
+		}
+		regs_to_dwarf(&r, regs);
+		return print_frame_regs(ctx->s, ctx->o, regs, (int)frame);
+	}
+	err = kmodel_task_regs(ctx->s->k, t.addr, regs, &cause);
+	if (err)
+		return cmd_fail(ctx, "regs", cause, err);
+	if (have_frame)
+		return print_frame_regs(ctx->s, ctx->o, regs, (int)frame);
+	fprintf(ctx->out, "task %d (%s) sleeps; switch_to saved:\n", t.pid,
+		t.comm);
+	print_kept_regs(ctx->o, regs, ~0u);
+	return 0;
+}
+
+int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t n = 0;
+	bool levels = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-l")) {
+			levels = true;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc &&
+			   parse_u64(argv[i + 1], &n) == 0 && n <= INT32_MAX) {
+			i++;
+		} else {
+			fprintf(ctx->out, "usage: dmesg [-l] [-n N]\n");
+			return -EINVAL;
+		}
+	}
+	return print_dmesg(ctx->s, ctx->o, (int)n, levels);
+}

@@ -1,0 +1,538 @@
+/*
+ * cli/loop.c - the session's core: resume and stepi, the stop dispatch
+ * (a stop goes to the step engine, the gdb server, the TUI or the
+ * prompt), signals (Ctrl-C, SIGTERM), and the one poll() loop.
+ *
+ * One poll() loop serves the signalfd (SIGCHLD from tracee stops, SIGINT
+ * for Ctrl-C, SIGTERM/SIGHUP), the guest's console output, the gdb
+ * server and our stdin (forwarded to the guest while it runs, read by
+ * readline at the prompt).  Nothing blocks in waitpid while the user may
+ * press Ctrl-C.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <readline/readline.h>
+
+#include "cli.h"
+#include "../tui/tui.h"
+
+static bool stepi_ended(struct session *s, const struct tracer_stop *st);
+
+/*
+ * A real kernel fault, as opposed to UML's everyday SIGSEGVs: the guest
+ * kernel lives in [uml_physmem, end_vm) (physical memory, then vmalloc and
+ * modules, whose faults UML fixes up); a fault outside it — the NULL page,
+ * a wild pointer — is a bug UML will only turn into a panic.
+ */
+bool real_fault(void *arg, pid_t tid, int signo, uint64_t addr)
+{
+	struct session *s = arg;
+	uint64_t sym, lo = 0, hi = 0;
+
+	(void)tid; (void)signo;
+	if (kmodel_symbol_addr(s->k, "uml_physmem", &sym) ||
+	    tracer_read_mem(s->t, sym, &lo, 8) != 8 ||
+	    kmodel_symbol_addr(s->k, "end_vm", &sym) ||
+	    tracer_read_mem(s->t, sym, &hi, 8) != 8 || !lo || !hi)
+		return false;	/* too early to tell: leave it to UML */
+	return addr < lo || addr >= hi;
+}
+
+ssize_t session_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return tracer_read_mem(arg, addr, buf, len);
+}
+
+int session_resume(struct session *s)
+{
+	char *cause = NULL;
+	int err;
+
+	timeline_on_resume(s, false);
+	err = tracer_resume(s->t, &cause);
+	if (err < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+		return -ESRCH;
+	}
+	if (err == 1)	/* a stop is waiting: the loop pumps on SIGCHLD */
+		raise(SIGCHLD);
+	s->pos_known = false;
+	if (s->interactive)
+		prompt_leave(s);
+	return 0;
+}
+
+void session_note_step(struct session *s)
+{
+	timeline_on_resume(s, true);
+	if (s->pos_known && (s->pos.kind == RR_POS_BP ||
+			      s->pos.kind == RR_POS_START))
+		s->pos.steps++;
+	else
+		s->pos_known = false;
+}
+
+/* The guest is gone (powered off, exited, killed): true, and it ends. */
+static bool guest_ended(struct session *s, const struct tracer_stop *st)
+{
+	if (st->kind != TRACER_STOP_EXITED && st->kind != TRACER_STOP_KILLED)
+		return false;
+	if (s->killed_by_gdb) {
+		end_guest(s, EXIT_GUEST_HALTED);
+	} else if (st->kind == TRACER_STOP_EXITED && st->status == 0) {
+		fprintf(stderr, "umdbg: guest powered off\n");
+		end_guest(s, EXIT_GUEST_HALTED);
+	} else if (st->kind == TRACER_STOP_EXITED) {
+		fprintf(stderr, "umdbg: guest exited with status %d\n",
+			st->status);
+		end_guest(s, EXIT_GUEST_DIED);
+	} else if (st->signo == SIGABRT) {
+		fprintf(stderr, "umdbg: guest kernel panicked (UML aborted)\n");
+		end_guest(s, EXIT_PANIC);
+	} else {
+		fprintf(stderr, "umdbg: guest killed by %s\n",
+			signal_name(st->signo));
+		end_guest(s, EXIT_GUEST_DIED);
+	}
+	return true;
+}
+
+/* The stop report (the TUI's panes show all but its headline). */
+static void report(struct session *s)
+{
+	struct out *o;
+
+	if (!s->maps_reported && tracer_is_alive(s->t)) {
+		/* Host libraries are mapped by now; their CFI lets
+		 * backtraces cross UML's signal frames. */
+		char *maps = xasprintf("/proc/%d/maps", tracer_pid(s->t));
+
+		kmodel_report_maps(s->k, maps, NULL);
+		free(maps);
+		s->maps_reported = true;
+	}
+	if (s->tui) {
+		report_headline(s, stdout);
+		return;
+	}
+	o = session_out(s, stdout);
+	report_stop(s, o);
+	out_free(o);
+}
+
+/* Nobody at a prompt: run --batch's commands, end the guest, say why. */
+static void end_unattended(struct session *s, const struct tracer_stop *st)
+{
+	if (s->batch && run_batch(s) < 0) {
+		fprintf(stderr, "umdbg: a --batch command failed; ending the "
+			"guest (exit status %d)\n", EXIT_ERROR);
+		end_guest(s, EXIT_ERROR);
+	} else if (st->kind == TRACER_STOP_SIGNAL && st->signo == SIGABRT) {
+		fprintf(stderr, "umdbg: guest kernel panicked; no terminal, "
+			"ending the guest (exit status %d)\n", EXIT_PANIC);
+		end_guest(s, EXIT_PANIC);
+	} else if (st->kind == TRACER_STOP_SIGNAL) {
+		/* A kernel fault: UML would make it a panic. */
+		fprintf(stderr, "umdbg: guest kernel fault; no terminal, "
+			"ending the guest (exit status %d)\n", EXIT_PANIC);
+		end_guest(s, EXIT_PANIC);
+	} else if (st->kind == TRACER_STOP_HOOK && !rr_at_end(s->rr)) {
+		fprintf(stderr, "umdbg: the replay diverged; ending the guest "
+			"(exit status %d)\n", EXIT_DIVERGED);
+		end_guest(s, EXIT_DIVERGED);
+	} else {
+		fprintf(stderr, "umdbg: stopped; %s, ending the guest (exit "
+			"status %d)\n", s->batch ? "--batch commands run" :
+			"no terminal", EXIT_STOPPED);
+		end_guest(s, EXIT_STOPPED);
+	}
+}
+
+/* Stops that are not the user's: umdbg's own catch of module loads, a
+ * silent watchpoint trigger, a step under way.  True when taken care of. */
+static bool internal_stop(struct session *s, const struct tracer_stop *st,
+			  bool watch_judged)
+{
+	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->modload_id) {
+		struct user_regs_struct r;
+
+		/* do_init_module(struct module *mod): rdi. */
+		if (tracer_get_regs(s->t, st->tid, &r) == 0)
+			resolve_pending(s, r.rdi, stderr);
+		/* Silent, unless the user also breaks there. */
+		if (!user_breakpoint(s, st->bp)) {
+			session_resume(s);
+			return true;
+		}
+	}
+	if (!watch_judged && watch_is_silent(s, st)) {
+		session_resume(s);
+		return true;
+	}
+	switch (step_on_stop(s, st)) {
+	case STEP_RUNNING:
+		return true;
+	case STEP_DONE:
+		if (s->interactive)
+			prompt_enter(s);
+		return true;
+	case STEP_NOT_MINE:
+		break;
+	}
+	return false;
+}
+
+void on_stop(struct session *s, const struct tracer_stop *st,
+	     bool watch_judged)
+{
+	bool taken = false;
+	size_t i, j;
+
+	console_drain(&s->con);
+	if (!s->con.at_bol) {
+		write_all(STDOUT_FILENO, "\n", 1);
+		s->con.at_bol = true;
+	}
+	s->last_stop = *st;
+	timeline_on_stop(s, st);
+	if (s->stepi_waiting && stepi_ended(s, st))
+		return;
+	if (s->rr && rr_is_replay(s->rr))
+		timeline_retry_points(s);
+	if (internal_stop(s, st, watch_judged))
+		return;
+	if (st->kind == TRACER_STOP_HOOK)
+		fprintf(stderr, "umdbg: %s\n", rr_why(s->rr));
+	for (i = 0; i < (size_t)s->nsources; i++)
+		if (s->sources[i].on_stop)
+			taken |= s->sources[i].on_stop(s->sources[i].arg, st);
+	if (guest_ended(s, st))
+		return;
+	if (st->kind == TRACER_STOP_BREAKPOINT)
+		for (i = 0; i < s->nbps; i++)
+			for (j = 0; j < s->bps[i].naddrs; j++)
+				s->bps[i].hits += s->bps[i].ids[j] == st->bp;
+	if (taken)
+		return;		/* gdb has it */
+	report(s);
+	if (s->gdb)
+		fprintf(stderr, "umdbg: waiting for gdb on %s\n",
+			gdbserver_where(s->gdb));
+	else if (s->interactive)
+		prompt_enter(s);
+	else
+		end_unattended(s, st);
+}
+
+static const char *host_syscall_name(long nr)
+{
+	switch (nr) {
+	case SYS_rt_sigsuspend: return "rt_sigsuspend";
+	case SYS_wait4: return "wait4";
+	case SYS_read: return "read";
+	case SYS_poll: return "poll";
+	case SYS_ppoll: return "ppoll";
+	case SYS_epoll_wait: return "epoll_wait";
+	case SYS_epoll_pwait: return "epoll_pwait";
+	case SYS_nanosleep: return "nanosleep";
+	case SYS_clock_nanosleep: return "clock_nanosleep";
+	case SYS_pause: return "pause";
+	default: return NULL;
+	}
+}
+
+/* A step that waits for its host syscall: one line saying so. */
+static void say_step_waits(struct session *s, pid_t tid, long nr, FILE *out)
+{
+	const char *name = host_syscall_name(nr);
+	/* next and step say it under their own name */
+	const char *cmd = s->step.mode != STEP_NONE ? s->step.name : "stepi";
+	char num[32];
+
+	snprintf(num, sizeof(num), "%ld", nr);
+	if (nr == SYS_rt_sigsuspend)
+		fprintf(out, "%s: the kernel is idle (host rt_sigsuspend); "
+			"the step ends at the next interrupt (Ctrl-C stops "
+			"it)\n", cmd);
+	else
+		fprintf(out, "%s: thread %d is in host syscall %s; the step "
+			"ends when it returns (Ctrl-C stops it)\n", cmd,
+			session_tid(s, tid), name ? name : num);
+}
+
+int session_stepi(struct session *s, FILE *out)
+{
+	struct tracer_stop st;
+	char *cause = NULL, *str;
+	long nr = tracer_step_syscall(s->t, 0);
+	int err;
+
+	session_note_step(s);
+	err = tracer_step(s->t, 0, &st, &cause);
+	if (err < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+		return -ESRCH;
+	}
+	if (err == 0 && gdbserver_connected(s->gdb)) {
+		/* gdb holds the guest stopped: no step may wait here. */
+		tracer_interrupt(s->t);
+		if (tracer_wait(s->t, &st, &cause) < 0) {
+			free(cause);
+			return -ESRCH;
+		}
+		s->last_stop = st;
+		fprintf(out ? out : stdout, "stepi: thread %d is in a host "
+			"syscall that may block; not stepped (gdb's own stepi "
+			"waits for it)\n", session_tid(s, st.tid));
+		return -EBUSY;
+	}
+	if (err == 0) {
+		/* It waits in the event loop; on_stop says where it ends. */
+		say_step_waits(s, tracer_pid(s->t), nr, out ? out : stdout);
+		s->stepi_waiting = true;
+		session_leave_prompt(s);
+		return 1;
+	}
+	if (st.kind == TRACER_STOP_WATCH && watch_is_silent(s, &st)) {
+		struct user_regs_struct r;
+
+		st.kind = TRACER_STOP_STEP;	/* nothing to say */
+		if (tracer_get_regs(s->t, st.tid, &r) == 0)
+			st.addr = r.rip;
+	}
+	if (st.kind != TRACER_STOP_STEP) {
+		prompt_leave(s);
+		on_stop(s, &st, true);
+		return -ESRCH;
+	}
+	s->last_stop = st;
+	if (out) {
+		str = where_line(s, st.addr);
+		fprintf(out, "0x%016llx %s\n", (unsigned long long)st.addr,
+			str);
+		free(str);
+	}
+	return 0;
+}
+
+void end_guest(struct session *s, int code)
+{
+	if (s->stopped)
+		prompt_leave(s);
+	tracer_kill(s->t);
+	console_drain(&s->con);
+	s->quit = true;
+	s->exit_code = code;
+}
+
+/*
+ * The end of a stepi that waited for a host syscall: where it is, as
+ * stepi says it, then the steps left of `stepi N`, then the prompt.
+ * False for another stop (Ctrl-C, a watchpoint...): on_stop reports it.
+ */
+static bool stepi_ended(struct session *s, const struct tracer_stop *st)
+{
+	uint64_t left = s->stepi_left;
+	char *str;
+	int err = 0;
+
+	s->stepi_waiting = false;
+	s->stepi_left = 0;
+	if (st->kind != TRACER_STOP_STEP)
+		return false;
+	if (s->step.mode != STEP_NONE)
+		return false;	/* step.c's line step goes on */
+	if (!left) {
+		str = where_line(s, st->addr);
+		printf("0x%016llx %s\n", (unsigned long long)st->addr, str);
+		free(str);
+	}
+	while (left && (err = session_stepi(s, left == 1 ? stdout : NULL)) == 0)
+		left--;
+	if (err == 1) {
+		s->stepi_left = left - 1;
+		return true;
+	}
+	if (err == 0 && s->interactive)
+		prompt_enter(s);
+	return true;
+}
+
+/* Ctrl-C: stop the running guest, or a line being stepped. */
+void session_interrupt(struct session *s)
+{
+	struct tracer_stop st = { .kind = TRACER_STOP_INTERRUPT,
+				  .tid = s->last_stop.tid };
+	struct user_regs_struct r;
+
+	if (tracer_is_alive(s->t) && tracer_is_running(s->t)) {
+		tracer_interrupt(s->t);
+	} else if (s->step.pending) {
+		step_cancel(s);
+		if (tracer_get_regs(s->t, st.tid, &r) == 0)
+			st.addr = r.rip;
+		on_stop(s, &st, false);
+	}
+}
+
+static void on_signal(struct session *s, int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		for (;;) {
+			struct tracer_stop st;
+			char *cause = NULL;
+			int r;
+
+			if (!tracer_is_alive(s->t) || s->stopped)
+				return;
+			r = tracer_pump(s->t, &st, &cause);
+			if (r < 0) {
+				fprintf(stderr, "umdbg: %s\n", cause);
+				free(cause);
+				end_guest(s, EXIT_ERROR);
+				return;
+			}
+			if (r == 0)
+				return;
+			on_stop(s, &st, false);
+			if (s->quit)
+				return;
+		}
+	case SIGWINCH:
+		if (s->tui)
+			tui_resize(s->tui);
+		return;
+	case SIGINT:
+		if (s->stopped && !s->tui) {
+			/* At the prompt: drop the line, as a shell does. */
+			rl_replace_line("", 0);
+			rl_crlf();
+			rl_on_new_line();
+			rl_redisplay();
+		} else {
+			session_interrupt(s);
+		}
+		return;
+	default:
+		fprintf(stderr, "\numdbg: %s: ending the guest\n",
+			signal_name(sig));
+		end_guest(s, 128 + sig);
+		return;
+	}
+}
+
+void session_add_source(struct session *s, const struct session_source *src)
+{
+	if (s->nsources == SESSION_MAX_SOURCES)
+		BUG();
+	s->sources[s->nsources++] = *src;
+}
+
+void session_restarted(struct session *s)
+{
+	int i;
+
+	for (i = 0; i < s->nsources; i++)
+		if (s->sources[i].on_restart)
+			s->sources[i].on_restart(s->sources[i].arg);
+}
+
+#define LOOP_MAX_FDS 16
+
+/* The sources' descriptors from p[n] on: each source's first and count. */
+static int source_fds(struct session *s, struct pollfd *p, int n,
+		      int first[], int count[])
+{
+	int i;
+
+	for (i = 0; i < s->nsources; i++) {
+		first[i] = n;
+		count[i] = s->sources[i].fds ?
+			s->sources[i].fds(s->sources[i].arg, p + n,
+					  LOOP_MAX_FDS - n) : 0;
+		n += count[i];
+	}
+	return n;
+}
+
+void main_loop(struct session *s)
+{
+	while (!s->quit) {
+		struct pollfd p[LOOP_MAX_FDS];
+		int first[SESSION_MAX_SOURCES], count[SESSION_MAX_SOURCES];
+		int n = 0, i, i_sig, i_out = -1, i_in = -1, i_to = -1;
+
+		i_sig = n;
+		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
+		if (s->con.from_guest >= 0) {
+			i_out = n;
+			p[n++] = (struct pollfd){ s->con.from_guest, POLLIN, 0 };
+		}
+		if (!s->tui && (s->stopped ||
+				(s->con.stdin_open && !s->con.pending.len))) {
+			i_in = n;
+			p[n++] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
+		}
+		if (s->con.pending.len && !s->stopped) {
+			i_to = n;
+			p[n++] = (struct pollfd){ s->con.to_guest, POLLOUT, 0 };
+		}
+		n = source_fds(s, p, n, first, count);
+		if (poll(p, n, s->step.pending ? 0 : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "umdbg: poll: %s\n", strerror(errno));
+			end_guest(s, EXIT_ERROR);
+			break;
+		}
+		if (i_out >= 0 && p[i_out].revents) {
+			if (!console_drain(&s->con)) {
+				close(s->con.from_guest);
+				s->con.from_guest = -1;
+			}
+		}
+		if (i_to >= 0 && p[i_to].revents)
+			console_flush_to_guest(&s->con);
+		if (i_in >= 0 && p[i_in].revents) {
+			if (s->stopped)
+				rl_callback_read_char();
+			else
+				console_forward_stdin(&s->con);
+		}
+		for (i = 0; i < s->nsources; i++)
+			if (count[i] && s->sources[i].ready)
+				s->sources[i].ready(s->sources[i].arg,
+						    p + first[i], count[i]);
+		if (!tracer_is_alive(s->t) && !s->quit) {
+			/* gdb killed it, or it died during a step. */
+			end_guest(s, s->killed_by_gdb ? EXIT_GUEST_HALTED :
+				  EXIT_GUEST_DIED);
+			break;
+		}
+		if (p[i_sig].revents) {
+			struct signalfd_siginfo si;
+
+			while (read(s->sigfd, &si, sizeof(si)) ==
+			       (ssize_t)sizeof(si)) {
+				on_signal(s, (int)si.ssi_signo);
+				if (s->quit)
+					break;
+			}
+		}
+		/* A line being stepped: the next slice, after the events. */
+		if (s->step.pending && !s->quit &&
+		    step_continue(s) == STEP_DONE && s->interactive)
+			prompt_enter(s);
+	}
+}

@@ -1,0 +1,351 @@
+/*
+ * cli/options.c - umdbg's command line: the options, the kernel and its
+ * arguments (the built guest's defaults, the user's, or a trace's).
+ * Usage errors are one line and exit status 1 (die_usage).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+"usage: umdbg [options] [KERNEL [KERNEL-ARGS...]]\n"
+"       umdbg replay TRACE [options]\n"
+"       umdbg trace info|dump TRACE\n"
+"\n"
+"Run a UML kernel under umdbg's supervisor and stop it where you ask.\n"
+"KERNEL defaults to the built guest (guest/linux, see 'make guest').\n"
+"\n"
+"  -b, --break LOC        stop at LOC: SYMBOL, *ADDRESS or FILE:LINE\n"
+"                         (repeatable; 'panic' is the classic)\n"
+"  -w, --watch VAR        stop when a write changes VAR (a kernel variable\n"
+"                         or *ADDRESS; up to 4: the debug registers, or\n"
+"                         page protection where they do not trap)\n"
+"  -s, --scenario NAME    run the built guest's scenario NAME:\n"
+"                         halt, panic, oops, inspect, many, work or shell\n"
+"  -n, --log-lines N      kernel log lines in the stop report (10)\n"
+"  -g, --gdb [HOST:]PORT|unix:PATH\n"
+"                         serve gdb there (loopback only; port 0 picks one)\n"
+"      --wait             with --gdb: hold the kernel at its first\n"
+"                         instruction until gdb connects\n"
+"      --listen-any       allow --gdb on a non-loopback address\n"
+"  -r, --record TRACE     record the kernel's host syscalls and signals\n"
+"                         into TRACE, for 'umdbg replay TRACE'\n"
+"  -t, --tui              the full-screen workbench (source, disassembly,\n"
+"                         registers, tasks, VMAs, memory, log, console)\n"
+"      --batch            no prompt: at the first stop print the report,\n"
+"                         run the -ex commands, end the guest, exit\n"
+"  -ex, --ex CMD          a command for --batch (repeatable, in order)\n"
+"      --json             reports and commands print JSON lines\n"
+"  -F, --format FORMAT    ...or each row through FORMAT: '#{pc} #{func}'\n"
+"                         (the fields are in docs/scripting.md)\n"
+"                         With --json or -F the guest's console goes to\n"
+"                         stderr: stdout holds only the output.\n"
+"  -h, --help             this text\n"
+"  -V, --version          print the version\n"
+"\n"
+"At a stop umdbg prints a report (why, backtrace with file:line,\n"
+"registers, last kernel log lines).  With --gdb it then waits for gdb;\n"
+"with a terminal on stdin, at the umdbg> prompt (try 'help');\n"
+"otherwise it ends the guest.\n"
+"Ctrl-C stops a running guest.\n"
+"\n"
+"Exit status: 0 guest powered off (or 'quit'), 1 error (or a --batch\n"
+"command failed), 2 stopped without a terminal or with --batch (report\n"
+"printed, commands run), 3 guest kernel panicked,\n"
+"4 guest died another way, 5 a replay diverged from its recording.\n"
+"\n"
+"'umdbg replay TRACE' runs the recorded kernel again, exactly, with\n"
+"--break, --gdb and the prompt as above; it needs no input, terminal or\n"
+"clock, and stops at the end of the recording.  'trace info' summarises\n"
+"a trace, 'trace dump' prints its events one per line.\n";
+
+static const char *const scenarios[] = {
+	"halt", "panic", "oops", "inspect", "many", "work", "shell",
+};
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "umdbg: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; try 'umdbg --help'\n");
+	exit(EXIT_ERROR);
+}
+
+/* Directory holding umdbg (the repository root when run from there). */
+static char *self_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return xstrdup(".");
+	buf[n] = '\0';
+	return xstrdup(dirname(buf));
+}
+
+/*
+ * The path gdb gets from qXfer:exec-file.  A kernel build links `linux`
+ * and `vmlinux` to the same file; the kernel's lx-symbols looks for an
+ * objfile named vmlinux, so name that one when it is the same file.
+ */
+char *exec_file_for_gdb(const char *kernel)
+{
+	char *abs = realpath(kernel, NULL), *vm;
+	struct stat a, b;
+
+	if (!abs)
+		return xstrdup(kernel);
+	vm = xasprintf("%.*s/vmlinux", (int)(strrchr(abs, '/') - abs), abs);
+	if (stat(abs, &a) == 0 && stat(vm, &b) == 0 && a.st_ino == b.st_ino &&
+	    a.st_dev == b.st_dev) {
+		free(abs);
+		return vm;
+	}
+	free(vm);
+	return abs;
+}
+
+/* Default kernel arguments for the built guest. */
+static void default_args(char ***args, int *nargs, const char *rootfs,
+			 const char *scenario)
+{
+	char **a = xcalloc(8, sizeof(*a));
+	int n = 0;
+
+	/* `many` keeps 1,000 tasks and their 32 KiB stacks alive. */
+	a[n++] = xstrdup(scenario && !strcmp(scenario, "many") ? "mem=512M" :
+			 "mem=128M");
+	if (rootfs)
+		a[n++] = xasprintf("initrd=%s", rootfs);
+	a[n++] = xstrdup("con=null");
+	a[n++] = xstrdup("con0=fd:0,fd:1");
+	if (scenario && strcmp(scenario, "shell")) {
+		/* Simulated time: no timer signals, reproducible. */
+		a[n++] = xstrdup("time-travel=inf-cpu");
+		a[n++] = xstrdup("time-travel-start=0");
+	}
+	*args = a;
+	*nargs = n;
+}
+
+/* ---- the TUI's host -------------------------------------------------- */
+
+bool has_arg(char **args, int n, const char *prefix)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(args[i], prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+/* The options up to KERNEL. */
+static void parse_flags(int argc, char **argv, struct session *s,
+			struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "break", required_argument, NULL, 'b' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "log-lines", required_argument, NULL, 'n' },
+		{ "gdb", required_argument, NULL, 'g' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "listen-any", no_argument, NULL, 'A' },
+		{ "record", required_argument, NULL, 'r' },
+		{ "tui", no_argument, NULL, 't' },
+		{ "batch", no_argument, NULL, 'B' },
+		{ "ex", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	size_t si;
+	int opt;
+
+	opterr = 0;	/* one line of our own instead */
+	while ((opt = getopt_long(argc, argv, "+b:w:s:n:g:r:tF:hV", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			o->specs = xrealloc(o->specs, (o->nspecs + 1) *
+					    sizeof(*o->specs));
+			o->specs[o->nspecs++] = optarg;
+			break;
+		case 'w':
+			if (o->nwatch == 4)
+				die_usage("at most 4 --watch: the CPU has four "
+					  "debug registers");
+			o->watches[o->nwatch++] = optarg;
+			break;
+		case 's':
+			for (si = 0; si < ARRAY_SIZE(scenarios); si++)
+				if (!strcmp(optarg, scenarios[si]))
+					break;
+			if (si == ARRAY_SIZE(scenarios))
+				die_usage("unknown scenario '%s' (halt, panic, "
+					  "oops, inspect, many, work, shell)",
+					  optarg);
+			o->scenario = optarg;
+			break;
+		case 'n':
+			if (parse_u64(optarg, &v) < 0 || v > 100000)
+				die_usage("bad line count '%s'", optarg);
+			s->log_lines = (int)v;
+			break;
+		case 'g':
+			o->gdb_spec = optarg;
+			break;
+		case 'W':
+			o->gdb_wait = true;
+			break;
+		case 'A':
+			o->listen_any = true;
+			break;
+		case 'r':
+			s->trace_path = optarg;
+			break;
+		case 't':
+			o->use_tui = true;
+			break;
+		case 'B':
+			s->batch = true;
+			break;
+		case 'e':
+			s->batch_cmds = xrealloc(s->batch_cmds,
+						 (s->nbatch + 1) *
+						 sizeof(*s->batch_cmds));
+			s->batch_cmds[s->nbatch++] = optarg;
+			break;
+		case 'J':
+			s->out_mode = OUT_JSON;
+			break;
+		case 'F': {
+			const char *why;
+
+			if (!out_format_ok(optarg, &why))
+				die_usage("bad -F format '%s': %s", optarg,
+					  why);
+			s->out_mode = OUT_FORMAT;
+			s->out_format = optarg;
+			break;
+		}
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("umdbg %s\n", UMDBG_VERSION);
+			session_watch_mode(s);
+			session_say_watch_mode(s, stdout);
+			exit(0);
+		default:
+			die_usage("bad option or missing argument: '%s'",
+				  argv[optind - 1]);
+		}
+	}
+}
+
+/* The kernel and its arguments (room for 6 more), from the trace, the
+ * command line or the built guest's defaults; -1 when there is none. */
+static int pick_kernel(int argc, char **argv, struct session *s,
+		       struct options *o)
+{
+	char *def_kernel, *def_rootfs, **rargv = NULL;
+	int rargc = 0, i;
+	struct stat stb;
+
+	def_kernel = xasprintf("%s/guest/linux", s->self_dir);
+	def_rootfs = xasprintf("%s/guest/rootfs.cpio.gz", s->self_dir);
+	if (o->replay_path) {
+		s->trace_path = o->replay_path;
+		replay_open(s, o->replay_path, &rargv, &rargc);
+		/* The recorded kernel, or one named to stand in for it. */
+		o->kernel = optind < argc ? argv[optind++] : rargv[0];
+		o->nkargs = rargc - 1;
+		o->kargs = xcalloc(o->nkargs + 6, sizeof(*o->kargs));
+		for (i = 0; i < o->nkargs; i++)
+			o->kargs[i] = rargv[i + 1];
+	} else if (optind < argc) {
+		o->kernel = argv[optind++];
+		o->nkargs = argc - optind;
+		o->kargs = xcalloc(o->nkargs + 6, sizeof(*o->kargs));
+		for (i = 0; i < o->nkargs; i++)
+			o->kargs[i] = xstrdup(argv[optind + i]);
+	} else {
+		o->kernel = def_kernel;
+		if (stat(o->kernel, &stb) < 0) {
+			fprintf(stderr, "umdbg: no guest kernel at '%s': run "
+				"'make guest' first, or name a KERNEL\n",
+				o->kernel);
+			return -1;
+		}
+		default_args(&o->kargs, &o->nkargs,
+			     stat(def_rootfs, &stb) == 0 ? def_rootfs : NULL,
+			     o->scenario);
+		o->kargs = xrealloc(o->kargs,
+				    (o->nkargs + 6) * sizeof(*o->kargs));
+	}
+	if (o->scenario)
+		o->kargs[o->nkargs++] = xasprintf("umdbg.scenario=%s",
+						  o->scenario);
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct session *s,
+		  struct options *o)
+{
+	static char long_ex[] = "--ex";
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	if (argc >= 2 && !strcmp(argv[1], "replay")) {
+		if (argc < 3 || argv[2][0] == '-')
+			die_usage("usage: umdbg replay TRACE [options] [KERNEL]");
+		o->replay_path = argv[2];
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	/* gdb spells it -ex: one dash, two letters */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-ex"))
+			argv[i] = long_ex;
+	parse_flags(argc, argv, s, o);
+	s->self_dir = self_dir();
+	if (o->replay_path && (s->trace_path || o->scenario))
+		die_usage("replay takes neither --record nor --scenario");
+	if (o->replay_path && optind + 1 < argc)
+		die_usage("replay takes no kernel arguments: they are in the "
+			  "trace");
+	if (o->gdb_wait && !o->gdb_spec)
+		die_usage("--wait needs --gdb");
+	if (s->nbatch && !s->batch)
+		die_usage("-ex needs --batch");
+	if (s->batch && (o->use_tui || o->gdb_spec))
+		die_usage("--batch does not go with --tui or --gdb");
+	if (s->out_mode != OUT_TEXT && o->use_tui)
+		die_usage("--json and -F are for scripts, not --tui");
+	if (o->use_tui && o->gdb_spec)
+		die_usage("--tui and --gdb do not go together (gdb has its "
+			  "own TUI: 'tui enable')");
+	if (o->nwatch && o->gdb_spec)
+		die_usage("--watch and --gdb do not go together (gdb has its "
+			  "own: 'watch')");
+	return pick_kernel(argc, argv, s, o);
+}

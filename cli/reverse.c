@@ -1,0 +1,557 @@
+/*
+ * cli/reverse.c - going backwards in a replay: reverse-continue (to the
+ * last hit of a breakpoint or trigger of a watchpoint before now) and
+ * reverse-stepi, by re-running from the start to a named moment
+ * (timeline.c names moments and goes to them).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "timeline.h"
+
+/* A watchpoint stop: the how-manieth trigger of its slot it is.  (A
+ * breakpoint at its pc would not do: resuming from a stop at an address
+ * steps over the breakpoint there.) */
+static int name_watch_stop(struct session *s, const struct fingerprint *fp,
+			   char **cause)
+{
+	struct tracer_stop st;
+	int slot = s->last_stop.bp, err;
+	uint64_t n = 0;
+
+	err = timeline_restart(s, cause);
+	while (!err) {
+		err = tl_run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (tl_ended(&st) || st.kind == TRACER_STOP_HOOK)
+			return set_cause(cause, -ESRCH, "cannot find this moment "
+					 "again in the replay (event %llu)",
+					 (unsigned long long)fp->event);
+		if (st.kind != TRACER_STOP_WATCH || st.bp != slot)
+			continue;
+		n++;
+		if (rr_event(s->rr) == fp->event && tl_same_moment(s, fp))
+			break;
+	}
+	if (err < 0)
+		return err;
+	s->pos = (struct rr_pos){ .kind = RR_POS_WATCH, .addr = (uint64_t)slot,
+				  .count = n };
+	s->pos_known = true;
+	return 0;
+}
+
+/*
+ * Name the current moment (s->pos), re-running the replay if it has no
+ * name yet.  The session ends at the same moment.
+ */
+static int name_now(struct session *s, char **cause)
+{
+	struct fingerprint fp;
+	struct tracer_stop st;
+	uint64_t pc, count = 0, wcount[4];
+	int err, id;
+
+	if (s->pos_known)
+		return 0;
+	tl_take_fingerprint(s, &fp);
+	if (fp.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr)) {
+		s->pos = (struct rr_pos){ .kind = RR_POS_EVENT,
+					  .event = fp.event };
+		s->pos_known = true;
+		return 0;
+	}
+	if (fp.kind == TRACER_STOP_SIGNAL || fp.kind == TRACER_STOP_HOOK) {
+		s->pos = (struct rr_pos){ .kind = RR_POS_STOP,
+					  .event = fp.event,
+					  .stop_kind = fp.kind,
+					  .signo = fp.signo };
+		s->pos_known = true;
+		return 0;
+	}
+	pc = fp.regs.rip;
+	if (fp.kind == TRACER_STOP_WATCH)
+		return name_watch_stop(s, &fp, cause);
+	memset(wcount, 0, sizeof(wcount));
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		return err;
+	id = tracer_bp_insert_later(s->t, pc);
+	if (id < 0)
+		return id;
+	for (;;) {
+		struct user_regs_struct r;
+
+		err = tl_run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (tl_ended(&st) || st.kind == TRACER_STOP_HOOK) {
+			err = set_cause(cause, -ESRCH, "cannot find this moment "
+					"again in the replay (event %llu, pc "
+					"0x%llx)", (unsigned long long)fp.event,
+					(unsigned long long)pc);
+			break;
+		}
+		if (st.kind == TRACER_STOP_WATCH && st.bp >= 0 && st.bp < 4) {
+			/* A watchpoint set since fires just before the
+			 * breakpoint at pc would: then this trigger is the
+			 * moment's name. */
+			wcount[st.bp]++;
+			if (tracer_get_regs(s->t, 0, &r) == 0 && r.rip == pc &&
+			    rr_event(s->rr) == fp.event &&
+			    tl_same_moment(s, &fp)) {
+				tracer_bp_remove(s->t, id);
+				s->pos = (struct rr_pos){
+					.kind = RR_POS_WATCH,
+					.addr = (uint64_t)st.bp,
+					.count = wcount[st.bp] };
+				s->pos_known = true;
+				return 0;
+			}
+			continue;
+		}
+		if (tl_bp_addr_of(s, &st) != pc)
+			continue;
+		count++;
+		if (rr_event(s->rr) == fp.event && tl_same_moment(s, &fp))
+			break;
+	}
+	tracer_bp_remove(s->t, id);
+	if (err < 0)
+		return err;
+	s->last_stop = (struct tracer_stop){ .kind = fp.kind, .tid = st.tid,
+					     .addr = pc, .signo = fp.signo };
+	s->pos = (struct rr_pos){ .kind = RR_POS_BP, .addr = pc,
+				  .count = count };
+	s->pos_known = true;
+	return 0;
+}
+
+/* Is moment st (during a scan) the named moment `now`?  For a BP
+ * moment with steps, *stepping tells the caller to single-step to it. */
+bool tl_at_now(struct session *s, const struct rr_pos *now,
+	       const struct tracer_stop *st, struct counters *cs)
+{
+	uint64_t a = tl_bp_addr_of(s, st);
+
+	switch (now->kind) {
+	case RR_POS_EVENT:
+		return st->kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr);
+	case RR_POS_STOP:
+		return st->kind == now->stop_kind && st->signo == now->signo &&
+		       rr_event(s->rr) == now->event;
+	case RR_POS_BP:
+		return a == now->addr && *tl_count_of(cs, a) == now->count;
+	case RR_POS_WATCH:
+		return st->kind == TRACER_STOP_WATCH &&
+		       (uint64_t)st->bp == now->addr &&
+		       *tl_count_of(cs, ~(uint64_t)st->bp) == now->count;
+	default:
+		return true;
+	}
+}
+
+/* The addresses of the user's breakpoints (the prompt's and gdb's), not
+ * umdbg's own. */
+static struct counters user_points(struct session *s)
+{
+	struct counters u = { NULL, 0 };
+	uint64_t addrs[256];
+	int i, n = session_user_bp_addrs(s, addrs, 256);
+
+	for (i = 0; i < n; i++)
+		tl_count_of(&u, addrs[i]);
+	return u;
+}
+
+static bool is_user_point(struct counters *u, uint64_t a)
+{
+	size_t i;
+
+	for (i = 0; a && i < u->n; i++)
+		if (u->c[i].addr == a)
+			return true;
+	return false;
+}
+
+/* Step j+1 on the way to now set off a watchpoint: a moment before now
+ * (not now itself) to go back to. */
+static void step_trigger(const struct tracer_stop *st,
+			 const struct rr_pos *now, uint64_t j,
+			 struct rr_pos *last)
+{
+	if (st->kind == TRACER_STOP_WATCH && j + 1 < now->steps) {
+		*last = *now;
+		last->steps = j + 1;
+	}
+}
+
+/*
+ * Re-run from the start to `now` with every breakpoint and watchpoint
+ * in place, and return the last hit before it (RR_POS_START if none).
+ */
+static int last_hit_before(struct session *s, const struct rr_pos *now,
+			   struct rr_pos *last, char **cause)
+{
+	struct counters cs = { NULL, 0 };
+	struct counters user = user_points(s);
+	struct user_regs_struct r;
+	struct tracer_stop st;
+	uint64_t a, j;
+	int err, id = 0;
+
+	*last = (struct rr_pos){ .kind = RR_POS_START };
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		goto out;
+	if (now->kind == RR_POS_START) {
+		/* steps from the start: user breakpoints passed on the way */
+		for (j = 0; !err && j < now->steps; j++) {
+			if (j && tracer_get_regs(s->t, 0, &r) == 0 &&
+			    is_user_point(&user, r.rip)) {
+				*last = *now;
+				last->steps = j;
+			}
+			err = tl_step(s, &st, cause);
+			step_trigger(&st, now, j, last);
+		}
+		goto out;
+	}
+	id = tl_arm_for(s, now, cause);
+	if (id < 0) {
+		err = id;
+		goto out;
+	}
+	for (;;) {
+		err = tl_run_to(s, &st, cause);
+		if (err < 0)
+			break;
+		a = tl_count_stop(s, &st, &cs);
+		if (tl_at_now(s, now, &st, &cs)) {
+			/* An anchor that is itself a user breakpoint, with
+			 * steps still to go, comes before now. */
+			if (now->kind == RR_POS_BP && now->steps &&
+			    is_user_point(&user, a))
+				*last = (struct rr_pos){ .kind = RR_POS_BP,
+							 .addr = a,
+							 .count = now->count };
+			break;
+		}
+		if (st.kind == TRACER_STOP_HOOK) {
+			err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+			break;
+		}
+		if (st.kind == TRACER_STOP_WATCH) {
+			*last = (struct rr_pos){ .kind = RR_POS_WATCH,
+						 .addr = (uint64_t)st.bp,
+						 .count = *tl_count_of(&cs,
+							~(uint64_t)st.bp) };
+			continue;
+		}
+		if (is_user_point(&user, a))
+			*last = (struct rr_pos){ .kind = RR_POS_BP, .addr = a,
+						 .count = *tl_count_of(&cs, a) };
+	}
+	if (id > 0)
+		tracer_bp_remove(s->t, id);
+	/* User breakpoints passed while stepping from now's anchor to it. */
+	for (j = 0; !err && now->kind == RR_POS_BP && j < now->steps; j++) {
+		if (j && tracer_get_regs(s->t, 0, &r) == 0 &&
+		    is_user_point(&user, r.rip)) {
+			*last = *now;
+			last->steps = j;
+		}
+		err = tl_step(s, &st, cause);
+		step_trigger(&st, now, j, last);
+	}
+out:
+	free(cs.c);
+	free(user.c);
+	return err;
+}
+
+static int reverse_continue(struct session *s, struct tracer_stop *out,
+			    char **cause)
+{
+	struct counters user;
+	struct rr_pos now, last;
+	int err;
+
+	now = s->pos;	/* named by reverse() */
+	user = user_points(s);
+	LOG("timeline", "rc: now kind %d addr 0x%llx count %llu steps %llu, "
+	    "history %zu, covered %d", now.kind, (unsigned long long)now.addr,
+	    (unsigned long long)now.count, (unsigned long long)now.steps,
+	    s->nhistory, tl_all_covered(s, &user));
+	if (now.kind == RR_POS_BP && !now.steps && s->nhistory &&
+	    tl_all_covered(s, &user) &&
+	    !memcmp(&s->history[s->nhistory - 1], &now, sizeof(now))) {
+		/* Every hit so far is known, in order: no re-run to find
+		 * the last one before now. */
+		size_t i = s->nhistory - 1;
+
+		last = (struct rr_pos){ .kind = RR_POS_START };
+		while (i-- > 0)
+			if (is_user_point(&user, s->history[i].addr)) {
+				last = s->history[i];
+				break;
+			}
+		err = 0;
+	} else {
+		err = last_hit_before(s, &now, &last, cause);
+	}
+	free(user.c);
+	if (err < 0)
+		return err;
+	err = timeline_goto(s, &last, cause);
+	if (err < 0)
+		return err;
+	*out = s->last_stop;
+	if (last.kind == RR_POS_START && !last.steps) {
+		out->kind = TRACER_STOP_NONE;	/* the start of the recording */
+		out->tid = tracer_pid(s->t);
+	}
+	return 0;
+}
+
+/* The function start of pc (0: unknown). */
+static uint64_t func_start(struct session *s, uint64_t pc)
+{
+	struct kmodel_where *w;
+	uint64_t start = 0;
+	int n = kmodel_where(s->k, pc, false, &w);
+
+	if (n > 0 && w[n - 1].func)
+		start = w[n - 1].pc - w[n - 1].offset;
+	kmodel_where_free(w, n);
+	if (!start) {
+		/* a module's function: from the live module list */
+		char *func = NULL, *mod = NULL;
+		uint64_t off;
+
+		if (kmodel_module_where(s->k, pc, &func, &off, &mod) == 0)
+			start = pc - off;
+		free(func);
+		free(mod);
+	}
+	return start;
+}
+
+/* Go to `target` and report it as a step stop (reverse-stepi). */
+static int goto_as_step(struct session *s, const struct rr_pos *target,
+			struct tracer_stop *out, char **cause)
+{
+	struct user_regs_struct r;
+	int err = timeline_goto(s, target, cause);
+
+	if (err < 0)
+		return err;
+	*out = s->last_stop;
+	out->kind = TRACER_STOP_STEP;
+	if (tracer_get_regs(s->t, 0, &r) == 0)
+		out->addr = r.rip;
+	return 0;
+}
+
+/*
+ * reverse-stepi where no function is known around now (a host library
+ * before its symbols are loaded): anchor at the previous run of now's
+ * address (or the start) and step forward from there.
+ */
+static int step_back_from_previous_run(struct session *s,
+				       const struct rr_pos *now,
+				       struct tracer_stop *out, char **cause)
+{
+	struct user_regs_struct r;
+	struct tracer_stop st;
+	struct rr_pos target = { .kind = RR_POS_START };
+	uint64_t j;
+	int err;
+
+	if (now->count > 1)
+		target = (struct rr_pos){ .kind = RR_POS_BP, .addr = now->addr,
+					  .count = now->count - 1 };
+	err = timeline_goto(s, &target, cause);
+	if (err < 0)
+		return err;
+	for (j = 0; j < MAX_STEPS; j++) {
+		if (tracer_get_regs(s->t, 0, &r) < 0)
+			return set_cause(cause, -ESRCH, "lost the replay");
+		if (j && r.rip == now->addr)
+			break;
+		err = tl_step(s, &st, cause);
+		if (err < 0)
+			return err;
+	}
+	if (j == MAX_STEPS || j == 0)
+		return set_cause(cause, -ERANGE, "too far to step back");
+	target.steps = j - 1;
+	return goto_as_step(s, &target, out, cause);
+}
+
+static int reverse_stepi(struct session *s, struct tracer_stop *out,
+			 char **cause)
+{
+	struct counters cs = { NULL, 0 };
+	struct user_regs_struct r;
+	struct fingerprint fp;
+	struct tracer_stop st;
+	struct rr_pos now, target;
+	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0;
+	int err, ida, idx = 0;
+
+	now = s->pos;	/* named by reverse() */
+	if (now.kind == RR_POS_START && !now.steps)
+		return reverse_continue(s, out, cause);
+	if ((now.kind == RR_POS_BP || now.kind == RR_POS_START) &&
+	    now.steps > 0) {
+		target = now;
+		target.steps--;
+		return goto_as_step(s, &target, out, cause);
+	}
+	if (now.kind != RR_POS_BP && now.kind != RR_POS_WATCH)
+		return set_cause(cause, -EINVAL, "reverse-stepi works from a "
+				 "breakpoint, a watchpoint or a step, not from "
+				 "this stop");
+	tl_take_fingerprint(s, &fp);
+	x = fp.regs.rip;
+	/* An anchor before now, near it: the entry of now's function, or
+	 * of its caller when now is that entry. */
+	anchor = func_start(s, x);
+	if (anchor == x) {
+		tracer_read_mem(s->t, fp.regs.rsp, &ret, 8);
+		anchor = ret ? func_start(s, ret - 1) : 0;
+	}
+	if (!anchor && now.kind == RR_POS_BP)
+		return step_back_from_previous_run(s, &now, out, cause);
+	if (!anchor)
+		return set_cause(cause, -ENOENT, "no function around 0x%llx to "
+				 "step back from", (unsigned long long)x);
+	/* Which entry of the anchor comes last before now, and how often
+	 * had now's address run by then? */
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		return err;
+	ida = tracer_bp_insert_later(s->t, anchor);
+	if (ida < 0)
+		return ida;
+	if (now.kind == RR_POS_BP)
+		idx = tracer_bp_insert_later(s->t, x);
+	if (idx < 0) {
+		tracer_bp_remove(s->t, ida);
+		return idx;
+	}
+	for (;;) {
+		uint64_t a;
+
+		err = tl_run(s, &st, cause);
+		if (err < 0 || tl_ended(&st) || st.kind == TRACER_STOP_HOOK) {
+			err = err < 0 ? err : set_cause(cause, -ESRCH, "the "
+					"replay ended before reaching the current "
+					"moment");
+			break;
+		}
+		a = tl_count_stop(s, &st, &cs);
+		if (tl_at_now(s, &now, &st, &cs))
+			break;
+		if (a == anchor) {
+			c = *tl_count_of(&cs, anchor);
+			x0 = *tl_count_of(&cs, x);
+		}
+	}
+	tracer_bp_remove(s->t, ida);
+	if (idx > 0)
+		tracer_bp_remove(s->t, idx);
+	free(cs.c);
+	if (err < 0)
+		return err;
+	if (!c)
+		return set_cause(cause, -ENOENT, "nothing to step back to before "
+				 "the first entry of this function");
+	/* From that entry, step forward to now, counting steps. */
+	target = (struct rr_pos){ .kind = RR_POS_BP, .addr = anchor,
+				  .count = c };
+	err = timeline_goto(s, &target, cause);
+	if (err < 0)
+		return err;
+	xs = x0;
+	for (j = 0; j < MAX_STEPS; j++) {
+		if (tracer_get_regs(s->t, 0, &r) < 0)
+			return set_cause(cause, -ESRCH, "lost the replay");
+		if (now.kind == RR_POS_BP ? r.rip == x && ++xs == now.count :
+		    j && r.rip == x && rr_event(s->rr) == fp.event &&
+		    tl_same_moment(s, &fp))
+			break;
+		err = tl_step(s, &st, cause);
+		if (err < 0)
+			return err;
+	}
+	if (j == MAX_STEPS || j == 0)
+		return set_cause(cause, -ERANGE, "the current moment is more "
+				 "than %u instructions after its function's "
+				 "entry: too far to step back", MAX_STEPS);
+	target.steps = j - 1;
+	return goto_as_step(s, &target, out, cause);
+}
+
+int timeline_goto_event(struct session *s, uint64_t event, char **cause)
+{
+	struct rr_pos pos = { .kind = event ? RR_POS_EVENT : RR_POS_START,
+			      .event = event };
+
+	return timeline_goto(s, &pos, cause);
+}
+
+/*
+ * A reverse operation that fails (the moment cannot be found, the
+ * function is too long to step back in) has re-run the replay: go back
+ * to where the user was, if that moment has a name.
+ */
+static int back_on_failure(struct session *s, int err,
+			   const struct rr_pos *orig, bool known)
+{
+	char *ignored = NULL;
+
+	if (err == -EINTR) {
+		s->pos_known = false;	/* stopped where Ctrl-C found it */
+		return err;
+	}
+	if (err < 0 && known && tracer_is_alive(s->t) &&
+	    timeline_goto(s, orig, &ignored) < 0)
+		LOG("timeline", "could not go back: %s", ignored);
+	free(ignored);
+	return err;
+}
+
+/* Name where we are, then go backwards; back here if that fails. */
+static int reverse(struct session *s, struct tracer_stop *out, char **cause,
+		   bool stepping)
+{
+	struct rr_pos orig;
+	int err = name_now(s, cause);
+
+	if (err < 0) {
+		s->pos_known = false;
+		return err;
+	}
+	orig = s->pos;
+	err = stepping ? reverse_stepi(s, out, cause) :
+			 reverse_continue(s, out, cause);
+	return back_on_failure(s, err, &orig, true);
+}
+
+int timeline_reverse_continue(struct session *s, struct tracer_stop *out,
+			      char **cause)
+{
+	return reverse(s, out, cause, false);
+}
+
+int timeline_reverse_stepi(struct session *s, struct tracer_stop *out,
+			   char **cause)
+{
+	return reverse(s, out, cause, true);
+}
