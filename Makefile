@@ -74,6 +74,7 @@ OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) 
 
 TEST_PROGS += tests/t0001-lib.t
 TEST_PROGS += tests/t0002-rows.t
+TEST_PROGS += tests/t0003-timeline.t
 TEST_PROGS += tests/t1001-rsp.t
 TEST_PROGS += tests/t2001-symbols.t
 TEST_PROGS += tests/t2002-layouts.t
@@ -89,6 +90,10 @@ umdbg: $(OBJS)
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The timeline against a fake target: the test defines the tracer's and
+# the replay's functions it calls.
+tests/t0003-timeline.t: tests/t0003-timeline.o cli/timeline.o cli/reverse.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t0002-rows.t: tests/t0002-rows.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t0001-lib.t: tests/t0001-lib.o $(LIB_OBJS)
@@ -119,7 +124,7 @@ tests: $(TEST_PROGS) $(TEST_HELPERS) umdbg
 
 # The tests that need no guest (nor root): seconds, on any machine with
 # the build dependencies.
-UNIT_TESTS = tests/t0001-lib.t tests/t0002-rows.t tests/t1001-rsp.t tests/t6001-trace.t
+UNIT_TESTS = tests/t0001-lib.t tests/t0002-rows.t tests/t0003-timeline.t tests/t1001-rsp.t tests/t6001-trace.t
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)
 
