@@ -308,7 +308,7 @@ int watch_check(struct session *s, const char *spec, FILE *err);
 bool watch_delete(struct session *s, int num);
 /* Read the watched values again (the replay moved, or a stop). */
 void watch_refresh(struct session *s);
-void watch_list(struct session *s, FILE *out);
+void watch_list(struct session *s, struct out *o);
 /* A trigger that gdb would not stop at either: a write that left the
  * value as it was, or a read watchpoint's write.  Call once per stop. */
 bool watch_is_silent(struct session *s, const struct tracer_stop *st);

@@ -181,15 +181,23 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "no breakpoints\n");
 		for (i = 0; i < ctx->s->nbps; i++) {
 			struct breakpoint *bp = &ctx->s->bps[i];
+			struct strbuf addrs;
 
-			fprintf(ctx->out, "%-3d %-30s hits %lu  at", bp->num,
-				bp->spec, bp->hits);
+			strbuf_init(&addrs);
 			for (j = 0; j < bp->naddrs; j++)
-				fprintf(ctx->out, " 0x%llx",
-					(unsigned long long)bp->addrs[j]);
-			fputc('\n', ctx->out);
+				strbuf_addf(&addrs, "%s0x%llx", j ? " " : "",
+					    (unsigned long long)bp->addrs[j]);
+			row_begin(ctx->o, ROW_BREAKPOINT);
+			row_int(ctx->o, BREAKPOINT_NUM, bp->num);
+			row_str(ctx->o, BREAKPOINT_TYPE, "break");
+			row_str(ctx->o, BREAKPOINT_SPEC, bp->spec);
+			row_int(ctx->o, BREAKPOINT_HITS, (int64_t)bp->hits);
+			row_str(ctx->o, BREAKPOINT_ADDRS,
+				addrs.buf ? addrs.buf : "");
+			row_end(ctx->o);
+			strbuf_release(&addrs);
 		}
-		watch_list(ctx->s, ctx->out);
+		watch_list(ctx->s, ctx->o);
 		return 0;
 	}
 	if (argc != 2) {

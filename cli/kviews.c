@@ -114,8 +114,9 @@ int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static void print_walk(FILE *out, const struct kmodel_ptwalk *w)
+static void print_walk(struct out *o, const struct kmodel_ptwalk *w)
 {
+	FILE *out = out_file(o);
 	char flags[96];
 	int i;
 
@@ -128,10 +129,13 @@ static void print_walk(FILE *out, const struct kmodel_ptwalk *w)
 	}
 	for (i = 0; i < w->nlevels; i++) {
 		kmodel_pte_flags(w->level[i].entry, flags, sizeof(flags));
-		fprintf(out, "  %s[%3d] @0x%llx = 0x%016llx  %s\n",
-			w->level[i].name, w->level[i].index,
-			(unsigned long long)w->level[i].entry_addr,
-			(unsigned long long)w->level[i].entry, flags);
+		row_begin(o, ROW_PTLEVEL);
+		row_str(o, PTLEVEL_NAME, w->level[i].name);
+		row_int(o, PTLEVEL_INDEX, w->level[i].index);
+		row_addr(o, PTLEVEL_ENTRY_ADDR, w->level[i].entry_addr);
+		row_addr(o, PTLEVEL_ENTRY, w->level[i].entry);
+		row_str(o, PTLEVEL_FLAGS, flags);
+		row_end(o);
 	}
 	if (w->mapped)
 		fprintf(out, "  phys 0x%llx  host 0x%llx\n",
@@ -163,7 +167,7 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (!w.direct_map)
 		fprintf(ctx->out, "0x%llx in the kernel (swapper_pg_dir):\n",
 			(unsigned long long)va);
-	print_walk(ctx->out, &w);
+	print_walk(ctx->o, &w);
 	return 0;
 }
 
@@ -347,13 +351,16 @@ int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 	err = kmodel_modules(ctx->s->k, &m, &n, &cause);
 	if (err)
 		return cmd_fail(ctx, "lsmod", cause, err);
-	fprintf(ctx->out, "%-20s %-9s %-18s %s\n", "MODULE", "STATE", "TEXT",
-		"SIZE");
-	for (i = 0; i < n; i++)
-		fprintf(ctx->out, "%-20s %-9s 0x%-16llx %llu\n", m[i].name,
-			kmodel_module_state_name(m[i].state),
-			(unsigned long long)m[i].mem[0].base,
-			(unsigned long long)kmodel_module_size(&m[i]));
+	for (i = 0; i < n; i++) {
+		row_begin(ctx->o, ROW_MODULE);
+		row_str(ctx->o, MODULE_NAME, m[i].name);
+		row_str(ctx->o, MODULE_STATE,
+			kmodel_module_state_name(m[i].state));
+		row_addr(ctx->o, MODULE_TEXT, m[i].mem[0].base);
+		row_int(ctx->o, MODULE_SIZE,
+			(int64_t)kmodel_module_size(&m[i]));
+		row_end(ctx->o);
+	}
 	if (!n)
 		fprintf(ctx->out, "(no modules loaded)\n");
 	free(m);

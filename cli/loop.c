@@ -477,7 +477,8 @@ void main_loop(struct session *s)
 		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
 		if (s->con.from_guest >= 0) {
 			i_out = n;
-			p[n++] = (struct pollfd){ s->con.from_guest, POLLIN, 0 };
+			p[n++] = (struct pollfd){ s->con.from_guest, POLLIN,
+						  0 };
 		}
 		if (!s->tui && (s->stopped ||
 				(s->con.stdin_open && !s->con.pending.len))) {

@@ -201,18 +201,24 @@ bool watch_delete(struct session *s, int num)
 	return false;
 }
 
-void watch_list(struct session *s, FILE *out)
+void watch_list(struct session *s, struct out *o)
 {
 	size_t i;
 
 	for (i = 0; i < s->nwps; i++) {
 		const struct watchpoint *w = &s->wps[i];
-		char *what = xasprintf("%s %s", kind_name[w->kind], w->spec);
+		char addr[24];
 
-		fprintf(out, "%-3d %-30s hits %lu  at 0x%llx, %d byte%s\n",
-			w->num, what, w->hits, (unsigned long long)w->addr,
-			w->len, w->len == 1 ? "" : "s");
-		free(what);
+		snprintf(addr, sizeof(addr), "0x%llx",
+			 (unsigned long long)w->addr);
+		row_begin(o, ROW_BREAKPOINT);
+		row_int(o, BREAKPOINT_NUM, w->num);
+		row_str(o, BREAKPOINT_TYPE, kind_name[w->kind]);
+		row_str(o, BREAKPOINT_SPEC, w->spec);
+		row_int(o, BREAKPOINT_HITS, (int64_t)w->hits);
+		row_str(o, BREAKPOINT_ADDRS, addr);
+		row_int(o, BREAKPOINT_LEN, w->len);
+		row_end(o);
 	}
 }
 

@@ -150,6 +150,28 @@ static void text_mem(struct strbuf *sb, const struct row *r)
 	strbuf_addf(sb, "  %s", str_or(r, MEM_ASCII, ""));
 }
 
+/* "3   watch jiffies   hits 2  at 0x..., 8 bytes"; a breakpoint lists
+ * its addresses. */
+static void text_breakpoint(struct strbuf *sb, const struct row *r)
+{
+	const char *type = str_or(r, BREAKPOINT_TYPE, "break");
+	char *what = strcmp(type, "break") ?
+		xasprintf("%s %s", type, str_or(r, BREAKPOINT_SPEC, "")) :
+		xstrdup(str_or(r, BREAKPOINT_SPEC, ""));
+
+	strbuf_addf(sb, "%-3d %-30s hits %llu  at",
+		    (int)row_i(r, BREAKPOINT_NUM), what,
+		    (unsigned long long)row_i(r, BREAKPOINT_HITS));
+	if (row_has(r, BREAKPOINT_LEN))
+		strbuf_addf(sb, " %s, %d byte%s",
+			    str_or(r, BREAKPOINT_ADDRS, ""),
+			    (int)row_i(r, BREAKPOINT_LEN),
+			    row_i(r, BREAKPOINT_LEN) == 1 ? "" : "s");
+	else if (row_s(r, BREAKPOINT_ADDRS) && *row_s(r, BREAKPOINT_ADDRS))
+		strbuf_addf(sb, " %s", row_s(r, BREAKPOINT_ADDRS));
+	free(what);
+}
+
 /* The row as the prompt prints it, alone (no header, one register). */
 static void text_row(struct strbuf *sb, const struct row *r)
 {
@@ -199,8 +221,8 @@ static void text_row(struct strbuf *sb, const struct row *r)
 				    str_or(r, REG_NAME, "?"),
 				    (unsigned long long)row_u(r, REG_VALUE));
 		else
-			strbuf_addf(sb, "  %-7s %-18s", str_or(r, REG_NAME, "?"),
-				    "<not saved>");
+			strbuf_addf(sb, "  %-7s %-18s",
+				    str_or(r, REG_NAME, "?"), "<not saved>");
 		break;
 	case ROW_MEM:
 		text_mem(sb, r);
@@ -233,6 +255,24 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    row_i(r, SRC_BP) ? '*' : ' ',
 			    (int)row_i(r, SRC_LINE), str_or(r, SRC_TEXT, ""));
 		break;
+	case ROW_PTLEVEL:
+		strbuf_addf(sb, "  %s[%3d] @0x%llx = 0x%016llx  %s",
+			    str_or(r, PTLEVEL_NAME, "?"),
+			    (int)row_i(r, PTLEVEL_INDEX),
+			    (unsigned long long)row_u(r, PTLEVEL_ENTRY_ADDR),
+			    (unsigned long long)row_u(r, PTLEVEL_ENTRY),
+			    str_or(r, PTLEVEL_FLAGS, ""));
+		break;
+	case ROW_MODULE:
+		strbuf_addf(sb, "%-20s %-9s 0x%-16llx %llu",
+			    str_or(r, MODULE_NAME, "?"),
+			    str_or(r, MODULE_STATE, "?"),
+			    (unsigned long long)row_u(r, MODULE_TEXT),
+			    (unsigned long long)row_i(r, MODULE_SIZE));
+		break;
+	case ROW_BREAKPOINT:
+		text_breakpoint(sb, r);
+		break;
 	case ROW_TEXT:
 	case ROW_NKINDS:
 		strbuf_addf(sb, "%s", str_or(r, TEXT_TEXT, ""));
@@ -251,9 +291,15 @@ char *row_text(const struct row *r)
 
 const char *row_text_header(enum row_kind kind)
 {
-	return kind == ROW_TASK ?
-		"    PID  TGID S COMM               MM                 HOST" :
-		NULL;
+	switch (kind) {
+	case ROW_TASK:
+		return "    PID  TGID S COMM               MM        "
+		       "         HOST";
+	case ROW_MODULE:
+		return "MODULE               STATE     TEXT               SIZE";
+	default:
+		return NULL;
+	}
 }
 
 /* A run of rows of one kind ends (text came, or another kind). */
@@ -365,7 +411,8 @@ static void render_json(struct out *o, const struct row *r)
 		} else if (type == ROW_BOOL) {
 			strbuf_addf(&sb, v->i ? "true" : "false");
 		} else if (type == ROW_STR) {
-			json_str(&sb, v->s ? v->s : "", v->s ? strlen(v->s) : 0);
+			json_str(&sb, v->s ? v->s : "",
+				 v->s ? strlen(v->s) : 0);
 		} else {
 			struct strbuf val;
 

@@ -25,7 +25,7 @@
 enum row_type {
 	ROW_INT,	/* a signed number */
 	ROW_ADDR,	/* an address: 0x%016llx (a string in JSON) */
-	ROW_HEX,	/* a small unsigned number shown 0x%llx (a string in JSON) */
+	ROW_HEX,	/* a small unsigned number, 0x%llx (a string in JSON) */
 	ROW_STR,
 	ROW_BOOL,
 	ROW_BYTES,	/* raw bytes: "48 89 e5" in text and JSON */
@@ -87,6 +87,24 @@ enum row_type {
 	X(SRC, CURRENT, "current", ROW_BOOL)				\
 	X(SRC, BP, "bp", ROW_BOOL)					\
 	X(SRC, TEXT, "text", ROW_STR)
+#define ROW_FIELDS_PTLEVEL(X)						\
+	X(PTLEVEL, NAME, "level", ROW_STR)	/* pgd, pmd, pte */	\
+	X(PTLEVEL, INDEX, "index", ROW_INT)				\
+	X(PTLEVEL, ENTRY_ADDR, "entry_addr", ROW_HEX)			\
+	X(PTLEVEL, ENTRY, "entry", ROW_ADDR)				\
+	X(PTLEVEL, FLAGS, "flags", ROW_STR)	/* PRESENT RW ... */
+#define ROW_FIELDS_MODULE(X)						\
+	X(MODULE, NAME, "name", ROW_STR)				\
+	X(MODULE, STATE, "state", ROW_STR)				\
+	X(MODULE, TEXT, "text", ROW_HEX)	/* its code's base */	\
+	X(MODULE, SIZE, "size", ROW_INT)
+#define ROW_FIELDS_BREAKPOINT(X)					\
+	X(BREAKPOINT, NUM, "num", ROW_INT)				\
+	X(BREAKPOINT, TYPE, "type", ROW_STR)	/* break, [ra]watch */	\
+	X(BREAKPOINT, SPEC, "spec", ROW_STR)	/* as typed */		\
+	X(BREAKPOINT, HITS, "hits", ROW_INT)				\
+	X(BREAKPOINT, ADDRS, "addrs", ROW_STR)	/* "0x... 0x..." */	\
+	X(BREAKPOINT, LEN, "len", ROW_INT)	/* a watchpoint's bytes */
 #define ROW_FIELDS_TEXT(X)						\
 	X(TEXT, TEXT, "text", ROW_STR)
 
@@ -100,6 +118,9 @@ enum row_type {
 	K(LOG, "log", ROW_FIELDS_LOG)					\
 	K(INSN, "insn", ROW_FIELDS_INSN)				\
 	K(SRC, "src", ROW_FIELDS_SRC)					\
+	K(PTLEVEL, "ptlevel", ROW_FIELDS_PTLEVEL)			\
+	K(MODULE, "module", ROW_FIELDS_MODULE)				\
+	K(BREAKPOINT, "breakpoint", ROW_FIELDS_BREAKPOINT)		\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -116,6 +137,11 @@ enum mem_field { ROW_FIELDS_MEM(ROW_FIELD_ENUM) MEM_NFIELDS };
 enum log_field { ROW_FIELDS_LOG(ROW_FIELD_ENUM) LOG_NFIELDS };
 enum insn_field { ROW_FIELDS_INSN(ROW_FIELD_ENUM) INSN_NFIELDS };
 enum src_field { ROW_FIELDS_SRC(ROW_FIELD_ENUM) SRC_NFIELDS };
+enum ptlevel_field { ROW_FIELDS_PTLEVEL(ROW_FIELD_ENUM) PTLEVEL_NFIELDS };
+enum module_field { ROW_FIELDS_MODULE(ROW_FIELD_ENUM) MODULE_NFIELDS };
+enum breakpoint_field {
+	ROW_FIELDS_BREAKPOINT(ROW_FIELD_ENUM) BREAKPOINT_NFIELDS
+};
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

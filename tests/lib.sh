@@ -158,6 +158,20 @@ run_umdbg() {
 	rc=$?
 }
 
+# wait_until SECS WHAT CMD...: run CMD every 0.1 s until it succeeds.
+# On timeout it says so (a TAP comment naming WHAT) and returns 1, so a
+# test never goes on silently as if what it waited for had come.
+wait_until() {
+	local secs=$1 what=$2 i
+	shift 2
+	for i in $(seq $((secs * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	diag "timed out after ${secs} s waiting for $what"
+	return 1
+}
+
 # Every descendant of PID (by PPid chain), one per line.
 descendants() {
 	local parent=$1 p
@@ -182,12 +196,11 @@ start_umdbg() {
 	shift
 	"$UMDBG" "$@" </dev/null >"$SCRATCH/$name.umdbg" 2>&1 &
 	upid=$!
-	for i in $(seq 100); do
-		port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/$name.umdbg" | grep -o '[0-9]*$')
-		[ -n "$port" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until 10 "umdbg to serve gdb" _port_of "$SCRATCH/$name.umdbg"
+}
+_port_of() {
+	port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$')
+	[ -n "$port" ]
 }
 
 # end_umdbg: wait (bounded) for umdbg to exit; sets $urc.
@@ -218,10 +231,8 @@ gdb_at_stop() {
 	rm -f "$SCRATCH/sock"
 	"$UMDBG" "${uargs[@]}" --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
 	upid=$!
-	for i in $(seq 100); do
-		[ -S "$SCRATCH/sock" ] && grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break
-		sleep 0.1
-	done
+	wait_until 10 "umdbg to wait for gdb on $SCRATCH/sock" \
+		grep -qs 'waiting for gdb' "$SCRATCH/umdbg"
 	timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
 		"$@" >"$SCRATCH/out" 2>&1
 	wait "$upid"
@@ -250,5 +261,6 @@ wait_for() {
 		grep -Eq -- "$1" "$SCRATCH/pane" && return 0
 		sleep 0.1
 	done
+	diag "timed out after ${2:-30} s waiting for /$1/ on the screen"
 	return 1
 }

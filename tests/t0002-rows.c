@@ -91,6 +91,38 @@ static void mixed(struct out *o)
 	fprintf(out_file(o), "last\n");
 }
 
+static void lists(struct out *o)
+{
+	row_begin(o, ROW_MODULE);
+	row_str(o, MODULE_NAME, "umdbg_oops");
+	row_str(o, MODULE_STATE, "live");
+	row_addr(o, MODULE_TEXT, 0x70000000);
+	row_int(o, MODULE_SIZE, 8192);
+	row_end(o);
+	row_begin(o, ROW_PTLEVEL);
+	row_str(o, PTLEVEL_NAME, "pte");
+	row_int(o, PTLEVEL_INDEX, 7);
+	row_addr(o, PTLEVEL_ENTRY_ADDR, 0x60843038);
+	row_addr(o, PTLEVEL_ENTRY, 0x8411a1);
+	row_str(o, PTLEVEL_FLAGS, "PRESENT RW");
+	row_end(o);
+	row_begin(o, ROW_BREAKPOINT);
+	row_int(o, BREAKPOINT_NUM, 1);
+	row_str(o, BREAKPOINT_TYPE, "break");
+	row_str(o, BREAKPOINT_SPEC, "panic");
+	row_int(o, BREAKPOINT_HITS, 1);
+	row_str(o, BREAKPOINT_ADDRS, "0x603d2b28");
+	row_end(o);
+	row_begin(o, ROW_BREAKPOINT);
+	row_int(o, BREAKPOINT_NUM, 2);
+	row_str(o, BREAKPOINT_TYPE, "watch");
+	row_str(o, BREAKPOINT_SPEC, "jiffies");
+	row_int(o, BREAKPOINT_HITS, 0);
+	row_str(o, BREAKPOINT_ADDRS, "0x6059e000");
+	row_int(o, BREAKPOINT_LEN, 8);
+	row_end(o);
+}
+
 int main(void)
 {
 	char *s;
@@ -99,7 +131,7 @@ int main(void)
 	int field;
 
 	log_init();
-	plan(15);
+	plan(16);
 
 	s = render(OUT_TEXT, NULL, regs);
 	is_str(s, "Registers:\n"
@@ -116,6 +148,16 @@ int main(void)
 	       "      2     2 S [kthreadd]         -                  -\n",
 	       "text: the task list's header once, kernel threads in "
 	       "brackets");
+	free(s);
+
+	s = render(OUT_TEXT, NULL, lists);
+	is_str(s, "MODULE               STATE     TEXT               SIZE\n"
+	       "umdbg_oops           live      0x70000000         8192\n"
+	       "  pte[  7] @0x60843038 = 0x00000000008411a1  PRESENT RW\n"
+	       "1   panic                          hits 1  at 0x603d2b28\n"
+	       "2   watch jiffies                  hits 0  at 0x6059e000, "
+	       "8 bytes\n", "text: lsmod's header and rows, a page-table "
+	       "level, a breakpoint and a watchpoint as before");
 	free(s);
 
 	s = render(OUT_JSON, NULL, awkward);

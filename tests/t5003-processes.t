@@ -14,11 +14,9 @@ start_shell() {
 	"$UMDBG" --scenario shell <"$SCRATCH/$name.in" >"$SCRATCH/$name" 2>&1 &
 	pid=$!
 	exec 3>"$SCRATCH/$name.in"
-	for i in $(seq 100); do
-		grep -q "interactive shell" "$SCRATCH/$name" && break
-		sleep 0.1
-	done
-	sleep 0.3
+	wait_until 10 "the guest's shell in $SCRATCH/$name" \
+		grep -qs "interactive shell" "$SCRATCH/$name"
+	sleep 0.3	# the shell prints its prompt, then reads
 }
 
 # snapshot PID: "pid starttime" of it and all its descendants.

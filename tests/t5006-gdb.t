@@ -189,7 +189,7 @@ like "$SCRATCH/b.umdbg" 'gdb killed the guest' "umdbg says gdb killed the guest"
 
 # ---- a --break stop waits for gdb -----------------------------------------
 start_umdbg d --gdb 0 --break panic --scenario panic
-for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/d.umdbg" && break; sleep 0.1; done
+wait_until 10 "/waiting for gdb/ in $SCRATCH/d.umdbg" grep -qs 'waiting for gdb' "$SCRATCH/d.umdbg"
 like "$SCRATCH/d.umdbg" 'umdbg: waiting for gdb on 127\.0\.0\.1:' "a --break stop with --gdb waits for gdb instead of exiting"
 like "$SCRATCH/d.umdbg" '^  #1  0x[0-9a-f]+ sysrq_handle_crash' "and prints the report meanwhile"
 
@@ -255,7 +255,7 @@ ok $? "lx-version, lx-cmdline, lx-ps, lx-lsmod, lx-dmesg: identical to native gd
 
 # ---- lx-symbols, and gdb finding the kernel by itself ------------------------
 start_umdbg f --gdb 0 --break umdbg_oops:umdbg_oops_deref --scenario oops
-for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/f.umdbg" && break; sleep 0.1; done
+wait_until 10 "/waiting for gdb/ in $SCRATCH/f.umdbg" grep -qs 'waiting for gdb' "$SCRATCH/f.umdbg"
 cat >"$SCRATCH/f.gdb" <<EOF
 set pagination off
 set confirm off
@@ -312,7 +312,7 @@ end_umdbg
 
 # ---- lldb -------------------------------------------------------------------
 start_umdbg e --gdb 0 --break panic --scenario panic
-for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/e.umdbg" && break; sleep 0.1; done
+wait_until 10 "/waiting for gdb/ in $SCRATCH/e.umdbg" grep -qs 'waiting for gdb' "$SCRATCH/e.umdbg"
 timeout -k 5 60 lldb -b -o "gdb-remote 127.0.0.1:$port" -o "register read rip" \
 	-o "memory read --size 8 --format x --count 2 0x60000000" -o "bt 3" -o "kill" \
 	"$TOP/guest/linux" >"$SCRATCH/lldb.out" 2>&1
@@ -337,7 +337,7 @@ is "$rc" 1 "--wait without --gdb is refused"
 # ---- a unix socket is private ----------------------------------------------
 "$UMDBG" --gdb "unix:$SCRATCH/sock" --scenario shell </dev/null >"$SCRATCH/u.umdbg" 2>&1 &
 upid=$!
-for i in $(seq 50); do [ -S "$SCRATCH/sock" ] && break; sleep 0.1; done
+wait_until 5 "the socket $SCRATCH/sock" [ -S "$SCRATCH/sock" ]
 is "$(stat -c %a "$SCRATCH/sock" 2>/dev/null)" 600 "the unix socket is mode 0600"
 timeout 30 gdb -nx -batch -ex "target remote $SCRATCH/sock" -ex "info threads" -ex kill \
 	"$TOP/guest/linux" >"$SCRATCH/u.out" 2>&1

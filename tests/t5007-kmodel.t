@@ -14,7 +14,7 @@ upid=
 trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
 "$UMDBG" --gdb 0 --break panic --scenario inspect </dev/null >"$SCRATCH/umdbg" 2>&1 &
 upid=$!
-for i in $(seq 100); do grep -q 'waiting for gdb' "$SCRATCH/umdbg" && break; sleep 0.1; done
+wait_until 10 "/waiting for gdb/ in $SCRATCH/umdbg" grep -qs 'waiting for gdb' "$SCRATCH/umdbg"
 port=$(grep -o 'serving gdb on 127.0.0.1:[0-9]*' "$SCRATCH/umdbg" | grep -o '[0-9]*$')
 ok $(grep -q 'waiting for gdb' "$SCRATCH/umdbg" && echo 0 || echo 1) "inspect scenario stopped at panic, waiting for gdb"
 

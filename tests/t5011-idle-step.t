@@ -123,7 +123,7 @@ end_umdbg
 start_umdbg u --gdb 0 --scenario shell
 # the first lines of each client below: continue the idle guest, 0x03
 idle_stop() { printf 'send vCont;c\nsleep 1\nintr\nexpect\n'; }
-for i in $(seq 100); do grep -q '^/ # ' "$SCRATCH/u.umdbg" && break; sleep 0.1; done
+wait_until 10 "/^/ # / in $SCRATCH/u.umdbg" grep -qs '^/ # ' "$SCRATCH/u.umdbg"
 
 # gdb #1: interrupt the idle guest, step, and vanish while the step waits.
 { printf 'send qSupported:swbreak+;hwbreak+\nexpect\n'; idle_stop

@@ -5,7 +5,7 @@
 # each row through a user format; bad use is one line and status 1.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 16
+plan 18
 
 # run OUT ERR ARGS...: stdout and stderr apart; sets $rc
 run() {
@@ -49,6 +49,28 @@ grep -q '^frame #0  0x[0-9a-f]\{16\} panic at kernel/panic\.c:[0-9]*$' "$SCRATCH
 ok $? "frame 0 is panic, with pc, function, file and line"
 like "$SCRATCH/rows" '^task 1 init (True|False) True$' "ps: task 1 (init) is a row, with its mm"
 like "$SCRATCH/rows" '^task [0-9]+ .* True (True|False)$' "ps: the task on the CPU is marked running"
+
+# A page walk and the breakpoint list are rows too.
+rsp=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["kind"] == "reg" and r["name"] == "rsp":
+        print(r["value"]); break' "$SCRATCH/json")
+run "$SCRATCH/walk" "$SCRATCH/walk.err" --break panic --scenario panic \
+	--batch --json -ex "vtop $rsp" -ex break
+python3 - "$SCRATCH/walk" >"$SCRATCH/walk.rows" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["kind"] == "ptlevel":
+        print("ptlevel", r["level"], r["index"], "PRESENT" in r["flags"])
+    elif r["kind"] == "breakpoint":
+        print("breakpoint", r["num"], r["type"], r["spec"], r["hits"],
+              r["addrs"].startswith("0x"), r["len"])
+EOF
+like "$SCRATCH/walk.rows" '^ptlevel pte [0-9]+ True$' "vtop (kernel stack at rsp $rsp): a present pte row, with its index and flags"
+like "$SCRATCH/walk.rows" '^breakpoint 1 break panic 1 True None$' "break: breakpoint 1 at panic, hit once, with its address"
 
 # The same frames in the text report, as the prompt prints them.
 run "$SCRATCH/text" "$SCRATCH/text.err" --break panic --scenario panic

@@ -140,10 +140,8 @@ is "$(wc -l <"$SCRATCH/other")" 1 "a trace of another kernel: one line"
 # --- a recorder killed with SIGKILL ------------------------------------------
 "$UMDBG" --record "$SCRATCH/killed.trace" --scenario work </dev/null >"$SCRATCH/killed.out" 2>&1 &
 upid=$!
-for i in $(seq 100); do
-	[ "$(stat -c %s "$SCRATCH/killed.trace" 2>/dev/null || echo 0)" -gt 20000 ] && break
-	sleep 0.1
-done
+trace_bigger() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ]; }
+wait_until 10 "20 kB of trace in $SCRATCH/killed.trace" trace_bigger "$SCRATCH/killed.trace" 20000
 kill -KILL "$upid"
 wait "$upid" 2>/dev/null
 "$UMDBG" trace info "$SCRATCH/killed.trace" >"$SCRATCH/killed.info" 2>&1
@@ -156,7 +154,7 @@ like "$SCRATCH/killed.rep" '^umdbg: the recording ends (early|here), after event
 "$UMDBG" --record "$SCRATCH/rg.trace" --gdb "unix:$SCRATCH/rsock" --wait \
 	--scenario panic </dev/null >"$SCRATCH/rg.umdbg" 2>&1 &
 upid=$!
-for i in $(seq 100); do [ -S "$SCRATCH/rsock" ] && break; sleep 0.1; done
+wait_until 10 "the socket $SCRATCH/rsock" [ -S "$SCRATCH/rsock" ]
 timeout -k 5 120 gdb -nx -batch -ex 'set pagination off' \
 	-ex "target extended-remote $SCRATCH/rsock" -ex 'break panic' \
 	-ex 'continue' -ex 'bt 2' -ex 'kill' >"$SCRATCH/rg.gdb" 2>&1
@@ -173,7 +171,7 @@ like "$SCRATCH/rg.rep" '^  #1  0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+ at dr
 "$UMDBG" replay "$SCRATCH/panic.trace" --gdb "unix:$SCRATCH/sock" --wait <&- \
 	>"$SCRATCH/gdb.umdbg" 2>&1 &
 upid=$!
-for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && break; sleep 0.1; done
+wait_until 10 "the socket $SCRATCH/sock" [ -S "$SCRATCH/sock" ]
 timeout -k 5 120 gdb -nx -batch -ex 'set pagination off' \
 	-ex "target extended-remote $SCRATCH/sock" -ex 'break panic' \
 	-ex 'continue' -ex 'bt 2' -ex 'set var jiffies = 5' -ex 'stepi' \

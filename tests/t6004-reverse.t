@@ -23,7 +23,7 @@ gdb_replay() {
 	"$UMDBG" replay "$SCRATCH/panic.trace" --gdb "unix:$SCRATCH/sock" --wait \
 		<&- >"$SCRATCH/$name.umdbg" 2>&1 &
 	upid=$!
-	for i in $(seq 100); do [ -S "$SCRATCH/sock" ] && break; sleep 0.1; done
+	wait_until 10 "the socket $SCRATCH/sock" [ -S "$SCRATCH/sock" ]
 	timeout -k 5 300 gdb -nx -batch -ex 'set pagination off' \
 		-ex "target extended-remote $SCRATCH/sock" "$@" -ex kill \
 		>"$SCRATCH/$name" 2>&1
