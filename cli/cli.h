@@ -98,6 +98,26 @@ struct session_source {
 	bool (*on_stop)(void *arg, const struct tracer_stop *st);
 	/* A replay was launched afresh: forget the old one. */
 	void (*on_restart)(void *arg);
+	/* The session rests, stopped for its user (after the report, or
+	 * when a step ended): the prompt shows itself, the TUI reads its
+	 * views again, --batch runs its commands.  leave_rest: the guest
+	 * runs again. */
+	void (*at_rest)(void *arg);
+	void (*leave_rest)(void *arg);
+	/* The guest resumes (step: one instruction); a stop came (before
+	 * anything else sees it): the timeline counts them. */
+	void (*on_resume)(void *arg, bool step);
+	void (*saw_stop)(void *arg, const struct tracer_stop *st);
+	/* Work the source does over several stops (a line being stepped):
+	 * claim_stop says whether a stop is its own (enum step_verdict),
+	 * go_on does the next slice between events (s->step.pending),
+	 * cancel drops it (Ctrl-C). */
+	int (*claim_stop)(void *arg, const struct tracer_stop *st);
+	int (*go_on)(void *arg);
+	void (*cancel)(void *arg);
+	/* Does it hold the guest stopped (gdb attached: a step may not
+	 * wait in the event loop)? */
+	bool (*holds)(void *arg);
 };
 #define SESSION_MAX_SOURCES 4
 
@@ -136,6 +156,7 @@ struct session {
 	char *kernel_abs;	/* absolute path of the kernel binary */
 	char *self_dir;		/* where umdbg lives (guest/ is there) */
 	struct gdbserver *gdb;	/* --gdb */
+	const char *gdb_where;	/* where it listens, for messages */
 	bool killed_by_gdb;
 	struct tracer *t;
 	struct console con;
@@ -200,7 +221,9 @@ struct rr_track {
 	bool covered;
 };
 
-/* timeline.c: moving backwards in a replay */
+/* timeline.c: moving backwards in a replay; timeline_init registers
+ * the counting of hits as a source of the session. */
+void timeline_init(struct session *s);
 /* A replay resumes (step: a single-step) / stops: keep the counts. */
 void timeline_on_resume(struct session *s, bool step);
 void timeline_on_stop(struct session *s, const struct tracer_stop *st);
@@ -222,6 +245,9 @@ enum step_verdict {
 	STEP_RUNNING,		/* taken care of (running again) */
 	STEP_DONE,		/* the step ended here (said on stdout) */
 };
+/* The step engine as a source of the session (claim_stop, go_on,
+ * cancel). */
+void step_init(struct session *s);
 enum step_verdict step_on_stop(struct session *s,
 			       const struct tracer_stop *st);
 /* The next slice of a line being stepped (s->step.pending). */
@@ -235,6 +261,12 @@ void regs_to_dwarf(const struct user_regs_struct *r, uint64_t d[KMODEL_NREGS]);
 void report_stop(struct session *s, struct out *o);
 /* The id a report names thread tid by: its id in the guest's PID
  * namespace, so two replays print the same bytes. */
+/* A sink for out in the session's output mode (text, --json, -F). */
+static inline struct out *session_out(struct session *s, FILE *out)
+{
+	return out_new(s->out_mode, out, s->out_format);
+}
+
 static inline int session_tid(struct session *s, pid_t tid)
 {
 	return s->t ? (int)tracer_ns_tid(s->t, tid) : (int)tid;
@@ -328,8 +360,7 @@ int cmd_execute(struct session *s, const char *line, FILE *out);
 enum cmd_from { CMD_FROM_PROMPT, CMD_FROM_MONITOR };
 int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		     enum cmd_from from);
-/* A sink for out in the session's output mode (text, --json, -F). */
-struct out *session_out(struct session *s, FILE *out);
+
 /* The breakpoint addresses someone set (the prompt, --break, gdb): the
  * tracer's, less umdbg's own catch of module loads at do_init_module
  * unless a breakpoint of the prompt's is there too.  Fills up to max. */
@@ -406,15 +437,20 @@ void session_interrupt(struct session *s);
 bool real_fault(void *arg, pid_t tid, int signo, uint64_t addr);
 void main_loop(struct session *s);
 void session_add_source(struct session *s, const struct session_source *src);
+/* Does a front end hold the guest (holds)? */
+bool session_held(struct session *s);
+/* Stopped for the user: tell the sources (at_rest).  A session without
+ * a prompt or --batch ends instead (session_end_unattended). */
+void session_rest(struct session *s);
+/* Nobody at a prompt: end the guest, saying why (--batch: failed, its
+ * commands failed). */
+void session_end_unattended(struct session *s, bool failed);
 /* Tell the sources: a replay restarted. */
 void session_restarted(struct session *s);
 
-/* prompt.c: the umdbg> prompt, --batch, the TUI's host */
+/* prompt.c: the umdbg> prompt, --batch, the TUI's host: front ends that
+ * register as sources (prompt_init, session_open_tui). */
 void prompt_init(struct session *s);
-void prompt_enter(struct session *s);
-void prompt_leave(struct session *s);
-/* --batch: the -ex commands at the stop, in order; <0 when one failed. */
-int run_batch(struct session *s);
 /* With --json or -F: the guest's console on stderr. */
 void console_to_stderr(void *arg, const void *buf, size_t len);
 int session_open_tui(struct session *s, char **cause);
@@ -423,7 +459,6 @@ int session_open_tui(struct session *s, char **cause);
 int gdbserver_open(struct session *s, const char *spec, bool any,
 		   struct gdbserver **out, char **cause);
 void gdbserver_close(struct gdbserver *g);
-const char *gdbserver_where(const struct gdbserver *g);
 bool gdbserver_connected(const struct gdbserver *g);
 
 /* console.c */

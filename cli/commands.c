@@ -434,11 +434,6 @@ int cmd_execute(struct session *s, const char *line, FILE *out)
 	return ret;
 }
 
-struct out *session_out(struct session *s, FILE *out)
-{
-	return out_new(s->out_mode, out, s->out_format);
-}
-
 int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		     enum cmd_from from)
 {

@@ -232,6 +232,11 @@ static void src_on_restart(void *arg)
 	gdbserver_restarted(arg);
 }
 
+static bool src_holds(void *arg)
+{
+	return gdbserver_connected(arg);
+}
+
 int gdbserver_open(struct session *s, const char *spec, bool any,
 		   struct gdbserver **out, char **cause)
 {
@@ -254,7 +259,9 @@ int gdbserver_open(struct session *s, const char *spec, bool any,
 	session_add_source(s, &(struct session_source){
 		.arg = g, .fds = src_fds, .ready = src_ready,
 		.stop_fd = src_stop_fd, .asks_stop = src_asks_stop,
-		.on_stop = src_on_stop, .on_restart = src_on_restart });
+		.on_stop = src_on_stop, .on_restart = src_on_restart,
+		.holds = src_holds });
+	s->gdb_where = g->where;
 	*out = g;
 	return 0;
 }
@@ -278,11 +285,6 @@ void gdbserver_close(struct gdbserver *g)
 	free(g->where);
 	free(g->bps);
 	free(g);
-}
-
-const char *gdbserver_where(const struct gdbserver *g)
-{
-	return g->where;
 }
 
 bool gdbserver_connected(const struct gdbserver *g)

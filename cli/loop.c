@@ -51,12 +51,21 @@ ssize_t session_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 	return tracer_read_mem(arg, addr, buf, len);
 }
 
+static void notify_resume(struct session *s, bool step)
+{
+	int i;
+
+	for (i = 0; i < s->nsources; i++)
+		if (s->sources[i].on_resume)
+			s->sources[i].on_resume(s->sources[i].arg, step);
+}
+
 int session_resume(struct session *s)
 {
 	char *cause = NULL;
 	int err;
 
-	timeline_on_resume(s, false);
+	notify_resume(s, false);
 	err = tracer_resume(s->t, &cause);
 	if (err < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
@@ -66,14 +75,13 @@ int session_resume(struct session *s)
 	if (err == 1)	/* a stop is waiting: the loop pumps on SIGCHLD */
 		raise(SIGCHLD);
 	s->pos_known = false;
-	if (s->interactive)
-		prompt_leave(s);
+	session_leave_prompt(s);
 	return 0;
 }
 
 void session_note_step(struct session *s)
 {
-	timeline_on_resume(s, true);
+	notify_resume(s, true);
 	if (s->pos_known && (s->pos.kind == RR_POS_BP ||
 			      s->pos.kind == RR_POS_START))
 		s->pos.steps++;
@@ -129,10 +137,11 @@ static void report(struct session *s)
 	out_free(o);
 }
 
-/* Nobody at a prompt: run --batch's commands, end the guest, say why. */
-static void end_unattended(struct session *s, const struct tracer_stop *st)
+void session_end_unattended(struct session *s, bool failed)
 {
-	if (s->batch && run_batch(s) < 0) {
+	const struct tracer_stop *st = &s->last_stop;
+
+	if (failed) {
 		fprintf(stderr, "umdbg: a --batch command failed; ending the "
 			"guest (exit status %d)\n", EXIT_ERROR);
 		end_guest(s, EXIT_ERROR);
@@ -162,6 +171,8 @@ static void end_unattended(struct session *s, const struct tracer_stop *st)
 static bool internal_stop(struct session *s, const struct tracer_stop *st,
 			  bool watch_judged)
 {
+	int i;
+
 	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->modload_id) {
 		struct user_regs_struct r;
 
@@ -178,15 +189,19 @@ static bool internal_stop(struct session *s, const struct tracer_stop *st,
 		session_resume(s);
 		return true;
 	}
-	switch (step_on_stop(s, st)) {
-	case STEP_RUNNING:
-		return true;
-	case STEP_DONE:
-		if (s->interactive)
-			prompt_enter(s);
-		return true;
-	case STEP_NOT_MINE:
-		break;
+	for (i = 0; i < s->nsources; i++) {
+		if (!s->sources[i].claim_stop)
+			continue;
+		switch (s->sources[i].claim_stop(s->sources[i].arg, st)) {
+		case STEP_RUNNING:
+			return true;
+		case STEP_DONE:
+			if (s->interactive)
+				session_rest(s);
+			return true;
+		default:
+			break;
+		}
 	}
 	return false;
 }
@@ -203,11 +218,11 @@ void on_stop(struct session *s, const struct tracer_stop *st,
 		s->con.at_bol = true;
 	}
 	s->last_stop = *st;
-	timeline_on_stop(s, st);
+	for (i = 0; i < (size_t)s->nsources; i++)
+		if (s->sources[i].saw_stop)
+			s->sources[i].saw_stop(s->sources[i].arg, st);
 	if (s->stepi_waiting && stepi_ended(s, st))
 		return;
-	if (s->rr && rr_is_replay(s->rr))
-		timeline_retry_points(s);
 	if (internal_stop(s, st, watch_judged))
 		return;
 	if (st->kind == TRACER_STOP_HOOK)
@@ -226,11 +241,11 @@ void on_stop(struct session *s, const struct tracer_stop *st,
 	report(s);
 	if (s->gdb)
 		fprintf(stderr, "umdbg: waiting for gdb on %s\n",
-			gdbserver_where(s->gdb));
-	else if (s->interactive)
-		prompt_enter(s);
+			s->gdb_where);
+	else if (s->interactive || s->batch)
+		session_rest(s);
 	else
-		end_unattended(s, st);
+		session_end_unattended(s, false);
 }
 
 static const char *host_syscall_name(long nr)
@@ -283,7 +298,7 @@ int session_stepi(struct session *s, FILE *out)
 		free(cause);
 		return -ESRCH;
 	}
-	if (err == 0 && gdbserver_connected(s->gdb)) {
+	if (err == 0 && session_held(s)) {
 		/* gdb holds the guest stopped: no step may wait here. */
 		tracer_interrupt(s->t);
 		if (tracer_wait(s->t, &st, &cause) < 0) {
@@ -311,7 +326,7 @@ int session_stepi(struct session *s, FILE *out)
 			st.addr = r.rip;
 	}
 	if (st.kind != TRACER_STOP_STEP) {
-		prompt_leave(s);
+		session_leave_prompt(s);
 		on_stop(s, &st, true);
 		return -ESRCH;
 	}
@@ -327,8 +342,7 @@ int session_stepi(struct session *s, FILE *out)
 
 void end_guest(struct session *s, int code)
 {
-	if (s->stopped)
-		prompt_leave(s);
+	session_leave_prompt(s);
 	tracer_kill(s->t);
 	console_drain(&s->con);
 	s->quit = true;
@@ -364,7 +378,7 @@ static bool stepi_ended(struct session *s, const struct tracer_stop *st)
 		return true;
 	}
 	if (err == 0 && s->interactive)
-		prompt_enter(s);
+		session_rest(s);
 	return true;
 }
 
@@ -378,7 +392,11 @@ void session_interrupt(struct session *s)
 	if (tracer_is_alive(s->t) && tracer_is_running(s->t)) {
 		tracer_interrupt(s->t);
 	} else if (s->step.pending) {
-		step_cancel(s);
+		int i;
+
+		for (i = 0; i < s->nsources; i++)
+			if (s->sources[i].cancel)
+				s->sources[i].cancel(s->sources[i].arg);
 		if (tracer_get_regs(s->t, st.tid, &r) == 0)
 			st.addr = r.rip;
 		on_stop(s, &st, false);
@@ -437,6 +455,40 @@ void session_add_source(struct session *s, const struct session_source *src)
 	if (s->nsources == SESSION_MAX_SOURCES)
 		BUG();
 	s->sources[s->nsources++] = *src;
+}
+
+bool session_held(struct session *s)
+{
+	int i;
+
+	for (i = 0; i < s->nsources; i++)
+		if (s->sources[i].holds && s->sources[i].holds(s->sources[i].arg))
+			return true;
+	return false;
+}
+
+void session_rest(struct session *s)
+{
+	int i;
+
+	s->stopped = true;
+	watch_refresh(s);	/* what a later trigger is compared with */
+	for (i = 0; i < s->nsources && !s->quit; i++)
+		if (s->sources[i].at_rest)
+			s->sources[i].at_rest(s->sources[i].arg);
+}
+
+/* The guest runs (or is stepped from the event loop): leave the rest. */
+void session_leave_prompt(struct session *s)
+{
+	int i;
+
+	if (!s->stopped)
+		return;
+	s->stopped = false;
+	for (i = 0; i < s->nsources; i++)
+		if (s->sources[i].leave_rest)
+			s->sources[i].leave_rest(s->sources[i].arg);
 }
 
 void session_restarted(struct session *s)
@@ -532,8 +584,11 @@ void main_loop(struct session *s)
 			}
 		}
 		/* A line being stepped: the next slice, after the events. */
-		if (s->step.pending && !s->quit &&
-		    step_continue(s) == STEP_DONE && s->interactive)
-			prompt_enter(s);
+		for (i = 0; i < s->nsources && s->step.pending && !s->quit;
+		     i++)
+			if (s->sources[i].go_on &&
+			    s->sources[i].go_on(s->sources[i].arg) ==
+			    STEP_DONE && s->interactive)
+				session_rest(s);
 	}
 }

@@ -263,6 +263,8 @@ int main(int argc, char **argv)
 		tracer_free(s->t);
 		return EXIT_ERROR;
 	}
+	timeline_init(s);
+	step_init(s);
 	prompt_init(s);
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
 					     .tid = tracer_pid(s->t) };
@@ -271,7 +273,7 @@ int main(int argc, char **argv)
 	if (o.gdb_wait) {
 		fprintf(stderr, "umdbg: the kernel waits at its first "
 			"instruction for gdb on %s\n",
-			gdbserver_where(s->gdb));
+			s->gdb_where);
 	} else {
 		console_running(&s->con, true);
 		if (session_resume(s) < 0)

@@ -23,35 +23,22 @@ static struct session *rl_session;
 
 static void rl_on_line(char *line);
 
-void prompt_enter(struct session *s)
+/* The readline prompt as a source: at rest it reads lines, while the
+ * guest runs the keyboard is the guest's console. */
+static void prompt_enter(void *arg)
 {
-	s->stopped = true;
-	watch_refresh(s);	/* what a later trigger is compared with */
-	if (s->tui) {
-		tui_stopped(s->tui);
-		return;
-	}
+	struct session *s = arg;
+
 	console_running(&s->con, false);
 	rl_callback_handler_install("umdbg> ", rl_on_line);
 }
 
-void prompt_leave(struct session *s)
+static void prompt_leave(void *arg)
 {
-	if (!s->stopped)
-		return;
-	s->stopped = false;
-	if (s->tui) {
-		tui_running(s->tui);
-		return;
-	}
+	struct session *s = arg;
+
 	rl_callback_handler_remove();
 	console_running(&s->con, true);
-}
-
-void session_leave_prompt(struct session *s)
-{
-	if (s->interactive)
-		prompt_leave(s);
 }
 
 static void rl_on_line(char *line)
@@ -70,16 +57,19 @@ static void rl_on_line(char *line)
 	free(line);
 }
 
-/* --batch: the -ex commands at the stop, in order; <0 when one failed. */
-int run_batch(struct session *s)
+/* --batch as a source: at its first rest it runs the -ex commands in
+ * order and ends the guest. */
+static void batch_rest(void *arg)
 {
-	int i, err = 0;
+	struct session *s = arg;
+	bool failed = false;
+	int i;
 
 	for (i = 0; i < s->nbatch; i++)
 		if (cmd_execute(s, s->batch_cmds[i], stdout) < 0)
-			err = -1;
+			failed = true;
 	fflush(stdout);
-	return err;
+	session_end_unattended(s, failed);
 }
 
 /* With --json or -F: the guest's console on stderr. */
@@ -165,6 +155,16 @@ static bool tui_asks_stop(void *arg, bool *keep)
 	return tui_take_interrupt(arg);
 }
 
+static void tui_rest(void *arg)
+{
+	tui_stopped(arg);
+}
+
+static void tui_unrest(void *arg)
+{
+	tui_running(arg);
+}
+
 /* --tui: the TUI takes the terminal and the guest's console. */
 int session_open_tui(struct session *s, char **cause)
 {
@@ -183,14 +183,24 @@ int session_open_tui(struct session *s, char **cause)
 	s->con.sink_arg = s->tui;
 	session_add_source(s, &(struct session_source){
 		.arg = s->tui, .fds = tui_fds, .ready = tui_ready,
-		.stop_fd = tui_stop_fd, .asks_stop = tui_asks_stop });
+		.stop_fd = tui_stop_fd, .asks_stop = tui_asks_stop,
+		.at_rest = tui_rest, .leave_rest = tui_unrest });
 	return 0;
 }
 
-/* The prompt's readline, set up once (it has no user argument). */
+/* The prompt (with a terminal, without the TUI) or --batch, as the
+ * session's front end at rest; readline set up once (it has no user
+ * argument). */
 void prompt_init(struct session *s)
 {
 	rl_session = s;
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
+	if (s->batch)
+		session_add_source(s, &(struct session_source){
+			.arg = s, .at_rest = batch_rest });
+	else if (s->interactive && !s->tui)
+		session_add_source(s, &(struct session_source){
+			.arg = s, .at_rest = prompt_enter,
+			.leave_rest = prompt_leave });
 }

@@ -131,30 +131,6 @@ static int name_now(struct session *s, char **cause)
 	return 0;
 }
 
-/* Is moment st (during a scan) the named moment `now`?  For a BP
- * moment with steps, *stepping tells the caller to single-step to it. */
-bool tl_at_now(struct session *s, const struct rr_pos *now,
-	       const struct tracer_stop *st, struct counters *cs)
-{
-	uint64_t a = tl_bp_addr_of(s, st);
-
-	switch (now->kind) {
-	case RR_POS_EVENT:
-		return st->kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr);
-	case RR_POS_STOP:
-		return st->kind == now->stop_kind && st->signo == now->signo &&
-		       rr_event(s->rr) == now->event;
-	case RR_POS_BP:
-		return a == now->addr && *tl_count_of(cs, a) == now->count;
-	case RR_POS_WATCH:
-		return st->kind == TRACER_STOP_WATCH &&
-		       (uint64_t)st->bp == now->addr &&
-		       *tl_count_of(cs, ~(uint64_t)st->bp) == now->count;
-	default:
-		return true;
-	}
-}
-
 /* The addresses of the user's breakpoints (the prompt's and gdb's), not
  * umdbg's own. */
 static struct counters user_points(struct session *s)

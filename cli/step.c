@@ -361,3 +361,24 @@ enum step_verdict step_continue(struct session *s)
 	return step_lines(s, stdout) == 0 ? STEP_DONE : STEP_RUNNING;
 }
 
+static int src_claim_stop(void *arg, const struct tracer_stop *st)
+{
+	return step_on_stop(arg, st);
+}
+
+static int src_go_on(void *arg)
+{
+	return step_continue(arg);
+}
+
+static void src_cancel(void *arg)
+{
+	step_cancel(arg);
+}
+
+void step_init(struct session *s)
+{
+	session_add_source(s, &(struct session_source){
+		.arg = s, .claim_stop = src_claim_stop, .go_on = src_go_on,
+		.cancel = src_cancel });
+}

@@ -279,6 +279,27 @@ int timeline_restart(struct session *s, char **cause)
 	return err;
 }
 
+static void src_on_resume(void *arg, bool step)
+{
+	timeline_on_resume(arg, step);
+}
+
+static void src_saw_stop(void *arg, const struct tracer_stop *st)
+{
+	struct session *s = arg;
+
+	timeline_on_stop(s, st);
+	if (replaying(s))
+		timeline_retry_points(s);
+}
+
+void timeline_init(struct session *s)
+{
+	session_add_source(s, &(struct session_source){
+		.arg = s, .on_resume = src_on_resume,
+		.saw_stop = src_saw_stop });
+}
+
 /* tracer_bp_retry's test: a module breakpoint waits for its module. */
 static bool code_ready(void *arg, uint64_t addr)
 {
@@ -461,6 +482,30 @@ int tl_run_to(struct session *s, struct tracer_stop *st, char **cause)
 		err = set_cause(cause, -ESRCH, "the replay ended before "
 				"reaching that moment");
 	return err;
+}
+
+/* Is moment st (during a scan) the named moment `now`?  For a BP
+ * moment with steps, the caller single-steps on from the hit. */
+bool tl_at_now(struct session *s, const struct rr_pos *now,
+	       const struct tracer_stop *st, struct counters *cs)
+{
+	uint64_t a = tl_bp_addr_of(s, st);
+
+	switch (now->kind) {
+	case RR_POS_EVENT:
+		return st->kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr);
+	case RR_POS_STOP:
+		return st->kind == now->stop_kind && st->signo == now->signo &&
+		       rr_event(s->rr) == now->event;
+	case RR_POS_BP:
+		return a == now->addr && *tl_count_of(cs, a) == now->count;
+	case RR_POS_WATCH:
+		return st->kind == TRACER_STOP_WATCH &&
+		       (uint64_t)st->bp == now->addr &&
+		       *tl_count_of(cs, ~(uint64_t)st->bp) == now->count;
+	default:
+		return true;
+	}
 }
 
 /* Go to a named moment: restart, then count. */
