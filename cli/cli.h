@@ -300,6 +300,7 @@ enum cmd_flags {
 	CMD_NOT_FROM_GDB = 1 << 2,	/* gdb has its own (and resuming
 					 * commands are refused there too) */
 	CMD_MOVES_TIME = 1 << 3,	/* moves a replay to another moment */
+	CMD_TUI_ONLY = 1 << 4,		/* the TUI's own (panes, selection) */
 };
 
 struct umdbg_cmd {
@@ -352,8 +353,9 @@ bool watch_headline(struct session *s, const struct tracer_stop *st,
 void watch_say(struct session *s, const struct tracer_stop *st,
 	       const char *cmd, FILE *out);
 
-/* The command names, NULL-terminated (completion). */
-const char *const *cmd_names(void);
+/* The command names, NULL-terminated (completion); with tui, the TUI's
+ * own commands too. */
+const char *const *cmd_names(bool tui);
 /* Run one command line; returns the command's result (0 = ok). */
 int cmd_execute(struct session *s, const char *line, FILE *out);
 /* Where a command comes from: gdb's monitor may not resume or quit. */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "../tui/tui.h"
 
 /* Say why a command failed ("ps: no symbol ..."), free the cause and
  * pass the error on. */
@@ -276,6 +277,26 @@ static int cmd_quit(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
 
+/* The TUI's own commands (frame, task, mem, layout, focus): the TUI
+ * carries them out on its panes. */
+static int cmd_tui(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct strbuf line;
+	int i;
+
+	if (!ctx->s->tui) {
+		fprintf(ctx->out, "%s: a command of the TUI (umdbg --tui)\n",
+			argv[0]);
+		return -EINVAL;
+	}
+	strbuf_init(&line);
+	for (i = 0; i < argc; i++)
+		strbuf_addf(&line, "%s%s", i ? " " : "", argv[i]);
+	tui_command(ctx->s->tui, line.buf);
+	strbuf_release(&line);
+	return 0;
+}
+
 /* time [-q] COMMAND...: run it and say how long it took (-q: discard its
  * output, so the figure is umdbg's own work, not the terminal's). */
 static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
@@ -395,6 +416,18 @@ static const struct umdbg_cmd commands[] = {
 	  0, cmd_time },
 	{ "version", NULL, "version", "umdbg's version and the kernel",
 	  0, cmd_version },
+	{ "frame", NULL, "frame N", "TUI: show frame N of the backtrace",
+	  CMD_TUI_ONLY | CMD_NOT_FROM_GDB, cmd_tui },
+	{ "task", NULL, "task PID", "TUI: show guest task PID (0: the one "
+	  "on the CPU)", CMD_TUI_ONLY | CMD_NOT_FROM_GDB, cmd_tui },
+	{ "mem", NULL, "mem [-p PID] ADDR",
+	  "TUI: the memory pane at ADDR (a task's user memory with -p)",
+	  CMD_TUI_ONLY | CMD_NOT_FROM_GDB, cmd_tui },
+	{ "layout", NULL, "layout source|tasks|memory|log",
+	  "TUI: switch the layout", CMD_TUI_ONLY | CMD_NOT_FROM_GDB,
+	  cmd_tui },
+	{ "focus", NULL, "focus PANE", "TUI: move the focus to a pane",
+	  CMD_TUI_ONLY | CMD_NOT_FROM_GDB, cmd_tui },
 	{ "help", "?", "help", "this list", 0, cmd_help },
 };
 
@@ -411,18 +444,21 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
 
 #define MAX_ARGS 16
 
-const char *const *cmd_names(void)
+const char *const *cmd_names(bool tui)
 {
-	static const char *names[2 * ARRAY_SIZE(commands) + 1];
+	static const char *names[2][2 * ARRAY_SIZE(commands) + 1];
+	const char **list = names[tui];
 	size_t i, n = 0;
 
-	if (!names[0])
+	if (!list[0])
 		for (i = 0; i < ARRAY_SIZE(commands); i++) {
-			names[n++] = commands[i].name;
+			if (!tui && (commands[i].flags & CMD_TUI_ONLY))
+				continue;
+			list[n++] = commands[i].name;
 			if (commands[i].alias && strlen(commands[i].alias) > 2)
-				names[n++] = commands[i].alias;
+				list[n++] = commands[i].alias;
 		}
-	return names;
+	return list;
 }
 
 int cmd_execute(struct session *s, const char *line, FILE *out)

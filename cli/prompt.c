@@ -169,7 +169,7 @@ static void tui_unrest(void *arg)
 int session_open_tui(struct session *s, char **cause)
 {
 	struct tui_host host = {
-		.arg = s, .run = tui_run, .commands = cmd_names(),
+		.arg = s, .run = tui_run, .commands = cmd_names(true),
 		.to_guest = tui_to_guest, .interrupt = tui_interrupt,
 		.timeline = tui_timeline,
 	};

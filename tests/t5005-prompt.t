@@ -5,7 +5,7 @@
 # terminal afterwards.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 16
+plan 17
 
 use_tmux
 tm send-keys "./umdbg --break panic --scenario panic; echo \"status=\$?\"" Enter
@@ -28,6 +28,9 @@ ok $? "dmesg at the prompt"
 tm send-keys "help" Enter
 wait_for 'continue +resume the guest' 5
 ok $? "help lists the commands"
+tm send-keys "frame 1" Enter
+wait_for '^frame: a command of the TUI \(umdbg --tui\)' 5
+ok $? "the TUI's own commands are in the table: outside the TUI they say whose they are"
 
 tm send-keys "continue" Enter
 wait_for 'guest kernel panicked \(UML aborts' 20

@@ -146,21 +146,30 @@ bool tui_own_command(struct tui *t, const char *line)
 	return false;
 }
 
-/* Run a line typed (or bound to a key) and show what it printed. */
+void tui_command(struct tui *t, const char *line)
+{
+	int n = (int)strcspn(line, " ");
+
+	t->own_command = true;	/* the panes show what it selected */
+	if (!tui_own_command(t, line))
+		tui_say(t, "%.*s: not while the guest runs", n, line);
+}
+
+/* Run a line typed (or bound to a key) and show what it printed: every
+ * line goes to the host's command table, the TUI's own commands too. */
 void tui_run_line(struct tui *t, const char *line)
 {
 	char *out;
 
 	text_clear(&t->tail);
 	tui_say(t, "umdbg> %s", line);
-	if (tui_own_command(t, line))
-		return;
+	t->own_command = false;
 	out = tui_capture(t, "%s", line);
 	if (*out)
 		tui_say(t, "%s", out);
 	free(out);
 	/* still stopped: what the command changed (a step, a goto) */
-	if (!t->running && !t->ended && !t->quit)
+	if (!t->running && !t->ended && !t->quit && !t->own_command)
 		view_all(t, true);
 }
 
@@ -210,23 +219,18 @@ static void rl_deprep_fn(void)
 {
 }
 
+/* Command names from the host's table (which holds the TUI's own). */
 static char *complete_gen(const char *text, int state)
 {
-	static const char *const own[] = {
-		"layout", "focus", "frame", "task", "mem", NULL,
-	};
-	static size_t i, j;
+	static size_t i;
 	size_t len = strlen(text);
 	const char *const *names = tui_current->host.commands;
 
 	if (!state)
-		i = j = 0;
+		i = 0;
 	while (names && names[i])
 		if (!strncmp(names[i++], text, len))
 			return xstrdup(names[i - 1]);
-	while (own[j])
-		if (!strncmp(own[j++], text, len))
-			return xstrdup(own[j - 1]);
 	return NULL;
 }
 

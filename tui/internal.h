@@ -70,6 +70,7 @@ struct tui {
 	enum pane_id focus;
 	bool cmdline;			/* keys go to the command line */
 	bool running, ended, quit, help;
+	bool own_command;		/* the line was one of the TUI's own */
 	char status[256];		/* why it stopped */
 	/* selections */
 	int task;			/* 0: the task on the CPU */

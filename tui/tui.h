@@ -54,6 +54,9 @@ void tui_on_pipe(struct tui *t);
 /* While a command runs long (a replay's re-run): was Ctrl-C typed?  The
  * other keys typed meanwhile are kept for tui_on_tty. */
 bool tui_take_interrupt(struct tui *t);
+/* One of the TUI's own commands (frame, task, mem, layout, focus; the
+ * host's command table lists them): carried out on the panes. */
+void tui_command(struct tui *t, const char *line);
 /* The terminal changed size (SIGWINCH). */
 void tui_resize(struct tui *t);
 
