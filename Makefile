@@ -53,6 +53,7 @@ CLI_OBJS += cli/record.o
 CLI_OBJS += cli/loop.o
 CLI_OBJS += cli/prompt.o
 CLI_OBJS += cli/commands.o
+CLI_OBJS += cli/args.o
 CLI_OBJS += cli/kviews.o
 CLI_OBJS += cli/console.o
 CLI_OBJS += cli/report.o
@@ -75,6 +76,7 @@ OBJS = $(LIB_OBJS) $(GDBSTUB_OBJS) $(TRACER_OBJS) $(KMODEL_OBJS) $(REPLAY_OBJS) 
 TEST_PROGS += tests/t0001-lib.t
 TEST_PROGS += tests/t0002-rows.t
 TEST_PROGS += tests/t0003-timeline.t
+TEST_PROGS += tests/t0004-args.t
 TEST_PROGS += tests/t1001-rsp.t
 TEST_PROGS += tests/t2001-symbols.t
 TEST_PROGS += tests/t2002-layouts.t
@@ -93,6 +95,8 @@ umdbg: $(OBJS)
 # The timeline against a fake target: the test defines the tracer's and
 # the replay's functions it calls.
 tests/t0003-timeline.t: tests/t0003-timeline.o cli/timeline.o cli/reverse.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+tests/t0004-args.t: tests/t0004-args.o cli/args.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t0002-rows.t: tests/t0002-rows.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -124,7 +128,7 @@ tests: $(TEST_PROGS) $(TEST_HELPERS) umdbg
 
 # The tests that need no guest (nor root): seconds, on any machine with
 # the build dependencies.
-UNIT_TESTS = tests/t0001-lib.t tests/t0002-rows.t tests/t0003-timeline.t tests/t1001-rsp.t tests/t6001-trace.t
+UNIT_TESTS = tests/t0001-lib.t tests/t0002-rows.t tests/t0003-timeline.t tests/t0004-args.t tests/t1001-rsp.t tests/t6001-trace.t
 unit: $(UNIT_TESTS)
 	prove $(UNIT_TESTS)
 

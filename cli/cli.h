@@ -287,11 +287,31 @@ int print_frame_regs(struct session *s, struct out *o,
 int print_dmesg(struct session *s, struct out *o, int last, bool levels);
 const char *signal_name(int sig);
 
-/* commands.c: one table for the prompt (and later gdb's monitor) */
+/* args.c: a command's arguments, parsed against its usage in the table
+ * ("x [-p PID] ADDR [LEN]"): the values by name ("PID", "LEN"), options
+ * without a value as "1" ("-l"), and the rest of the line for NAME... */
+#define CMD_ARGS_MAX 12
+struct cmd_args {
+	int n;
+	struct {
+		char name[48];
+		const char *val;
+	} v[CMD_ARGS_MAX];
+	int rest_argc;
+	char **rest_argv;
+};
+/* 0, or -EINVAL when the line does not have the usage's shape. */
+int cmd_args_parse(const char *usage, int argc, char **argv,
+		   struct cmd_args *a);
+/* A value by its name in the usage, or NULL (not given). */
+const char *cmd_arg(const struct cmd_args *a, const char *name);
+
+/* commands.c: one table for the prompt, gdb's monitor and the TUI */
 struct cmd_ctx {
 	struct session *s;
 	struct out *o;		/* rows go here */
 	FILE *out;		/* free text: out_file(o) */
+	const struct cmd_args *args;	/* parsed against the usage */
 };
 
 enum cmd_flags {

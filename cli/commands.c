@@ -303,17 +303,15 @@ static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct timespec t0, t1;
 	struct strbuf line;
+	const struct cmd_args *a = ctx->args;
 	struct out *out = ctx->o;
-	bool quiet = argc > 1 && !strcmp(argv[1], "-q");
+	bool quiet = cmd_arg(a, "-q") != NULL;
 	int i, ret;
 
-	if (argc < 2 + quiet) {
-		fprintf(ctx->out, "usage: time [-q] COMMAND...\n");
-		return -EINVAL;
-	}
+	(void)argc; (void)argv;
 	strbuf_init(&line);
-	for (i = 1 + quiet; i < argc; i++)
-		strbuf_addf(&line, "%s%s", i > 1 + quiet ? " " : "", argv[i]);
+	for (i = 0; i < a->rest_argc; i++)
+		strbuf_addf(&line, "%s%s", i ? " " : "", a->rest_argv[i]);
 	if (quiet)
 		out = out_new(OUT_COLLECT, NULL, NULL);
 	else
@@ -475,7 +473,8 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 {
 	char *copy = xstrdup(line), *argv[MAX_ARGS], *save = NULL, *tok;
 	FILE *out = out_file(o);
-	struct cmd_ctx ctx = { s, o, out };
+	struct cmd_ctx ctx = { s, o, out, NULL };
+	struct cmd_args args;
 	int argc = 0, ret = 0;
 	size_t i;
 
@@ -505,6 +504,12 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		ret = -ESRCH;
 		goto out;
 	}
+	if (cmd_args_parse(commands[i].usage, argc, argv, &args) < 0) {
+		fprintf(out, "usage: %s\n", commands[i].usage);
+		ret = -EINVAL;
+		goto out;
+	}
+	ctx.args = &args;
 	ret = commands[i].run(&ctx, argc, argv);
 	if (from == CMD_FROM_MONITOR && ret == 0 &&
 	    (commands[i].flags & CMD_MOVES_TIME))

@@ -177,17 +177,16 @@ int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t addr, len = 64, off;
 	struct kmodel_ptwalk w;
 	uint8_t buf[4096];
+	const char *p = cmd_arg(ctx->args, "PID");
+	const char *l = cmd_arg(ctx->args, "LEN");
 	char *cause = NULL;
-	int pid = -1, a = 1;
+	int pid = -1;
 
-	if (argc > 2 && !strcmp(argv[1], "-p")) {
-		if (cmd_parse_pid(ctx, argv[2], &pid) < 0)
-			return -EINVAL;
-		a = 3;
-	}
-	if (argc - a < 1 || argc - a > 2 || parse_u64(argv[a], &addr) < 0 ||
-	    (argc - a == 2 && (parse_u64(argv[a + 1], &len) < 0 ||
-			       len > sizeof(buf)))) {
+	(void)argc; (void)argv;
+	if (p && cmd_parse_pid(ctx, p, &pid) < 0)
+		return -EINVAL;
+	if (parse_u64(cmd_arg(ctx->args, "ADDR"), &addr) < 0 ||
+	    (l && (parse_u64(l, &len) < 0 || len > sizeof(buf)))) {
 		fprintf(ctx->out, "usage: x [-p PID] ADDR [LEN<=4096]\n");
 		return -EINVAL;
 	}
@@ -317,20 +316,18 @@ int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct strbuf sb;
 	char *cause = NULL;
+	const char *d = cmd_arg(ctx->args, "DEPTH");
 	uint64_t depth = 2;
 	int err;
 
-	if (argc == 4 && !strcmp(argv[1], "-d") &&
-	    parse_u64(argv[2], &depth) == 0 && depth < 16) {
-		argv += 2;
-		argc -= 2;
-	}
-	if (argc != 2) {
-		fprintf(ctx->out, "usage: p [-d DEPTH] SYMBOL\n");
+	(void)argc; (void)argv;
+	if (d && (parse_u64(d, &depth) < 0 || depth >= 16)) {
+		fprintf(ctx->out, "p: bad depth '%s' (0-15)\n", d);
 		return -EINVAL;
 	}
 	strbuf_init(&sb);
-	err = kmodel_print_var(ctx->s->k, argv[1], (int)depth, &sb, &cause);
+	err = kmodel_print_var(ctx->s->k, cmd_arg(ctx->args, "SYMBOL"),
+			       (int)depth, &sb, &cause);
 	if (err)
 		fprintf(ctx->out, "p: %s\n", cause);
 	else
@@ -399,22 +396,19 @@ int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t regs[KMODEL_NREGS], frame = 0;
 	struct user_regs_struct r;
 	struct kmodel_task t = { 0 };
-	bool have_frame = false;
+	const char *p = cmd_arg(ctx->args, "PID");
+	const char *f = cmd_arg(ctx->args, "FRAME");
+	bool have_frame = f != NULL;
 	char *cause = NULL;
-	int pid = -1, err, i;
+	int pid = -1, err;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-f") && i + 1 < argc &&
-		    parse_u64(argv[i + 1], &frame) == 0 && frame < 1000) {
-			have_frame = true;
-			i++;
-		} else if (pid < 0 && cmd_parse_pid(ctx, argv[i], &pid) == 0) {
-			continue;
-		} else {
-			fprintf(ctx->out, "usage: regs [PID] [-f FRAME]\n");
-			return -EINVAL;
-		}
+	(void)argc; (void)argv;
+	if (f && (parse_u64(f, &frame) < 0 || frame >= 1000)) {
+		fprintf(ctx->out, "regs: bad frame '%s'\n", f);
+		return -EINVAL;
 	}
+	if (p && cmd_parse_pid(ctx, p, &pid) < 0)
+		return -EINVAL;
 	if (pid >= 0) {
 		err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
 		if (err)
@@ -445,20 +439,14 @@ int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv)
 
 int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	const char *nv = cmd_arg(ctx->args, "N");
 	uint64_t n = 0;
-	bool levels = false;
-	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-l")) {
-			levels = true;
-		} else if (!strcmp(argv[i], "-n") && i + 1 < argc &&
-			   parse_u64(argv[i + 1], &n) == 0 && n <= INT32_MAX) {
-			i++;
-		} else {
-			fprintf(ctx->out, "usage: dmesg [-l] [-n N]\n");
-			return -EINVAL;
-		}
+	(void)argc; (void)argv;
+	if (nv && (parse_u64(nv, &n) < 0 || n > INT32_MAX)) {
+		fprintf(ctx->out, "dmesg: bad line count '%s'\n", nv);
+		return -EINVAL;
 	}
-	return print_dmesg(ctx->s, ctx->o, (int)n, levels);
+	return print_dmesg(ctx->s, ctx->o, (int)n,
+			   cmd_arg(ctx->args, "-l") != NULL);
 }
