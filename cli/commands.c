@@ -31,10 +31,12 @@ static int cmd_continue(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	const char *count = cmd_arg(ctx->args, "N");
 	uint64_t n = 1, i;
 
-	if (argc > 1 && (parse_u64(argv[1], &n) < 0 || n == 0)) {
-		fprintf(ctx->out, "stepi: bad count '%s'\n", argv[1]);
+	(void)argc; (void)argv;
+	if (count && (parse_u64(count, &n) < 0 || n == 0)) {
+		fprintf(ctx->out, "stepi: bad count '%s'\n", count);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
@@ -140,10 +142,12 @@ static int cmd_goto(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	uint64_t ev;
 
+	(void)argc; (void)argv;
 	if (!need_replay(ctx, "goto"))
 		return -EINVAL;
-	if (argc != 2 || parse_u64(argv[1], &ev) < 0) {
-		fprintf(ctx->out, "goto: usage: goto EVENT\n");
+	if (parse_u64(cmd_arg(ctx->args, "EVENT"), &ev) < 0) {
+		fprintf(ctx->out, "goto: bad event '%s'\n",
+			cmd_arg(ctx->args, "EVENT"));
 		return -EINVAL;
 	}
 	return timeline_op(ctx, "goto", 'g', ev);
@@ -175,9 +179,11 @@ static int cmd_rs(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	const char *spec = cmd_arg(ctx->args, "SYMBOL|*ADDR|FILE:LINE");
 	size_t i, j;
 
-	if (argc == 1) {
+	(void)argc; (void)argv;
+	if (!spec) {
 		if (!ctx->s->nbps && !ctx->s->nwps)
 			fprintf(ctx->out, "no breakpoints\n");
 		for (i = 0; i < ctx->s->nbps; i++) {
@@ -201,11 +207,7 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 		watch_list(ctx->s, ctx->o);
 		return 0;
 	}
-	if (argc != 2) {
-		fprintf(ctx->out, "usage: break [SYMBOL|*ADDR|FILE:LINE]\n");
-		return -EINVAL;
-	}
-	return session_add_breakpoint(ctx->s, argv[1], ctx->out);
+	return session_add_breakpoint(ctx->s, spec, ctx->out);
 }
 
 static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
@@ -214,8 +216,10 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t num;
 	size_t i, j;
 
-	if (argc != 2 || parse_u64(argv[1], &num) < 0) {
-		fprintf(ctx->out, "usage: delete N\n");
+	(void)argc; (void)argv;
+	if (parse_u64(cmd_arg(ctx->args, "N"), &num) < 0) {
+		fprintf(ctx->out, "delete: bad number '%s'\n",
+			cmd_arg(ctx->args, "N"));
 		return -EINVAL;
 	}
 	if (num <= INT32_MAX && watch_delete(s, (int)num))
@@ -240,14 +244,15 @@ static int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_handle(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *name;
+	const char *what = cmd_arg(ctx->args, "stop|pass");
+	const char *name = cmd_arg(ctx->args, "SIGNAL");
 	int sig;
 
-	if (argc != 3 || (strcmp(argv[2], "stop") && strcmp(argv[2], "pass"))) {
+	(void)argc; (void)argv;
+	if (strcmp(what, "stop") && strcmp(what, "pass")) {
 		fprintf(ctx->out, "usage: handle SIGNAL stop|pass\n");
 		return -EINVAL;
 	}
-	name = argv[1];
 	if (!strncmp(name, "SIG", 3))
 		name += 3;
 	for (sig = 1; sig < NSIG; sig++)
@@ -256,12 +261,13 @@ static int cmd_handle(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!strcmp(name, "IO"))	/* glibc calls it POLL */
 		sig = SIGIO;
 	if (sig == NSIG) {
-		fprintf(ctx->out, "handle: unknown signal '%s'\n", argv[1]);
+		fprintf(ctx->out, "handle: unknown signal '%s'\n",
+			cmd_arg(ctx->args, "SIGNAL"));
 		return -EINVAL;
 	}
-	tracer_set_stop_signal(ctx->s->t, sig, !strcmp(argv[2], "stop"));
+	tracer_set_stop_signal(ctx->s->t, sig, !strcmp(what, "stop"));
 	fprintf(ctx->out, "%s: %s\n", signal_name(sig),
-		strcmp(argv[2], "stop") ? "passed to the guest silently" :
+		strcmp(what, "stop") ? "passed to the guest silently" :
 		"stops the guest (then delivered on continue)");
 	return 0;
 }

@@ -30,14 +30,13 @@ int cmd_bt(struct cmd_ctx *ctx, int argc, char **argv)
 	char *cause = NULL;
 	int pid, err;
 
-	if (argc == 1) {
+	(void)argc; (void)argv;
+	if (!cmd_arg(ctx->args, "PID")) {
 		print_backtrace(ctx->s, ctx->o, ctx->s->last_stop.tid);
 		return 0;
 	}
-	if (argc != 2 || cmd_parse_pid(ctx, argv[1], &pid) < 0) {
-		fprintf(ctx->out, "usage: bt [PID]\n");
+	if (cmd_parse_pid(ctx, cmd_arg(ctx->args, "PID"), &pid) < 0)
 		return -EINVAL;
-	}
 	err = kmodel_find_task(ctx->s->k, pid, &t, &cause);
 	if (err)
 		return cmd_fail(ctx, "bt", cause, err);
@@ -93,10 +92,9 @@ int cmd_vma(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n, i;
 	int pid, err;
 
-	if (argc != 2 || cmd_parse_pid(ctx, argv[1], &pid) < 0) {
-		fprintf(ctx->out, "usage: vma PID\n");
+	(void)argc; (void)argv;
+	if (cmd_parse_pid(ctx, cmd_arg(ctx->args, "PID"), &pid) < 0)
 		return -EINVAL;
-	}
 	err = kmodel_vmas(ctx->s->k, pid, &v, &n, &cause);
 	if (err)
 		return cmd_fail(ctx, "vma", cause, err);
@@ -152,10 +150,13 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t va;
 	int pid = -1, err;
 
-	if ((argc != 2 && argc != 3) ||
-	    (argc == 3 && cmd_parse_pid(ctx, argv[1], &pid) < 0) ||
-	    parse_u64(argv[argc - 1], &va) < 0) {
-		fprintf(ctx->out, "usage: vtop [PID] ADDR\n");
+	(void)argc; (void)argv;
+	if (cmd_arg(ctx->args, "PID") &&
+	    cmd_parse_pid(ctx, cmd_arg(ctx->args, "PID"), &pid) < 0)
+		return -EINVAL;
+	if (parse_u64(cmd_arg(ctx->args, "ADDR"), &va) < 0) {
+		fprintf(ctx->out, "vtop: bad address '%s'\n",
+			cmd_arg(ctx->args, "ADDR"));
 		return -EINVAL;
 	}
 	err = kmodel_vtop(ctx->s->k, pid, va, &w, &cause);
@@ -253,21 +254,24 @@ int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 	struct kmodel_task t;
 	struct kmodel_ptwalk w;
 	uint64_t lo = 0, hi = UINT64_MAX, pgd, va;
+	const char *range = cmd_arg(ctx->args, "START-END");
 	char *cause = NULL, *dash;
 	size_t n, i;
 	int pid, err;
 
-	if (argc < 2 || argc > 3 || cmd_parse_pid(ctx, argv[1], &pid) < 0) {
-		fprintf(ctx->out, "usage: pt PID [START-END]\n");
+	(void)argc; (void)argv;
+	if (cmd_parse_pid(ctx, cmd_arg(ctx->args, "PID"), &pid) < 0)
 		return -EINVAL;
-	}
-	if (argc == 3) {
-		dash = strchr(argv[2], '-');
-		if (!dash)
+	if (range) {
+		char lo_s[32];
+
+		dash = strchr(range, '-');
+		if (!dash || (size_t)(dash - range) >= sizeof(lo_s))
 			return fprintf(ctx->out, "pt: bad range '%s'\n",
-				       argv[2]), -EINVAL;
-		*dash = '\0';
-		if (parse_u64(argv[2], &lo) < 0 || parse_u64(dash + 1, &hi) < 0)
+				       range), -EINVAL;
+		snprintf(lo_s, sizeof(lo_s), "%.*s", (int)(dash - range),
+			 range);
+		if (parse_u64(lo_s, &lo) < 0 || parse_u64(dash + 1, &hi) < 0)
 			return fprintf(ctx->out, "pt: bad range\n"), -EINVAL;
 	}
 	v = NULL;
@@ -370,8 +374,10 @@ int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t addr;
 	int n, i;
 
-	if (argc != 2 || parse_u64(argv[1], &addr) < 0) {
-		fprintf(ctx->out, "usage: sym ADDR\n");
+	(void)argc; (void)argv;
+	if (parse_u64(cmd_arg(ctx->args, "ADDR"), &addr) < 0) {
+		fprintf(ctx->out, "sym: bad address '%s'\n",
+			cmd_arg(ctx->args, "ADDR"));
 		return -EINVAL;
 	}
 	n = kmodel_where(ctx->s->k, addr, false, &w);

@@ -74,18 +74,20 @@ int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 	int nbps = session_user_bp_addrs(s, bps, 256), i;
 	cs_insn *insn;
 	size_t count, k;
+	const char *where = cmd_arg(ctx->args, "ADDR|SYMBOL");
+	const char *many = cmd_arg(ctx->args, "N");
 	ssize_t got;
 	csh cs;
 
-	if (argc > 3 || (argc > 2 && (parse_u64(argv[2], &n) < 0 || !n ||
-				      n > DISAS_MAX))) {
+	(void)argc; (void)argv;
+	if (many && (parse_u64(many, &n) < 0 || !n || n > DISAS_MAX)) {
 		fprintf(ctx->out, "usage: disas [ADDR|SYMBOL] [N<=%d]\n",
 			DISAS_MAX);
 		return -EINVAL;
 	}
-	if (argc > 1) {
-		if (parse_location(s, argv[1], &addr) < 0) {
-			fprintf(ctx->out, "disas: no symbol '%s'\n", argv[1]);
+	if (where) {
+		if (parse_location(s, where, &addr) < 0) {
+			fprintf(ctx->out, "disas: no symbol '%s'\n", where);
 			return -ENOENT;
 		}
 	} else if (pc) {
@@ -172,28 +174,31 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	int n, at = 0, lineno = 0, err = 0, bp_line[64], nbp, i;
 	size_t cap = 0;
 	FILE *f;
+	const char *where = cmd_arg(ctx->args, "ADDR|SYMBOL|FILE:LINE");
+	const char *count = cmd_arg(ctx->args, "N");
 
-	if (argc > 3 || (argc == 3 && (parse_u64(argv[2], &ctxlines) < 0 ||
-				       ctxlines > LIST_MAX))) {
+	(void)argc; (void)argv;
+	if (count && (parse_u64(count, &ctxlines) < 0 ||
+		      ctxlines > LIST_MAX)) {
 		fprintf(ctx->out, "usage: list [ADDR|SYMBOL|FILE:LINE] "
 			"[CONTEXT<=%d]\n", LIST_MAX);
 		return -EINVAL;
 	}
-	if (argc >= 2 && strchr(argv[1], ':') && argv[1][0] != '*') {
-		char *colon = strrchr(argv[1], ':');
+	if (where && strchr(where, ':') && where[0] != '*') {
+		const char *colon = strrchr(where, ':');
 
-		file = xstrndup(argv[1], (size_t)(colon - argv[1]));
+		file = xstrndup(where, (size_t)(colon - where));
 		at = atoi(colon + 1);
 	} else {
-		if (argc >= 2 && parse_location(s, argv[1], &addr) < 0) {
-			fprintf(ctx->out, "list: no symbol '%s'\n", argv[1]);
+		if (where && parse_location(s, where, &addr) < 0) {
+			fprintf(ctx->out, "list: no symbol '%s'\n", where);
 			return -ENOENT;
 		}
-		if (argc < 2 && !pc) {
+		if (!where && !pc) {
 			fprintf(ctx->out, "list: the guest is not stopped\n");
 			return -ESRCH;
 		}
-		n = kmodel_where(s->k, argc >= 2 ? addr : pc, false, &w);
+		n = kmodel_where(s->k, where ? addr : pc, false, &w);
 		if (n > 0 && w[0].file && w[0].line) {
 			file = xstrdup(w[0].file);
 			at = w[0].line;
@@ -201,7 +206,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		kmodel_where_free(w, n);
 		if (!file) {
 			fprintf(ctx->out, "list: no source line for 0x%llx\n",
-				(unsigned long long)(argc >= 2 ? addr : pc));
+				(unsigned long long)(where ? addr : pc));
 			return -ENOENT;
 		}
 	}

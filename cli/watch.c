@@ -139,17 +139,15 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct session *s = ctx->s;
 	struct watchpoint w = { 0 };
-	const char *name = argv[0];
+	const char *name = argv[0], *spec;
 	int slot;
 
+	(void)argc;
 	w.kind = !strcmp(name, "rwatch") ? WATCH_READ :
 		!strcmp(name, "awatch") ? WATCH_ACCESS : WATCH_WRITE;
 	name = kind_name[w.kind];
-	if (argc < 2 || argc > 3) {
-		fprintf(ctx->out, "usage: %s SYMBOL|*ADDR [LEN]\n", name);
-		return -EINVAL;
-	}
-	if (locate(ctx, name, argv[1], argc > 2 ? argv[2] : NULL, &w.addr,
+	spec = cmd_arg(ctx->args, "SYMBOL|*ADDR");
+	if (locate(ctx, name, spec, cmd_arg(ctx->args, "LEN"), &w.addr,
 		   &w.len) < 0)
 		return -EINVAL;
 	if (read_value(s, &w, &w.value) < 0) {
@@ -166,7 +164,7 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	w.slot = slot;
 	w.num = s->next_bp_num++;
-	w.spec = xstrdup(argv[1]);
+	w.spec = xstrdup(spec);
 	s->wps = xrealloc(s->wps, (s->nwps + 1) * sizeof(*s->wps));
 	s->wps[s->nwps++] = w;
 	fprintf(ctx->out, "watchpoint %d: %s %s at 0x%llx, %d byte%s, value "
