@@ -235,16 +235,19 @@ int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static void print_run(FILE *out, uint64_t va, uint64_t npages, uint64_t phys,
-		      uint64_t entry, const char *path)
+static void print_run(struct out *o, uint64_t va, uint64_t npages,
+		      uint64_t phys, uint64_t entry, const char *path)
 {
 	char flags[96];
 
 	kmodel_pte_flags(entry, flags, sizeof(flags));
-	fprintf(out, "%012llx-%012llx -> phys %09llx  %s  %s\n",
-		(unsigned long long)va,
-		(unsigned long long)(va + npages * 4096),
-		(unsigned long long)phys, flags, path);
+	row_begin(o, ROW_PAGERUN);
+	row_addr(o, PAGERUN_START, va);
+	row_addr(o, PAGERUN_END, va + npages * 4096);
+	row_addr(o, PAGERUN_PHYS, phys);
+	row_str(o, PAGERUN_FLAGS, flags);
+	row_str(o, PAGERUN_PATH, path);
+	row_end(o);
 }
 
 /* pt PID [START-END]: the mapped pages of a task, runs merged. */
@@ -298,7 +301,7 @@ int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 				continue;
 			}
 			if (run_n)
-				print_run(ctx->out, run_va, run_n, run_phys,
+				print_run(ctx->o, run_va, run_n, run_phys,
 					  run_entry, v[i].path);
 			run_n = 0;
 			if (w.mapped) {
@@ -309,7 +312,7 @@ int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 			}
 		}
 		if (run_n)
-			print_run(ctx->out, run_va, run_n, run_phys, run_entry,
+			print_run(ctx->o, run_va, run_n, run_phys, run_entry,
 				  v[i].path);
 	}
 	free(v);
@@ -384,8 +387,18 @@ int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		char *str = kmodel_where_str(&w[i]);
 
-		fprintf(ctx->out, "0x%llx %s%s\n", (unsigned long long)addr,
-			w[i].inlined ? "(inlined) " : "", str);
+		row_begin(ctx->o, ROW_SYM);
+		row_addr(ctx->o, SYM_ADDR, addr);
+		row_bool(ctx->o, SYM_INLINED, w[i].inlined);
+		row_str(ctx->o, SYM_FUNC, w[i].func);
+		if (w[i].func && !w[i].inlined)
+			row_addr(ctx->o, SYM_OFFSET, w[i].offset);
+		row_str(ctx->o, SYM_FILE, w[i].file);
+		if (w[i].line)
+			row_int(ctx->o, SYM_LINE, w[i].line);
+		row_str(ctx->o, SYM_MODULE, w[i].module);
+		row_str(ctx->o, SYM_WHERE, str);
+		row_end(ctx->o);
 		free(str);
 	}
 	kmodel_where_free(w, n);

@@ -273,6 +273,20 @@ static void text_row(struct strbuf *sb, const struct row *r)
 	case ROW_BREAKPOINT:
 		text_breakpoint(sb, r);
 		break;
+	case ROW_SYM:
+		strbuf_addf(sb, "0x%llx %s%s",
+			    (unsigned long long)row_u(r, SYM_ADDR),
+			    row_i(r, SYM_INLINED) ? "(inlined) " : "",
+			    str_or(r, SYM_WHERE, "??"));
+		break;
+	case ROW_PAGERUN:
+		strbuf_addf(sb, "%012llx-%012llx -> phys %09llx  %s  %s",
+			    (unsigned long long)row_u(r, PAGERUN_START),
+			    (unsigned long long)row_u(r, PAGERUN_END),
+			    (unsigned long long)row_u(r, PAGERUN_PHYS),
+			    str_or(r, PAGERUN_FLAGS, ""),
+			    str_or(r, PAGERUN_PATH, ""));
+		break;
 	case ROW_TEXT:
 	case ROW_NKINDS:
 		strbuf_addf(sb, "%s", str_or(r, TEXT_TEXT, ""));

@@ -105,6 +105,21 @@ enum row_type {
 	X(BREAKPOINT, HITS, "hits", ROW_INT)				\
 	X(BREAKPOINT, ADDRS, "addrs", ROW_STR)	/* "0x... 0x..." */	\
 	X(BREAKPOINT, LEN, "len", ROW_INT)	/* a watchpoint's bytes */
+#define ROW_FIELDS_SYM(X)						\
+	X(SYM, ADDR, "addr", ROW_HEX)					\
+	X(SYM, INLINED, "inlined", ROW_BOOL)				\
+	X(SYM, FUNC, "func", ROW_STR)					\
+	X(SYM, OFFSET, "offset", ROW_HEX)				\
+	X(SYM, FILE, "file", ROW_STR)					\
+	X(SYM, LINE, "line", ROW_INT)					\
+	X(SYM, MODULE, "module", ROW_STR)				\
+	X(SYM, WHERE, "where", ROW_STR)
+#define ROW_FIELDS_PAGERUN(X)						\
+	X(PAGERUN, START, "start", ROW_HEX)				\
+	X(PAGERUN, END, "end", ROW_HEX)					\
+	X(PAGERUN, PHYS, "phys", ROW_HEX)				\
+	X(PAGERUN, FLAGS, "flags", ROW_STR)				\
+	X(PAGERUN, PATH, "path", ROW_STR)	/* its VMA's */
 #define ROW_FIELDS_TEXT(X)						\
 	X(TEXT, TEXT, "text", ROW_STR)
 
@@ -121,6 +136,8 @@ enum row_type {
 	K(PTLEVEL, "ptlevel", ROW_FIELDS_PTLEVEL)			\
 	K(MODULE, "module", ROW_FIELDS_MODULE)				\
 	K(BREAKPOINT, "breakpoint", ROW_FIELDS_BREAKPOINT)		\
+	K(SYM, "sym", ROW_FIELDS_SYM)					\
+	K(PAGERUN, "pagerun", ROW_FIELDS_PAGERUN)			\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -142,6 +159,8 @@ enum module_field { ROW_FIELDS_MODULE(ROW_FIELD_ENUM) MODULE_NFIELDS };
 enum breakpoint_field {
 	ROW_FIELDS_BREAKPOINT(ROW_FIELD_ENUM) BREAKPOINT_NFIELDS
 };
+enum sym_field { ROW_FIELDS_SYM(ROW_FIELD_ENUM) SYM_NFIELDS };
+enum pagerun_field { ROW_FIELDS_PAGERUN(ROW_FIELD_ENUM) PAGERUN_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

@@ -121,6 +121,17 @@ static void lists(struct out *o)
 	row_str(o, BREAKPOINT_ADDRS, "0x6059e000");
 	row_int(o, BREAKPOINT_LEN, 8);
 	row_end(o);
+	row_begin(o, ROW_SYM);
+	row_addr(o, SYM_ADDR, 0x603d2b28);
+	row_str(o, SYM_WHERE, "panic at kernel/panic.c:534");
+	row_end(o);
+	row_begin(o, ROW_PAGERUN);
+	row_addr(o, PAGERUN_START, 0x400000);
+	row_addr(o, PAGERUN_END, 0x402000);
+	row_addr(o, PAGERUN_PHYS, 0x841000);
+	row_str(o, PAGERUN_FLAGS, "PRESENT");
+	row_str(o, PAGERUN_PATH, "/bin/busybox");
+	row_end(o);
 }
 
 int main(void)
@@ -156,8 +167,12 @@ int main(void)
 	       "  pte[  7] @0x60843038 = 0x00000000008411a1  PRESENT RW\n"
 	       "1   panic                          hits 1  at 0x603d2b28\n"
 	       "2   watch jiffies                  hits 0  at 0x6059e000, "
-	       "8 bytes\n", "text: lsmod's header and rows, a page-table "
-	       "level, a breakpoint and a watchpoint as before");
+	       "8 bytes\n"
+	       "0x603d2b28 panic at kernel/panic.c:534\n"
+	       "000000400000-000000402000 -> phys 000841000  PRESENT  "
+	       "/bin/busybox\n", "text: lsmod's header and rows, a "
+	       "page-table level, a breakpoint, a watchpoint, sym and pt as "
+	       "before");
 	free(s);
 
 	s = render(OUT_JSON, NULL, awkward);

@@ -5,7 +5,7 @@
 # each row through a user format; bad use is one line and status 1.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 18
+plan 19
 
 # run OUT ERR ARGS...: stdout and stderr apart; sets $rc
 run() {
@@ -57,20 +57,29 @@ for l in open(sys.argv[1]):
     r = json.loads(l)
     if r["kind"] == "reg" and r["name"] == "rsp":
         print(r["value"]); break' "$SCRATCH/json")
+pc0=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["kind"] == "frame" and r["num"] == 0:
+        print(r["pc"]); break' "$SCRATCH/json")
 run "$SCRATCH/walk" "$SCRATCH/walk.err" --break panic --scenario panic \
-	--batch --json -ex "vtop $rsp" -ex break
+	--batch --json -ex "vtop $rsp" -ex break -ex "sym $pc0"
 python3 - "$SCRATCH/walk" >"$SCRATCH/walk.rows" <<'EOF'
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r["kind"] == "ptlevel":
         print("ptlevel", r["level"], r["index"], "PRESENT" in r["flags"])
+    elif r["kind"] == "sym":
+        print("sym", r["func"], r["file"], r["line"] > 0)
     elif r["kind"] == "breakpoint":
         print("breakpoint", r["num"], r["type"], r["spec"], r["hits"],
               r["addrs"].startswith("0x"), r["len"])
 EOF
 like "$SCRATCH/walk.rows" '^ptlevel pte [0-9]+ True$' "vtop (kernel stack at rsp $rsp): a present pte row, with its index and flags"
 like "$SCRATCH/walk.rows" '^breakpoint 1 break panic 1 True None$' "break: breakpoint 1 at panic, hit once, with its address"
+like "$SCRATCH/walk.rows" '^sym panic kernel/panic\.c True$' "sym (frame 0's pc $pc0): panic, with its file and line"
 
 # The same frames in the text report, as the prompt prints them.
 run "$SCRATCH/text" "$SCRATCH/text.err" --break panic --scenario panic
