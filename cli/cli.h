@@ -151,6 +151,27 @@ struct step_state {
 	bool wait_step;		/* a stepi waits for its host syscall */
 };
 
+/* An address whose breakpoint hits are counted from the replay's start
+ * (`covered`: it had a breakpoint all the time the kernel ran). */
+struct rr_track {
+	uint64_t addr;
+	uint64_t count;
+	bool covered;
+};
+
+/* The timeline of a replay (timeline.c, reverse.c): where it is and
+ * what is known of the way there. */
+struct timeline {
+	struct rr_pos pos;	/* the replay's current moment, */
+	bool pos_known;		/* when it has a name */
+	/* breakpoint hits counted since the start */
+	struct rr_track *track;
+	size_t ntrack;
+	struct rr_pos *history;	/* the hits so far, in order */
+	size_t nhistory;
+	bool stepped_since_stop, step_pending;
+};
+
 struct session {
 	struct kmodel *k;
 	char *kernel_abs;	/* absolute path of the kernel binary */
@@ -181,15 +202,8 @@ struct session {
 	uint64_t trace_events;	/* replay: the trace's events (TUI), or 0 */
 	bool trace_counted;	/* trace_events is known */
 	struct tracer_launch launch;	/* to launch a replay again */
-	struct rr_pos pos;	/* the replay's current moment, */
-	bool pos_known;		/* when it has a name */
 	bool quiet;		/* replay console output not printed */
-	/* replay: breakpoint hits counted since the start (timeline.c) */
-	struct rr_track *track;
-	size_t ntrack;
-	struct rr_pos *history;	/* the hits so far, in order */
-	size_t nhistory;
-	bool stepped_since_stop, step_pending;
+	struct timeline tl;	/* moving in a replay (timeline.c) */
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
@@ -213,13 +227,6 @@ struct session {
 	int nbatch;
 };
 
-/* An address whose breakpoint hits are counted from the replay's start
- * (`covered`: it had a breakpoint all the time the kernel ran). */
-struct rr_track {
-	uint64_t addr;
-	uint64_t count;
-	bool covered;
-};
 
 /* timeline.c: moving backwards in a replay; timeline_init registers
  * the counting of hits as a source of the session. */

@@ -79,19 +79,19 @@ static void say_where(struct cmd_ctx *ctx, const char *what)
 
 static int cmd_when(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const struct rr_pos *p = &ctx->s->pos;
+	const struct rr_pos *p = &ctx->s->tl.pos;
 
 	(void)argc; (void)argv;
 	if (!need_replay(ctx, "when"))
 		return -EINVAL;
 	fprintf(ctx->out, "event %llu", (unsigned long long)
 		rr_event(ctx->s->rr));
-	if (ctx->s->pos_known && p->kind == RR_POS_BP)
+	if (ctx->s->tl.pos_known && p->kind == RR_POS_BP)
 		fprintf(ctx->out, ": run %llu of 0x%llx, then %llu steps",
 			(unsigned long long)p->count,
 			(unsigned long long)p->addr,
 			(unsigned long long)p->steps);
-	else if (ctx->s->pos_known && p->kind == RR_POS_START)
+	else if (ctx->s->tl.pos_known && p->kind == RR_POS_START)
 		fprintf(ctx->out, ": the start of the recording");
 	fputc('\n', ctx->out);
 	return 0;

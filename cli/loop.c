@@ -74,7 +74,7 @@ int session_resume(struct session *s)
 	}
 	if (err == 1)	/* a stop is waiting: the loop pumps on SIGCHLD */
 		raise(SIGCHLD);
-	s->pos_known = false;
+	s->tl.pos_known = false;
 	session_leave_prompt(s);
 	return 0;
 }
@@ -82,11 +82,11 @@ int session_resume(struct session *s)
 void session_note_step(struct session *s)
 {
 	notify_resume(s, true);
-	if (s->pos_known && (s->pos.kind == RR_POS_BP ||
-			      s->pos.kind == RR_POS_START))
-		s->pos.steps++;
+	if (s->tl.pos_known && (s->tl.pos.kind == RR_POS_BP ||
+			      s->tl.pos.kind == RR_POS_START))
+		s->tl.pos.steps++;
 	else
-		s->pos_known = false;
+		s->tl.pos_known = false;
 }
 
 /* The guest is gone (powered off, exited, killed): true, and it ends. */

@@ -268,8 +268,8 @@ int main(int argc, char **argv)
 	prompt_init(s);
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
 					     .tid = tracer_pid(s->t) };
-	s->pos = (struct rr_pos){ .kind = RR_POS_START };
-	s->pos_known = true;
+	s->tl.pos = (struct rr_pos){ .kind = RR_POS_START };
+	s->tl.pos_known = true;
 	if (o.gdb_wait) {
 		fprintf(stderr, "umdbg: the kernel waits at its first "
 			"instruction for gdb on %s\n",

@@ -39,14 +39,14 @@ static int name_watch_stop(struct session *s, const struct fingerprint *fp,
 	}
 	if (err < 0)
 		return err;
-	s->pos = (struct rr_pos){ .kind = RR_POS_WATCH, .addr = (uint64_t)slot,
+	s->tl.pos = (struct rr_pos){ .kind = RR_POS_WATCH, .addr = (uint64_t)slot,
 				  .count = n };
-	s->pos_known = true;
+	s->tl.pos_known = true;
 	return 0;
 }
 
 /*
- * Name the current moment (s->pos), re-running the replay if it has no
+ * Name the current moment (s->tl.pos), re-running the replay if it has no
  * name yet.  The session ends at the same moment.
  */
 static int name_now(struct session *s, char **cause)
@@ -56,21 +56,21 @@ static int name_now(struct session *s, char **cause)
 	uint64_t pc, count = 0, wcount[4];
 	int err, id;
 
-	if (s->pos_known)
+	if (s->tl.pos_known)
 		return 0;
 	tl_take_fingerprint(s, &fp);
 	if (fp.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr)) {
-		s->pos = (struct rr_pos){ .kind = RR_POS_EVENT,
+		s->tl.pos = (struct rr_pos){ .kind = RR_POS_EVENT,
 					  .event = fp.event };
-		s->pos_known = true;
+		s->tl.pos_known = true;
 		return 0;
 	}
 	if (fp.kind == TRACER_STOP_SIGNAL || fp.kind == TRACER_STOP_HOOK) {
-		s->pos = (struct rr_pos){ .kind = RR_POS_STOP,
+		s->tl.pos = (struct rr_pos){ .kind = RR_POS_STOP,
 					  .event = fp.event,
 					  .stop_kind = fp.kind,
 					  .signo = fp.signo };
-		s->pos_known = true;
+		s->tl.pos_known = true;
 		return 0;
 	}
 	pc = fp.regs.rip;
@@ -105,11 +105,11 @@ static int name_now(struct session *s, char **cause)
 			    rr_event(s->rr) == fp.event &&
 			    tl_same_moment(s, &fp)) {
 				tracer_bp_remove(s->t, id);
-				s->pos = (struct rr_pos){
+				s->tl.pos = (struct rr_pos){
 					.kind = RR_POS_WATCH,
 					.addr = (uint64_t)st.bp,
 					.count = wcount[st.bp] };
-				s->pos_known = true;
+				s->tl.pos_known = true;
 				return 0;
 			}
 			continue;
@@ -125,9 +125,9 @@ static int name_now(struct session *s, char **cause)
 		return err;
 	s->last_stop = (struct tracer_stop){ .kind = fp.kind, .tid = st.tid,
 					     .addr = pc, .signo = fp.signo };
-	s->pos = (struct rr_pos){ .kind = RR_POS_BP, .addr = pc,
+	s->tl.pos = (struct rr_pos){ .kind = RR_POS_BP, .addr = pc,
 				  .count = count };
-	s->pos_known = true;
+	s->tl.pos_known = true;
 	return 0;
 }
 
@@ -257,23 +257,23 @@ static int reverse_continue(struct session *s, struct tracer_stop *out,
 	struct rr_pos now, last;
 	int err;
 
-	now = s->pos;	/* named by reverse() */
+	now = s->tl.pos;	/* named by reverse() */
 	user = user_points(s);
 	LOG("timeline", "rc: now kind %d addr 0x%llx count %llu steps %llu, "
 	    "history %zu, covered %d", now.kind, (unsigned long long)now.addr,
 	    (unsigned long long)now.count, (unsigned long long)now.steps,
-	    s->nhistory, tl_all_covered(s, &user));
-	if (now.kind == RR_POS_BP && !now.steps && s->nhistory &&
+	    s->tl.nhistory, tl_all_covered(s, &user));
+	if (now.kind == RR_POS_BP && !now.steps && s->tl.nhistory &&
 	    tl_all_covered(s, &user) &&
-	    !memcmp(&s->history[s->nhistory - 1], &now, sizeof(now))) {
+	    !memcmp(&s->tl.history[s->tl.nhistory - 1], &now, sizeof(now))) {
 		/* Every hit so far is known, in order: no re-run to find
 		 * the last one before now. */
-		size_t i = s->nhistory - 1;
+		size_t i = s->tl.nhistory - 1;
 
 		last = (struct rr_pos){ .kind = RR_POS_START };
 		while (i-- > 0)
-			if (is_user_point(&user, s->history[i].addr)) {
-				last = s->history[i];
+			if (is_user_point(&user, s->tl.history[i].addr)) {
+				last = s->tl.history[i];
 				break;
 			}
 		err = 0;
@@ -380,7 +380,7 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0;
 	int err, ida, idx = 0;
 
-	now = s->pos;	/* named by reverse() */
+	now = s->tl.pos;	/* named by reverse() */
 	if (now.kind == RR_POS_START && !now.steps)
 		return reverse_continue(s, out, cause);
 	if ((now.kind == RR_POS_BP || now.kind == RR_POS_START) &&
@@ -493,7 +493,7 @@ static int back_on_failure(struct session *s, int err,
 	char *ignored = NULL;
 
 	if (err == -EINTR) {
-		s->pos_known = false;	/* stopped where Ctrl-C found it */
+		s->tl.pos_known = false;	/* stopped where Ctrl-C found it */
 		return err;
 	}
 	if (err < 0 && known && tracer_is_alive(s->t) &&
@@ -511,10 +511,10 @@ static int reverse(struct session *s, struct tracer_stop *out, char **cause,
 	int err = name_now(s, cause);
 
 	if (err < 0) {
-		s->pos_known = false;
+		s->tl.pos_known = false;
 		return err;
 	}
-	orig = s->pos;
+	orig = s->tl.pos;
 	err = stepping ? reverse_stepi(s, out, cause) :
 			 reverse_continue(s, out, cause);
 	return back_on_failure(s, err, &orig, true);

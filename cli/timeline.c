@@ -13,7 +13,7 @@
  * named on demand by a re-run that looks for the same event, pc,
  * registers and top of stack.
  *
- * Owns: s->pos (the name of the current moment when known).  Invariant:
+ * Owns: s->tl.pos (the name of the current moment when known).  Invariant:
  * after every function here the session is stopped with a live kernel
  * (or the function failed with a cause).
  */
@@ -50,9 +50,9 @@ static struct rr_track *track_of(struct session *s, uint64_t addr)
 {
 	size_t i;
 
-	for (i = 0; i < s->ntrack; i++)
-		if (s->track[i].addr == addr)
-			return &s->track[i];
+	for (i = 0; i < s->tl.ntrack; i++)
+		if (s->tl.track[i].addr == addr)
+			return &s->tl.track[i];
 	return NULL;
 }
 
@@ -64,12 +64,12 @@ static bool replaying(const struct session *s)
 /* Forget the counts: from now on nothing is known to be covered. */
 static void track_reset(struct session *s)
 {
-	free(s->track);
-	s->track = NULL;
-	s->ntrack = 0;
-	free(s->history);
-	s->history = NULL;
-	s->nhistory = 0;
+	free(s->tl.track);
+	s->tl.track = NULL;
+	s->tl.ntrack = 0;
+	free(s->tl.history);
+	s->tl.history = NULL;
+	s->tl.nhistory = 0;
 }
 
 /* At the start of a replay (or after a re-run that counted every
@@ -87,17 +87,17 @@ static void track_start(struct session *s, const struct counters *cs)
 		for (j = 0; cs && j < cs->n; j++)
 			if (cs->c[j].addr == addrs[i])
 				c = cs->c[j].n;
-		s->track = xrealloc(s->track, (s->ntrack + 1) *
-				    sizeof(*s->track));
-		s->track[s->ntrack++] = (struct rr_track){ addrs[i], c, true };
+		s->tl.track = xrealloc(s->tl.track, (s->tl.ntrack + 1) *
+				    sizeof(*s->tl.track));
+		s->tl.track[s->tl.ntrack++] = (struct rr_track){ addrs[i], c, true };
 	}
 }
 
 static void history_add(struct session *s, const struct rr_pos *p)
 {
-	s->history = xrealloc(s->history, (s->nhistory + 1) *
-			      sizeof(*s->history));
-	s->history[s->nhistory++] = *p;
+	s->tl.history = xrealloc(s->tl.history, (s->tl.nhistory + 1) *
+			      sizeof(*s->tl.history));
+	s->tl.history[s->tl.nhistory++] = *p;
 }
 
 void timeline_on_resume(struct session *s, bool stepping)
@@ -108,15 +108,15 @@ void timeline_on_resume(struct session *s, bool stepping)
 
 	if (!replaying(s))
 		return;
-	if (s->step_pending) {
+	if (s->tl.step_pending) {
 		/* The step over a breakpoint (below) is done: it must not
 		 * have arrived on a counted address without its trap. */
 		struct user_regs_struct r;
 
-		s->step_pending = false;
+		s->tl.step_pending = false;
 		if (tracer_get_regs(s->t, 0, &r) < 0 || track_of(s, r.rip))
-			for (j = 0; j < s->ntrack; j++)
-				s->track[j].covered = false;
+			for (j = 0; j < s->tl.ntrack; j++)
+				s->tl.track[j].covered = false;
 	}
 	if (stepping) {
 		struct user_regs_struct r;
@@ -127,38 +127,38 @@ void timeline_on_resume(struct session *s, bool stepping)
 		a = s->last_stop.addr;	/* gdb has removed that bp by now */
 		if (s->last_stop.kind == TRACER_STOP_BREAKPOINT &&
 		    tracer_get_regs(s->t, 0, &r) == 0 && r.rip == a &&
-		    !s->stepped_since_stop) {
-			s->stepped_since_stop = true;
-			s->step_pending = true;
+		    !s->tl.stepped_since_stop) {
+			s->tl.stepped_since_stop = true;
+			s->tl.step_pending = true;
 			return;
 		}
 		/* Any other step runs addresses without their traps: the
 		 * counts would no longer match a re-run's. */
 		LOG("timeline", "step: counts lost");
-		for (j = 0; j < s->ntrack; j++)
-			s->track[j].covered = false;
+		for (j = 0; j < s->tl.ntrack; j++)
+			s->tl.track[j].covered = false;
 		return;
 	}
 	n = tracer_bp_addrs(s->t, addrs, 256);
-	if (s->pos_known && s->pos.kind == RR_POS_START && !s->pos.steps &&
-	    !s->nhistory) {
+	if (s->tl.pos_known && s->tl.pos.kind == RR_POS_START && !s->tl.pos.steps &&
+	    !s->tl.nhistory) {
 		/* nothing has run yet: whatever is inserted is covered */
 		track_start(s, NULL);
 		return;
 	}
-	for (j = 0; j < s->ntrack; j++) {
+	for (j = 0; j < s->tl.ntrack; j++) {
 		bool there = false;
 
 		for (i = 0; i < n && i < 256; i++)
-			there |= addrs[i] == s->track[j].addr;
+			there |= addrs[i] == s->tl.track[j].addr;
 		if (!there)
-			s->track[j].covered = false;
+			s->tl.track[j].covered = false;
 	}
 	for (i = 0; i < n && i < 256; i++)
 		if (!track_of(s, addrs[i])) {
-			s->track = xrealloc(s->track, (s->ntrack + 1) *
-					    sizeof(*s->track));
-			s->track[s->ntrack++] = (struct rr_track){ addrs[i], 0,
+			s->tl.track = xrealloc(s->tl.track, (s->tl.ntrack + 1) *
+					    sizeof(*s->tl.track));
+			s->tl.track[s->tl.ntrack++] = (struct rr_track){ addrs[i], 0,
 								   false };
 		}
 }
@@ -168,7 +168,7 @@ void timeline_on_stop(struct session *s, const struct tracer_stop *st)
 	struct rr_track *tr;
 	uint64_t a;
 
-	s->stepped_since_stop = false;
+	s->tl.stepped_since_stop = false;
 	if (!replaying(s) || st->kind != TRACER_STOP_BREAKPOINT ||
 	    !tracer_bp_addr(s->t, st->bp, &a) || !(tr = track_of(s, a)))
 		return;
@@ -177,8 +177,8 @@ void timeline_on_stop(struct session *s, const struct tracer_stop *st)
 		return;
 	history_add(s, &(struct rr_pos){ .kind = RR_POS_BP, .addr = a,
 					 .count = tr->count });
-	s->pos = s->history[s->nhistory - 1];
-	s->pos_known = true;
+	s->tl.pos = s->tl.history[s->tl.nhistory - 1];
+	s->tl.pos_known = true;
 }
 
 /* Are all the user's breakpoints counted since the start (and no
@@ -269,13 +269,13 @@ int timeline_restart(struct session *s, char **cause)
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
 					     .tid = tracer_pid(t) };
-	s->pos = (struct rr_pos){ .kind = RR_POS_START };
-	s->pos_known = true;
+	s->tl.pos = (struct rr_pos){ .kind = RR_POS_START };
+	s->tl.pos_known = true;
 	track_reset(s);
 	session_restarted(s);
 	err = rr_attach(s->rr, t, cause);
 	if (err < 0)
-		s->pos_known = false;
+		s->tl.pos_known = false;
 	return err;
 }
 
@@ -527,7 +527,7 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 			return err;
 	}
 	if (pos->kind == RR_POS_START) {
-		s->pos = *pos;
+		s->tl.pos = *pos;
 		return 0;
 	}
 	id = tl_arm_for(s, pos, cause);
@@ -557,15 +557,15 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		if (id > 0)
 			tracer_bp_remove(s->t, id);
 		rr_cancel_stop_event(s->rr);
-		s->pos_known = false;
+		s->tl.pos_known = false;
 		return err;
 	}
 	/* Every breakpoint was in place from the start of this run: their
 	 * counts and order are known. */
 	if (pos->kind == RR_POS_BP || pos->kind == RR_POS_WATCH) {
 		track_start(s, &cs);
-		s->history = hist;
-		s->nhistory = nhist;
+		s->tl.history = hist;
+		s->tl.nhistory = nhist;
 		hist = NULL;
 	}
 	free(hist);
@@ -576,11 +576,11 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		timeline_on_resume(s, true);
 		err = tl_step(s, &st, cause);
 		if (err < 0) {
-			s->pos_known = false;
+			s->tl.pos_known = false;
 			return err;
 		}
 	}
-	s->pos = *pos;
-	s->pos_known = true;
+	s->tl.pos = *pos;
+	s->tl.pos_known = true;
 	return 0;
 }

@@ -409,8 +409,8 @@ static void start(void)
 	char *cause = NULL;
 
 	tracer_free(sess.t);
-	free(sess.track);
-	free(sess.history);
+	free(sess.tl.track);
+	free(sess.tl.history);
 	memset(&sess, 0, sizeof(sess));
 	sess.sigfd = -1;
 	sess.launch.stdin_fd = sess.launch.stdout_fd = -1;
@@ -419,8 +419,8 @@ static void start(void)
 	tracer_launch(&sess.launch, &sess.t, &cause);
 	rr_attach(&fake_rr, sess.t, &cause);
 	sess.last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC };
-	sess.pos = (struct rr_pos){ .kind = RR_POS_START };
-	sess.pos_known = true;
+	sess.tl.pos = (struct rr_pos){ .kind = RR_POS_START };
+	sess.tl.pos_known = true;
 	nuser = 0;
 }
 
@@ -441,7 +441,7 @@ static void cont(void)
 	tracer_resume(sess.t, &cause);
 	tracer_wait(sess.t, &st, &cause);
 	sess.last_stop = st;
-	sess.pos_known = false;
+	sess.tl.pos_known = false;
 	timeline_on_stop(&sess, &st);
 }
 
@@ -500,10 +500,10 @@ int main(void)
 	   "rc from the first hit: the start of the recording");
 	cont();
 	cont();
-	ok(sess.t->idx == nth(F, 2) && sess.pos.kind == RR_POS_BP &&
-	   sess.pos.count == 2, "forward again from the start: F's second "
+	ok(sess.t->idx == nth(F, 2) && sess.tl.pos.kind == RR_POS_BP &&
+	   sess.tl.pos.count == 2, "forward again from the start: F's second "
 	   "run is named F #2 (count %llu)",
-	   (unsigned long long)sess.pos.count);
+	   (unsigned long long)sess.tl.pos.count);
 
 	/* A breakpoint set later: its earlier hits are not known, so the
 	 * moment now has no name and the last hit before it is unknown. */
@@ -535,7 +535,7 @@ int main(void)
 	tracer_step(sess.t, 0, &st, &cause);	/* into F */
 	timeline_on_resume(&sess, true);
 	sess.last_stop = st;
-	sess.pos_known = false;
+	sess.tl.pos_known = false;
 	err = rs(&st);
 	ok(err == 0 && sess.t->idx == nth(F, 3),
 	   "rs after a stepi inside F: back at F's entry (index %d)",
@@ -564,7 +564,7 @@ int main(void)
 	ok(err == 0 && sess.t->idx == 0 && st.kind == TRACER_STOP_NONE,
 	   "rc from the only hit: the start of the recording");
 	tracer_free(sess.t);
-	free(sess.track);
-	free(sess.history);
+	free(sess.tl.track);
+	free(sess.tl.history);
 	return done_testing();
 }
