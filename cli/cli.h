@@ -191,6 +191,7 @@ struct session {
 	int sigfd;
 	struct tracer_stop last_stop;
 	bool stopped;		/* at the prompt */
+	bool reported;		/* this stop had a report (a step's did not) */
 	bool maps_reported;	/* host libraries given to kmodel */
 	int modload_id;		/* internal breakpoint at do_init_module */
 	bool quit;
@@ -279,7 +280,7 @@ static inline int session_tid(struct session *s, pid_t tid)
 	return s->t ? (int)tracer_ns_tid(s->t, tid) : (int)tid;
 }
 /* Its first lines: why it stopped and where. */
-void report_headline(struct session *s, FILE *out);
+void report_headline(struct session *s, struct out *o);
 void print_backtrace(struct session *s, struct out *o, pid_t tid);
 void print_backtrace_regs(struct session *s, struct out *o,
 			  const uint64_t regs[KMODEL_NREGS]);
@@ -372,9 +373,10 @@ void watch_list(struct session *s, struct out *o);
 /* A trigger that gdb would not stop at either: a write that left the
  * value as it was, or a read watchpoint's write.  Call once per stop. */
 bool watch_is_silent(struct session *s, const struct tracer_stop *st);
-/* The stop report's first lines for a watchpoint of ours; false: none. */
-bool watch_headline(struct session *s, const struct tracer_stop *st,
-		    FILE *out);
+/* The stop report's headline for a watchpoint of ours (why, and the
+ * values as its detail, malloc'd); false: none. */
+bool watch_why(struct session *s, const struct tracer_stop *st,
+	       char **why, char **detail);
 /* After a reverse-continue (and watch_refresh): "rc: watchpoint N
  * (...), value V". */
 void watch_say(struct session *s, const struct tracer_stop *st,

@@ -128,10 +128,9 @@ static void report(struct session *s)
 		free(maps);
 		s->maps_reported = true;
 	}
-	if (s->tui) {
-		report_headline(s, stdout);
-		return;
-	}
+	s->reported = true;
+	if (s->tui)
+		return;		/* it asks for the headline (tui_host) */
 	o = session_out(s, stdout);
 	report_stop(s, o);
 	out_free(o);
@@ -483,6 +482,7 @@ void session_leave_prompt(struct session *s)
 {
 	int i;
 
+	s->reported = false;
 	if (!s->stopped)
 		return;
 	s->stopped = false;

@@ -99,6 +99,14 @@ static void tui_interrupt(void *arg)
 	session_interrupt(arg);
 }
 
+static void tui_headline(void *arg, struct out *o)
+{
+	struct session *s = arg;
+
+	if (s->reported)
+		report_headline(s, o);
+}
+
 static void tui_console_sink(void *arg, const void *buf, size_t len)
 {
 	tui_console(arg, buf, len);
@@ -171,7 +179,7 @@ int session_open_tui(struct session *s, char **cause)
 	struct tui_host host = {
 		.arg = s, .run = tui_run, .commands = cmd_names(true),
 		.to_guest = tui_to_guest, .interrupt = tui_interrupt,
-		.timeline = tui_timeline,
+		.timeline = tui_timeline, .headline = tui_headline,
 	};
 
 	if (tui_open(&host, &s->tui, cause) < 0)

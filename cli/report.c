@@ -315,69 +315,77 @@ static char *panic_reason(struct session *s)
 	return why;
 }
 
-void report_headline(struct session *s, FILE *out)
+/* Why the guest stopped, in one line (malloc'd); *detail: a second line
+ * (a panic's reason), or NULL. */
+static char *stop_why(struct session *s, char **detail)
 {
 	const struct tracer_stop *st = &s->last_stop;
-	struct user_regs_struct r;
+	int tid = session_tid(s, st->tid);
 	struct breakpoint *bp;
-	char *where = NULL;
+	char *why;
 
-	if (tracer_get_regs(s->t, st->tid, &r) == 0)
-		where = where_line(s, r.rip);
+	*detail = NULL;
 	switch (st->kind) {
 	case TRACER_STOP_BREAKPOINT:
 		bp = bp_by_id(s, st->bp);
-		fprintf(out, "umdbg: breakpoint %d (%s) hit in thread %d\n",
-			bp ? bp->num : 0, bp ? bp->spec : "?",
-			session_tid(s, st->tid));
-		break;
+		return xasprintf("breakpoint %d (%s) hit in thread %d",
+				 bp ? bp->num : 0, bp ? bp->spec : "?", tid);
 	case TRACER_STOP_INTERRUPT:
-		fprintf(out, "umdbg: guest interrupted (Ctrl-C) in thread %d\n",
-			session_tid(s, st->tid));
-		break;
+		return xasprintf("guest interrupted (Ctrl-C) in thread %d",
+				 tid);
 	case TRACER_STOP_HOOK:
-		fprintf(out, "umdbg: replay stopped in thread %d: %s\n",
-			session_tid(s, st->tid), s->rr ? rr_why(s->rr) : "?");
-		break;
+		return xasprintf("replay stopped in thread %d: %s", tid,
+				 s->rr ? rr_why(s->rr) : "?");
 	case TRACER_STOP_SIGNAL:
 		if (st->signo == SIGABRT) {
-			char *why = panic_reason(s);
-
-			fprintf(out, "umdbg: guest kernel panicked (UML "
-				"aborts with SIGABRT) in thread %d\n",
-				session_tid(s, st->tid));
-			if (why)
-				fprintf(out, "  %s\n", why);
-			free(why);
+			*detail = panic_reason(s);
+			return xasprintf("guest kernel panicked (UML aborts "
+					 "with SIGABRT) in thread %d", tid);
 		}
-		else if (st->signo == SIGSEGV || st->signo == SIGBUS)
-			fprintf(out, "umdbg: guest kernel fault: %s at address "
-				"0x%llx in thread %d (UML would panic)\n",
-				signal_name(st->signo),
-				(unsigned long long)st->addr,
-				session_tid(s, st->tid));
-		else
-			fprintf(out, "umdbg: guest got %s in thread %d\n",
-				signal_name(st->signo),
-				session_tid(s, st->tid));
-		break;
+		if (st->signo == SIGSEGV || st->signo == SIGBUS)
+			return xasprintf("guest kernel fault: %s at address "
+					 "0x%llx in thread %d (UML would "
+					 "panic)", signal_name(st->signo),
+					 (unsigned long long)st->addr, tid);
+		return xasprintf("guest got %s in thread %d",
+				 signal_name(st->signo), tid);
 	case TRACER_STOP_STEP:
-		fprintf(out, "umdbg: stepped in thread %d\n",
-			session_tid(s, st->tid));
-		break;
+		return xasprintf("stepped in thread %d", tid);
 	case TRACER_STOP_WATCH:
-		if (!watch_headline(s, st, out))
-			fprintf(out, "umdbg: hardware point in debug register "
-				"%d (address 0x%llx) hit in thread %d\n",
-				st->bp, (unsigned long long)st->addr,
-				session_tid(s, st->tid));
-		break;
+		if (watch_why(s, st, &why, detail))
+			return why;
+		return xasprintf("hardware point in debug register %d "
+				 "(address 0x%llx) hit in thread %d", st->bp,
+				 (unsigned long long)st->addr, tid);
 	default:
-		break;
+		return NULL;
 	}
-	if (where)
-		fprintf(out, "  at 0x%016llx %s\n", (unsigned long long)r.rip,
-			where);
+}
+
+void report_headline(struct session *s, struct out *o)
+{
+	const struct tracer_stop *st = &s->last_stop;
+	struct user_regs_struct r;
+	char *detail, *why = stop_why(s, &detail), *where = NULL;
+
+	if (tracer_get_regs(s->t, st->tid, &r) == 0)
+		where = where_line(s, r.rip);
+	if (why) {
+		row_begin(o, ROW_HEADLINE);
+		row_str(o, HEADLINE_WHY, why);
+		row_int(o, HEADLINE_THREAD, session_tid(s, st->tid));
+		row_str(o, HEADLINE_DETAIL, detail);
+		if (where) {
+			row_addr(o, HEADLINE_PC, r.rip);
+			row_str(o, HEADLINE_WHERE, where);
+		}
+		row_end(o);
+	} else if (where) {
+		fprintf(out_file(o), "  at 0x%016llx %s\n",
+			(unsigned long long)r.rip, where);
+	}
+	free(why);
+	free(detail);
 	free(where);
 }
 
@@ -387,7 +395,7 @@ void report_stop(struct session *s, struct out *o)
 	FILE *out = out_file(o);
 
 	fputc('\n', out);
-	report_headline(s, out);
+	report_headline(s, o);
 	fprintf(out, "\nBacktrace:\n");
 	print_backtrace(s, o, st->tid);
 	fprintf(out, "\nRegisters:\n");

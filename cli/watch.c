@@ -250,25 +250,25 @@ bool watch_is_silent(struct session *s, const struct tracer_stop *st)
 	return false;
 }
 
-bool watch_headline(struct session *s, const struct tracer_stop *st,
-		    FILE *out)
+bool watch_why(struct session *s, const struct tracer_stop *st,
+	       char **why, char **detail)
 {
 	const struct watchpoint *w = by_slot(s, st->bp);
 
 	if (st->kind != TRACER_STOP_WATCH || !w || w->num != s->last_watch)
 		return false;
-	fprintf(out, "umdbg: watchpoint %d (%s %s) hit in thread %d\n",
-		w->num, kind_name[w->kind], w->spec, session_tid(s, st->tid));
+	*why = xasprintf("watchpoint %d (%s %s) hit in thread %d", w->num,
+			 kind_name[w->kind], w->spec, session_tid(s, st->tid));
 	if (w->old != w->value)
-		fprintf(out, "  old value 0x%llx (%llu), new value 0x%llx "
-			"(%llu)\n", (unsigned long long)w->old,
-			(unsigned long long)w->old,
-			(unsigned long long)w->value,
-			(unsigned long long)w->value);
+		*detail = xasprintf("old value 0x%llx (%llu), new value 0x%llx "
+				    "(%llu)", (unsigned long long)w->old,
+				    (unsigned long long)w->old,
+				    (unsigned long long)w->value,
+				    (unsigned long long)w->value);
 	else
-		fprintf(out, "  value 0x%llx (%llu)\n",
-			(unsigned long long)w->value,
-			(unsigned long long)w->value);
+		*detail = xasprintf("value 0x%llx (%llu)",
+				    (unsigned long long)w->value,
+				    (unsigned long long)w->value);
 	return true;
 }
 

@@ -279,6 +279,16 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    row_i(r, SYM_INLINED) ? "(inlined) " : "",
 			    str_or(r, SYM_WHERE, "??"));
 		break;
+	case ROW_HEADLINE:
+		/* "umdbg: why", then its detail and where, a line each */
+		strbuf_addf(sb, "umdbg: %s", str_or(r, HEADLINE_WHY, "stopped"));
+		if (row_has(r, HEADLINE_DETAIL))
+			strbuf_addf(sb, "\n  %s", row_s(r, HEADLINE_DETAIL));
+		if (row_has(r, HEADLINE_WHERE))
+			strbuf_addf(sb, "\n  at 0x%016llx %s",
+				    (unsigned long long)row_u(r, HEADLINE_PC),
+				    row_s(r, HEADLINE_WHERE));
+		break;
 	case ROW_PAGERUN:
 		strbuf_addf(sb, "%012llx-%012llx -> phys %09llx  %s  %s",
 			    (unsigned long long)row_u(r, PAGERUN_START),

@@ -120,6 +120,12 @@ enum row_type {
 	X(PAGERUN, PHYS, "phys", ROW_HEX)				\
 	X(PAGERUN, FLAGS, "flags", ROW_STR)				\
 	X(PAGERUN, PATH, "path", ROW_STR)	/* its VMA's */
+#define ROW_FIELDS_HEADLINE(X)						\
+	X(HEADLINE, WHY, "why", ROW_STR)	/* why it stopped */	\
+	X(HEADLINE, THREAD, "thread", ROW_INT)				\
+	X(HEADLINE, DETAIL, "detail", ROW_STR)	/* a panic's reason... */ \
+	X(HEADLINE, PC, "pc", ROW_ADDR)					\
+	X(HEADLINE, WHERE, "where", ROW_STR)
 #define ROW_FIELDS_TEXT(X)						\
 	X(TEXT, TEXT, "text", ROW_STR)
 
@@ -138,6 +144,7 @@ enum row_type {
 	K(BREAKPOINT, "breakpoint", ROW_FIELDS_BREAKPOINT)		\
 	K(SYM, "sym", ROW_FIELDS_SYM)					\
 	K(PAGERUN, "pagerun", ROW_FIELDS_PAGERUN)			\
+	K(HEADLINE, "headline", ROW_FIELDS_HEADLINE)			\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -161,6 +168,9 @@ enum breakpoint_field {
 };
 enum sym_field { ROW_FIELDS_SYM(ROW_FIELD_ENUM) SYM_NFIELDS };
 enum pagerun_field { ROW_FIELDS_PAGERUN(ROW_FIELD_ENUM) PAGERUN_NFIELDS };
+enum headline_field {
+	ROW_FIELDS_HEADLINE(ROW_FIELD_ENUM) HEADLINE_NFIELDS
+};
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

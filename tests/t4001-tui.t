@@ -141,7 +141,7 @@ ok $? "Enter follows the pointer under the cursor: the return address ($ret)"
 like "$SCRATCH/pane" "page walk: $ret" "the page walk follows the memory cursor"
 word=$(printf '0x%x' $(( ret & ~7 )))
 tm send-keys w
-wait_for "^umdbg> watch \\*$word" 10
+wait_for "umdbg> watch \\*$word" 10
 wait_for "watchpoint ([0-9]+): watch \\*$word at $word, 8 bytes, value 0x[0-9a-f]+" 10
 ok $? "w: a watchpoint on the word under the memory cursor ($word)"
 # it takes number 3 (breakpoints and watchpoints share numbers)

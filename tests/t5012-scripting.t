@@ -5,7 +5,7 @@
 # each row through a user format; bad use is one line and status 1.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 19
+plan 20
 
 # run OUT ERR ARGS...: stdout and stderr apart; sets $rc
 run() {
@@ -34,6 +34,8 @@ for line in open(sys.argv[1]):
         print("frame #%-2d %-18s %s" % (r["num"], pc, r["where"]))
     elif r["kind"] == "task":
         print("task", r["pid"], r["comm"], r["running"], r["mm"] is not None)
+    elif r["kind"] == "headline":
+        print("headline", r["why"], "|", r["where"])
     else:
         print(r["kind"])
 EOF
@@ -48,6 +50,7 @@ ok $([ "$half" -ge 3 ] && cmp -s "$SCRATCH/report-frames" "$SCRATCH/bt-frames"; 
 grep -q '^frame #0  0x[0-9a-f]\{16\} panic at kernel/panic\.c:[0-9]*$' "$SCRATCH/frames"
 ok $? "frame 0 is panic, with pc, function, file and line"
 like "$SCRATCH/rows" '^task 1 init (True|False) True$' "ps: task 1 (init) is a row, with its mm"
+like "$SCRATCH/rows" '^headline breakpoint 1 \(panic\) hit in thread [0-9]+ \| panic at kernel/panic\.c:[0-9]+$' "the report's headline is a row: why, and where"
 like "$SCRATCH/rows" '^task [0-9]+ .* True (True|False)$' "ps: the task on the CPU is marked running"
 
 # A page walk and the breakpoint list are rows too.

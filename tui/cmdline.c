@@ -165,8 +165,13 @@ void tui_run_line(struct tui *t, const char *line)
 	tui_say(t, "umdbg> %s", line);
 	t->own_command = false;
 	out = tui_capture(t, "%s", line);
-	if (*out)
+	if (*out) {
 		tui_say(t, "%s", out);
+		/* what the command said last is what happened */
+		if (!t->running && !t->ended && t->p[P_OUT].t.n)
+			snprintf(t->status, sizeof(t->status), "%.200s",
+				 t->p[P_OUT].t.line[t->p[P_OUT].t.n - 1]);
+	}
 	free(out);
 	/* still stopped: what the command changed (a step, a goto) */
 	if (!t->running && !t->ended && !t->quit && !t->own_command)

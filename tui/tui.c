@@ -40,9 +40,16 @@ void tui_on_pipe(struct tui *t)
 
 		buf[n] = 0;
 		while (*s == '\n')
-			s++;	/* the report's leading blank line */
+			s++;	/* the console's line ended, blank lines */
+		if (!*s)
+			continue;
 		tui_say(t, "%s", s);
 		text_add_lines(&t->tail, s);
+		/* while stopped, the last line printed says what happened
+		 * (a step's new place, a message) */
+		if (!t->running && !t->ended && t->p[P_OUT].t.n)
+			snprintf(t->status, sizeof(t->status), "%.200s",
+				 t->p[P_OUT].t.line[t->p[P_OUT].t.n - 1]);
 		if (t->tail.n > 20) {
 			struct text keep = { 0 };
 			int i;
@@ -54,15 +61,6 @@ void tui_on_pipe(struct tui *t)
 			free(t->tail.line);
 			t->tail = keep;
 		}
-		/* umdbg's own messages: the last says what happened */
-		if (!t->running && !t->ended && t->p[P_OUT].t.n)
-			snprintf(t->status, sizeof(t->status), "%.200s",
-				 t->p[P_OUT].t.line[t->p[P_OUT].t.n - 1]);
-		for (s = buf; (s = strstr(s, "umdbg: ")); s += 7)
-			if (s == buf || s[-1] == '\n')
-				snprintf(t->status, sizeof(t->status), "%.*s",
-					 (int)(strchrnul(s + 7, '\n') - s - 7),
-					 s + 7);
 	}
 	tui_draw(t);
 }
@@ -120,10 +118,35 @@ void tui_console(struct tui *t, const void *buf, size_t len)
 
 /* ---- state changes --------------------------------------------------- */
 
+/* The stop's headline: its why on the top line, all of it in the
+ * output pane. */
+static void show_headline(struct tui *t)
+{
+	struct out *o;
+	size_t i;
+
+	snprintf(t->status, sizeof(t->status), "stopped");
+	if (!t->host.headline)
+		return;
+	o = out_new(OUT_COLLECT, NULL, NULL);
+	t->host.headline(t->host.arg, o);
+	for (i = 0; i < out_nrows(o); i++) {
+		const struct row *r = out_row(o, i);
+		char *text = row_text(r);
+
+		tui_say(t, "%s", text);
+		free(text);
+		if (r->kind == ROW_HEADLINE && row_s(r, HEADLINE_WHY))
+			snprintf(t->status, sizeof(t->status), "%.200s",
+				 row_s(r, HEADLINE_WHY));
+	}
+	out_free(o);
+}
+
 void tui_stopped(struct tui *t)
 {
 	t->running = false;
-	snprintf(t->status, sizeof(t->status), "stopped");
+	show_headline(t);
 	tui_layout(t);
 	view_all(t, true);
 	tui_draw(t);

@@ -35,6 +35,8 @@ struct tui_host {
 	void (*to_guest)(void *arg, const void *buf, size_t len);
 	/* Ctrl-C while the guest runs. */
 	void (*interrupt)(void *arg);
+	/* Why the guest stopped: the stop report's headline row. */
+	void (*headline)(void *arg, struct out *o);
 	/* In a replay: where it is (event now of total); false otherwise. */
 	bool (*timeline)(void *arg, uint64_t *now, uint64_t *total);
 };
