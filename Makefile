@@ -61,6 +61,7 @@ CLI_OBJS += cli/gdbserver.o
 CLI_OBJS += cli/gdbops.o
 CLI_OBJS += cli/timeline.o
 CLI_OBJS += cli/reverse.o
+CLI_OBJS += cli/target.o
 CLI_OBJS += cli/source.o
 CLI_OBJS += cli/step.o
 CLI_OBJS += cli/watch.o
@@ -92,8 +93,8 @@ umdbg: $(OBJS)
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The timeline against a fake target: the test defines the tracer's and
-# the replay's functions it calls.
+# The timeline against a fake target (struct tl_target): neither the
+# tracer nor the replay is linked.
 tests/t0003-timeline.t: tests/t0003-timeline.o cli/timeline.o cli/reverse.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 tests/t0004-args.t: tests/t0004-args.o cli/args.o $(LIB_OBJS)

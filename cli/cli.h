@@ -161,7 +161,10 @@ struct rr_track {
 
 /* The timeline of a replay (timeline.c, reverse.c): where it is and
  * what is known of the way there. */
+struct tl_target;
 struct timeline {
+	const struct tl_target *target;	/* what it drives (timeline.h) */
+	void *target_arg;
 	struct rr_pos pos;	/* the replay's current moment, */
 	bool pos_known;		/* when it has a name */
 	/* breakpoint hits counted since the start */
@@ -231,7 +234,8 @@ struct session {
 
 /* timeline.c: moving backwards in a replay; timeline_init registers
  * the counting of hits as a source of the session. */
-void timeline_init(struct session *s);
+void timeline_init(struct session *s, const struct tl_target *target,
+		   void *arg);
 /* A replay resumes (step: a single-step) / stops: keep the counts. */
 void timeline_on_resume(struct session *s, bool step);
 void timeline_on_stop(struct session *s, const struct tracer_stop *st);

@@ -18,6 +18,7 @@
 #include <readline/readline.h>
 
 #include "cli.h"
+#include "timeline.h"
 #include "../tui/tui.h"
 
 /* The kernel model, and what the command line asks of it. */
@@ -263,7 +264,7 @@ int main(int argc, char **argv)
 		tracer_free(s->t);
 		return EXIT_ERROR;
 	}
-	timeline_init(s);
+	timeline_init(s, &session_target, s);
 	step_init(s);
 	prompt_init(s);
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,

@@ -34,7 +34,7 @@ static int name_watch_stop(struct session *s, const struct fingerprint *fp,
 		if (st.kind != TRACER_STOP_WATCH || st.bp != slot)
 			continue;
 		n++;
-		if (rr_event(s->rr) == fp->event && tl_same_moment(s, fp))
+		if (TGT(s, event) == fp->event && tl_same_moment(s, fp))
 			break;
 	}
 	if (err < 0)
@@ -59,7 +59,7 @@ static int name_now(struct session *s, char **cause)
 	if (s->tl.pos_known)
 		return 0;
 	tl_take_fingerprint(s, &fp);
-	if (fp.kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr)) {
+	if (fp.kind == TRACER_STOP_HOOK && TGT(s, at_event_stop)) {
 		s->tl.pos = (struct rr_pos){ .kind = RR_POS_EVENT,
 					  .event = fp.event };
 		s->tl.pos_known = true;
@@ -80,7 +80,7 @@ static int name_now(struct session *s, char **cause)
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
-	id = tracer_bp_insert_later(s->t, pc);
+	id = TGT(s, bp_insert, pc);
 	if (id < 0)
 		return id;
 	for (;;) {
@@ -101,10 +101,10 @@ static int name_now(struct session *s, char **cause)
 			 * breakpoint at pc would: then this trigger is the
 			 * moment's name. */
 			wcount[st.bp]++;
-			if (tracer_get_regs(s->t, 0, &r) == 0 && r.rip == pc &&
-			    rr_event(s->rr) == fp.event &&
+			if (TGT(s, regs, &r) == 0 && r.rip == pc &&
+			    TGT(s, event) == fp.event &&
 			    tl_same_moment(s, &fp)) {
-				tracer_bp_remove(s->t, id);
+				TGT(s, bp_remove, id);
 				s->tl.pos = (struct rr_pos){
 					.kind = RR_POS_WATCH,
 					.addr = (uint64_t)st.bp,
@@ -117,10 +117,10 @@ static int name_now(struct session *s, char **cause)
 		if (tl_bp_addr_of(s, &st) != pc)
 			continue;
 		count++;
-		if (rr_event(s->rr) == fp.event && tl_same_moment(s, &fp))
+		if (TGT(s, event) == fp.event && tl_same_moment(s, &fp))
 			break;
 	}
-	tracer_bp_remove(s->t, id);
+	TGT(s, bp_remove, id);
 	if (err < 0)
 		return err;
 	s->last_stop = (struct tracer_stop){ .kind = fp.kind, .tid = st.tid,
@@ -187,7 +187,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 	if (now->kind == RR_POS_START) {
 		/* steps from the start: user breakpoints passed on the way */
 		for (j = 0; !err && j < now->steps; j++) {
-			if (j && tracer_get_regs(s->t, 0, &r) == 0 &&
+			if (j && TGT(s, regs, &r) == 0 &&
 			    is_user_point(&user, r.rip)) {
 				*last = *now;
 				last->steps = j;
@@ -218,7 +218,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			break;
 		}
 		if (st.kind == TRACER_STOP_HOOK) {
-			err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+			err = set_cause(cause, -ESRCH, "%s", TGT(s, why));
 			break;
 		}
 		if (st.kind == TRACER_STOP_WATCH) {
@@ -233,10 +233,10 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 						 .count = *tl_count_of(&cs, a) };
 	}
 	if (id > 0)
-		tracer_bp_remove(s->t, id);
+		TGT(s, bp_remove, id);
 	/* User breakpoints passed while stepping from now's anchor to it. */
 	for (j = 0; !err && now->kind == RR_POS_BP && j < now->steps; j++) {
-		if (j && tracer_get_regs(s->t, 0, &r) == 0 &&
+		if (j && TGT(s, regs, &r) == 0 &&
 		    is_user_point(&user, r.rip)) {
 			*last = *now;
 			last->steps = j;
@@ -289,32 +289,9 @@ static int reverse_continue(struct session *s, struct tracer_stop *out,
 	*out = s->last_stop;
 	if (last.kind == RR_POS_START && !last.steps) {
 		out->kind = TRACER_STOP_NONE;	/* the start of the recording */
-		out->tid = tracer_pid(s->t);
+		out->tid = TGT(s, pid);
 	}
 	return 0;
-}
-
-/* The function start of pc (0: unknown). */
-static uint64_t func_start(struct session *s, uint64_t pc)
-{
-	struct kmodel_where *w;
-	uint64_t start = 0;
-	int n = kmodel_where(s->k, pc, false, &w);
-
-	if (n > 0 && w[n - 1].func)
-		start = w[n - 1].pc - w[n - 1].offset;
-	kmodel_where_free(w, n);
-	if (!start) {
-		/* a module's function: from the live module list */
-		char *func = NULL, *mod = NULL;
-		uint64_t off;
-
-		if (kmodel_module_where(s->k, pc, &func, &off, &mod) == 0)
-			start = pc - off;
-		free(func);
-		free(mod);
-	}
-	return start;
 }
 
 /* Go to `target` and report it as a step stop (reverse-stepi). */
@@ -328,7 +305,7 @@ static int goto_as_step(struct session *s, const struct rr_pos *target,
 		return err;
 	*out = s->last_stop;
 	out->kind = TRACER_STOP_STEP;
-	if (tracer_get_regs(s->t, 0, &r) == 0)
+	if (TGT(s, regs, &r) == 0)
 		out->addr = r.rip;
 	return 0;
 }
@@ -355,7 +332,7 @@ static int step_back_from_previous_run(struct session *s,
 	if (err < 0)
 		return err;
 	for (j = 0; j < MAX_STEPS; j++) {
-		if (tracer_get_regs(s->t, 0, &r) < 0)
+		if (TGT(s, regs, &r) < 0)
 			return set_cause(cause, -ESRCH, "lost the replay");
 		if (j && r.rip == now->addr)
 			break;
@@ -397,10 +374,10 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 	x = fp.regs.rip;
 	/* An anchor before now, near it: the entry of now's function, or
 	 * of its caller when now is that entry. */
-	anchor = func_start(s, x);
+	anchor = TGT(s, func_start, x);
 	if (anchor == x) {
-		tracer_read_mem(s->t, fp.regs.rsp, &ret, 8);
-		anchor = ret ? func_start(s, ret - 1) : 0;
+		TGT(s, read, fp.regs.rsp, &ret, 8);
+		anchor = ret ? TGT(s, func_start, ret - 1) : 0;
 	}
 	if (!anchor && now.kind == RR_POS_BP)
 		return step_back_from_previous_run(s, &now, out, cause);
@@ -412,13 +389,13 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 	err = timeline_restart(s, cause);
 	if (err < 0)
 		return err;
-	ida = tracer_bp_insert_later(s->t, anchor);
+	ida = TGT(s, bp_insert, anchor);
 	if (ida < 0)
 		return ida;
 	if (now.kind == RR_POS_BP)
-		idx = tracer_bp_insert_later(s->t, x);
+		idx = TGT(s, bp_insert, x);
 	if (idx < 0) {
-		tracer_bp_remove(s->t, ida);
+		TGT(s, bp_remove, ida);
 		return idx;
 	}
 	for (;;) {
@@ -439,9 +416,9 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 			x0 = *tl_count_of(&cs, x);
 		}
 	}
-	tracer_bp_remove(s->t, ida);
+	TGT(s, bp_remove, ida);
 	if (idx > 0)
-		tracer_bp_remove(s->t, idx);
+		TGT(s, bp_remove, idx);
 	free(cs.c);
 	if (err < 0)
 		return err;
@@ -456,10 +433,10 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 		return err;
 	xs = x0;
 	for (j = 0; j < MAX_STEPS; j++) {
-		if (tracer_get_regs(s->t, 0, &r) < 0)
+		if (TGT(s, regs, &r) < 0)
 			return set_cause(cause, -ESRCH, "lost the replay");
 		if (now.kind == RR_POS_BP ? r.rip == x && ++xs == now.count :
-		    j && r.rip == x && rr_event(s->rr) == fp.event &&
+		    j && r.rip == x && TGT(s, event) == fp.event &&
 		    tl_same_moment(s, &fp))
 			break;
 		err = tl_step(s, &st, cause);
@@ -496,7 +473,7 @@ static int back_on_failure(struct session *s, int err,
 		s->tl.pos_known = false;	/* stopped where Ctrl-C found it */
 		return err;
 	}
-	if (err < 0 && known && tracer_is_alive(s->t) &&
+	if (err < 0 && known && TGT(s, alive) &&
 	    timeline_goto(s, orig, &ignored) < 0)
 		LOG("timeline", "could not go back: %s", ignored);
 	free(ignored);

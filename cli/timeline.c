@@ -22,7 +22,6 @@
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +57,7 @@ static struct rr_track *track_of(struct session *s, uint64_t addr)
 
 static bool replaying(const struct session *s)
 {
-	return s->rr && rr_is_replay(s->rr);
+	return TGT(s, replaying);
 }
 
 /* Forget the counts: from now on nothing is known to be covered. */
@@ -77,7 +76,7 @@ static void track_reset(struct session *s)
 static void track_start(struct session *s, const struct counters *cs)
 {
 	uint64_t addrs[256];
-	int i, n = tracer_bp_addrs(s->t, addrs, 256);
+	int i, n = TGT(s, bp_addrs, addrs, 256);
 	size_t j;
 
 	track_reset(s);
@@ -114,7 +113,7 @@ void timeline_on_resume(struct session *s, bool stepping)
 		struct user_regs_struct r;
 
 		s->tl.step_pending = false;
-		if (tracer_get_regs(s->t, 0, &r) < 0 || track_of(s, r.rip))
+		if (TGT(s, regs, &r) < 0 || track_of(s, r.rip))
 			for (j = 0; j < s->tl.ntrack; j++)
 				s->tl.track[j].covered = false;
 	}
@@ -126,7 +125,7 @@ void timeline_on_resume(struct session *s, bool stepping)
 		 * resumes from one: the counts still hold. */
 		a = s->last_stop.addr;	/* gdb has removed that bp by now */
 		if (s->last_stop.kind == TRACER_STOP_BREAKPOINT &&
-		    tracer_get_regs(s->t, 0, &r) == 0 && r.rip == a &&
+		    TGT(s, regs, &r) == 0 && r.rip == a &&
 		    !s->tl.stepped_since_stop) {
 			s->tl.stepped_since_stop = true;
 			s->tl.step_pending = true;
@@ -139,7 +138,7 @@ void timeline_on_resume(struct session *s, bool stepping)
 			s->tl.track[j].covered = false;
 		return;
 	}
-	n = tracer_bp_addrs(s->t, addrs, 256);
+	n = TGT(s, bp_addrs, addrs, 256);
 	if (s->tl.pos_known && s->tl.pos.kind == RR_POS_START && !s->tl.pos.steps &&
 	    !s->tl.nhistory) {
 		/* nothing has run yet: whatever is inserted is covered */
@@ -170,7 +169,7 @@ void timeline_on_stop(struct session *s, const struct tracer_stop *st)
 
 	s->tl.stepped_since_stop = false;
 	if (!replaying(s) || st->kind != TRACER_STOP_BREAKPOINT ||
-	    !tracer_bp_addr(s->t, st->bp, &a) || !(tr = track_of(s, a)))
+	    !TGT(s, bp_addr, st->bp, &a) || !(tr = track_of(s, a)))
 		return;
 	tr->count++;
 	if (!tr->covered)
@@ -188,7 +187,7 @@ bool tl_all_covered(struct session *s, struct counters *user)
 	size_t i;
 	struct rr_track *tr;
 
-	if (tracer_hw_count(s->t))
+	if (TGT(s, watch_count))
 		return false;
 	for (i = 0; i < user->n; i++)
 		if (!(tr = track_of(s, user->c[i].addr)) || !tr->covered)
@@ -199,11 +198,11 @@ bool tl_all_covered(struct session *s, struct counters *user)
 void tl_take_fingerprint(struct session *s, struct fingerprint *fp)
 {
 	memset(fp, 0, sizeof(*fp));
-	fp->event = rr_event(s->rr);
+	fp->event = TGT(s, event);
 	fp->kind = s->last_stop.kind;
 	fp->signo = s->last_stop.signo;
-	tracer_get_regs(s->t, 0, &fp->regs);
-	tracer_read_mem(s->t, fp->regs.rsp, fp->stack, sizeof(fp->stack));
+	TGT(s, regs, &fp->regs);
+	TGT(s, read, fp->regs.rsp, fp->stack, sizeof(fp->stack));
 }
 
 bool tl_same_moment(struct session *s, const struct fingerprint *fp)
@@ -238,42 +237,17 @@ bool tl_same_moment(struct session *s, const struct fingerprint *fp)
  */
 int timeline_restart(struct session *s, char **cause)
 {
-	struct tracer *t;
-	int err, fd;
+	int err = TGT(s, restart, cause);
 
-	/* The console pipes are the same ones, and the kernel before set
-	 * their file flags (O_NONBLOCK, O_ASYNC and its owner): the new one
-	 * must find them as fresh as the first did. */
-	for (fd = s->launch.stdin_fd; fd >= 0; fd = fd == s->launch.stdin_fd ?
-	     s->launch.stdout_fd : -1) {
-		fcntl(fd, F_SETFL, 0);
-		fcntl(fd, F_SETOWN, 0);
-		fcntl(fd, F_SETSIG, 0);
-	}
-	/* The new kernel first; until it stands, the old one stays. */
-	err = tracer_launch(&s->launch, &t, cause);
 	if (err < 0)
 		return err;
-	err = tracer_copy_points(s->t, t);
-	if (!err)
-		err = rr_rewind(s->rr, cause);
-	else
-		set_cause(cause, err, "cannot carry the breakpoints over to "
-			  "the restarted replay");
-	if (err < 0) {
-		tracer_free(t);
-		return err;
-	}
-	tracer_free(s->t);
-	s->t = t;
-	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
-					     .tid = tracer_pid(t) };
+					     .tid = TGT(s, pid) };
 	s->tl.pos = (struct rr_pos){ .kind = RR_POS_START };
 	s->tl.pos_known = true;
 	track_reset(s);
 	session_restarted(s);
-	err = rr_attach(s->rr, t, cause);
+	err = TGT(s, attach, cause);
 	if (err < 0)
 		s->tl.pos_known = false;
 	return err;
@@ -293,33 +267,19 @@ static void src_saw_stop(void *arg, const struct tracer_stop *st)
 		timeline_retry_points(s);
 }
 
-void timeline_init(struct session *s)
+void timeline_init(struct session *s, const struct tl_target *target,
+		   void *arg)
 {
+	s->tl.target = target;
+	s->tl.target_arg = arg;
 	session_add_source(s, &(struct session_source){
 		.arg = s, .on_resume = src_on_resume,
 		.saw_stop = src_saw_stop });
 }
 
-/* tracer_bp_retry's test: a module breakpoint waits for its module. */
-static bool code_ready(void *arg, uint64_t addr)
-{
-	struct session *s = arg;
-	char *func = NULL, *mod = NULL;
-	uint64_t off;
-	bool in_module = kmodel_module_where(s->k, addr, &func, &off,
-					     &mod) == 0;
-
-	free(func);
-	free(mod);
-	/* Host libraries (high addresses) have nothing else mapped there
-	 * before them: readable means loaded. */
-	return in_module || addr >= 0x7f0000000000ull;
-}
-
 void timeline_retry_points(struct session *s)
 {
-	if (s->t && tracer_is_alive(s->t))
-		tracer_bp_retry(s->t, code_ready, s);
+	TGT(s, bp_retry);
 }
 
 /*
@@ -337,11 +297,11 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 	int err, i, stop_sig = 0;
 
 	if (s->sigfd < 0)
-		return tracer_wait(s->t, st, cause);
+		return TGT(s, wait, st, cause);
 	for (i = 0; i < s->nsources; i++)
 		keep[i] = true;
 	for (;;) {
-		err = tracer_pump(s->t, st, cause);
+		err = TGT(s, pump, st, cause);
 		if (err)
 			break;
 		p[0] = (struct pollfd){ s->sigfd, POLLIN, 0 };
@@ -359,7 +319,7 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 			if (p[1 + i].revents && s->sources[i].asks_stop(
 				    s->sources[i].arg, &keep[i]) && !stop_sig) {
 				stop_sig = -1;	/* a front end's */
-				tracer_interrupt(s->t);
+				TGT(s, interrupt);
 			}
 		while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			int sig = (int)si.ssi_signo;
@@ -372,7 +332,7 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 			}
 			if (!stop_sig) {
 				stop_sig = sig;
-				tracer_interrupt(s->t);
+				TGT(s, interrupt);
 			}
 		}
 	}
@@ -393,7 +353,7 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 /* Resume and wait for the next stop (the guest's own stops included). */
 int tl_run(struct session *s, struct tracer_stop *st, char **cause)
 {
-	int err = tracer_resume(s->t, cause);
+	int err = TGT(s, resume, cause);
 
 	if (err < 0)
 		return err;
@@ -407,7 +367,7 @@ int tl_run(struct session *s, struct tracer_stop *st, char **cause)
 	timeline_retry_points(s);
 	LOG("timeline", "stop kind %d addr 0x%llx bp %d signo %d event %llu",
 	    st->kind, (unsigned long long)st->addr, st->bp, st->signo,
-	    (unsigned long long)rr_event(s->rr));
+	    (unsigned long long)TGT(s, event));
 	s->last_stop = *st;
 	return 0;
 }
@@ -419,7 +379,7 @@ bool tl_ended(const struct tracer_stop *st)
 
 int tl_step(struct session *s, struct tracer_stop *st, char **cause)
 {
-	int err = tracer_step(s->t, 0, st, cause);
+	int err = TGT(s, step, st, cause);
 
 	/* Into a host syscall: a replay's return from it is recorded, so
 	 * it comes. */
@@ -440,7 +400,7 @@ uint64_t tl_bp_addr_of(struct session *s, const struct tracer_stop *st)
 	uint64_t a;
 
 	if (st->kind != TRACER_STOP_BREAKPOINT ||
-	    !tracer_bp_addr(s->t, st->bp, &a))
+	    !TGT(s, bp_addr, st->bp, &a))
 		return 0;
 	return a;
 }
@@ -466,9 +426,9 @@ uint64_t tl_count_stop(struct session *s, const struct tracer_stop *st,
 int tl_arm_for(struct session *s, const struct rr_pos *p, char **cause)
 {
 	if (p->kind == RR_POS_EVENT)
-		rr_stop_at_event(s->rr, p->event);
+		TGT(s, stop_at_event, p->event);
 	if (p->kind == RR_POS_BP)
-		return tracer_bp_insert_later(s->t, p->addr);
+		return TGT(s, bp_insert, p->addr);
 	(void)cause;
 	return 0;
 }
@@ -493,10 +453,10 @@ bool tl_at_now(struct session *s, const struct rr_pos *now,
 
 	switch (now->kind) {
 	case RR_POS_EVENT:
-		return st->kind == TRACER_STOP_HOOK && rr_at_event_stop(s->rr);
+		return st->kind == TRACER_STOP_HOOK && TGT(s, at_event_stop);
 	case RR_POS_STOP:
 		return st->kind == now->stop_kind && st->signo == now->signo &&
-		       rr_event(s->rr) == now->event;
+		       TGT(s, event) == now->event;
 	case RR_POS_BP:
 		return a == now->addr && *tl_count_of(cs, a) == now->count;
 	case RR_POS_WATCH:
@@ -547,7 +507,7 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		if (tl_at_now(s, pos, &st, &cs))
 			break;
 		if (st.kind == TRACER_STOP_HOOK) {
-			err = set_cause(cause, -ESRCH, "%s", rr_why(s->rr));
+			err = set_cause(cause, -ESRCH, "%s", TGT(s, why));
 			break;
 		}
 	}
@@ -555,8 +515,8 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		free(cs.c);
 		free(hist);
 		if (id > 0)
-			tracer_bp_remove(s->t, id);
-		rr_cancel_stop_event(s->rr);
+			TGT(s, bp_remove, id);
+		TGT(s, stop_at_event, UINT64_MAX);
 		s->tl.pos_known = false;
 		return err;
 	}
@@ -571,7 +531,7 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	free(hist);
 	free(cs.c);
 	if (id > 0)
-		tracer_bp_remove(s->t, id);
+		TGT(s, bp_remove, id);
 	for (i = 0; pos->kind == RR_POS_BP && i < pos->steps; i++) {
 		timeline_on_resume(s, true);
 		err = tl_step(s, &st, cause);

@@ -9,6 +9,53 @@
 
 #define MAX_STEPS 2000000u	/* single-steps from an anchor, at most */
 
+/*
+ * What the timeline drives: a replayed kernel that can be launched
+ * afresh, run, stepped, given breakpoints and asked where it is.  The
+ * session's target (target.c) is the tracer and the replay; t0003's is a
+ * fake kernel.  Every call takes the target's own arg (s->tl.target_arg).
+ */
+struct tl_target {
+	/* A fresh kernel at the replay's first instruction, with every
+	 * breakpoint and watchpoint of before; on failure the old one
+	 * stays.  attach: the replay takes over the fresh kernel. */
+	int (*restart)(void *arg, char **cause);
+	int (*attach)(void *arg, char **cause);
+	bool (*alive)(void *arg);
+	pid_t (*pid)(void *arg);
+	/* resume; step (1: stopped already, 0: pump for the stop); pump:
+	 * 1 and *st when a stop came, 0 when none yet; wait: block for one */
+	int (*resume)(void *arg, char **cause);
+	int (*step)(void *arg, struct tracer_stop *st, char **cause);
+	int (*pump)(void *arg, struct tracer_stop *st, char **cause);
+	int (*wait)(void *arg, struct tracer_stop *st, char **cause);
+	void (*interrupt)(void *arg);
+	int (*regs)(void *arg, struct user_regs_struct *r);
+	ssize_t (*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	/* breakpoints: inserted addresses; the address of id; insert (now,
+	 * or when its code is there: the id or -errno); remove; insert the
+	 * waiting ones whose code has come */
+	int (*bp_addrs)(void *arg, uint64_t *addrs, int max);
+	bool (*bp_addr)(void *arg, int id, uint64_t *addr);
+	int (*bp_insert)(void *arg, uint64_t addr);
+	void (*bp_remove)(void *arg, int id);
+	void (*bp_retry)(void *arg);
+	int (*watch_count)(void *arg);	/* watchpoints set */
+	uint64_t (*func_start)(void *arg, uint64_t pc);	/* 0: unknown */
+	/* the replay: is one running; its event count; why it stopped;
+	 * stop before event E (UINT64_MAX: do not); stopped so? */
+	bool (*replaying)(void *arg);
+	uint64_t (*event)(void *arg);
+	const char *(*why)(void *arg);
+	void (*stop_at_event)(void *arg, uint64_t event);
+	bool (*at_event_stop)(void *arg);
+};
+
+/* The session's target (target.c). */
+extern const struct tl_target session_target;
+/* A call of the session's target: TGT(s, regs, &r). */
+#define TGT(s, op, ...) ((s)->tl.target->op((s)->tl.target_arg, ##__VA_ARGS__))
+
 /* What identifies the current moment when it has no name yet. */
 struct fingerprint {
 	uint64_t event;

@@ -2,13 +2,11 @@
  * t0003-timeline: going backwards in a replay (cli/timeline.c and
  * cli/reverse.c) against a fake target, without a guest.
  *
- * The timeline drives its target through the tracer's and the replay's
- * functions (tracer_resume, tracer_bp_insert_later, rr_event, ...).  This
- * test links the timeline with its own versions of them: a "kernel"
- * that is a fixed list of instructions, some of them traced syscalls
- * (the replay's events), with breakpoints that stop before an
- * instruction runs, single-steps, and launches that start it again from
- * its first instruction.  The assertions are about where the fake stands
+ * The timeline drives its target through struct tl_target (timeline.h).
+ * This test gives it a fake one: a "kernel" that is a fixed list of
+ * instructions, some of them traced syscalls (the replay's events), with
+ * breakpoints that stop before an instruction runs, single-steps, and
+ * launches that start it again from its first instruction.  The assertions are about where the fake stands
  * after rc, rs and goto, and how many re-runs each took.
  */
 #define _GNU_SOURCE
@@ -17,6 +15,7 @@
 #include <string.h>
 
 #include "../cli/cli.h"
+#include "../cli/timeline.h"
 #include "tap.h"
 
 /* ---- the fake kernel ------------------------------------------------------ */
@@ -63,323 +62,264 @@ struct fake_bp {
 	uint64_t addr;
 };
 
-struct tracer {
+/* The fake kernel and its replay: the timeline's target. */
+static struct fake {
 	int idx;		/* the next instruction to run */
 	uint64_t event;		/* traced syscalls done */
 	bool alive, running, skip_bp;
 	struct fake_bp bp[32];
 	int nbp, next_id;
-};
-
-struct rr {
-	struct tracer *t;
 	uint64_t stop_event;	/* UINT64_MAX: none */
 	bool at_event_stop;
-};
+} fk;
 
 static int launches;
 static uint64_t user_bps[8];
 static int nuser;
 
-int tracer_launch(const struct tracer_launch *l, struct tracer **out,
-		  char **cause)
+/* A launch anew: the start of the program, the breakpoints kept. */
+static int f_restart(void *arg, char **cause)
 {
-	struct tracer *t = xcalloc(1, sizeof(*t));
-
-	(void)l; (void)cause;
-	t->alive = true;
-	t->next_id = 1;
+	(void)arg; (void)cause;
+	fk.idx = 0;
+	fk.event = 0;
+	fk.alive = true;
+	fk.running = fk.skip_bp = fk.at_event_stop = false;
+	fk.stop_event = UINT64_MAX;
 	launches++;
-	*out = t;
 	return 0;
 }
 
-void tracer_free(struct tracer *t)
+static int f_attach(void *arg, char **cause)
 {
-	free(t);
-}
-
-int tracer_copy_points(const struct tracer *from, struct tracer *to)
-{
-	memcpy(to->bp, from->bp, sizeof(to->bp));
-	to->nbp = from->nbp;
-	to->next_id = from->next_id;
+	(void)arg; (void)cause;
 	return 0;
 }
 
-int tracer_bp_insert_later(struct tracer *t, uint64_t addr)
+static int f_bp_insert(void *arg, uint64_t addr)
 {
-	if (t->nbp == 32)
+	(void)arg;
+	if (fk.nbp == 32)
 		return -ENOSPC;
-	t->bp[t->nbp] = (struct fake_bp){ t->next_id++, addr };
-	return t->bp[t->nbp++].id;
+	fk.bp[fk.nbp] = (struct fake_bp){ fk.next_id++, addr };
+	return fk.bp[fk.nbp++].id;
 }
 
-int tracer_bp_remove(struct tracer *t, int id)
+static void f_bp_remove(void *arg, int id)
 {
 	int i;
 
-	for (i = 0; i < t->nbp; i++)
-		if (t->bp[i].id == id) {
-			t->bp[i] = t->bp[--t->nbp];
-			return 0;
+	(void)arg;
+	for (i = 0; i < fk.nbp; i++)
+		if (fk.bp[i].id == id) {
+			fk.bp[i] = fk.bp[--fk.nbp];
+			return;
 		}
-	return -ENOENT;
 }
 
-bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr)
+static bool f_bp_addr(void *arg, int id, uint64_t *addr)
 {
 	int i;
 
-	for (i = 0; i < t->nbp; i++)
-		if (t->bp[i].id == id) {
-			*addr = t->bp[i].addr;
+	(void)arg;
+	for (i = 0; i < fk.nbp; i++)
+		if (fk.bp[i].id == id) {
+			*addr = fk.bp[i].addr;
 			return true;
 		}
 	return false;
 }
 
-int tracer_bp_addrs(const struct tracer *t, uint64_t *addrs, int max)
+static int f_bp_addrs(void *arg, uint64_t *addrs, int max)
 {
 	int i;
 
-	for (i = 0; i < t->nbp && i < max; i++)
-		addrs[i] = t->bp[i].addr;
-	return t->nbp;
+	(void)arg;
+	for (i = 0; i < fk.nbp && i < max; i++)
+		addrs[i] = fk.bp[i].addr;
+	return fk.nbp;
 }
 
-static int bp_at(const struct tracer *t, uint64_t pc)
+static int bp_at(uint64_t pc)
 {
 	int i;
 
-	for (i = 0; i < t->nbp; i++)
-		if (t->bp[i].addr == pc)
-			return t->bp[i].id;
+	for (i = 0; i < fk.nbp; i++)
+		if (fk.bp[i].addr == pc)
+			return fk.bp[i].id;
 	return 0;
 }
 
-static struct rr fake_rr = { NULL, UINT64_MAX, false };
-
 /* Run one instruction. */
-static void run_one(struct tracer *t)
+static void run_one(void)
 {
-	if (prog[t->idx].sys)
-		t->event++;
-	t->idx++;
+	if (prog[fk.idx].sys)
+		fk.event++;
+	fk.idx++;
 }
 
 /* Run until a breakpoint, the event stop, or the end. */
-static void run(struct tracer *t, struct tracer_stop *st)
+static void run(struct tracer_stop *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->tid = 1;
 	for (;;) {
 		int id;
 
-		if (t->idx == nprog) {
-			t->alive = false;
+		if (fk.idx == nprog) {
+			fk.alive = false;
 			st->kind = TRACER_STOP_EXITED;
 			return;
 		}
-		id = bp_at(t, prog[t->idx].pc);
-		if (id && !t->skip_bp) {
+		id = bp_at(prog[fk.idx].pc);
+		if (id && !fk.skip_bp) {
 			st->kind = TRACER_STOP_BREAKPOINT;
-			st->addr = prog[t->idx].pc;
+			st->addr = prog[fk.idx].pc;
 			st->bp = id;
 			return;
 		}
-		t->skip_bp = false;
-		if (prog[t->idx].sys && fake_rr.stop_event == t->event) {
-			fake_rr.stop_event = UINT64_MAX;
-			fake_rr.at_event_stop = true;
+		fk.skip_bp = false;
+		if (prog[fk.idx].sys && fk.stop_event == fk.event) {
+			fk.stop_event = UINT64_MAX;
+			fk.at_event_stop = true;
 			st->kind = TRACER_STOP_HOOK;
 			return;
 		}
-		run_one(t);
+		run_one();
 	}
 }
 
-int tracer_resume(struct tracer *t, char **cause)
+static int f_resume(void *arg, char **cause)
 {
-	(void)cause;
+	(void)arg; (void)cause;
 	/* as the tracer does: from a stop at a breakpoint, over it first */
-	t->running = true;
-	t->skip_bp = true;
-	fake_rr.at_event_stop = false;
+	fk.running = true;
+	fk.skip_bp = true;
+	fk.at_event_stop = false;
 	return 0;
 }
 
-int tracer_pump(struct tracer *t, struct tracer_stop *st, char **cause)
+static int f_pump(void *arg, struct tracer_stop *st, char **cause)
 {
-	(void)cause;
-	if (!t->running)
+	(void)arg; (void)cause;
+	if (!fk.running)
 		return 0;
-	t->running = false;
-	run(t, st);
+	fk.running = false;
+	run(st);
 	return 1;
 }
 
-int tracer_wait(struct tracer *t, struct tracer_stop *st, char **cause)
+static int f_step(void *arg, struct tracer_stop *st, char **cause)
 {
-	return tracer_pump(t, st, cause);
-}
-
-int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *st,
-		char **cause)
-{
-	(void)tid; (void)cause;
+	(void)arg; (void)cause;
 	memset(st, 0, sizeof(*st));
 	st->tid = 1;
-	fake_rr.at_event_stop = false;
-	if (t->idx == nprog) {
-		t->alive = false;
+	fk.at_event_stop = false;
+	if (fk.idx == nprog) {
+		fk.alive = false;
 		st->kind = TRACER_STOP_EXITED;
 		return 1;
 	}
-	run_one(t);
+	run_one();
 	st->kind = TRACER_STOP_STEP;
-	st->addr = t->idx < nprog ? prog[t->idx].pc : 0;
+	st->addr = fk.idx < nprog ? prog[fk.idx].pc : 0;
 	return 1;
 }
 
 /* rip is the pc; rax counts instructions (registers differ from one
  * run of a pc to the next, as a real kernel's do). */
-int tracer_get_regs(struct tracer *t, pid_t tid, struct user_regs_struct *r)
+static int f_regs(void *arg, struct user_regs_struct *r)
 {
-	(void)tid;
+	(void)arg;
 	memset(r, 0, sizeof(*r));
-	r->rip = t->idx < nprog ? prog[t->idx].pc : 0;
-	r->rax = (uint64_t)t->idx;
+	r->rip = fk.idx < nprog ? prog[fk.idx].pc : 0;
+	r->rax = (uint64_t)fk.idx;
 	r->rsp = 0x8000;
 	return 0;
 }
 
-ssize_t tracer_read_mem(struct tracer *t, uint64_t addr, void *buf,
-			size_t len)
+static ssize_t f_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
-	(void)t; (void)addr;
+	(void)arg; (void)addr;
 	memset(buf, 0, len);
 	return (ssize_t)len;
 }
 
-int tracer_interrupt(struct tracer *t)
+static void f_nothing(void *arg)
 {
-	(void)t;
-	return 0;
+	(void)arg;
 }
 
-bool tracer_is_alive(const struct tracer *t)
+static bool f_alive(void *arg)
 {
-	return t->alive;
+	(void)arg;
+	return fk.alive;
 }
 
-pid_t tracer_pid(const struct tracer *t)
+static pid_t f_pid(void *arg)
 {
-	(void)t;
+	(void)arg;
 	return 1;
 }
 
-int tracer_hw_count(const struct tracer *t)
+static int f_zero(void *arg)
 {
-	(void)t;
+	(void)arg;
 	return 0;
-}
-
-void tracer_bp_retry(struct tracer *t, bool (*ready)(void *arg, uint64_t),
-		     void *arg)
-{
-	(void)t; (void)ready; (void)arg;
-}
-
-int rr_attach(struct rr *rr, struct tracer *t, char **cause)
-{
-	(void)cause;
-	rr->t = t;
-	return 0;
-}
-
-bool rr_is_replay(const struct rr *rr)
-{
-	(void)rr;
-	return true;
-}
-
-uint64_t rr_event(const struct rr *rr)
-{
-	return rr->t ? rr->t->event : 0;
-}
-
-const char *rr_why(const struct rr *rr)
-{
-	(void)rr;
-	return "the end of the recording";
-}
-
-int rr_rewind(struct rr *rr, char **cause)
-{
-	(void)rr; (void)cause;
-	return 0;
-}
-
-void rr_stop_at_event(struct rr *rr, uint64_t event)
-{
-	rr->stop_event = event;
-}
-
-void rr_cancel_stop_event(struct rr *rr)
-{
-	rr->stop_event = UINT64_MAX;
-}
-
-bool rr_at_event_stop(const struct rr *rr)
-{
-	return rr->at_event_stop;
 }
 
 /* F and G are functions; main's instructions are not in one. */
-int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
-		 struct kmodel_where **out)
+static uint64_t f_func_start(void *arg, uint64_t pc)
 {
 	uint64_t start = pc & ~0xfffull;
 
-	(void)k; (void)call_site;
-	*out = NULL;
-	if (start != F && start != G)
-		return 0;
-	*out = xcalloc(1, sizeof(**out));
-	(*out)->pc = pc;
-	(*out)->func = xstrdup(start == F ? "F" : "G");
-	(*out)->offset = pc - start;
-	return 1;
+	(void)arg;
+	return start == F || start == G ? start : 0;
 }
 
-void kmodel_where_free(struct kmodel_where *w, int n)
+static bool f_true(void *arg)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(w[i].func);
-	free(w);
+	(void)arg;
+	return true;
 }
 
-int kmodel_module_where(struct kmodel *k, uint64_t pc, char **func,
-			uint64_t *offset, char **module)
+static uint64_t f_event(void *arg)
 {
-	(void)k; (void)pc; (void)func; (void)offset; (void)module;
-	return -ENOENT;
+	(void)arg;
+	return fk.event;
 }
 
-void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem)
+static const char *f_why(void *arg)
 {
-	(void)k; (void)mem;
+	(void)arg;
+	return "the end of the recording";
 }
 
-ssize_t session_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
+static void f_stop_at_event(void *arg, uint64_t event)
 {
-	(void)arg; (void)addr; (void)buf; (void)len;
-	return -1;
+	(void)arg;
+	fk.stop_event = event;
 }
 
+static bool f_at_event_stop(void *arg)
+{
+	(void)arg;
+	return fk.at_event_stop;
+}
+
+static const struct tl_target fake_target = {
+	.restart = f_restart, .attach = f_attach, .alive = f_alive,
+	.pid = f_pid, .resume = f_resume, .step = f_step, .pump = f_pump,
+	.wait = f_pump, .interrupt = f_nothing, .regs = f_regs,
+	.read = f_read, .bp_addrs = f_bp_addrs, .bp_addr = f_bp_addr,
+	.bp_insert = f_bp_insert, .bp_remove = f_bp_remove,
+	.bp_retry = f_nothing, .watch_count = f_zero,
+	.func_start = f_func_start, .replaying = f_true, .event = f_event,
+	.why = f_why, .stop_at_event = f_stop_at_event,
+	.at_event_stop = f_at_event_stop,
+};
+
+/* What the timeline asks of its session. */
 void session_restarted(struct session *s)
 {
 	(void)s;
@@ -408,16 +348,14 @@ static void start(void)
 {
 	char *cause = NULL;
 
-	tracer_free(sess.t);
 	free(sess.tl.track);
 	free(sess.tl.history);
 	memset(&sess, 0, sizeof(sess));
 	sess.sigfd = -1;
-	sess.launch.stdin_fd = sess.launch.stdout_fd = -1;
-	sess.rr = &fake_rr;
-	fake_rr.stop_event = UINT64_MAX;
-	tracer_launch(&sess.launch, &sess.t, &cause);
-	rr_attach(&fake_rr, sess.t, &cause);
+	timeline_init(&sess, &fake_target, NULL);
+	memset(&fk, 0, sizeof(fk));
+	fk.next_id = 1;
+	f_restart(NULL, &cause);
 	sess.last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC };
 	sess.tl.pos = (struct rr_pos){ .kind = RR_POS_START };
 	sess.tl.pos_known = true;
@@ -427,7 +365,7 @@ static void start(void)
 /* A breakpoint of the user's (the prompt's `break`). */
 static void user_break(uint64_t addr)
 {
-	tracer_bp_insert_later(sess.t, addr);
+	f_bp_insert(NULL, addr);
 	user_bps[nuser++] = addr;
 }
 
@@ -438,8 +376,8 @@ static void cont(void)
 	char *cause = NULL;
 
 	timeline_on_resume(&sess, false);
-	tracer_resume(sess.t, &cause);
-	tracer_wait(sess.t, &st, &cause);
+	f_resume(NULL, &cause);
+	f_pump(NULL, &st, &cause);
 	sess.last_stop = st;
 	sess.tl.pos_known = false;
 	timeline_on_stop(&sess, &st);
@@ -484,23 +422,23 @@ int main(void)
 	cont();
 	cont();
 	cont();
-	is_int(sess.t->idx, nth(F, 3), "continue x3: at F's third run");
+	is_int(fk.idx, nth(F, 3), "continue x3: at F's third run");
 	n = launches;
 	err = rc(&st);
-	ok(err == 0 && sess.t->idx == nth(F, 2) &&
+	ok(err == 0 && fk.idx == nth(F, 2) &&
 	   st.kind == TRACER_STOP_BREAKPOINT && st.addr == F,
-	   "rc: back at F's second run (index %d, want %d)", sess.t->idx,
+	   "rc: back at F's second run (index %d, want %d)", fk.idx,
 	   nth(F, 2));
 	is_int(launches - n, 1, "rc with every hit known: one re-run");
 	err = rc(&st);
-	ok(err == 0 && sess.t->idx == nth(F, 1),
-	   "rc again: F's first run (index %d)", sess.t->idx);
+	ok(err == 0 && fk.idx == nth(F, 1),
+	   "rc again: F's first run (index %d)", fk.idx);
 	err = rc(&st);
-	ok(err == 0 && sess.t->idx == 0 && st.kind == TRACER_STOP_NONE,
+	ok(err == 0 && fk.idx == 0 && st.kind == TRACER_STOP_NONE,
 	   "rc from the first hit: the start of the recording");
 	cont();
 	cont();
-	ok(sess.t->idx == nth(F, 2) && sess.tl.pos.kind == RR_POS_BP &&
+	ok(fk.idx == nth(F, 2) && sess.tl.pos.kind == RR_POS_BP &&
 	   sess.tl.pos.count == 2, "forward again from the start: F's second "
 	   "run is named F #2 (count %llu)",
 	   (unsigned long long)sess.tl.pos.count);
@@ -509,13 +447,13 @@ int main(void)
 	 * moment now has no name and the last hit before it is unknown. */
 	user_break(G);
 	cont();
-	ok(sess.t->idx == nth(G, 2), "a breakpoint set at a stop: G's second "
+	ok(fk.idx == nth(G, 2), "a breakpoint set at a stop: G's second "
 	   "run next");
 	n = launches;
 	err = rc(&st);
-	ok(err == 0 && sess.t->idx == nth(F, 2),
+	ok(err == 0 && fk.idx == nth(F, 2),
 	   "rc: the last hit before now is F's second run (index %d)",
-	   sess.t->idx);
+	   fk.idx);
 	is_int(launches - n, 3, "with a hit of unknown count: re-runs to "
 	       "name now, to find the last hit, and to go there");
 
@@ -524,32 +462,32 @@ int main(void)
 	cont();	/* G's second run */
 	cont();	/* F's third run */
 	err = rs(&st);
-	ok(err == 0 && sess.t->idx == nth(F, 3) - 1 &&
+	ok(err == 0 && fk.idx == nth(F, 3) - 1 &&
 	   st.kind == TRACER_STOP_STEP && st.addr == prog[nth(F, 3) - 1].pc,
 	   "rs at F's entry: the instruction before it (index %d, pc 0x%llx)",
-	   sess.t->idx, (unsigned long long)st.addr);
+	   fk.idx, (unsigned long long)st.addr);
 	err = rs(&st);
-	ok(err == 0 && sess.t->idx == nth(F, 3) - 2,
-	   "rs again: one more back (index %d)", sess.t->idx);
+	ok(err == 0 && fk.idx == nth(F, 3) - 2,
+	   "rs again: one more back (index %d)", fk.idx);
 	cont();	/* F's third run */
-	tracer_step(sess.t, 0, &st, &cause);	/* into F */
+	f_step(NULL, &st, &cause);	/* into F */
 	timeline_on_resume(&sess, true);
 	sess.last_stop = st;
 	sess.tl.pos_known = false;
 	err = rs(&st);
-	ok(err == 0 && sess.t->idx == nth(F, 3),
+	ok(err == 0 && fk.idx == nth(F, 3),
 	   "rs after a stepi inside F: back at F's entry (index %d)",
-	   sess.t->idx);
+	   fk.idx);
 
 	/* goto EVENT: just before that traced syscall, whatever comes
 	 * before it. */
 	err = timeline_goto_event(&sess, 3, &cause);
-	ok(err == 0 && prog[sess.t->idx].sys && sess.t->event == 3 &&
-	   rr_at_event_stop(&fake_rr), "goto 3: before event 3, the fourth "
-	   "syscall (index %d, %llu done)", sess.t->idx,
-	   (unsigned long long)sess.t->event);
+	ok(err == 0 && prog[fk.idx].sys && fk.event == 3 &&
+	   fk.at_event_stop, "goto 3: before event 3, the fourth "
+	   "syscall (index %d, %llu done)", fk.idx,
+	   (unsigned long long)fk.event);
 	err = timeline_goto_event(&sess, 0, &cause);
-	ok(err == 0 && sess.t->idx == 0, "goto 0: the start");
+	ok(err == 0 && fk.idx == 0, "goto 0: the start");
 	err = timeline_goto_event(&sess, 99, &cause);
 	ok(err < 0 && cause && strstr(cause, "ended"),
 	   "goto past the end: refused (%s)", cause ? cause : "?");
@@ -561,9 +499,8 @@ int main(void)
 	user_break(G);
 	cont();
 	err = rc(&st);
-	ok(err == 0 && sess.t->idx == 0 && st.kind == TRACER_STOP_NONE,
+	ok(err == 0 && fk.idx == 0 && st.kind == TRACER_STOP_NONE,
 	   "rc from the only hit: the start of the recording");
-	tracer_free(sess.t);
 	free(sess.tl.track);
 	free(sess.tl.history);
 	return done_testing();
