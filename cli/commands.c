@@ -335,10 +335,16 @@ static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct out *o = ctx->o;
+
 	(void)argc; (void)argv;
-	fprintf(ctx->out, "umdbg %s, kernel '%s'\n", UMDBG_VERSION,
-		kmodel_path(ctx->s->k));
-	session_say_watch_mode(ctx->s, ctx->out);
+	row_begin(o, ROW_VERSION);
+	row_str(o, VERSION_VERSION, UMDBG_VERSION);
+	row_str(o, VERSION_KERNEL, kmodel_path(ctx->s->k));
+	row_str(o, VERSION_WATCH, ctx->s->hw_emulated ? "page-protection" :
+		"debug-registers");
+	row_str(o, VERSION_WATCH_WHY, ctx->s->hw_why);
+	row_end(o);
 	return 0;
 }
 
@@ -440,9 +446,16 @@ static int cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t i;
 
 	(void)argc; (void)argv;
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(ctx->out, "  %-32s %s\n", commands[i].usage,
-			commands[i].help);
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		row_begin(ctx->o, ROW_COMMAND);
+		row_str(ctx->o, COMMAND_NAME, commands[i].name);
+		row_str(ctx->o, COMMAND_ALIAS, commands[i].alias);
+		row_str(ctx->o, COMMAND_USAGE, commands[i].usage);
+		row_str(ctx->o, COMMAND_SUMMARY, commands[i].help);
+		row_bool(ctx->o, COMMAND_TUI_ONLY,
+			 commands[i].flags & CMD_TUI_ONLY);
+		row_end(ctx->o);
+	}
 	return 0;
 }
 

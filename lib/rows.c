@@ -289,6 +289,21 @@ static void text_row(struct strbuf *sb, const struct row *r)
 				    (unsigned long long)row_u(r, HEADLINE_PC),
 				    row_s(r, HEADLINE_WHERE));
 		break;
+	case ROW_VERSION:
+		strbuf_addf(sb, "umdbg %s, kernel '%s'\nwatchpoints: ",
+			    str_or(r, VERSION_VERSION, "?"),
+			    str_or(r, VERSION_KERNEL, "?"));
+		if (!strcmp(str_or(r, VERSION_WATCH, ""), "debug-registers"))
+			strbuf_addf(sb, "the debug registers (they trap on "
+				    "this host)");
+		else
+			strbuf_addf(sb, "emulated by page protection (%s)",
+				    str_or(r, VERSION_WATCH_WHY, "?"));
+		break;
+	case ROW_COMMAND:
+		strbuf_addf(sb, "  %-32s %s", str_or(r, COMMAND_USAGE, "?"),
+			    str_or(r, COMMAND_SUMMARY, ""));
+		break;
 	case ROW_PAGERUN:
 		strbuf_addf(sb, "%012llx-%012llx -> phys %09llx  %s  %s",
 			    (unsigned long long)row_u(r, PAGERUN_START),

@@ -128,6 +128,17 @@ enum row_type {
 	X(HEADLINE, WHERE, "where", ROW_STR)
 #define ROW_FIELDS_TEXT(X)						\
 	X(TEXT, TEXT, "text", ROW_STR)
+#define ROW_FIELDS_VERSION(X)						\
+	X(VERSION, VERSION, "version", ROW_STR)				\
+	X(VERSION, KERNEL, "kernel", ROW_STR)				\
+	X(VERSION, WATCH, "watchpoints", ROW_STR) /* debug-registers, */ \
+	X(VERSION, WATCH_WHY, "watch_why", ROW_STR) /* page-protection */
+#define ROW_FIELDS_COMMAND(X)						\
+	X(COMMAND, NAME, "name", ROW_STR)				\
+	X(COMMAND, ALIAS, "alias", ROW_STR)				\
+	X(COMMAND, USAGE, "usage", ROW_STR)				\
+	X(COMMAND, SUMMARY, "summary", ROW_STR)				\
+	X(COMMAND, TUI_ONLY, "tui_only", ROW_BOOL)
 
 /* K(KIND, "name", FIELDS) */
 #define ROW_KINDS(K)							\
@@ -145,6 +156,8 @@ enum row_type {
 	K(SYM, "sym", ROW_FIELDS_SYM)					\
 	K(PAGERUN, "pagerun", ROW_FIELDS_PAGERUN)			\
 	K(HEADLINE, "headline", ROW_FIELDS_HEADLINE)			\
+	K(VERSION, "version", ROW_FIELDS_VERSION)			\
+	K(COMMAND, "command", ROW_FIELDS_COMMAND)			\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -171,6 +184,8 @@ enum pagerun_field { ROW_FIELDS_PAGERUN(ROW_FIELD_ENUM) PAGERUN_NFIELDS };
 enum headline_field {
 	ROW_FIELDS_HEADLINE(ROW_FIELD_ENUM) HEADLINE_NFIELDS
 };
+enum version_field { ROW_FIELDS_VERSION(ROW_FIELD_ENUM) VERSION_NFIELDS };
+enum command_field { ROW_FIELDS_COMMAND(ROW_FIELD_ENUM) COMMAND_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

@@ -132,6 +132,17 @@ static void lists(struct out *o)
 	row_str(o, PAGERUN_FLAGS, "PRESENT");
 	row_str(o, PAGERUN_PATH, "/bin/busybox");
 	row_end(o);
+	row_begin(o, ROW_VERSION);
+	row_str(o, VERSION_VERSION, "0.1");
+	row_str(o, VERSION_KERNEL, "guest/linux");
+	row_str(o, VERSION_WATCH, "page-protection");
+	row_str(o, VERSION_WATCH_WHY, "no trap");
+	row_end(o);
+	row_begin(o, ROW_COMMAND);
+	row_str(o, COMMAND_NAME, "bt");
+	row_str(o, COMMAND_USAGE, "bt [-a]");
+	row_str(o, COMMAND_SUMMARY, "the backtrace");
+	row_end(o);
 }
 
 int main(void)
@@ -170,8 +181,12 @@ int main(void)
 	       "8 bytes\n"
 	       "0x603d2b28 panic at kernel/panic.c:534\n"
 	       "000000400000-000000402000 -> phys 000841000  PRESENT  "
-	       "/bin/busybox\n", "text: lsmod's header and rows, a "
-	       "page-table level, a breakpoint, a watchpoint, sym and pt as "
+	       "/bin/busybox\n"
+	       "umdbg 0.1, kernel 'guest/linux'\n"
+	       "watchpoints: emulated by page protection (no trap)\n"
+	       "  bt [-a]                          the backtrace\n",
+	       "text: lsmod's header and rows, a page-table level, a "
+	       "breakpoint, a watchpoint, sym, pt, version and help as "
 	       "before");
 	free(s);
 

@@ -5,7 +5,7 @@
 # each row through a user format; bad use is one line and status 1.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 20
+plan 23
 
 # run OUT ERR ARGS...: stdout and stderr apart; sets $rc
 run() {
@@ -67,7 +67,8 @@ for l in open(sys.argv[1]):
     if r["kind"] == "frame" and r["num"] == 0:
         print(r["pc"]); break' "$SCRATCH/json")
 run "$SCRATCH/walk" "$SCRATCH/walk.err" --break panic --scenario panic \
-	--batch --json -ex "vtop $rsp" -ex break -ex "sym $pc0"
+	--batch --json -ex "vtop $rsp" -ex break -ex "sym $pc0" -ex version \
+	-ex help
 python3 - "$SCRATCH/walk" >"$SCRATCH/walk.rows" <<'EOF'
 import json, sys
 for line in open(sys.argv[1]):
@@ -76,6 +77,11 @@ for line in open(sys.argv[1]):
         print("ptlevel", r["level"], r["index"], "PRESENT" in r["flags"])
     elif r["kind"] == "sym":
         print("sym", r["func"], r["file"], r["line"] > 0)
+    elif r["kind"] == "version":
+        print("version", r["kernel"].endswith("linux"),
+              r["watchpoints"] in ("debug-registers", "page-protection"))
+    elif r["kind"] == "command" and r["name"] in ("bt", "layout"):
+        print("command", r["name"], r["usage"], r["tui_only"])
     elif r["kind"] == "breakpoint":
         print("breakpoint", r["num"], r["type"], r["spec"], r["hits"],
               r["addrs"].startswith("0x"), r["len"])
@@ -83,6 +89,9 @@ EOF
 like "$SCRATCH/walk.rows" '^ptlevel pte [0-9]+ True$' "vtop (kernel stack at rsp $rsp): a present pte row, with its index and flags"
 like "$SCRATCH/walk.rows" '^breakpoint 1 break panic 1 True None$' "break: breakpoint 1 at panic, hit once, with its address"
 like "$SCRATCH/walk.rows" '^sym panic kernel/panic\.c True$' "sym (frame 0's pc $pc0): panic, with its file and line"
+like "$SCRATCH/walk.rows" '^version True True$' "version: the kernel's path and the watchpoints' mode"
+like "$SCRATCH/walk.rows" '^command bt bt .*False$' "help: bt's row, with its usage"
+like "$SCRATCH/walk.rows" '^command layout layout .* True$' "help: layout is the TUI's"
 
 # The same frames in the text report, as the prompt prints them.
 run "$SCRATCH/text" "$SCRATCH/text.err" --break panic --scenario panic
