@@ -40,6 +40,7 @@ KMODEL_OBJS += kmodel/maple.o
 KMODEL_OBJS += kmodel/vma.o
 KMODEL_OBJS += kmodel/pgtable.o
 KMODEL_OBJS += kmodel/value.o
+KMODEL_OBJS += kmodel/expr.o
 GDBSTUB_OBJS += gdbstub/rsp.o
 GDBSTUB_OBJS += gdbstub/tdesc.o
 GDBSTUB_OBJS += gdbstub/signals.o

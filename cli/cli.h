@@ -208,6 +208,7 @@ struct session {
 	struct tracer_launch launch;	/* to launch a replay again */
 	bool quiet;		/* replay console output not printed */
 	struct timeline tl;	/* moving in a replay (timeline.c) */
+	struct kmodel_expr_env expr_env;	/* session_expr_env */
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
@@ -324,6 +325,7 @@ struct cmd_ctx {
 	struct out *o;		/* rows go here */
 	FILE *out;		/* free text: out_file(o) */
 	const struct cmd_args *args;	/* parsed against the usage */
+	const char *fmt;	/* "x" of p/x, x/s; NULL: none */
 };
 
 enum cmd_flags {
@@ -333,6 +335,7 @@ enum cmd_flags {
 					 * commands are refused there too) */
 	CMD_MOVES_TIME = 1 << 3,	/* moves a replay to another moment */
 	CMD_TUI_ONLY = 1 << 4,		/* the TUI's own (panes, selection) */
+	CMD_FORMAT = 1 << 5,		/* takes gdb's /FMT (p/x, x/s) */
 };
 
 struct umdbg_cmd {
@@ -356,6 +359,8 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_x(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_print(struct cmd_ctx *ctx, int argc, char **argv);
+/* Expressions' registers: the stopped thread's. */
+const struct kmodel_expr_env *session_expr_env(struct session *s);
 int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);

@@ -387,9 +387,9 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_x },
 	{ "lsmod", NULL, "lsmod", "loaded kernel modules",
 	  CMD_NEEDS_STOPPED, cmd_lsmod },
-	{ "print", "p", "p [-d DEPTH] SYMBOL",
-	  "a global variable, printed from its DWARF type",
-	  CMD_NEEDS_STOPPED, cmd_print },
+	{ "print", "p", "p[/FMT] [-d DEPTH] EXPR...",
+	  "a C expression, printed from its DWARF type (FMT: x d u o t c)",
+	  CMD_NEEDS_STOPPED | CMD_FORMAT, cmd_print },
 	{ "sym", NULL, "sym ADDR", "the symbol and source line at ADDR",
 	  CMD_NEEDS_STOPPED, cmd_sym },
 	{ "disas", NULL, "disas [ADDR|SYMBOL] [N]",
@@ -487,21 +487,44 @@ int cmd_execute(struct session *s, const char *line, FILE *out)
 	return ret;
 }
 
+/* Words split at blanks, except inside parentheses and brackets, so an
+ * expression with a cast is one word: "(struct task_struct *)0x60". */
+static int split_words(char *line, char **argv, int max)
+{
+	char *p = line;
+	int argc = 0, depth;
+
+	while (argc < max) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		argv[argc++] = p;
+		for (depth = 0; *p && (depth > 0 || (*p != ' ' && *p != '\t'));
+		     p++)
+			depth += (*p == '(' || *p == '[') -
+				 (*p == ')' || *p == ']');
+	}
+	return argc;
+}
+
 int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		     enum cmd_from from)
 {
-	char *copy = xstrdup(line), *argv[MAX_ARGS], *save = NULL, *tok;
+	char *copy = xstrdup(line), *argv[MAX_ARGS], *fmt;
 	FILE *out = out_file(o);
-	struct cmd_ctx ctx = { s, o, out, NULL };
+	struct cmd_ctx ctx = { s, o, out, NULL, NULL };
 	struct cmd_args args;
 	int argc = 0, ret = 0;
 	size_t i;
 
-	for (tok = strtok_r(copy, " \t", &save); tok && argc < MAX_ARGS;
-	     tok = strtok_r(NULL, " \t", &save))
-		argv[argc++] = tok;
+	argc = split_words(copy, argv, MAX_ARGS);
 	if (!argc)
 		goto out;
+	if ((fmt = strchr(argv[0], '/'))) {
+		*fmt++ = '\0';	/* p/x: the command and its format */
+		ctx.fmt = fmt;
+	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[0], commands[i].name) ||
 		    (commands[i].alias && !strcmp(argv[0], commands[i].alias)))
@@ -509,6 +532,11 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 	if (i == ARRAY_SIZE(commands)) {
 		fprintf(out, "unknown command '%s' (try 'help')\n", argv[0]);
 		ret = -ENOENT;
+		goto out;
+	}
+	if (ctx.fmt && !(commands[i].flags & CMD_FORMAT)) {
+		fprintf(out, "%s: takes no /FORMAT\n", argv[0]);
+		ret = -EINVAL;
 		goto out;
 	}
 	if (from == CMD_FROM_MONITOR &&

@@ -319,28 +319,85 @@ int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* Registers for expressions: the stopped thread's (gdb's frame 0). */
+static int expr_reg(void *arg, const char *name, uint64_t *value)
+{
+	static const struct { const char *name; size_t off; } regs[] = {
+#define R(n, f) { n, offsetof(struct user_regs_struct, f) }
+		R("rip", rip), R("pc", rip), R("rsp", rsp), R("sp", rsp),
+		R("rbp", rbp), R("fp", rbp), R("rax", rax), R("rbx", rbx),
+		R("rcx", rcx), R("rdx", rdx), R("rsi", rsi), R("rdi", rdi),
+		R("r8", r8), R("r9", r9), R("r10", r10), R("r11", r11),
+		R("r12", r12), R("r13", r13), R("r14", r14), R("r15", r15),
+		R("eflags", eflags), R("fs_base", fs_base),
+		R("gs_base", gs_base), R("orig_rax", orig_rax),
+#undef R
+	};
+	struct session *s = arg;
+	struct user_regs_struct r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(regs); i++)
+		if (!strcmp(name, regs[i].name)) {
+			if (tracer_get_regs(s->t, s->last_stop.tid, &r) < 0)
+				return -ESRCH;
+			memcpy(value, (char *)&r + regs[i].off, 8);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+const struct kmodel_expr_env *session_expr_env(struct session *s)
+{
+	s->expr_env = (struct kmodel_expr_env){ expr_reg, s };
+	return &s->expr_env;
+}
+
+/* p[/FMT] [-d DEPTH] EXPR... */
 int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct strbuf sb;
+	struct strbuf sb, type, expr;
 	char *cause = NULL;
 	const char *d = cmd_arg(ctx->args, "DEPTH");
 	uint64_t depth = 2;
-	int err;
+	int err, i;
 
 	(void)argc; (void)argv;
 	if (d && (parse_u64(d, &depth) < 0 || depth >= 16)) {
 		fprintf(ctx->out, "p: bad depth '%s' (0-15)\n", d);
 		return -EINVAL;
 	}
+	if (ctx->fmt && (strlen(ctx->fmt) != 1 ||
+			 !strchr("xduotcas", ctx->fmt[0]))) {
+		fprintf(ctx->out, "p: bad format '/%s' (one of x d u o t c a "
+			"s)\n", ctx->fmt);
+		return -EINVAL;
+	}
 	strbuf_init(&sb);
-	err = kmodel_print_var(ctx->s->k, cmd_arg(ctx->args, "SYMBOL"),
-			       (int)depth, &sb, &cause);
-	if (err)
+	strbuf_init(&type);
+	strbuf_init(&expr);
+	for (i = 0; i < ctx->args->rest_argc; i++)
+		strbuf_addf(&expr, "%s%s", i ? " " : "",
+			    ctx->args->rest_argv[i]);
+	err = kmodel_eval_print(ctx->s->k, expr.buf,
+				session_expr_env(ctx->s),
+				ctx->fmt ? ctx->fmt[0] : 0, (int)depth, &sb,
+				&cause);
+	if (err) {
 		fprintf(ctx->out, "p: %s\n", cause);
-	else
-		fputs(sb.buf, ctx->out);
+	} else {
+		kmodel_eval_type(ctx->s->k, expr.buf, session_expr_env(ctx->s),
+				 &type, NULL);
+		row_begin(ctx->o, ROW_VALUE);
+		row_str(ctx->o, VALUE_EXPR, expr.buf);
+		row_str(ctx->o, VALUE_TYPE, type.buf);
+		row_str(ctx->o, VALUE_VALUE, sb.buf);
+		row_end(ctx->o);
+	}
 	free(cause);
 	strbuf_release(&sb);
+	strbuf_release(&type);
+	strbuf_release(&expr);
 	return err;
 }
 

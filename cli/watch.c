@@ -127,7 +127,7 @@ void session_say_watch_mode(const struct session *s, FILE *out)
 
 int watch_check(struct session *s, const char *spec, FILE *err)
 {
-	struct cmd_ctx ctx = { s, NULL, err, NULL };
+	struct cmd_ctx ctx = { s, NULL, err, NULL, NULL };
 	uint64_t addr;
 	int len;
 

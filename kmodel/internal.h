@@ -63,8 +63,23 @@ struct kmodel_member {
  * members. */
 int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
 		  const char *path, struct kmodel_member *m, char **cause);
-/* value.c: the variable index kept in cache[KMODEL_CACHE_VARS] */
+/* value.c: the index of every CU's top-level variables (defined and
+ * declared), named types and enumerators, kept in
+ * cache[KMODEL_CACHE_VARS].  kmodel_dwarf_lookup: the first DIE named
+ * name with one of tags (a 0-ended list; defined variables first);
+ * *defined: a variable with a location. */
 void kmodel_var_index_free(void *index);
+bool kmodel_dwarf_lookup(struct kmodel *k, const char *name, const int *tags,
+			 Dwarf_Die *die, bool *defined);
+/* Printing values (value.c): an integer in a gdb output format (0, x, d,
+ * u, o, t, c); " <sym+off>" for an address in a function; a value of
+ * DWARF type `type` read into p (structs `depth` levels deep). */
+#define KMODEL_PRINT_ELEMS 200
+void kmodel_print_int(struct strbuf *sb, uint64_t v, bool is_signed,
+		      size_t size, char fmt);
+void kmodel_print_sym(struct kmodel *k, uint64_t v, struct strbuf *sb);
+void kmodel_print_typed(struct kmodel *k, Dwarf_Die *type, const uint8_t *p,
+			size_t avail, int depth, char fmt, struct strbuf *sb);
 /*
  * Layouts: a table of (struct, member path) resolved once per kernel into
  * a struct of struct kmodel_member (at byte offset dst), kept in
@@ -91,6 +106,13 @@ uint64_t kmodel_member_value(const uint8_t *base,
  * it cannot be read. */
 uint64_t kmodel_read_member(struct kmodel *k, uint64_t base,
 			    const struct kmodel_member *m, bool *ok);
+/* Member `name` of struct or union st (anonymous members searched):
+ * its DIE and byte offset. */
+bool kmodel_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *mem,
+			uint64_t *offset);
+/* A symbol's address, and whether it is a function. */
+int kmodel_symbol_info(struct kmodel *k, const char *name, uint64_t *addr,
+		       bool *func);
 /* sizeof the struct */
 int kmodel_struct_size(Dwarf_Die *st, uint64_t *size);
 

@@ -222,6 +222,36 @@ int kmodel_var_size(struct kmodel *k, const char *name, uint64_t *size);
 int kmodel_print_var(struct kmodel *k, const char *name, int depth,
 		     struct strbuf *out, char **cause);
 
+/*
+ * C expressions (expr.c): gdb's `print` subset over the DWARF.  Registers
+ * ($rip, $rsp, $rax, ...; $pc, $sp and $fp as gdb names them) come from
+ * env (NULL: none); $current is the task on the CPU.  Errors name the
+ * part of the expression that failed.
+ */
+struct kmodel_expr_env {
+	/* name without the '$'; 0 or -ENOENT */
+	int (*reg)(void *arg, const char *name, uint64_t *value);
+	void *arg;
+};
+/* The value, printed (fmt: 0 or one of gdb's x d u o t c a s). */
+int kmodel_eval_print(struct kmodel *k, const char *expr,
+		      const struct kmodel_expr_env *env, char fmt, int depth,
+		      struct strbuf *out, char **cause);
+/* Its type's name ("struct task_struct *"). */
+int kmodel_eval_type(struct kmodel *k, const char *expr,
+		     const struct kmodel_expr_env *env, struct strbuf *out,
+		     char **cause);
+/* As an address (x, disas, list, sym, break *): a pointer's or a
+ * number's value, where a struct, array or function is; *size: the bytes
+ * of what is there when known (0: not). */
+int kmodel_eval_addr(struct kmodel *k, const char *expr,
+		     const struct kmodel_expr_env *env, uint64_t *addr,
+		     uint64_t *size, char **cause);
+/* As an object in memory (watch): its address and size. */
+int kmodel_eval_lvalue(struct kmodel *k, const char *expr,
+		       const struct kmodel_expr_env *env, uint64_t *addr,
+		       uint64_t *size, char **cause);
+
 /* The printk ring buffer. */
 struct kmodel_logrec {
 	uint64_t seq;

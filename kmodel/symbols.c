@@ -287,6 +287,25 @@ int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
 	return 0;
 }
 
+int kmodel_symbol_info(struct kmodel *k, const char *name, uint64_t *addr,
+		       bool *func)
+{
+	size_t n, i;
+	const struct ksym *s = sym_first(k, name, &n);
+
+	if (!s)
+		return -ENOENT;
+	for (i = 0; i < n; i++)
+		if (s[i].type == STT_OBJECT || s[i].type == STT_FUNC) {
+			*addr = s[i].addr;
+			*func = s[i].type == STT_FUNC;
+			return 0;
+		}
+	*addr = s[0].addr;
+	*func = s[0].type == STT_FUNC;
+	return 0;
+}
+
 int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
 			 uint64_t *size)
 {

@@ -96,7 +96,7 @@ int kmodel_struct_size(Dwarf_Die *st, uint64_t *size)
 }
 
 /* Find member `name` in st (or in its anonymous members). */
-static bool find_member(Dwarf_Die *st, const char *name, Dwarf_Die *mem,
+bool kmodel_find_member(Dwarf_Die *st, const char *name, Dwarf_Die *mem,
 			uint64_t *offset)
 {
 	Dwarf_Die child, inner;
@@ -120,7 +120,7 @@ static bool find_member(Dwarf_Die *st, const char *name, Dwarf_Die *mem,
 			return true;
 		}
 		if (!n && peel(&child, &inner) &&
-		    find_member(&inner, name, mem, offset)) {
+		    kmodel_find_member(&inner, name, mem, offset)) {
 			*offset += loc;
 			return true;
 		}
@@ -142,7 +142,7 @@ int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
 	memset(m, 0, sizeof(*m));
 	for (part = strtok_r(copy, ".", &save); part;
 	     part = strtok_r(NULL, ".", &save)) {
-		if (!find_member(&cur, part, &mem, &off)) {
+		if (!kmodel_find_member(&cur, part, &mem, &off)) {
 			err = set_cause(cause, -ENOENT,
 					"no member '%s' in 'struct %s'", path,
 					struct_name);

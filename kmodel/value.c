@@ -20,11 +20,13 @@
 struct var_entry {
 	const char *name;	/* libdw's string */
 	Dwarf_Off die;
+	int tag;		/* DW_TAG_variable, a type's, enumerator */
+	bool defined;		/* a variable with a location */
 };
 
 struct var_index {
 	struct var_entry *v;
-	size_t n;
+	size_t n, alloc;
 };
 
 void kmodel_var_index_free(void *index)
@@ -36,17 +38,77 @@ void kmodel_var_index_free(void *index)
 	free(ix);
 }
 
+/* By name; for one name, defined variables first. */
 static int cmp_var(const void *a, const void *b)
+{
+	const struct var_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (int)y->defined - (int)x->defined;
+}
+
+static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(((const struct var_entry *)a)->name,
 		      ((const struct var_entry *)b)->name);
+}
+
+static void index_add(struct var_index *ix, const char *name, Dwarf_Die *die,
+		      int tag, bool defined)
+{
+	if (ix->n == ix->alloc) {
+		ix->alloc = ix->alloc ? 2 * ix->alloc : 4096;
+		ix->v = xrealloc(ix->v, ix->alloc * sizeof(*ix->v));
+	}
+	ix->v[ix->n++] = (struct var_entry){ name, dwarf_dieoffset(die), tag,
+					     defined };
+}
+
+/* One top-level DIE of a CU: a variable (defined or declared), a named
+ * type, or an enum's constants. */
+static void index_die(struct var_index *ix, Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die e;
+	const char *name;
+	int tag = dwarf_tag(die);
+
+	switch (tag) {
+	case DW_TAG_variable:
+		name = dwarf_diename(die);
+		if (!name)	/* a definition of a declared one */
+			name = dwarf_formstring(dwarf_attr_integrate(
+				die, DW_AT_name, &attr));
+		if (name)
+			index_add(ix, name, die, tag,
+				  dwarf_attr(die, DW_AT_location, &attr));
+		return;
+	case DW_TAG_enumeration_type:
+		if (dwarf_child(die, &e) == 0)
+			do {
+				if ((name = dwarf_diename(&e)))
+					index_add(ix, name, &e,
+						  DW_TAG_enumerator, false);
+			} while (dwarf_siblingof(&e, &e) == 0);
+		/* fall through */
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_typedef:
+	case DW_TAG_base_type:
+		if ((name = dwarf_diename(die)) &&
+		    !dwarf_attr(die, DW_AT_declaration, &attr))
+			index_add(ix, name, die, tag, false);
+		return;
+	default:
+		return;
+	}
 }
 
 static struct var_index *var_index(struct kmodel *k)
 {
 	struct var_index *ix = k->cache[KMODEL_CACHE_VARS];
 	Dwarf_Off off = 0, next;
-	size_t hsize, alloc = 0;
+	size_t hsize;
 
 	if (ix)
 		return ix;
@@ -54,40 +116,51 @@ static struct var_index *var_index(struct kmodel *k)
 	while (dwarf_nextcu(k->dwarf, off, &next, &hsize, NULL, NULL,
 			    NULL) == 0) {
 		Dwarf_Die cu, child;
-		Dwarf_Attribute attr;
 
 		if (dwarf_offdie(k->dwarf, off + hsize, &cu) &&
-		    dwarf_child(&cu, &child) == 0) {
-			do {
-				const char *name;
-
-				if (dwarf_tag(&child) != DW_TAG_variable ||
-				    !dwarf_attr(&child, DW_AT_location, &attr))
-					continue;
-				name = dwarf_diename(&child);
-				if (!name) {
-					/* a definition of a declared one */
-					name = dwarf_formstring(
-						dwarf_attr_integrate(&child,
-							DW_AT_name, &attr));
-				}
-				if (!name)
-					continue;
-				if (ix->n == alloc) {
-					alloc = alloc ? 2 * alloc : 4096;
-					ix->v = xrealloc(ix->v,
-							 alloc * sizeof(*ix->v));
-				}
-				ix->v[ix->n].name = name;
-				ix->v[ix->n].die = dwarf_dieoffset(&child);
-				ix->n++;
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
+		    dwarf_child(&cu, &child) == 0)
+			do
+				index_die(ix, &child);
+			while (dwarf_siblingof(&child, &child) == 0);
 		off = next;
 	}
 	qsort(ix->v, ix->n, sizeof(*ix->v), cmp_var);
 	k->cache[KMODEL_CACHE_VARS] = ix;
 	return ix;
+}
+
+/* The first entry named name whose tag is one of tags (0-ended). */
+static const struct var_entry *index_find(struct kmodel *k, const char *name,
+					  const int *tags)
+{
+	struct var_index *ix = var_index(k);
+	struct var_entry key = { name, 0, 0, false };
+	const struct var_entry *e;
+	size_t i;
+
+	e = bsearch(&key, ix->v, ix->n, sizeof(*e), cmp_name);
+	if (!e)
+		return NULL;
+	while (e > ix->v && !strcmp(e[-1].name, name))
+		e--;
+	for (; e < ix->v + ix->n && !strcmp(e->name, name); e++)
+		for (i = 0; tags[i]; i++)
+			if (e->tag == tags[i])
+				return e;
+	return NULL;
+}
+
+bool kmodel_dwarf_lookup(struct kmodel *k, const char *name, const int *tags,
+			 Dwarf_Die *die, bool *defined)
+{
+	const struct var_entry *e;
+
+	if (!k->dwarf || !(e = index_find(k, name, tags)) ||
+	    !dwarf_offdie(k->dwarf, e->die, die))
+		return false;
+	if (defined)
+		*defined = e->defined;
+	return true;
 }
 
 static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
@@ -152,15 +225,66 @@ static void print_string(struct strbuf *sb, const uint8_t *p, size_t max)
 }
 
 static void print_value(struct kmodel *k, Dwarf_Die *type, const uint8_t *p,
-			size_t avail, int depth, int ind, struct strbuf *sb);
+			size_t avail, int depth, int ind, char fmt,
+			struct strbuf *sb);
+
+void kmodel_print_int(struct strbuf *sb, uint64_t v, bool is_signed,
+		      size_t size, char fmt)
+{
+	uint64_t mask = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+	int i;
+
+	v &= mask;
+	switch (fmt) {
+	case 'x':
+		strbuf_addf(sb, "0x%llx", (unsigned long long)v);
+		return;
+	case 'o':
+		strbuf_addf(sb, v ? "0%llo" : "0", (unsigned long long)v);
+		return;
+	case 't':
+		for (i = 63; i > 0 && !(v >> i); i--)
+			;
+		for (; i >= 0; i--)
+			strbuf_addf(sb, "%d", (int)(v >> i) & 1);
+		return;
+	case 'u':
+		strbuf_addf(sb, "%llu", (unsigned long long)v);
+		return;
+	case 'd':
+		is_signed = true;
+		break;
+	case 'c': {
+		int8_t c = (int8_t)v;
+		unsigned char u = (unsigned char)v;
+
+		strbuf_addf(sb, "%d ", is_signed ? c : u);
+		if (u == '\'' || u == '\\')
+			strbuf_addf(sb, "'\\%c'", u);
+		else if (isprint(u))
+			strbuf_addf(sb, "'%c'", u);
+		else
+			strbuf_addf(sb, "'\\%03o'", u);
+		return;
+	}
+	default:
+		break;
+	}
+	if (is_signed)
+		strbuf_addf(sb, "%lld", (long long)sign_extend(v, size));
+	else
+		strbuf_addf(sb, "%llu", (unsigned long long)v);
+}
 
 static void print_pointer(struct kmodel *k, Dwarf_Die *type, uint64_t v,
-			  struct strbuf *sb)
+			  char fmt, struct strbuf *sb)
 {
 	Dwarf_Die target;
-	struct kmodel_where *w;
-	int n;
 
+	if (fmt && fmt != 'a') {
+		kmodel_print_int(sb, v, false, 8, fmt);
+		return;
+	}
 	strbuf_addf(sb, "0x%llx", (unsigned long long)v);
 	if (!v)
 		return;
@@ -181,7 +305,14 @@ static void print_pointer(struct kmodel *k, Dwarf_Die *type, uint64_t v,
 			return;
 		}
 	}
-	n = kmodel_where(k, v, false, &w);
+	kmodel_print_sym(k, v, sb);
+}
+
+void kmodel_print_sym(struct kmodel *k, uint64_t v, struct strbuf *sb)
+{
+	struct kmodel_where *w;
+	int n = kmodel_where(k, v, false, &w);
+
 	if (n > 0 && w[n - 1].func) {
 		if (w[n - 1].offset)
 			strbuf_addf(sb, " <%s+0x%llx>", w[n - 1].func,
@@ -192,9 +323,15 @@ static void print_pointer(struct kmodel *k, Dwarf_Die *type, uint64_t v,
 	kmodel_where_free(w, n);
 }
 
+void kmodel_print_typed(struct kmodel *k, Dwarf_Die *type, const uint8_t *p,
+			size_t avail, int depth, char fmt, struct strbuf *sb)
+{
+	print_value(k, type, p, avail, depth, 0, fmt, sb);
+}
+
 static void print_members(struct kmodel *k, Dwarf_Die *type,
 			  const uint8_t *p, size_t avail, int depth, int ind,
-			  struct strbuf *sb)
+			  char fmt, struct strbuf *sb)
 {
 	Dwarf_Die m, mt;
 	Dwarf_Attribute attr;
@@ -229,7 +366,7 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 			v = at < avail ? get_uint(p + at, avail - at < 8 ?
 						  avail - at : 8) : 0;
 			v = (v >> (bitoff % 8)) & ((1ULL << bits) - 1);
-			strbuf_addf(sb, "%llu", (unsigned long long)v);
+			kmodel_print_int(sb, v, false, 8, fmt);
 		} else {
 			Dwarf_Die st = mt;
 
@@ -237,7 +374,7 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 				dwarf_aggregate_size(&st, &size);
 			if (off + size <= avail)
 				print_value(k, &mt, p + off, avail - off,
-					    depth - 1, ind + 1, sb);
+					    depth - 1, ind + 1, fmt, sb);
 			else
 				strbuf_addf(sb, "<out of range>");
 		}
@@ -249,7 +386,7 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 
 static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 			const uint8_t *p, size_t avail, int depth, int ind,
-			struct strbuf *sb)
+			char fmt, struct strbuf *sb)
 {
 	Dwarf_Die type = *type_in, elem, sub;
 	Dwarf_Attribute attr;
@@ -268,10 +405,18 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 		if (size > avail || size > 8) {
 			strbuf_addf(sb, "<%llu bytes>",
 				    (unsigned long long)size);
+		} else if (fmt && enc != DW_ATE_float) {
+			kmodel_print_int(sb, get_uint(p, size),
+					 enc == DW_ATE_signed ||
+					 enc == DW_ATE_signed_char, size, fmt);
 		} else if (enc == DW_ATE_boolean) {
 			strbuf_addf(sb, "%s", get_uint(p, size) ? "true" :
 				    "false");
-		} else if (enc == DW_ATE_signed || enc == DW_ATE_signed_char) {
+		} else if (enc == DW_ATE_signed_char ||
+			   enc == DW_ATE_unsigned_char) {
+			kmodel_print_int(sb, get_uint(p, size),
+					 enc == DW_ATE_signed_char, size, 'c');
+		} else if (enc == DW_ATE_signed) {
 			strbuf_addf(sb, "%lld",
 				    (long long)sign_extend(get_uint(p, size),
 							   size));
@@ -286,12 +431,16 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 		}
 		return;
 	case DW_TAG_pointer_type:
-		print_pointer(k, &type, avail >= 8 ? get_uint(p, 8) : 0, sb);
+		print_pointer(k, &type, avail >= 8 ? get_uint(p, 8) : 0, fmt, sb);
 		return;
 	case DW_TAG_enumeration_type: {
 		Dwarf_Die e;
 		int64_t v = sign_extend(get_uint(p, size), size);
 
+		if (fmt) {
+			kmodel_print_int(sb, (uint64_t)v, true, size, fmt);
+			return;
+		}
 		if (dwarf_child(&type, &e) == 0)
 			do {
 				Dwarf_Sword ev;
@@ -313,7 +462,7 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 			strbuf_addf(sb, "{...}");
 			return;
 		}
-		print_members(k, &type, p, avail, depth, ind, sb);
+		print_members(k, &type, p, avail, depth, ind, fmt, sb);
 		return;
 	case DW_TAG_array_type:
 		if (!type_of(&type, &elem) || dwarf_child(&type, &sub) != 0)
@@ -331,7 +480,8 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 
 			strip(&et);
 			dwarf_aggregate_size(&et, &esize);
-			if (dwarf_tag(&et) == DW_TAG_base_type && esize == 1) {
+			if (dwarf_tag(&et) == DW_TAG_base_type && esize == 1 &&
+			    (!fmt || fmt == 's')) {
 				dwarf_formudata(dwarf_attr(&et, DW_AT_encoding,
 							   &attr), &enc);
 				if (enc == DW_ATE_signed_char ||
@@ -344,15 +494,15 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 			if (!esize)
 				break;
 			strbuf_addf(sb, "[");
-			for (i = 0; i < count && i < 16 &&
+			for (i = 0; i < count && i < KMODEL_PRINT_ELEMS &&
 			     (i + 1) * esize <= avail; i++) {
 				if (i)
 					strbuf_addf(sb, ", ");
 				print_value(k, &elem, p + i * esize,
 					    avail - i * esize, depth - 1, ind,
-					    sb);
+					    fmt, sb);
 			}
-			if (count > 16)
+			if (count > KMODEL_PRINT_ELEMS)
 				strbuf_addf(sb, ", ... (%llu elements)",
 					    (unsigned long long)count);
 			strbuf_addf(sb, "]");
@@ -369,8 +519,7 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 static int var_lookup(struct kmodel *k, const char *name, uint64_t *addr,
 		      Dwarf_Die *type, Dwarf_Word *size, char **cause)
 {
-	struct var_index *ix;
-	struct var_entry key = { name, 0 }, *e;
+	static const int var_tags[] = { DW_TAG_variable, 0 };
 	Dwarf_Die die;
 
 	*size = 0;
@@ -380,9 +529,7 @@ static int var_lookup(struct kmodel *k, const char *name, uint64_t *addr,
 	if (kmodel_symbol_addr(k, name, addr))
 		return set_cause(cause, -ENOENT, "no symbol '%s' in '%s'",
 				 name, k->path);
-	ix = var_index(k);
-	e = bsearch(&key, ix->v, ix->n, sizeof(*e), cmp_var);
-	if (!e || !dwarf_offdie(k->dwarf, e->die, &die) ||
+	if (!kmodel_dwarf_lookup(k, name, var_tags, &die, NULL) ||
 	    !type_of(&die, type))
 		return set_cause(cause, -ENOENT, "no debug info for variable "
 				 "'%s'", name);
@@ -431,7 +578,7 @@ int kmodel_print_var(struct kmodel *k, const char *name, int depth,
 				 name, (unsigned long long)addr);
 	}
 	strbuf_addf(out, "%s = ", name);
-	print_value(k, &type, buf, size, depth, 0, out);
+	print_value(k, &type, buf, size, depth, 0, 0, out);
 	strbuf_addf(out, "\n");
 	free(buf);
 	return 0;

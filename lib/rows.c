@@ -289,6 +289,10 @@ static void text_row(struct strbuf *sb, const struct row *r)
 				    (unsigned long long)row_u(r, HEADLINE_PC),
 				    row_s(r, HEADLINE_WHERE));
 		break;
+	case ROW_VALUE:
+		strbuf_addf(sb, "%s = %s", str_or(r, VALUE_EXPR, "?"),
+			    str_or(r, VALUE_VALUE, "?"));
+		break;
 	case ROW_VERSION:
 		strbuf_addf(sb, "umdbg %s, kernel '%s'\nwatchpoints: ",
 			    str_or(r, VERSION_VERSION, "?"),

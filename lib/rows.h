@@ -133,6 +133,10 @@ enum row_type {
 	X(VERSION, KERNEL, "kernel", ROW_STR)				\
 	X(VERSION, WATCH, "watchpoints", ROW_STR) /* debug-registers, */ \
 	X(VERSION, WATCH_WHY, "watch_why", ROW_STR) /* page-protection */
+#define ROW_FIELDS_VALUE(X)						\
+	X(VALUE, EXPR, "expr", ROW_STR)					\
+	X(VALUE, TYPE, "type", ROW_STR)					\
+	X(VALUE, VALUE, "value", ROW_STR)	/* as gdb prints it */
 #define ROW_FIELDS_COMMAND(X)						\
 	X(COMMAND, NAME, "name", ROW_STR)				\
 	X(COMMAND, ALIAS, "alias", ROW_STR)				\
@@ -156,6 +160,7 @@ enum row_type {
 	K(SYM, "sym", ROW_FIELDS_SYM)					\
 	K(PAGERUN, "pagerun", ROW_FIELDS_PAGERUN)			\
 	K(HEADLINE, "headline", ROW_FIELDS_HEADLINE)			\
+	K(VALUE, "value", ROW_FIELDS_VALUE)				\
 	K(VERSION, "version", ROW_FIELDS_VERSION)			\
 	K(COMMAND, "command", ROW_FIELDS_COMMAND)			\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
@@ -184,6 +189,7 @@ enum pagerun_field { ROW_FIELDS_PAGERUN(ROW_FIELD_ENUM) PAGERUN_NFIELDS };
 enum headline_field {
 	ROW_FIELDS_HEADLINE(ROW_FIELD_ENUM) HEADLINE_NFIELDS
 };
+enum value_field { ROW_FIELDS_VALUE(ROW_FIELD_ENUM) VALUE_NFIELDS };
 enum version_field { ROW_FIELDS_VERSION(ROW_FIELD_ENUM) VERSION_NFIELDS };
 enum command_field { ROW_FIELDS_COMMAND(ROW_FIELD_ENUM) COMMAND_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
