@@ -359,6 +359,12 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_x(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_print(struct cmd_ctx *ctx, int argc, char **argv);
+/* An address from an expression (a number, sym+off, &var, $rsp+8), or
+ * a message "cmd: why" and -errno. */
+int cmd_eval_addr(struct cmd_ctx *ctx, const char *cmd, const char *text,
+		  uint64_t *addr);
+/* The words of a rest-of-line argument, joined again (malloc'd). */
+char *cmd_rest(const struct cmd_args *a);
 /* Expressions' registers: the stopped thread's. */
 const struct kmodel_expr_env *session_expr_env(struct session *s);
 int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv);

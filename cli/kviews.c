@@ -5,6 +5,7 @@
  * Owns nothing across calls.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,11 +155,8 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_arg(ctx->args, "PID") &&
 	    cmd_parse_pid(ctx, cmd_arg(ctx->args, "PID"), &pid) < 0)
 		return -EINVAL;
-	if (parse_u64(cmd_arg(ctx->args, "ADDR"), &va) < 0) {
-		fprintf(ctx->out, "vtop: bad address '%s'\n",
-			cmd_arg(ctx->args, "ADDR"));
+	if (cmd_eval_addr(ctx, "vtop", cmd_arg(ctx->args, "ADDR"), &va) < 0)
 		return -EINVAL;
-	}
 	err = kmodel_vtop(ctx->s->k, pid, va, &w, &cause);
 	if (err)
 		return cmd_fail(ctx, "vtop", cause, err);
@@ -173,6 +171,38 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 /* x [-p PID] ADDR [LEN]: hex and ASCII. */
+/* x/s: the string at addr. */
+static int print_string_at(struct cmd_ctx *ctx, uint64_t addr)
+{
+	uint8_t buf[257] = { 0 };
+	struct strbuf where, val;
+	ssize_t n = tracer_read_mem(ctx->s->t, addr, buf, 256);
+	size_t i;
+
+	if (n <= 0) {
+		fprintf(ctx->out, "x: cannot read 0x%llx\n",
+			(unsigned long long)addr);
+		return -EIO;
+	}
+	strbuf_init(&where);
+	strbuf_init(&val);
+	strbuf_addf(&where, "0x%llx", (unsigned long long)addr);
+	kmodel_print_sym(ctx->s->k, addr, &where);
+	strbuf_addf(&val, "\"");
+	for (i = 0; i < (size_t)n && buf[i]; i++)
+		strbuf_addf(&val, isprint(buf[i]) && buf[i] != '"' &&
+			    buf[i] != '\\' ? "%c" : "\\%03o", buf[i]);
+	strbuf_addf(&val, "\"");
+	row_begin(ctx->o, ROW_VALUE);
+	row_str(ctx->o, VALUE_EXPR, where.buf);
+	row_str(ctx->o, VALUE_TYPE, "char []");
+	row_str(ctx->o, VALUE_VALUE, val.buf);
+	row_end(ctx->o);
+	strbuf_release(&where);
+	strbuf_release(&val);
+	return 0;
+}
+
 int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	uint64_t addr, len = 64, off;
@@ -186,11 +216,19 @@ int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc; (void)argv;
 	if (p && cmd_parse_pid(ctx, p, &pid) < 0)
 		return -EINVAL;
-	if (parse_u64(cmd_arg(ctx->args, "ADDR"), &addr) < 0 ||
-	    (l && (parse_u64(l, &len) < 0 || len > sizeof(buf)))) {
-		fprintf(ctx->out, "usage: x [-p PID] ADDR [LEN<=4096]\n");
+	if (l && (parse_u64(l, &len) < 0 || len > sizeof(buf))) {
+		fprintf(ctx->out, "x: LEN is up to 4096, not '%s'\n", l);
 		return -EINVAL;
 	}
+	if (ctx->fmt && strcmp(ctx->fmt, "s")) {
+		fprintf(ctx->out, "x: the format is /s (a string), not '/%s'\n",
+			ctx->fmt);
+		return -EINVAL;
+	}
+	if (cmd_eval_addr(ctx, "x", cmd_arg(ctx->args, "ADDR"), &addr) < 0)
+		return -EINVAL;
+	if (ctx->fmt && pid < 0)
+		return print_string_at(ctx, addr);
 	for (off = 0; off < len;) {
 		uint64_t va = addr + off, src = va;
 		size_t chunk = len - off;
@@ -353,14 +391,43 @@ const struct kmodel_expr_env *session_expr_env(struct session *s)
 	return &s->expr_env;
 }
 
+int cmd_eval_addr(struct cmd_ctx *ctx, const char *cmd, const char *text,
+		  uint64_t *addr)
+{
+	char *cause = NULL;
+	uint64_t size;
+	int err;
+
+	if (parse_u64(text, addr) == 0)
+		return 0;
+	err = kmodel_eval_addr(ctx->s->k, text, session_expr_env(ctx->s),
+			       addr, &size, &cause);
+	if (err < 0)
+		fprintf(ctx->out, "%s: %s\n", cmd, cause);
+	free(cause);
+	return err;
+}
+
+/* The words of a rest-of-line argument, joined again (malloc'd). */
+char *cmd_rest(const struct cmd_args *a)
+{
+	struct strbuf sb;
+	int i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < a->rest_argc; i++)
+		strbuf_addf(&sb, "%s%s", i ? " " : "", a->rest_argv[i]);
+	return strbuf_detach(&sb);
+}
+
 /* p[/FMT] [-d DEPTH] EXPR... */
 int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct strbuf sb, type, expr;
-	char *cause = NULL;
+	struct strbuf sb, type;
+	char *cause = NULL, *expr;
 	const char *d = cmd_arg(ctx->args, "DEPTH");
 	uint64_t depth = 2;
-	int err, i;
+	int err;
 
 	(void)argc; (void)argv;
 	if (d && (parse_u64(d, &depth) < 0 || depth >= 16)) {
@@ -375,21 +442,18 @@ int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	strbuf_init(&sb);
 	strbuf_init(&type);
-	strbuf_init(&expr);
-	for (i = 0; i < ctx->args->rest_argc; i++)
-		strbuf_addf(&expr, "%s%s", i ? " " : "",
-			    ctx->args->rest_argv[i]);
-	err = kmodel_eval_print(ctx->s->k, expr.buf,
+	expr = cmd_rest(ctx->args);
+	err = kmodel_eval_print(ctx->s->k, expr,
 				session_expr_env(ctx->s),
 				ctx->fmt ? ctx->fmt[0] : 0, (int)depth, &sb,
 				&cause);
 	if (err) {
 		fprintf(ctx->out, "p: %s\n", cause);
 	} else {
-		kmodel_eval_type(ctx->s->k, expr.buf, session_expr_env(ctx->s),
+		kmodel_eval_type(ctx->s->k, expr, session_expr_env(ctx->s),
 				 &type, NULL);
 		row_begin(ctx->o, ROW_VALUE);
-		row_str(ctx->o, VALUE_EXPR, expr.buf);
+		row_str(ctx->o, VALUE_EXPR, expr);
 		row_str(ctx->o, VALUE_TYPE, type.buf);
 		row_str(ctx->o, VALUE_VALUE, sb.buf);
 		row_end(ctx->o);
@@ -397,7 +461,7 @@ int cmd_print(struct cmd_ctx *ctx, int argc, char **argv)
 	free(cause);
 	strbuf_release(&sb);
 	strbuf_release(&type);
-	strbuf_release(&expr);
+	free(expr);
 	return err;
 }
 
@@ -432,14 +496,15 @@ int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct kmodel_where *w;
 	uint64_t addr;
-	int n, i;
+	char *expr;
+	int n, i, err;
 
 	(void)argc; (void)argv;
-	if (parse_u64(cmd_arg(ctx->args, "ADDR"), &addr) < 0) {
-		fprintf(ctx->out, "sym: bad address '%s'\n",
-			cmd_arg(ctx->args, "ADDR"));
-		return -EINVAL;
-	}
+	expr = cmd_rest(ctx->args);
+	err = cmd_eval_addr(ctx, "sym", expr, &addr);
+	free(expr);
+	if (err < 0)
+		return err;
 	n = kmodel_where(ctx->s->k, addr, false, &w);
 	for (i = 0; i < n; i++) {
 		char *str = kmodel_where_str(&w[i]);

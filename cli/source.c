@@ -27,14 +27,13 @@ static uint64_t current_pc(struct session *s)
 	return r.rip;
 }
 
-/* ADDR as a number, *ADDR, or a symbol. */
-static int parse_location(struct session *s, const char *arg, uint64_t *addr)
+/* ADDR as a number, *EXPR, or an expression (a symbol, sym+off). */
+static int parse_location(struct cmd_ctx *ctx, const char *cmd,
+			  const char *arg, uint64_t *addr)
 {
 	if (*arg == '*')
 		arg++;
-	if (parse_u64(arg, addr) == 0)
-		return 0;
-	return kmodel_symbol_addr(s->k, arg, addr);
+	return cmd_eval_addr(ctx, cmd, arg, addr);
 }
 
 /* "sym+0x12" for an address, or NULL. */
@@ -74,22 +73,20 @@ int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv)
 	int nbps = session_user_bp_addrs(s, bps, 256), i;
 	cs_insn *insn;
 	size_t count, k;
-	const char *where = cmd_arg(ctx->args, "ADDR|SYMBOL");
+	const char *where = cmd_arg(ctx->args, "EXPR");
 	const char *many = cmd_arg(ctx->args, "N");
 	ssize_t got;
 	csh cs;
 
 	(void)argc; (void)argv;
 	if (many && (parse_u64(many, &n) < 0 || !n || n > DISAS_MAX)) {
-		fprintf(ctx->out, "usage: disas [ADDR|SYMBOL] [N<=%d]\n",
+		fprintf(ctx->out, "usage: disas [EXPR] [N<=%d]\n",
 			DISAS_MAX);
 		return -EINVAL;
 	}
 	if (where) {
-		if (parse_location(s, where, &addr) < 0) {
-			fprintf(ctx->out, "disas: no symbol '%s'\n", where);
+		if (parse_location(ctx, "disas", where, &addr) < 0)
 			return -ENOENT;
-		}
 	} else if (pc) {
 		addr = start_near(s, pc);
 	} else {
@@ -174,13 +171,13 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	int n, at = 0, lineno = 0, err = 0, bp_line[64], nbp, i;
 	size_t cap = 0;
 	FILE *f;
-	const char *where = cmd_arg(ctx->args, "ADDR|SYMBOL|FILE:LINE");
+	const char *where = cmd_arg(ctx->args, "EXPR|FILE:LINE");
 	const char *count = cmd_arg(ctx->args, "N");
 
 	(void)argc; (void)argv;
 	if (count && (parse_u64(count, &ctxlines) < 0 ||
 		      ctxlines > LIST_MAX)) {
-		fprintf(ctx->out, "usage: list [ADDR|SYMBOL|FILE:LINE] "
+		fprintf(ctx->out, "usage: list [EXPR|FILE:LINE] "
 			"[CONTEXT<=%d]\n", LIST_MAX);
 		return -EINVAL;
 	}
@@ -190,10 +187,8 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		file = xstrndup(where, (size_t)(colon - where));
 		at = atoi(colon + 1);
 	} else {
-		if (where && parse_location(s, where, &addr) < 0) {
-			fprintf(ctx->out, "list: no symbol '%s'\n", where);
+		if (where && parse_location(ctx, "list", where, &addr) < 0)
 			return -ENOENT;
-		}
 		if (!where && !pc) {
 			fprintf(ctx->out, "list: the guest is not stopped\n");
 			return -ESRCH;

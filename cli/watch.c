@@ -42,24 +42,38 @@ static int read_value(struct session *s, const struct watchpoint *w,
 }
 
 /* Where LOC is and how many bytes to watch there: a variable's own size
- * (up to 8), 8 for an address, or LEN. */
+ * (up to 8), 8 for an address, the type's size for an expression
+ * (init_task.pid, *(int *)0x6041a000, $current->flags), or LEN.  An
+ * expression is evaluated once, here: the watchpoint stays on those
+ * bytes. */
 static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
 		  const char *lenarg, uint64_t *addr, int *len)
 {
 	uint64_t size = 8, n;
 	const char *p = loc[0] == '*' ? loc + 1 : loc;
+	char *cause = NULL;
 
-	if (parse_u64(p, addr) < 0) {
-		if (kmodel_symbol_object(ctx->s->k, p, addr, &size) < 0) {
+	if (parse_u64(p, addr) == 0)
+		;
+	else if (loc[strspn(loc, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+			    "TUVWXYZ0123456789_")] == 0) {
+		if (kmodel_symbol_object(ctx->s->k, loc, addr, &size) < 0) {
 			fprintf(ctx->out, "%s: no variable '%s' in '%s'\n",
-				name, p, kmodel_path(ctx->s->k));
+				name, loc, kmodel_path(ctx->s->k));
 			return -ENOENT;
 		}
-		if (size > 8 && !lenarg)
-			fprintf(ctx->out, "%s: '%s' is %llu bytes; watching "
-				"its first 8 (the debug registers watch up to "
-				"8)\n", name, p, (unsigned long long)size);
+	} else if (kmodel_eval_lvalue(ctx->s->k, loc, session_expr_env(ctx->s),
+				      addr, &size, &cause) < 0) {
+		fprintf(ctx->out, "%s: %s\n", name, cause);
+		free(cause);
+		return -EINVAL;
+	} else {
+		p = loc;
 	}
+	if (size > 8 && !lenarg)
+		fprintf(ctx->out, "%s: '%s' is %llu bytes; watching its "
+			"first 8 (the debug registers watch up to 8)\n", name,
+			p, (unsigned long long)size);
 	if (lenarg) {
 		if (parse_u64(lenarg, &n) < 0 ||
 		    (n != 1 && n != 2 && n != 4 && n != 8)) {
@@ -134,7 +148,7 @@ int watch_check(struct session *s, const char *spec, FILE *err)
 	return locate(&ctx, "umdbg: --watch", spec, NULL, &addr, &len);
 }
 
-/* watch|rwatch|awatch SYMBOL|*ADDR [LEN] */
+/* watch|rwatch|awatch EXPR [LEN]: a variable, *ADDR or an lvalue */
 int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct session *s = ctx->s;
@@ -146,7 +160,7 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	w.kind = !strcmp(name, "rwatch") ? WATCH_READ :
 		!strcmp(name, "awatch") ? WATCH_ACCESS : WATCH_WRITE;
 	name = kind_name[w.kind];
-	spec = cmd_arg(ctx->args, "SYMBOL|*ADDR");
+	spec = cmd_arg(ctx->args, "EXPR");
 	if (locate(ctx, name, spec, cmd_arg(ctx->args, "LEN"), &w.addr,
 		   &w.len) < 0)
 		return -EINVAL;

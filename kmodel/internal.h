@@ -77,7 +77,6 @@ bool kmodel_dwarf_lookup(struct kmodel *k, const char *name, const int *tags,
 #define KMODEL_PRINT_ELEMS 200
 void kmodel_print_int(struct strbuf *sb, uint64_t v, bool is_signed,
 		      size_t size, char fmt);
-void kmodel_print_sym(struct kmodel *k, uint64_t v, struct strbuf *sb);
 void kmodel_print_typed(struct kmodel *k, Dwarf_Die *type, const uint8_t *p,
 			size_t avail, int depth, char fmt, struct strbuf *sb);
 /*

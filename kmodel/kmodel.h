@@ -252,6 +252,9 @@ int kmodel_eval_lvalue(struct kmodel *k, const char *expr,
 		       const struct kmodel_expr_env *env, uint64_t *addr,
 		       uint64_t *size, char **cause);
 
+/* " <func+0x12>" when addr is in a known function or object. */
+void kmodel_print_sym(struct kmodel *k, uint64_t addr, struct strbuf *sb);
+
 /* The printk ring buffer. */
 struct kmodel_logrec {
 	uint64_t seq;

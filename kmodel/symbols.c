@@ -404,10 +404,23 @@ int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
 	if (!spec || !*spec)
 		return set_cause(cause, -EINVAL, "empty location");
 	if (spec[0] == '*') {
-		if (parse_u64(spec + 1, &a) < 0)
-			return set_cause(cause, -EINVAL,
-					 "bad address '%s': expected *0xADDR",
-					 spec);
+		uint64_t size;
+		int err;
+
+		/* *EXPR: the address an expression gives (*0x603d2b28,
+		 * *ksys_write+0x60) */
+		if (parse_u64(spec + 1, &a) < 0) {
+			char *why = NULL;
+
+			err = kmodel_eval_addr(k, spec + 1, NULL, &a, &size,
+					       &why);
+			if (err < 0) {
+				err = set_cause(cause, err, "bad address '%s': "
+						"%s", spec, why);
+				free(why);
+				return err;
+			}
+		}
 		push_addr(addrs, naddrs, a);
 		return 0;
 	}

@@ -14,7 +14,7 @@
 # holds on any patch level of the guest's 6.12.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 72
+plan 74
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -132,6 +132,15 @@ tm send-keys C-c Escape
 rsp=$(grep -oE '\|rsp +0x[0-9a-f]+' "$SCRATCH/pane" | head -1 | awk '{print $2}')
 rsp=$(printf '0x%x' "$rsp")
 ret=$(grep -oE '#1  0x[0-9a-f]+' "$SCRATCH/pane" | head -1 | awk '{print $2}')
+# mem EXPR: the host evaluates it (here as the symbol table places it)
+it=$(readelf -sW "$TOP/guest/linux" | awk '$8 == "init_task" { print $2; exit }')
+it=$(printf '0x%x' "0x$it")
+tm send-keys : "mem &init_task" Enter Escape
+wait_for "memory: kernel, $it( |\$)" 10
+ok $? "mem EXPR: &init_task, where the symbol table has it ($it)"
+tm send-keys : "mem no_such_variable + 8" Enter Escape
+wait_for "no symbol 'no_such_variable'" 10
+ok $? "mem EXPR: a bad expression says why"
 tm send-keys : "mem $rsp" Enter Escape
 wait_for "memory: kernel, $rsp" 10
 ok $? "mem ADDR: the kernel stack at rsp ($rsp)"

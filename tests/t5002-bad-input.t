@@ -23,7 +23,7 @@ bad_input not-uml "^umdbg: '$TOP/tests/helpers/victim' is not a UML kernel" "$TO
 bad_input no-symbol "^umdbg: no symbol 'no_such_function' in '$TOP/guest/linux'" --break no_such_function --scenario halt
 bad_input bad-line "^umdbg: bad location 'kernel/panic.c:abc': expected FILE:LINE$" --break kernel/panic.c:abc --scenario halt
 bad_input no-code "^umdbg: no code at 'kernel/no_such_file.c:10'" --break kernel/no_such_file.c:10 --scenario halt
-bad_input bad-addr "^umdbg: bad address '\*zz': expected \*0xADDR$" --break '*zz' --scenario halt
+bad_input bad-addr "^umdbg: bad address '\*zz': no symbol 'zz' in the kernel or its modules$" --break '*zz' --scenario halt
 bad_input bad-scenario "^umdbg: unknown scenario 'nope' \(halt, panic, oops, inspect, many, work, shell\); try 'umdbg --help'$" --scenario nope
 bad_input bad-option "^umdbg: bad option or missing argument: '--no-such-option'; try 'umdbg --help'$" --no-such-option
 

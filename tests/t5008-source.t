@@ -28,7 +28,7 @@ like "$SCRATCH/out" "^=>\\* *$at  " "list: that line ($at) is the one marked, wi
 like "$SCRATCH/out" 'void panic\(const char \*fmt, \.\.\.\)' "list: real source from the guest tree"
 like "$SCRATCH/out" "^   0x[0-9a-f]{16} <sysrq_handle_crash\\+$callat>  call" "disas SYMBOL N: sysrq_handle_crash's call (instruction $ncall)"
 like "$SCRATCH/out" "^=> +$warned  "$'\t\t''panic\("%s: system warned too often' "list FILE:LINE (kernel/panic.c:$warned)"
-like "$SCRATCH/out" "^disas: no symbol 'nosuchsymbol'$" "disas: an unknown symbol is said so"
+like "$SCRATCH/out" "^disas: no symbol 'nosuchsymbol' in the kernel or its modules$" "disas: an unknown symbol is said so"
 like "$SCRATCH/out" '^   0x[0-9a-f]{16} <do_init_module>  ' "disas: umdbg's internal breakpoint at do_init_module is not marked"
 
 done_testing

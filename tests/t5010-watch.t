@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 64
+plan 68
 
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
 # the "old value A (..), new value B (..)" line of the pane: "A B"
@@ -68,23 +68,27 @@ watch_tests() {
 	cls
 	tm send-keys "watch nosuchvariable" Enter
 	tm send-keys "watch *0x1001" Enter
-	tm send-keys "watch jiffies" Enter
+	tm send-keys "watch __dso_handle" Enter
+	tm send-keys "watch init_task.nosuch" Enter
 	tm send-keys "watch jiffies_64 3" Enter
 	tm send-keys "watch init_task 4" Enter
 	wait_for "^watchpoint 4: watch init_task at 0x[0-9a-f]+, 4 bytes" 10
 	got=$?
 	like "$SCRATCH/pane" "^watch: no variable 'nosuchvariable' in '.*linux'$" "watch: an unknown variable is said so"
 	like "$SCRATCH/pane" "^watch: 0x1001 is not aligned to 8 bytes, as the debug registers need" "watch: an unaligned address is refused"
-	like "$SCRATCH/pane" "^watch: neither the symbol table nor the debug info says how big 'jiffies' is: give LEN" "watch: a symbol of unknown size asks for LEN"
+	like "$SCRATCH/pane" "^watch: neither the symbol table nor the debug info says how big '__dso_handle' is: give LEN" "watch: a symbol of unknown size (crtbegin's, no debug info) asks for LEN"
+	like "$SCRATCH/pane" "^watch: no member 'nosuch' in 'struct task_struct'$" "watch: a bad expression says why"
 	like "$SCRATCH/pane" "^watch: LEN is 1, 2, 4 or 8, not '3'$" "watch: a bad LEN is refused"
 	ok $got "watch SYMBOL LEN: a big variable, its first 4 bytes"
 
 	cls
-	tm send-keys "awatch init_task 8" Enter
+	tm send-keys "awatch init_task.pid" Enter
 	tm send-keys "rwatch *0x60000000" Enter
 	tm send-keys "rwatch *0x60000008" Enter
 	wait_for '^rwatch: all four watchpoints are in use' 10
-	ok $? "a fifth watchpoint: all four are in use"
+	got=$?
+	like "$SCRATCH/pane" '^watchpoint 5: awatch init_task\.pid at 0x[0-9a-f]+, 4 bytes, value 0x0$' "awatch EXPR: a member, its type's size, its value (pid 0)"
+	ok $got "a fifth watchpoint: all four are in use"
 	tm send-keys "break" Enter
 	wait_for '^6 +rwatch \*0x60000000 +hits 0  at 0x60000000, 8 bytes$' 10
 	ok $? "break lists the watchpoints with their hits"
@@ -190,5 +194,5 @@ watch_tests() {
 	wait_for '^status=0' 20
 }
 
-watch_both watch_tests 31
+watch_both watch_tests 33
 done_testing

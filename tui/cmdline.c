@@ -4,6 +4,7 @@
  * buffer), and the TUI's own commands.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,35 @@ static int layout_named(const char *name)
 	return -1;
 }
 
+/* Where `mem EXPR` goes: the host's `x` evaluates EXPR (a number, init_task,
+ * $rsp+8, sym+off) and its first memory row says where it read; if it
+ * read nothing, what it said instead is shown. */
+static int mem_addr_of(struct tui *t, int pid, const char *expr,
+		       uint64_t *addr)
+{
+	struct out *o = pid >= 0 ? tui_rows(t, "x -p %d (%s) 1", pid, expr) :
+		tui_rows(t, "x (%s) 1", expr);
+	size_t i;
+	int err = -ENOENT;
+
+	for (i = 0; i < out_nrows(o) && err; i++) {
+		const struct row *r = out_row(o, i);
+
+		if (r->kind == ROW_MEM) {
+			*addr = row_u(r, MEM_ADDR);
+			err = 0;
+		}
+	}
+	if (err) {
+		const struct row *r = out_nrows(o) ? out_row(o, 0) : NULL;
+
+		tui_say(t, "%s", r && r->kind == ROW_TEXT ?
+			row_s(r, TEXT_TEXT) : "mem: cannot read there");
+	}
+	out_free(o);
+	return err;
+}
+
 /* The TUI's own commands; false: not one of them. */
 bool tui_own_command(struct tui *t, const char *line)
 {
@@ -118,19 +148,24 @@ bool tui_own_command(struct tui *t, const char *line)
 		return true;
 	}
 	if (n >= 1 && !strcmp(a, "mem")) {
-		char d[64] = "";
+		int pid = -1;
 		uint64_t addr;
+		const char *expr = line + strspn(line, " ") + 3;
 
-		n = sscanf(line, "%*s %63s %63s %63s", b, c, d);
-		if (n == 1 && parse_u64(b, &addr) == 0) {
-			t->mem_pid = -1;
-		} else if (n == 3 && !strcmp(b, "-p") &&
-			   parse_u64(d, &addr) == 0) {
-			t->mem_pid = atoi(c);
-		} else {
-			tui_say(t, "usage: mem [-p PID] ADDR");
+		expr += strspn(expr, " ");
+		if (n >= 3 && !strcmp(b, "-p")) {
+			pid = atoi(c);
+			expr = strstr(expr, c) + strlen(c);
+			expr += strspn(expr, " ");
+		}
+		if (!*expr) {
+			tui_say(t, "usage: mem [-p PID] ADDR (a number or an "
+				"expression)");
 			return true;
 		}
+		if (mem_addr_of(t, pid, expr, &addr) < 0)
+			return true;
+		t->mem_pid = pid;
 		t->mem_addr = addr;
 		t->mem_cur = (int)(t->mem_addr & 15);
 		t->mem_addr &= ~15ull;
