@@ -5,7 +5,6 @@
  * Owns nothing across calls.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,14 +169,12 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* x [-p PID] ADDR [LEN]: hex and ASCII. */
 /* x/s: the string at addr. */
 static int print_string_at(struct cmd_ctx *ctx, uint64_t addr)
 {
 	uint8_t buf[257] = { 0 };
 	struct strbuf where, val;
 	ssize_t n = tracer_read_mem(ctx->s->t, addr, buf, 256);
-	size_t i;
 
 	if (n <= 0) {
 		fprintf(ctx->out, "x: cannot read 0x%llx\n",
@@ -188,11 +185,7 @@ static int print_string_at(struct cmd_ctx *ctx, uint64_t addr)
 	strbuf_init(&val);
 	strbuf_addf(&where, "0x%llx", (unsigned long long)addr);
 	kmodel_print_sym(ctx->s->k, addr, &where);
-	strbuf_addf(&val, "\"");
-	for (i = 0; i < (size_t)n && buf[i]; i++)
-		strbuf_addf(&val, isprint(buf[i]) && buf[i] != '"' &&
-			    buf[i] != '\\' ? "%c" : "\\%03o", buf[i]);
-	strbuf_addf(&val, "\"");
+	kmodel_print_cstring(&val, buf, (size_t)n);
 	row_begin(ctx->o, ROW_VALUE);
 	row_str(ctx->o, VALUE_EXPR, where.buf);
 	row_str(ctx->o, VALUE_TYPE, "char []");
@@ -203,6 +196,7 @@ static int print_string_at(struct cmd_ctx *ctx, uint64_t addr)
 	return 0;
 }
 
+/* x[/s] [-p PID] ADDR [LEN]: hex and ASCII, or a string. */
 int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	uint64_t addr, len = 64, off;

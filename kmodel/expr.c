@@ -336,11 +336,143 @@ static uint64_t stride(const struct etype *t)
 	return n ? n : 1;
 }
 
+/* A DWARF type spelled as C spells it around a declarator `inner` (""
+ * for an abstract type): typedef names kept, "char (*)[16]",
+ * "ssize_t (*)(unsigned int, const char *, size_t)", as gdb shows them.
+ * NULL is void. */
+static void c_spelling(Dwarf_Die *type, const char *inner, struct strbuf *sb)
+{
+	Dwarf_Die next, *nextp, child;
+	Dwarf_Attribute attr;
+	struct strbuf in;
+	const char *name;
+	int tag;
+
+	if (!type) {
+		strbuf_addf(sb, "void%s%s", *inner ? " " : "", inner);
+		return;
+	}
+	tag = dwarf_tag(type);
+	nextp = dwarf_formref_die(dwarf_attr_integrate(type, DW_AT_type, &attr),
+				  &next);
+	strbuf_init(&in);
+	switch (tag) {
+	case DW_TAG_pointer_type: {
+		int ttag = nextp ? dwarf_tag(nextp) : 0;
+		bool wrap = ttag == DW_TAG_array_type ||
+			    ttag == DW_TAG_subroutine_type;
+
+		strbuf_addf(&in, "%s*%s%s", wrap ? "(" : "", inner,
+			    wrap ? ")" : "");
+		c_spelling(nextp, in.buf, sb);
+		break;
+	}
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+		strbuf_addf(sb, "%s ", tag == DW_TAG_const_type ? "const" :
+			    "volatile");
+		c_spelling(nextp, inner, sb);
+		break;
+	case DW_TAG_array_type: {
+		Dwarf_Word n = 0;
+
+		strbuf_addf(&in, "%s[", inner);
+		if (dwarf_child(type, &child) == 0) {
+			if (dwarf_formudata(dwarf_attr(&child, DW_AT_count,
+						       &attr), &n) == 0)
+				strbuf_addf(&in, "%llu", (unsigned long long)n);
+			else if (dwarf_formudata(dwarf_attr(&child,
+					DW_AT_upper_bound, &attr), &n) == 0)
+				strbuf_addf(&in, "%llu",
+					    (unsigned long long)n + 1);
+		}
+		strbuf_addf(&in, "]");
+		c_spelling(nextp, in.buf, sb);
+		break;
+	}
+	case DW_TAG_subroutine_type:
+	case DW_TAG_subprogram: {
+		Dwarf_Die *params = type, origin;
+		bool any = false;
+
+		if (dwarf_formref_die(dwarf_attr(type, DW_AT_abstract_origin,
+						 &attr), &origin))
+			params = &origin;
+		strbuf_addf(&in, "%s(", inner);
+		if (dwarf_child(params, &child) == 0)
+			do {
+				Dwarf_Die pt, *ptp;
+
+				if (dwarf_tag(&child) ==
+				    DW_TAG_unspecified_parameters) {
+					strbuf_addf(&in, "%s...", any ? ", " :
+						    "");
+					any = true;
+				}
+				if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+					continue;
+				ptp = dwarf_formref_die(dwarf_attr_integrate(
+					&child, DW_AT_type, &attr), &pt);
+				strbuf_addf(&in, "%s", any ? ", " : "");
+				c_spelling(ptp, "", &in);
+				any = true;
+			} while (dwarf_siblingof(&child, &child) == 0);
+		strbuf_addf(&in, "%s)", any ? "" : "void");
+		c_spelling(nextp, in.buf, sb);
+		break;
+	}
+	default:
+		name = dwarf_diename(type);
+		strbuf_addf(sb, "%s%s%s%s", tag == DW_TAG_structure_type ?
+			    "struct " : tag == DW_TAG_union_type ? "union " :
+			    tag == DW_TAG_enumeration_type ? "enum " : "",
+			    name ? name : "<anonymous>", *inner ? " " : "",
+			    inner);
+		break;
+	}
+	strbuf_release(&in);
+}
+
+/* The out-of-line function at addr: its DW_TAG_subprogram. */
+static bool func_die(struct kmodel *k, uint64_t addr, Dwarf_Die *out)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu, *scopes = NULL;
+	bool found = false;
+	int n, i;
+
+	if (!k->dwarf || !(cu = dwfl_module_addrdie(k->mod, addr, &bias)))
+		return false;
+	n = dwarf_getscopes(cu, addr - bias, &scopes);
+	for (i = 0; i < n && !found; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+			*out = scopes[i];
+			found = true;
+		}
+	free(scopes);
+	return found;
+}
+
 static void type_name(const struct etype *t, struct strbuf *sb)
 {
 	const char *name = NULL;
 	int tag = t->base == B_DIE ? dwarf_tag((Dwarf_Die *)&t->die) : 0;
 	int i;
+
+	if ((t->base == B_FUNC && t->die.addr) || tag == DW_TAG_array_type) {
+		struct strbuf in;
+
+		strbuf_init(&in);
+		if (t->ptrs) {
+			strbuf_addf(&in, "(");
+			for (i = 0; i < t->ptrs; i++)
+				strbuf_addf(&in, "*");
+			strbuf_addf(&in, ")");
+		}
+		c_spelling((Dwarf_Die *)&t->die, t->ptrs ? in.buf : "", sb);
+		strbuf_release(&in);
+		return;
+	}
 
 	switch (t->base) {
 	case B_VOID:
@@ -645,6 +777,7 @@ static int lookup(struct parser *ps, const char *name, struct eval *v)
 		if (func) {
 			*v = (struct eval){ .t = { .base = B_FUNC },
 					    .lval = true, .addr = addr };
+			func_die(ps->k, addr, &v->t.die);
 			return 0;
 		}
 		if (kmodel_dwarf_lookup(ps->k, name, var_tags, &die, &defined)
@@ -721,7 +854,8 @@ static int deref(struct parser *ps, struct eval *v, const char *what)
 	if (v->t.base == B_FUNC && v->t.ptrs <= 1) {
 		/* *func is the function, as in C */
 		if (v->t.ptrs)
-			*v = (struct eval){ .t = { .base = B_FUNC },
+			*v = (struct eval){ .t = { .base = B_FUNC,
+						   .die = v->t.die },
 					    .lval = true, .addr = v->v };
 		return 0;
 	}
@@ -1180,14 +1314,9 @@ static void print_scalar(struct kmodel *k, const struct eval *v, char fmt,
 
 			strbuf_addf(sb, "0x%llx", (unsigned long long)v->v);
 			if (v->v && kmodel_read(k, v->v, s, 200) > 0) {
-				size_t i;
-
-				strbuf_addf(sb, " \"");
-				for (i = 0; s[i]; i++)
-					strbuf_addf(sb, isprint(s[i]) &&
-						    s[i] != '"' ? "%c" :
-						    "\\%03o", s[i]);
-				strbuf_addf(sb, "\"");
+				kmodel_print_sym(k, v->v, sb);
+				strbuf_addf(sb, " ");
+				kmodel_print_cstring(sb, s, 200);
 			}
 			return;
 		}
@@ -1228,7 +1357,9 @@ int kmodel_eval_print(struct kmodel *k, const char *src,
 	if (err < 0)
 		return err;
 	if (v.t.base == B_FUNC && !v.t.ptrs) {
-		strbuf_addf(out, "{function} 0x%llx", (unsigned long long)v.addr);
+		strbuf_addf(out, "{");
+		type_name(&v.t, out);
+		strbuf_addf(out, "} 0x%llx", (unsigned long long)v.addr);
 		kmodel_print_sym(k, v.addr, out);
 		return 0;
 	}

@@ -254,6 +254,9 @@ int kmodel_eval_lvalue(struct kmodel *k, const char *expr,
 
 /* " <func+0x12>" when addr is in a known function or object. */
 void kmodel_print_sym(struct kmodel *k, uint64_t addr, struct strbuf *sb);
+/* "..." with C's escapes, as gdb prints a string: up to max bytes or a
+ * NUL. */
+void kmodel_print_cstring(struct strbuf *sb, const uint8_t *p, size_t max);
 
 /* The printk ring buffer. */
 struct kmodel_logrec {

@@ -208,19 +208,35 @@ static void indent(struct strbuf *sb, int n)
 		strbuf_add(sb, "  ", 2);
 }
 
-static void print_string(struct strbuf *sb, const uint8_t *p, size_t max)
+/* One byte of a C string or character literal, escaped as gdb does. */
+static void add_escaped(struct strbuf *sb, uint8_t c, char quote)
+{
+	static const char esc[] = "\aa\bb\ff\nn\rr\tt\vv";
+	const char *e;
+
+	if (c == quote || c == '\\') {
+		strbuf_addf(sb, "\\%c", c);
+		return;
+	}
+	if (isprint(c)) {
+		strbuf_add(sb, &c, 1);
+		return;
+	}
+	for (e = esc; *e; e += 2)
+		if ((uint8_t)e[0] == c) {
+			strbuf_addf(sb, "\\%c", e[1]);
+			return;
+		}
+	strbuf_addf(sb, "\\%03o", c);
+}
+
+void kmodel_print_cstring(struct strbuf *sb, const uint8_t *p, size_t max)
 {
 	size_t i;
 
 	strbuf_add(sb, "\"", 1);
-	for (i = 0; i < max && p[i]; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			strbuf_addf(sb, "\\%c", p[i]);
-		else if (isprint(p[i]))
-			strbuf_add(sb, &p[i], 1);
-		else
-			strbuf_addf(sb, "\\%03o", p[i]);
-	}
+	for (i = 0; i < max && p[i]; i++)
+		add_escaped(sb, p[i], '"');
 	strbuf_add(sb, "\"", 1);
 }
 
@@ -258,13 +274,9 @@ void kmodel_print_int(struct strbuf *sb, uint64_t v, bool is_signed,
 		int8_t c = (int8_t)v;
 		unsigned char u = (unsigned char)v;
 
-		strbuf_addf(sb, "%d ", is_signed ? c : u);
-		if (u == '\'' || u == '\\')
-			strbuf_addf(sb, "'\\%c'", u);
-		else if (isprint(u))
-			strbuf_addf(sb, "'%c'", u);
-		else
-			strbuf_addf(sb, "'\\%03o'", u);
+		strbuf_addf(sb, "%d '", is_signed ? c : u);
+		add_escaped(sb, u, '\'');
+		strbuf_addf(sb, "'");
 		return;
 	}
 	default:
@@ -299,8 +311,9 @@ static void print_pointer(struct kmodel *k, Dwarf_Die *type, uint64_t v,
 			uint8_t s[65] = { 0 };
 
 			if (kmodel_read(k, v, s, 64) > 0) {
+				kmodel_print_sym(k, v, sb);
 				strbuf_add(sb, " ", 1);
-				print_string(sb, s, 64);
+				kmodel_print_cstring(sb, s, 64);
 			}
 			return;
 		}
@@ -315,7 +328,7 @@ void kmodel_print_sym(struct kmodel *k, uint64_t v, struct strbuf *sb)
 
 	if (n > 0 && w[n - 1].func) {
 		if (w[n - 1].offset)
-			strbuf_addf(sb, " <%s+0x%llx>", w[n - 1].func,
+			strbuf_addf(sb, " <%s+%llu>", w[n - 1].func,
 				    (unsigned long long)w[n - 1].offset);
 		else
 			strbuf_addf(sb, " <%s>", w[n - 1].func);
@@ -336,9 +349,10 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 	Dwarf_Die m, mt;
 	Dwarf_Attribute attr;
 	Dwarf_Word off, bits, bitoff;
+	bool first = true;
 
 	if (dwarf_child(type, &m) != 0) {
-		strbuf_addf(sb, "{}");
+		strbuf_addf(sb, "{<No data fields>}");	/* gdb's words */
 		return;
 	}
 	strbuf_addf(sb, "{\n");
@@ -352,8 +366,11 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 		if (dwarf_attr(&m, DW_AT_data_member_location, &attr))
 			dwarf_formudata(&attr, &off);
 		name = dwarf_diename(&m);
+		strbuf_addf(sb, "%s", first ? "" : ",\n");
+		first = false;
 		indent(sb, ind + 1);
-		strbuf_addf(sb, "%s = ", name ? name : "<anonymous>");
+		if (name)	/* an anonymous struct or union: just its braces */
+			strbuf_addf(sb, "%s = ", name);
 		if (dwarf_attr(&m, DW_AT_bit_size, &attr) &&
 		    dwarf_formudata(&attr, &bits) == 0) {
 			uint64_t v;
@@ -378,9 +395,50 @@ static void print_members(struct kmodel *k, Dwarf_Die *type,
 			else
 				strbuf_addf(sb, "<out of range>");
 		}
-		strbuf_addf(sb, ",\n");
 	} while (dwarf_siblingof(&m, &m) == 0);
+	strbuf_addf(sb, "\n");
 	indent(sb, ind);
+	strbuf_addf(sb, "}");
+}
+
+/* An array's elements as gdb prints them: {1, 2, 0 <repeats 14 times>},
+ * runs of 10 or more equal elements folded, KMODEL_PRINT_ELEMS at most;
+ * struct elements one level in. */
+static void print_elems(struct kmodel *k, Dwarf_Die *elem, const uint8_t *p,
+			size_t avail, uint64_t esize, uint64_t count, int depth,
+			int ind, char fmt, struct strbuf *sb)
+{
+	Dwarf_Die et = *elem;
+	uint64_t i = 0, run, shown = 0;
+	int sub;
+
+	strip(&et);
+	sub = dwarf_tag(&et) == DW_TAG_structure_type ||
+	      dwarf_tag(&et) == DW_TAG_union_type ? ind + 1 : ind;
+	strbuf_addf(sb, "{");
+	while (i < count && (i + 1) * esize <= avail &&
+	       shown < KMODEL_PRINT_ELEMS) {
+		for (run = 1; i + run < count &&
+		     (i + run + 1) * esize <= avail &&
+		     !memcmp(p + i * esize, p + (i + run) * esize, esize);
+		     run++)
+			;
+		if (i)
+			strbuf_addf(sb, ", ");
+		print_value(k, elem, p + i * esize, avail - i * esize,
+			    depth - 1, sub, fmt, sb);
+		if (run >= 10) {
+			strbuf_addf(sb, " <repeats %llu times>",
+				    (unsigned long long)run);
+			i += run;
+			shown += 10;
+		} else {
+			i++;
+			shown++;
+		}
+	}
+	if (i < count)
+		strbuf_addf(sb, "...");
 	strbuf_addf(sb, "}");
 }
 
@@ -476,7 +534,6 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 		{
 			Dwarf_Die et = elem;
 			Dwarf_Word esize = 0;
-			uint64_t i;
 
 			strip(&et);
 			dwarf_aggregate_size(&et, &esize);
@@ -486,26 +543,15 @@ static void print_value(struct kmodel *k, Dwarf_Die *type_in,
 							   &attr), &enc);
 				if (enc == DW_ATE_signed_char ||
 				    enc == DW_ATE_unsigned_char) {
-					print_string(sb, p, count < avail ?
+					kmodel_print_cstring(sb, p, count < avail ?
 						     count : avail);
 					return;
 				}
 			}
 			if (!esize)
 				break;
-			strbuf_addf(sb, "[");
-			for (i = 0; i < count && i < KMODEL_PRINT_ELEMS &&
-			     (i + 1) * esize <= avail; i++) {
-				if (i)
-					strbuf_addf(sb, ", ");
-				print_value(k, &elem, p + i * esize,
-					    avail - i * esize, depth - 1, ind,
-					    fmt, sb);
-			}
-			if (count > KMODEL_PRINT_ELEMS)
-				strbuf_addf(sb, ", ... (%llu elements)",
-					    (unsigned long long)count);
-			strbuf_addf(sb, "]");
+			print_elems(k, &elem, p, avail, esize, count, depth,
+				    ind, fmt, sb);
 			return;
 		}
 	default:

@@ -24,7 +24,7 @@ int main(void)
 	char *cause = NULL, stripped[] = "/tmp/t2001.XXXXXX", *cmd;
 	int nw, err, fd;
 
-	plan(29);
+	plan(32);
 	err = kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause);
 	if (!is_int(err, 0, "open victim")) {
 		diag("%s", cause);
@@ -49,8 +49,16 @@ int main(void)
 	       "resolve *ADDR");
 	ok(n == 1 && addrs[0] == 0x401000, "*ADDR value");
 	free(addrs);
-	is_int(kmodel_resolve(k, "*zz", &addrs, &n, &cause), -EINVAL,
-	       "bad *ADDR refused");
+	is_int(kmodel_resolve(k, "*zz", &addrs, &n, &cause), -ENOENT,
+	       "*EXPR with an unknown symbol refused");
+	ok(cause && strstr(cause, "bad address '*zz': no symbol 'zz'"),
+	   "with the reason: %s", cause ? cause : "(none)");
+	free(cause);
+	cause = NULL;
+	is_int(kmodel_resolve(k, "*victim_target+16", &addrs, &n, &cause), 0,
+	       "*EXPR: sym+off");
+	ok(n == 1 && addrs[0] == target + 16, "*victim_target+16 value");
+	free(addrs);
 
 	is_int(kmodel_resolve(k, "victim.c:17", &addrs, &n, &cause), 0,
 	       "resolve FILE:LINE of an inlined line");

@@ -1,0 +1,137 @@
+#!/bin/bash
+# t5013-expressions: C expressions printed three ways must agree: umdbg's
+# own commands (--batch --json: the prompt's command table, as typed
+# rows), gdb's `monitor p` (the same commands, as the prompt's text) and
+# gdb's own `print` and `x/s` over the stub.  At the panic stop and at
+# the oops stop (in the module function), each in a replay of one
+# recording, so all three see the same guest.  Values are compared after
+# a few normalizations (exprs-compare.py says which: umdbg stops char
+# arrays at their NUL, gdb writes $current as cpu_tasks[0].task).
+. "$(dirname "$0")/lib.sh"
+need_guest
+
+# "CMD EXPR" lines: members, nested members, arrays, casts, dereferences,
+# registers, jiffies (typed from its declaration), init_task.comm,
+# sym+off, $current, enumerators, output formats and x/s.
+cat >"$SCRATCH/panic.exprs" <<'EOF'
+p init_task.pid
+p init_task.comm
+p init_task.comm[0]
+p init_task.prio
+p init_task.flags
+p/x init_task.flags
+p init_task.tasks.next
+p init_task.mm
+p jiffies
+p jiffies_64
+p/x jiffies
+p $rip
+p $pc
+p $rsp
+p $rdi
+p *(char *)$rdi
+p (char *)$rdi
+p $current->pid
+p $current->comm
+p $current->parent->pid
+p $current->real_parent->comm
+p/x $current
+p init_uts_ns.name.sysname
+p init_uts_ns.name.release[0]
+p &init_task
+p &init_task.comm
+p &init_task.comm[3]
+p *&init_task.pid
+p sizeof(struct task_struct)
+p sizeof init_task.comm
+p (unsigned char)init_task.comm[1]
+p (long)init_task.prio - 100
+p init_task.prio * 2 + 1
+p init_task.prio > 100 && init_task.pid == 0
+p init_task.prio / 7
+p init_task.prio % 7
+p init_task.prio << 3
+p -init_task.prio
+p ~init_task.pid
+p !init_task.pid
+p init_task.pid ? 1 : 2
+p ((struct task_struct *)&init_task)->pid
+p (*(struct task_struct *)&init_task).comm
+p/x (unsigned long)&init_task + 8
+p panic
+p &ksys_write
+p/x ksys_write+0x60
+p/d init_task.prio
+p/o init_task.prio
+p/t init_task.prio
+p/c init_task.comm[0]
+p/x init_task.comm
+p system_state
+p/d system_state
+p init_task.se.load.weight
+p init_task.thread.switch_buf
+p init_task.stack
+p cpu_tasks[0]
+p *(struct list_head *)&init_task.tasks
+p init_uts_ns.name
+x/s init_task.comm
+x/s $rdi
+EOF
+cat >"$SCRATCH/oops.exprs" <<'EOF'
+p $rdi
+p/x $rip
+p $rsp
+p $current->pid
+p $current->comm
+p $current->real_parent->comm
+p $current->mm->map_count
+p/x $current->flags
+p jiffies
+p init_task.comm
+p -d 15 *$current->real_parent->real_parent
+p $current->thread.switch_buf[0].__rip
+x/s $current->comm
+EOF
+n_panic=$(wc -l <"$SCRATCH/panic.exprs")
+n_oops=$(wc -l <"$SCRATCH/oops.exprs")
+plan $((n_panic + n_oops + 7))
+[ "$n_panic" -ge 40 ]
+ok $? "at least 40 expressions at the panic stop ($n_panic)"
+
+# compare NAME TRACE BREAK EXPRS: the three ways, one check per line.
+compare() {
+	local name=$1 trace=$2 brk=$3 exprs=$4 bargs=() gargs=() cmd expr gexpr i=0
+	gargs=(-ex 'set width 0' -ex 'set print pretty on')
+	while read -r cmd expr; do
+		i=$((i + 1))
+		bargs+=(-ex "$cmd $expr")
+		gexpr=${expr#-d [0-9]* }	# umdbg's depth; gdb prints all
+		gexpr=${gexpr//\$current/((struct task_struct *)cpu_tasks[0].task)}
+		gargs+=(-ex "echo ==gdb $i\\n" -ex "$cmd $gexpr"
+			-ex "echo ==monitor $i\\n" -ex "monitor $cmd $expr")
+	done <"$exprs"
+	gargs+=(-ex "echo ==end\\n" -ex kill "$TOP/guest/linux")
+	timeout -k 5 120 "$UMDBG" replay "$trace" --break "$brk" --batch --json \
+		"${bargs[@]}" </dev/null >"$SCRATCH/$name.json" 2>"$SCRATCH/$name.err"
+	is "$?" 2 "$name: every expression evaluated by umdbg (--batch ran them all)"
+	gdb_at_stop replay "$trace" --break "$brk" -- "${gargs[@]}"
+	cp "$SCRATCH/out" "$SCRATCH/$name.gdb"
+	like "$SCRATCH/$name.gdb" '^==end$' "$name: gdb ran them all"
+	python3 "$TOP/tests/helpers/exprs-compare.py" "$exprs" \
+		"$SCRATCH/$name.json" "$SCRATCH/$name.gdb" "$_tap_n" \
+		>"$SCRATCH/$name.tap"
+	cat "$SCRATCH/$name.tap"
+	_tap_n=$((_tap_n + $(wc -l <"$exprs")))
+	_tap_fail=$((_tap_fail + $(grep -c '^not ok' "$SCRATCH/$name.tap")))
+}
+
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
+	</dev/null >/dev/null 2>&1
+is "$?" 3 "recorded the panic scenario"
+compare panic "$SCRATCH/panic.trace" panic "$SCRATCH/panic.exprs"
+
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/oops.trace" --scenario oops \
+	</dev/null >/dev/null 2>&1
+is "$?" 3 "recorded the oops scenario"
+compare oops "$SCRATCH/oops.trace" umdbg_oops:umdbg_oops_deref "$SCRATCH/oops.exprs"
+done_testing
