@@ -18,7 +18,7 @@
  * pass the error on. */
 int cmd_fail(struct cmd_ctx *ctx, const char *cmd, char *cause, int err)
 {
-	fprintf(ctx->out, "%s: %s\n", cmd, cause ? cause : strerror(-err));
+	fprintf(ctx->out, "%s: %s\n", cmd, cause ? cause : errstr(-err));
 	free(cause);
 	return err;
 }

@@ -10,7 +10,9 @@
  *
  * Input: bytes from our stdin are queued and written to the guest without
  * blocking.  Our stdin reaching EOF does not close the guest's stdin: UML
- * hangs up its console on EOF, which would lose the guest's output.
+ * hangs up its console on EOF, which would lose the guest's output.  A
+ * stdin that is not a terminal ends with a ^D to the guest instead, the
+ * EOF of its tty.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -119,6 +121,12 @@ void console_forward_stdin(struct console *c)
 		return;
 	if (n <= 0) {
 		c->stdin_open = false;
+		/* A file or pipe ended: say so to the guest as a terminal
+		 * would, with ^D (its tty makes that an EOF: an interactive
+		 * shell exits).  A terminal sends its own ^D. */
+		if (!c->tty)
+			strbuf_add(&c->pending, "\x04", 1);
+		console_flush_to_guest(c);
 		return;
 	}
 	strbuf_add(&c->pending, buf, n);

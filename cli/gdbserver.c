@@ -47,7 +47,7 @@ static void client_write(void *arg, const void *buf, size_t len)
 	struct gdbserver *g = arg;
 
 	if (g->client_fd >= 0 && write_all(g->client_fd, buf, len) < 0)
-		LOG("rsp", "write to gdb failed: %s", strerror(errno));
+		LOG("rsp", "write to gdb failed: %s", errstr(errno));
 }
 
 static bool is_loopback(const struct sockaddr *sa)
@@ -76,7 +76,7 @@ static int listen_unix(struct gdbserver *g, const char *path, char **cause)
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return set_cause(cause, -errno, "socket: %s", strerror(errno));
+		return set_cause(cause, -errno, "socket: %s", errstr(errno));
 	old = umask(0177);	/* the socket is ours alone: 0600 */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		int err = -errno;
@@ -84,7 +84,7 @@ static int listen_unix(struct gdbserver *g, const char *path, char **cause)
 		umask(old);
 		close(fd);
 		return set_cause(cause, err, "bind: '%s': %s", path,
-				 strerror(-err));
+				 errstr(-err));
 	}
 	umask(old);
 	listen(fd, 2);
@@ -118,6 +118,9 @@ static int listen_tcp(struct gdbserver *g, const char *spec, bool any,
 	if (!port[0] || strspn(port, "0123456789") != strlen(port))
 		return set_cause(cause, -EINVAL, "bad gdb address '%s': "
 				 "expected [HOST:]PORT or unix:PATH", spec);
+	if (strlen(port) > 5 || atoi(port) > 65535)
+		return set_cause(cause, -EINVAL, "bad gdb port '%s': ports "
+				 "go from 0 (any free one) to 65535", port);
 	err = getaddrinfo(host, port, &hints, &res);
 	if (err)
 		return set_cause(cause, -EINVAL, "cannot resolve '%s': %s",
@@ -136,7 +139,7 @@ static int listen_tcp(struct gdbserver *g, const char *spec, bool any,
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		freeaddrinfo(res);
-		return set_cause(cause, -errno, "socket: %s", strerror(errno));
+		return set_cause(cause, -errno, "socket: %s", errstr(errno));
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 2)) {
@@ -144,7 +147,7 @@ static int listen_tcp(struct gdbserver *g, const char *spec, bool any,
 		close(fd);
 		freeaddrinfo(res);
 		return set_cause(cause, err, "cannot listen on %s:%s: %s",
-				 host, port, strerror(-err));
+				 host, port, errstr(-err));
 	}
 	freeaddrinfo(res);
 	getsockname(fd, (struct sockaddr *)&ss, &sl);

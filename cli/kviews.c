@@ -486,6 +486,33 @@ int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* The first byte of a function can also be a return address: a call that
+ * ends the function before it (to a function that does not return, as
+ * panic).  A backtrace names such a frame by address-1, as gdb does; say
+ * so, or `sym` of an address from `bt` seems to contradict it. */
+static void say_return_site(struct cmd_ctx *ctx, uint64_t addr,
+			    const char *func)
+{
+	struct kmodel_where *w;
+	uint8_t b[5];
+	bool call;
+	int n;
+
+	/* a call ends right before addr: e8 rel32, or call *%reg */
+	if (tracer_read_mem(ctx->s->t, addr - 5, b, 5) != 5)
+		return;
+	call = b[0] == 0xe8 || (b[3] == 0xff && (b[4] & 0xf8) == 0xd0);
+	if (!call)
+		return;
+	n = kmodel_where(ctx->s->k, addr, true, &w);
+	if (n > 0 && w[n - 1].func && strcmp(w[n - 1].func, func))
+		fprintf(ctx->out, "  (as a return address: the call at the end "
+			"of %s, which a backtrace shows as %s+0x%llx)\n",
+			w[n - 1].func, w[n - 1].func,
+			(unsigned long long)w[n - 1].offset);
+	kmodel_where_free(w, n);
+}
+
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct kmodel_where *w;
@@ -517,6 +544,8 @@ int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv)
 		row_end(ctx->o);
 		free(str);
 	}
+	if (n > 0 && w[n - 1].func && !w[n - 1].offset)
+		say_return_site(ctx, addr, w[n - 1].func);
 	kmodel_where_free(w, n);
 	return 0;
 }

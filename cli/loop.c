@@ -545,7 +545,7 @@ void main_loop(struct session *s)
 		if (poll(p, n, s->step.pending ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "umdbg: poll: %s\n", strerror(errno));
+			fprintf(stderr, "umdbg: poll: %s\n", errstr(errno));
 			end_guest(s, EXIT_ERROR);
 			break;
 		}

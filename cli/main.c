@@ -108,7 +108,7 @@ static int open_front_ends(struct session *s, const struct options *o,
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->sigfd < 0) {
-		fprintf(stderr, "umdbg: signalfd: %s\n", strerror(errno));
+		fprintf(stderr, "umdbg: signalfd: %s\n", errstr(errno));
 		return -1;
 	}
 	if (o->gdb_spec && gdbserver_open(s, o->gdb_spec, o->listen_any,
@@ -117,7 +117,7 @@ static int open_front_ends(struct session *s, const struct options *o,
 		return -1;
 	}
 	if (console_init(&s->con, gin, gout) < 0) {
-		fprintf(stderr, "umdbg: pipe: %s\n", strerror(errno));
+		fprintf(stderr, "umdbg: pipe: %s\n", errstr(errno));
 		return -1;
 	}
 	s->interactive = s->con.tty && !s->batch;
@@ -229,7 +229,7 @@ static void finish(struct session *s, bool use_ns, const char *umldir)
 	/* Without namespaces the uml_dir is on the host's /dev/shm. */
 	if (!use_ns && rm_rf(umldir) < 0 && errno != ENOENT)
 		fprintf(stderr, "umdbg: cannot remove '%s': %s\n", umldir,
-			strerror(errno));
+			errstr(errno));
 	kmodel_free(s->k);
 }
 

@@ -132,6 +132,11 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 		a[n++] = xasprintf("initrd=%s", rootfs);
 	a[n++] = xstrdup("con=null");
 	a[n++] = xstrdup("con0=fd:0,fd:1");
+	/* Input from a file or a pipe: the shell scenario reads commands
+	 * without a prompt and powers off at their end (umdbg sends the
+	 * guest's tty a ^D when its stdin ends). */
+	if (!isatty(STDIN_FILENO))
+		a[n++] = xstrdup("umdbg.input=file");
 	if (scenario && strcmp(scenario, "shell")) {
 		/* Simulated time: no timer signals, reproducible. */
 		a[n++] = xstrdup("time-travel=inf-cpu");

@@ -158,7 +158,7 @@ void rr_done(struct session *s)
 		err = rr_finish(s->rr, how, value);
 		if (err < 0) {
 			fprintf(stderr, "umdbg: cannot write '%s': %s\n",
-				s->trace_path, strerror(-err));
+				s->trace_path, errstr(-err));
 			s->exit_code = EXIT_ERROR;
 		} else {
 			fprintf(stderr, "umdbg: recorded %llu events into "

@@ -210,7 +210,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(ctx->out, "list: cannot open '%s': %s\n", path,
-			strerror(errno));
+			errstr(errno));
 		err = -ENOENT;
 		goto out;
 	}

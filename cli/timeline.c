@@ -314,7 +314,7 @@ static int wait_stop(struct session *s, struct tracer_stop *st, char **cause)
 				POLLIN, 0 };
 		if (poll(p, 1 + s->nsources, -1) < 0 && errno != EINTR)
 			return set_cause(cause, -errno, "poll: %s",
-					 strerror(errno));
+					 errstr(errno));
 		for (i = 0; i < s->nsources; i++)
 			if (p[1 + i].revents && s->sources[i].asks_stop(
 				    s->sources[i].arg, &keep[i]) && !stop_sig) {

@@ -173,7 +173,7 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	if (slot < 0) {
 		fprintf(ctx->out, "%s: %s\n", name, slot == -ENOSPC ?
 			"all four watchpoints are in use (delete one "
-			"first)" : strerror(-slot));
+			"first)" : errstr(-slot));
 		return slot;
 	}
 	w.slot = slot;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -41,13 +42,6 @@ static const Dwfl_Callbacks dwfl_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-static const char *lc_strerror(int err, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", strerror(err));
-	if (buf[0])
-		buf[0] = tolower((unsigned char)buf[0]);
-	return buf;
-}
 
 static int cmp_sym_name(const void *a, const void *b)
 {
@@ -112,15 +106,21 @@ static bool is_uml(Elf *elf)
 
 static int check_elf(const char *path, unsigned flags, char **cause)
 {
-	char ebuf[128];
 	int fd, err = 0;
 	Elf *elf;
 	GElf_Ehdr eh;
 
+	struct stat st;
+
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return set_cause(cause, -errno, "cannot open '%s': %s", path,
-				 lc_strerror(errno, ebuf, sizeof(ebuf)));
+				 errstr(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return set_cause(cause, -EISDIR, "'%s' is a directory, not a "
+				 "kernel", path);
+	}
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
@@ -676,7 +676,7 @@ int kmodel_report_maps(struct kmodel *k, const char *maps_path, char **cause)
 
 	if (!f)
 		return set_cause(cause, -errno, "cannot open '%s': %s",
-				 maps_path, strerror(errno));
+				 maps_path, errstr(errno));
 	if (!realpath(k->path, kreal))
 		snprintf(kreal, sizeof(kreal), "%s", k->path);
 	dwfl_report_begin_add(k->dwfl);

@@ -29,6 +29,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
+/* strerror(err) as our messages spell it: "no such file or directory"
+ * (lower case, as every umdbg message; a per-thread buffer). */
+const char *errstr(int err);
 
 /*
  * Set *cause (when cause is not NULL) to a newly allocated message and

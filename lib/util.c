@@ -5,6 +5,7 @@
  * before any other thread exists.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,4 +262,13 @@ static int rm_one(const char *path, const struct stat *sb, int type,
 int rm_rf(const char *path)
 {
 	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *errstr(int err)
+{
+	static __thread char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s", strerror(err));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
 }

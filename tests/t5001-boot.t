@@ -1,15 +1,27 @@
 #!/bin/bash
 # t5001-boot: the real guest under umdbg - halt, the panic breakpoint
 # report, a panic without breakpoint, the oops module (pending
-# MODULE:SYMBOL breakpoint and the unbroken oops), a FILE:LINE breakpoint.
+# MODULE:SYMBOL breakpoint and the unbroken oops), a FILE:LINE breakpoint;
+# the shell scenario fed by a file or a pipe ends at the input's end.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 30
+plan 35
 
 run_umdbg "$SCRATCH/halt" --scenario halt
 is "$rc" 0 "halt: exit status 0"
 like "$SCRATCH/halt" '^umdbg-guest: hello from the guest' "halt: console shows the banner"
 like "$SCRATCH/halt" '^umdbg: guest powered off' "halt: umdbg says the guest powered off"
+
+# The shell scenario without a terminal: the input's lines are commands,
+# its end powers the guest off (no prompt waiting for a terminal).
+run_umdbg "$SCRATCH/shell-eof" --scenario shell
+is "$rc" 0 "shell with </dev/null: ends at EOF (exit status 0)"
+like "$SCRATCH/shell-eof" '^umdbg: guest powered off' "shell with </dev/null: the guest powered off"
+printf 'echo sum=$((6 * 7))\ncat /proc/sys/kernel/osrelease\n' |
+	timeout -k 5 120 "$UMDBG" --scenario shell >"$SCRATCH/shell-pipe" 2>&1
+is "$?" 0 "shell with piped commands: exit status 0"
+like "$SCRATCH/shell-pipe" '^sum=42' "shell with piped commands: they ran"
+like "$SCRATCH/shell-pipe" '^6\.12\.[0-9]+' "shell with piped commands: the second one too"
 
 start=$(date +%s)
 run_umdbg "$SCRATCH/panic" --break panic --scenario panic

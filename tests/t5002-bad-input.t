@@ -2,10 +2,11 @@
 # t5002-bad-input: every bad input gets one clear line and a non-zero
 # exit, never a crash: no such file, not an ELF, not a UML kernel, a
 # kernel without debug info (runs, says file:line is unavailable), an
-# unknown symbol, bad FILE:LINE and *ADDR, a bad scenario or option.
+# unknown symbol, bad FILE:LINE and *ADDR, a bad scenario or option, a
+# directory, a gdb port out of range, a missing trace.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 31
+plan 40
 
 # bad_input NAME WANT-REGEX ARGS...: exit 1, exactly one line, matching.
 bad_input() {
@@ -26,6 +27,10 @@ bad_input no-code "^umdbg: no code at 'kernel/no_such_file.c:10'" --break kernel
 bad_input bad-addr "^umdbg: bad address '\*zz': no symbol 'zz' in the kernel or its modules$" --break '*zz' --scenario halt
 bad_input bad-scenario "^umdbg: unknown scenario 'nope' \(halt, panic, oops, inspect, many, work, shell\); try 'umdbg --help'$" --scenario nope
 bad_input bad-option "^umdbg: bad option or missing argument: '--no-such-option'; try 'umdbg --help'$" --no-such-option
+bad_input directory "^umdbg: '/tmp' is a directory, not a kernel$" /tmp
+bad_input gdb-port "^umdbg: bad gdb port '99999': ports go from 0 \(any free one\) to 65535$" --gdb 99999 --scenario halt
+# strerror's words in lower case, as every other message
+bad_input no-trace "^umdbg: cannot open '/nonexistent/trace': no such file or directory$" replay /nonexistent/trace
 
 # A kernel without debug info still runs; the report says what is missing.
 objcopy --strip-debug "$TOP/guest/linux" "$SCRATCH/linux-nodebug"

@@ -94,7 +94,7 @@ x/s $current->comm
 EOF
 n_panic=$(wc -l <"$SCRATCH/panic.exprs")
 n_oops=$(wc -l <"$SCRATCH/oops.exprs")
-plan $((n_panic + n_oops + 7))
+plan $((n_panic + n_oops + 8))
 [ "$n_panic" -ge 40 ]
 ok $? "at least 40 expressions at the panic stop ($n_panic)"
 
@@ -129,6 +129,26 @@ timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
 	</dev/null >/dev/null 2>&1
 is "$?" 3 "recorded the panic scenario"
 compare panic "$SCRATCH/panic.trace" panic "$SCRATCH/panic.exprs"
+
+# bt names a caller's frame by its return address - 1, as gdb does; sym
+# of that return address agrees, or (the call ends the function, as a
+# call of panic may) says which function a backtrace names.
+"$UMDBG" replay "$SCRATCH/panic.trace" --break panic --batch --json -ex bt \
+	</dev/null 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get("kind") == "frame" and r.get("num") == 1:
+        print(r["pc"], r["func"], r["offset"])
+        break' >"$SCRATCH/frame1"
+read -r pc func off <"$SCRATCH/frame1"
+"$UMDBG" replay "$SCRATCH/panic.trace" --break panic --batch -ex "sym $pc" \
+	</dev/null >"$SCRATCH/sym" 2>&1
+if grep -Eq "^$(printf '0x%x' "$pc") $func\+" "$SCRATCH/sym"; then
+	ok 0 "sym of frame 1's return address: $func, as bt says"
+else
+	like "$SCRATCH/sym" "^  \(as a return address: the call at the end of $func, which a backtrace shows as $func\+$off\)$" "sym of frame 1's return address ($pc): the next function, and the caller bt names ($func+$off)"
+fi
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/oops.trace" --scenario oops \
 	</dev/null >/dev/null 2>&1

@@ -226,19 +226,19 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 	ssize_t n;
 
 	if (pipe2(sync_pipe, O_CLOEXEC) < 0)
-		return set_cause(cause, -errno, "pipe: %s", strerror(errno));
+		return set_cause(cause, -errno, "pipe: %s", errstr(errno));
 	if (pipe2(err_pipe, O_CLOEXEC) < 0) {
 		err = -errno;
 		close(sync_pipe[0]);
 		close(sync_pipe[1]);
-		return set_cause(cause, err, "pipe: %s", strerror(-err));
+		return set_cause(cause, err, "pipe: %s", errstr(-err));
 	}
 
 	/* SEQPACKET, not DGRAM: a child that dies before sending must
 	 * give us end-of-file, not an endless wait. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		err = -errno;
-		set_cause(cause, err, "socketpair: %s", strerror(errno));
+		set_cause(cause, err, "socketpair: %s", errstr(errno));
 		sock[0] = sock[1] = -1;
 		goto out_pipes;
 	}
@@ -253,7 +253,7 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		pid = clone_child(0);
 	if (pid < 0) {
 		err = -errno;
-		set_cause(cause, err, "clone: %s", strerror(errno));
+		set_cause(cause, err, "clone: %s", errstr(errno));
 		goto out_pipes;
 	}
 	if (pid == 0) {
@@ -276,7 +276,7 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		while (n < 0 && errno == EINTR);
 		if (n == sizeof(le))
 			set_cause(cause, -le.err, "%s: %s", step_names[le.step],
-				  strerror(le.err));
+				  errstr(le.err));
 		else
 			set_cause(cause, err, "the child died before exec");
 		waitpid(pid, NULL, __WALL);
@@ -292,12 +292,12 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		   PTRACE_O_TRACESECCOMP) < 0) {
 		err = -errno;
 		set_cause(cause, err, "ptrace(PTRACE_SEIZE): %s",
-			  strerror(errno));
+			  errstr(errno));
 		goto out_kill;
 	}
 	if (write(sync_pipe[1], "", 1) != 1) {
 		err = -errno;
-		set_cause(cause, err, "write: %s", strerror(errno));
+		set_cause(cause, err, "write: %s", errstr(errno));
 		goto out_kill;
 	}
 	close(sync_pipe[1]);
@@ -313,10 +313,10 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		err = -le.err;
 		if (le.step == STEP_EXEC)
 			set_cause(cause, err, "cannot execute '%s': %s",
-				  l->path, strerror(le.err));
+				  l->path, errstr(le.err));
 		else
 			set_cause(cause, err, "%s: %s", step_names[le.step],
-				  strerror(le.err));
+				  errstr(le.err));
 		goto out_pipes;
 	}
 

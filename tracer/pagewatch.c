@@ -355,7 +355,7 @@ void pw_pin(struct tracer *t, bool on)
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	if (own_pins == 0 && sched_setaffinity(0, sizeof(one), &one) < 0) {
-		LOG("tracer", "cannot keep to CPU %d: %s", cpu, strerror(errno));
+		LOG("tracer", "cannot keep to CPU %d: %s", cpu, errstr(errno));
 		return;
 	}
 	own_pins++;

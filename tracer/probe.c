@@ -34,7 +34,7 @@ int tracer_probe_debug_registers(char **why)
 
 	pid = fork();
 	if (pid < 0)
-		return set_cause(why, -errno, "fork: %s", strerror(errno));
+		return set_cause(why, -errno, "fork: %s", errstr(errno));
 	if (pid == 0) {
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			_exit(2);
@@ -52,7 +52,7 @@ int tracer_probe_debug_registers(char **why)
 	    ptrace(PTRACE_POKEUSER, pid, DR(7), dr7) < 0) {
 		ret = 0;
 		set_cause(why, 0, "ptrace refuses the debug registers (%s)",
-			  strerror(errno));
+			  errstr(errno));
 		goto out;
 	}
 	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0 ||

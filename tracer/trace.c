@@ -155,7 +155,7 @@ int trace_create(const char *path, const struct trace_header *h,
 		err = -errno;
 		free(w);
 		return set_cause(cause, err, "cannot create '%s': %s", path,
-				 strerror(-err));
+				 errstr(-err));
 	}
 	put32(pre + 8, TRACE_VERSION);
 	put32(pre + 12, 0);
@@ -306,7 +306,7 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return set_cause(cause, -errno, "cannot open '%s': %s", path,
-				 strerror(errno));
+				 errstr(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return set_cause(cause, -EINVAL, "'%s' is not a regular file",

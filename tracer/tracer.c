@@ -347,7 +347,7 @@ int tracer_bp_insert(struct tracer *t, uint64_t addr, char **cause)
 	if (err < 0)
 		return set_cause(cause, err,
 				 "cannot write a breakpoint at 0x%llx: %s",
-				 (unsigned long long)addr, strerror(-err));
+				 (unsigned long long)addr, errstr(-err));
 	bp->id = t->next_bp_id++;
 	bp->refs = 1;
 	LOG("tracer", "bp %d at 0x%llx", bp->id, (unsigned long long)addr);
@@ -1399,7 +1399,7 @@ static int pump(struct tracer *t, struct tracer_stop *stop, bool block,
 				return 1;
 			}
 			return set_cause(cause, -errno, "waitpid: %s",
-					 strerror(errno));
+					 errstr(errno));
 		}
 		if (handle_status(t, w, status, stop, false))
 			return finish_stop(t, stop);

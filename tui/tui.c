@@ -236,7 +236,7 @@ int tui_open(const struct tui_host *host, struct tui **out, char **cause)
 	if (t->tty < 0 || t->old_out < 0 || t->old_err < 0 ||
 	    pipe2(p, O_CLOEXEC) < 0 || tcgetattr(t->tty, &t->saved) < 0) {
 		*cause = xasprintf("cannot set up the terminal: %s",
-				   strerror(errno));
+				   errstr(errno));
 		free(t);
 		return -EIO;
 	}
