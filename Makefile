@@ -35,6 +35,7 @@ KMODEL_OBJS += kmodel/types.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
 KMODEL_OBJS += kmodel/modules.o
+KMODEL_OBJS += kmodel/moddwarf.o
 KMODEL_OBJS += kmodel/tasks.o
 KMODEL_OBJS += kmodel/maple.o
 KMODEL_OBJS += kmodel/vma.o

@@ -20,9 +20,14 @@
  * name, or NULL: a plain --break of a module function then waits for the
  * module, while a typo is still an error.
  */
+char *session_module_dir(const struct session *s)
+{
+	return xasprintf("%s/guest/modules", s->self_dir);
+}
+
 static char *module_defining(struct session *s, const char *symbol)
 {
-	char *dir = xasprintf("%s/guest/modules", s->self_dir), *found = NULL;
+	char *dir = session_module_dir(s), *found = NULL;
 	struct dirent *de;
 	DIR *d = opendir(dir);
 

@@ -230,6 +230,8 @@ struct session {
 	bool batch;
 	char **batch_cmds;
 	int nbatch;
+	int batch_next;		/* the next -ex to run */
+	bool batch_failed, batch_busy;
 };
 
 
@@ -365,6 +367,8 @@ int cmd_eval_addr(struct cmd_ctx *ctx, const char *cmd, const char *text,
 		  uint64_t *addr);
 /* The words of a rest-of-line argument, joined again (malloc'd). */
 char *cmd_rest(const struct cmd_args *a);
+/* The guest's module files (.ko with DWARF): guest/modules. */
+char *session_module_dir(const struct session *s);
 /* Expressions' registers: the stopped thread's. */
 const struct kmodel_expr_env *session_expr_env(struct session *s);
 int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv);

@@ -195,7 +195,7 @@ static bool internal_stop(struct session *s, const struct tracer_stop *st,
 		case STEP_RUNNING:
 			return true;
 		case STEP_DONE:
-			if (s->interactive)
+			if (s->interactive || s->batch)
 				session_rest(s);
 			return true;
 		default:
@@ -588,7 +588,7 @@ void main_loop(struct session *s)
 		     i++)
 			if (s->sources[i].go_on &&
 			    s->sources[i].go_on(s->sources[i].arg) ==
-			    STEP_DONE && s->interactive)
+			    STEP_DONE && (s->interactive || s->batch))
 				session_rest(s);
 	}
 }

@@ -24,7 +24,7 @@
 /* The kernel model, and what the command line asks of it. */
 static int open_model(struct session *s, const struct options *o)
 {
-	char *cause = NULL;
+	char *cause = NULL, *dir;
 	int i;
 
 	if (kmodel_open(o->kernel, 0, &s->k, &cause) < 0) {
@@ -33,6 +33,9 @@ static int open_model(struct session *s, const struct options *o)
 	}
 	if (o->replay_path && check_build_id(s, o->kernel) < 0)
 		return -1;
+	dir = session_module_dir(s);
+	kmodel_set_module_dir(s->k, dir);
+	free(dir);
 	s->kernel_abs = exec_file_for_gdb(o->kernel);
 	if (o->use_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		die_usage("--tui needs a terminal on stdin and stdout");

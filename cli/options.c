@@ -135,7 +135,7 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 	/* Input from a file or a pipe: the shell scenario reads commands
 	 * without a prompt and powers off at their end (umdbg sends the
 	 * guest's tty a ^D when its stdin ends). */
-	if (!isatty(STDIN_FILENO))
+	if (!isatty(STDIN_FILENO) && (!scenario || !strcmp(scenario, "shell")))
 		a[n++] = xstrdup("umdbg.input=file");
 	if (scenario && strcmp(scenario, "shell")) {
 		/* Simulated time: no timer signals, reproducible. */

@@ -58,18 +58,29 @@ static void rl_on_line(char *line)
 }
 
 /* --batch as a source: at its first rest it runs the -ex commands in
- * order and ends the guest. */
+ * order and ends the guest.  A command that resumes the guest (continue,
+ * next, finish) leaves the rest: the commands after it run at the next
+ * one, when the guest has stopped again. */
 static void batch_rest(void *arg)
 {
 	struct session *s = arg;
-	bool failed = false;
-	int i;
 
-	for (i = 0; i < s->nbatch; i++)
-		if (cmd_execute(s, s->batch_cmds[i], stdout) < 0)
-			failed = true;
+	if (s->batch_busy)
+		return;		/* a rest inside a command: the loop goes on */
+	s->batch_busy = true;
+	while (s->batch_next < s->nbatch && !s->quit) {
+		if (cmd_execute(s, s->batch_cmds[s->batch_next++],
+				stdout) < 0)
+			s->batch_failed = true;
+		if (!s->stopped) {
+			fflush(stdout);
+			s->batch_busy = false;
+			return;
+		}
+	}
 	fflush(stdout);
-	session_end_unattended(s, failed);
+	s->batch_busy = false;
+	session_end_unattended(s, s->batch_failed);
 }
 
 /* With --json or -F: the guest's console on stderr. */

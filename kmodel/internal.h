@@ -25,6 +25,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_PRB,
 	KMODEL_CACHE_MODULES,
 	KMODEL_CACHE_VARS,
+	KMODEL_CACHE_MODDW,	/* moddwarf.c: loaded modules' DWARF */
 	KMODEL_CACHE_MAX,
 };
 
@@ -69,6 +70,22 @@ int kmodel_member(struct kmodel *k, Dwarf_Die *st, const char *struct_name,
  * name with one of tags (a 0-ended list; defined variables first);
  * *defined: a variable with a location. */
 void kmodel_var_index_free(void *index);
+void kmodel_moddw_free(void *cache);
+/* moddwarf.c: the DWARF of the loaded module holding pc (its libdwfl
+ * module, placed where the loader put each section), NULL without;
+ * *name: the module's.  kmodel_each_module_dwarf: every loaded one. */
+Dwfl_Module *kmodel_module_dwarf(struct kmodel *k, uint64_t pc,
+				 const char **name);
+void kmodel_each_module_dwarf(struct kmodel *k,
+			      bool (*fn)(void *arg, Dwfl_Module *mod,
+					 const char *name),
+			      void *arg);
+/* modules.c: every kallsyms symbol of the module at mod_addr (relocated),
+ * until fn returns true. */
+int kmodel_module_each_symbol(struct kmodel *k, uint64_t mod_addr,
+			      bool (*fn)(void *arg, const char *name,
+					 const Elf64_Sym *sym),
+			      void *arg, char **cause);
 bool kmodel_dwarf_lookup(struct kmodel *k, const char *name, const int *tags,
 			 Dwarf_Die *die, bool *defined);
 /* Printing values (value.c): an integer in a gdb output format (0, x, d,

@@ -128,6 +128,9 @@ struct kmodel_module {
 };
 int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 		   char **cause);
+/* Where the loaded modules' .ko files are (with their DWARF): module
+ * frames then get file:line, and modules' FILE:LINE resolve. */
+void kmodel_set_module_dir(struct kmodel *k, const char *dir);
 /* Bytes of the module's core memory, as /proc/modules counts them. */
 uint64_t kmodel_module_size(const struct kmodel_module *m);
 /* "live", "coming", "going", "unformed" */

@@ -103,10 +103,10 @@ int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 }
 
 /* Call fn for every symbol of module at mod_addr until it returns true. */
-static int each_symbol(struct kmodel *k, uint64_t mod_addr,
-		       bool (*fn)(void *arg, const char *name,
-				  const Elf64_Sym *sym),
-		       void *arg, char **cause)
+int kmodel_module_each_symbol(struct kmodel *k, uint64_t mod_addr,
+			      bool (*fn)(void *arg, const char *name,
+					 const Elf64_Sym *sym),
+			      void *arg, char **cause)
 {
 	uint64_t ks, symtab, num, strtab, i;
 	const struct mod_layout *L;
@@ -169,7 +169,7 @@ int kmodel_module_symbol(struct kmodel *k, uint64_t mod_addr,
 			 const char *name, uint64_t *addr, char **cause)
 {
 	struct find_name f = { name, 0 };
-	int err = each_symbol(k, mod_addr, match_name, &f, cause);
+	int err = kmodel_module_each_symbol(k, mod_addr, match_name, &f, cause);
 
 	if (err)
 		return err;
@@ -224,8 +224,9 @@ int kmodel_module_where(struct kmodel *k, uint64_t pc, char **func,
 			*module = xstrdup(mods[i].name);
 			*func = NULL;
 			*offset = 0;
-			if (each_symbol(k, mods[i].addr, match_addr, &f,
-					NULL) == 0 && f.best) {
+			if (kmodel_module_each_symbol(k, mods[i].addr,
+						      match_addr, &f,
+						      NULL) == 0 && f.best) {
 				*func = xstrdup(f.name);
 				*offset = pc - f.best;
 			}

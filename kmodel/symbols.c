@@ -193,6 +193,8 @@ void kmodel_free(struct kmodel *k)
 		return;
 	kmodel_var_index_free(k->cache[KMODEL_CACHE_VARS]);
 	k->cache[KMODEL_CACHE_VARS] = NULL;
+	kmodel_moddw_free(k->cache[KMODEL_CACHE_MODDW]);
+	k->cache[KMODEL_CACHE_MODDW] = NULL;
 	for (i = 0; i < KMODEL_CACHE_MAX; i++)
 		free(k->cache[i]);
 	if (k->dwfl)
@@ -334,43 +336,24 @@ static void push_addr(uint64_t **v, size_t *n, uint64_t a)
 	(*v)[(*n)++] = a;
 }
 
-static int resolve_line(struct kmodel *k, const char *spec, const char *colon,
-			uint64_t **addrs, size_t *naddrs, char **cause)
+/* Every address of the first line with code at or after lineno in file,
+ * in mod's DWARF (a line may be inlined in several places). */
+static void lines_in(Dwfl_Module *mod, const char *file, int lineno,
+		     uint64_t **addrs, size_t *naddrs)
 {
-	char *file = xstrndup(spec, colon - spec);
 	Dwfl_Line **lines = NULL;
 	size_t nlines = 0, i;
-	uint64_t lineno;
-	int err = 0, best = -1;
+	int best = -1;
 
-	if (parse_u64(colon + 1, &lineno) < 0 || lineno == 0 ||
-	    lineno > INT32_MAX || !*file) {
-		err = set_cause(cause, -EINVAL,
-				"bad location '%s': expected FILE:LINE", spec);
-		goto out;
-	}
-	if (!k->dwarf) {
-		err = set_cause(cause, -ENOENT,
-				"cannot resolve '%s': '%s' has no debug info",
-				spec, k->path);
-		goto out;
-	}
-	if (dwfl_module_getsrc_file(k->mod, file, (int)lineno, 0, &lines,
-				    &nlines) != 0 || nlines == 0) {
-		err = set_cause(cause, -ENOENT,
-				"no code at '%s' in '%s' (no such file, or "
-				"no line with code at or after %llu)",
-				spec, k->path, (unsigned long long)lineno);
-		goto out;
-	}
-	/* Use the first line with code at or after lineno; every address
-	 * of that line (it may be inlined in several places). */
+	if (dwfl_module_getsrc_file(mod, file, lineno, 0, &lines,
+				    &nlines) != 0)
+		return;
 	for (i = 0; i < nlines; i++) {
 		int l;
 
 		if (!dwfl_lineinfo(lines[i], NULL, &l, NULL, NULL, NULL))
 			continue;
-		if (l >= (int)lineno && (best < 0 || l < best))
+		if (l >= lineno && (best < 0 || l < best))
 			best = l;
 	}
 	for (i = 0; i < nlines; i++) {
@@ -382,11 +365,57 @@ static int resolve_line(struct kmodel *k, const char *spec, const char *colon,
 		if (l == best)
 			push_addr(addrs, naddrs, a);
 	}
-	if (!*naddrs)
-		err = set_cause(cause, -ENOENT, "no code at '%s' in '%s'",
-				spec, k->path);
-out:
 	free(lines);
+}
+
+struct module_lines {
+	const char *file;
+	int lineno;
+	uint64_t **addrs;
+	size_t *naddrs;
+};
+
+static bool module_lines(void *arg, Dwfl_Module *mod, const char *name)
+{
+	struct module_lines *ml = arg;
+
+	(void)name;
+	lines_in(mod, ml->file, ml->lineno, ml->addrs, ml->naddrs);
+	return *ml->naddrs > 0;
+}
+
+/* FILE:LINE in the kernel, or else in a loaded module's source. */
+static int resolve_line(struct kmodel *k, const char *spec, const char *colon,
+			uint64_t **addrs, size_t *naddrs, char **cause)
+{
+	char *file = xstrndup(spec, colon - spec);
+	uint64_t lineno;
+	int err = 0;
+
+	if (parse_u64(colon + 1, &lineno) < 0 || lineno == 0 ||
+	    lineno > INT32_MAX || !*file) {
+		err = set_cause(cause, -EINVAL,
+				"bad location '%s': expected FILE:LINE", spec);
+		goto out;
+	}
+	if (k->dwarf)
+		lines_in(k->mod, file, (int)lineno, addrs, naddrs);
+	if (!*naddrs) {
+		struct module_lines ml = { file, (int)lineno, addrs, naddrs };
+
+		kmodel_each_module_dwarf(k, module_lines, &ml);
+	}
+	if (!*naddrs && !k->dwarf)
+		err = set_cause(cause, -ENOENT,
+				"cannot resolve '%s': '%s' has no debug info",
+				spec, k->path);
+	else if (!*naddrs)
+		err = set_cause(cause, -ENOENT,
+				"no code at '%s' in '%s' or its loaded modules "
+				"(no such file, or no line with code at or "
+				"after %llu)", spec, k->path,
+				(unsigned long long)lineno);
+out:
 	free(file);
 	return err;
 }
@@ -520,11 +549,15 @@ static int where_elsewhere(struct kmodel *k, uint64_t pc, uint64_t look,
 
 bool kmodel_row_at(struct kmodel *k, uint64_t pc, bool *is_stmt)
 {
-	Dwfl_Line *dl = dwfl_module_getsrc(k->mod, pc);
+	Dwfl_Module *m = dwfl_addrmodule(k->dwfl, pc);
+	Dwfl_Line *dl;
 	Dwarf_Addr bias, addr;
 	Dwarf_Line *line;
 
 	*is_stmt = false;
+	if (!m)		/* a loaded module's code */
+		m = kmodel_module_dwarf(k, pc, NULL);
+	dl = m ? dwfl_module_getsrc(m, pc) : NULL;
 	if (!dl || !(line = dwfl_dwarf_line(dl, &bias)))
 		return false;
 	if (dwarf_lineaddr(line, &addr) < 0 || addr + bias != pc)
@@ -532,35 +565,33 @@ bool kmodel_row_at(struct kmodel *k, uint64_t pc, bool *is_stmt)
 	return dwarf_linebeginstatement(line, is_stmt) == 0;
 }
 
-int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
-		 struct kmodel_where **out)
+/* pc in code with DWARF (the kernel's, or a loaded module's: mod). */
+static int where_dwarf(struct kmodel *k, Dwfl_Module *mod, uint64_t pc,
+		       uint64_t look, struct kmodel_where **out)
 {
-	uint64_t look = call_site ? pc - 1 : pc;
 	struct kmodel_where *w = NULL;
 	Dwarf_Die *scopes = NULL;
 	Dwarf_Die cudie_mem, *cudie;
 	Dwarf_Addr bias;
-	Dwfl_Module *m;
 	GElf_Sym sym;
 	GElf_Off off = 0;
 	const char *symname, *file = NULL;
 	int n = 0, nscopes = 0, line = 0, i;
 	Dwfl_Line *dl;
 
-	m = dwfl_addrmodule(k->dwfl, look);
-	if (m != k->mod)
-		return where_elsewhere(k, pc, look, m, out);
-	symname = dwfl_module_addrinfo(k->mod, look, &off, &sym, NULL, NULL,
+	symname = dwfl_module_addrinfo(mod, look, &off, &sym, NULL, NULL,
 				       NULL);
 	off = call_site_adjust(off, pc, look);
-	dl = dwfl_module_getsrc(k->mod, look);
+	dl = dwfl_module_getsrc(mod, look);
 	if (dl)
 		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
 
-	cudie = k->dwarf ? dwfl_module_addrdie(k->mod, look, &bias) : NULL;
+	cudie = mod != k->mod || k->dwarf ?
+		dwfl_module_addrdie(mod, look, &bias) : NULL;
 	if (cudie) {
 		cudie_mem = *cudie;
-		learn_src_root(k, &cudie_mem);
+		if (mod == k->mod)
+			learn_src_root(k, &cudie_mem);
 		nscopes = dwarf_getscopes(&cudie_mem, look - bias, &scopes);
 		/* dwarf_getscopes follows an inline into its abstract
 		 * definition; the concrete chain of callers comes from
@@ -600,9 +631,16 @@ int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
 		w[n].file = file ? xstrdup(strip_root(k, file)) : NULL;
 		w[n].line = line;
 		if (tag == DW_TAG_subprogram) {
+			Dwarf_Addr lo;
+
 			if (symname && w[n].func &&
 			    !strcmp(symname, w[n].func))
 				w[n].offset = off;
+			else if (dwarf_lowpc(&scopes[i], &lo) == 0 &&
+				 lo + bias <= look)
+				/* the ELF symbol is an alias (a module's
+				 * init_module): from the function's start */
+				w[n].offset = pc - (lo + bias);
 			else
 				w[n].offset = 0;
 			n++;
@@ -636,6 +674,24 @@ int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
 		w[n - 1].offset = off;
 	}
 	*out = w;
+	return n;
+}
+
+int kmodel_where(struct kmodel *k, uint64_t pc, bool call_site,
+		 struct kmodel_where **out)
+{
+	uint64_t look = call_site ? pc - 1 : pc;
+	Dwfl_Module *m = dwfl_addrmodule(k->dwfl, look);
+	const char *modname = NULL;
+	int n, i;
+
+	if (m == k->mod)
+		return where_dwarf(k, k->mod, pc, look, out);
+	if (m || !(m = kmodel_module_dwarf(k, look, &modname)))
+		return where_elsewhere(k, pc, look, m, out);
+	n = where_dwarf(k, m, pc, look, out);
+	for (i = 0; i < n; i++)
+		(*out)[i].module = xstrdup(modname);
 	return n;
 }
 

@@ -194,8 +194,12 @@ alive_since() {	# alive_since PID STARTTIME
 start_umdbg() {
 	local name=$1 i
 	shift
-	"$UMDBG" "$@" </dev/null >"$SCRATCH/$name.umdbg" 2>&1 &
+	# stdin: a fifo held open, never at its end (the shell scenario
+	# would power off at EOF; here it waits for input, an idle guest)
+	mkfifo "$SCRATCH/$name.in"
+	"$UMDBG" "$@" <"$SCRATCH/$name.in" >"$SCRATCH/$name.umdbg" 2>&1 &
 	upid=$!
+	exec {_held_stdin}>"$SCRATCH/$name.in"
 	wait_until 10 "umdbg to serve gdb" _port_of "$SCRATCH/$name.umdbg"
 }
 _port_of() {

@@ -14,7 +14,7 @@
 # holds on any patch level of the guest's 6.12.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 74
+plan 76
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -167,6 +167,7 @@ like "$SCRATCH/pane" '\|rip +0x0*6[0-9a-f]{7}$' "its rip is the return address"
 tm send-keys n
 wait_for 'umdbg> next' 10 && wait_for '0x[0-9a-f]+ panic\+0x[0-9a-f]+ at kernel/panic\.c:[0-9]+$' 10
 ok $? "n: next, to the next line of panic"
+like "$SCRATCH/pane" '^ umdbg  0x[0-9a-f]+ panic\+0x[0-9a-f]+ at kernel/panic\.c:[0-9]+ ' "the top line says where next stopped, not the breakpoint hit before"
 tm capture-pane -e -p >"$SCRATCH/color"
 grep -a 'rip ' "$SCRATCH/color" | grep -aq $'\e\\[[0-9;]*31m'
 ok $? "the changed rip is highlighted (red)"
@@ -301,6 +302,7 @@ ok $? "replay: the timeline bar shows the event out of the trace's $events"
 tm send-keys S
 wait_for 'rs: event [0-9]+, 0x[0-9a-f]+ sysrq_handle_crash\+0x[0-9a-f]+' 30
 ok $? "S: reverse-stepi back into the caller"
+like "$SCRATCH/pane" '^ umdbg  rs: event [0-9]+, 0x[0-9a-f]+ sysrq_handle_crash\+' "the top line says where rs went"
 tm send-keys q
 wait_for '^status=0' 20
 no_leftovers

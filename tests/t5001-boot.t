@@ -61,19 +61,19 @@ like "$SCRATCH/panic2" 'umdbg: guest kernel panicked' "a clear panic message"
 run_umdbg "$SCRATCH/oops" --break umdbg_oops:umdbg_oops_deref --scenario oops
 is "$rc" 2 "oops with a module breakpoint: stopped (exit 2)"
 like "$SCRATCH/oops" "breakpoint 1 \(umdbg_oops:umdbg_oops_deref\) resolved at 0x[0-9a-f]+ as module 'umdbg_oops' loads" "pending breakpoint resolved at module load"
-like "$SCRATCH/oops" '^  #0  0x[0-9a-f]+ umdbg_oops_deref \[umdbg_oops\]' "stops in the module function"
-like "$SCRATCH/oops" '^  #1  0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ \[umdbg_oops\]' "its caller, the module's init"
+like "$SCRATCH/oops" '^  #0  0x[0-9a-f]+ umdbg_oops_deref at /[^ ]*umdbg_oops\.c:[0-9]+ \[umdbg_oops\]' "stops in the module function, with its source line"
+like "$SCRATCH/oops" '^  #1  0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ at /[^ ]*umdbg_oops\.c:[0-9]+ \[umdbg_oops\]' "its caller, the module's init"
 like "$SCRATCH/oops" 'do_init_module\+0x[0-9a-f]+ at kernel/module/main\.c' "then the kernel's module loader"
 
 run_umdbg "$SCRATCH/oops3" --break umdbg_oops_deref --scenario oops
 is "$rc" 2 "a plain --break of a module function: stopped"
 like "$SCRATCH/oops3" "breakpoint 1 \(umdbg_oops_deref\) resolved at 0x[0-9a-f]+ as module 'umdbg_oops' loads" "found in guest/modules, pending until the module loads"
-like "$SCRATCH/oops3" '^  #0  0x[0-9a-f]+ umdbg_oops_deref \[umdbg_oops\]$' "then hits in the module"
+like "$SCRATCH/oops3" '^  #0  0x[0-9a-f]+ umdbg_oops_deref at /[^ ]*umdbg_oops\.c:[0-9]+ \[umdbg_oops\]$' "then hits in the module"
 
 run_umdbg "$SCRATCH/oops2" --scenario oops
 is "$rc" 3 "oops without a breakpoint: a kernel fault (exit 3)"
 like "$SCRATCH/oops2" '^umdbg: guest kernel fault: SIGSEGV at address 0x0 in thread [0-9]+' "the fault itself is reported, with its address"
-like "$SCRATCH/oops2" '^  #0  0x[0-9a-f]+ umdbg_oops_deref\+0x[0-9a-f]+ \[umdbg_oops\]$' "stopped at the faulting instruction in the module"
+like "$SCRATCH/oops2" '^  #0  0x[0-9a-f]+ umdbg_oops_deref\+0x[0-9a-f]+ at /[^ ]*umdbg_oops\.c:[0-9]+ \[umdbg_oops\]$' "stopped at the faulting instruction in the module"
 
 # the line of sysrq_handle_crash's panic(), in this kernel's source
 guest_line crash drivers/tty/sysrq.c 'panic\("sysrq triggered crash'

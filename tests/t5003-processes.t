@@ -7,7 +7,8 @@ need_guest
 plan 16
 
 # start_shell NAME: umdbg on the shell scenario, its stdin a fifo we hold
-# open, output in $SCRATCH/NAME; sets $pid once the guest shell is up.
+# open (not a terminal: the guest reads commands from it, without a
+# prompt), output in $SCRATCH/NAME; sets $pid once the guest shell is up.
 start_shell() {
 	local name=$1 i
 	mkfifo "$SCRATCH/$name.in"
@@ -15,8 +16,8 @@ start_shell() {
 	pid=$!
 	exec 3>"$SCRATCH/$name.in"
 	wait_until 10 "the guest's shell in $SCRATCH/$name" \
-		grep -qs "interactive shell" "$SCRATCH/$name"
-	sleep 0.3	# the shell prints its prompt, then reads
+		grep -qs "^umdbg-guest: commands from umdbg's input" "$SCRATCH/$name"
+	sleep 0.3	# the shell reads its input
 }
 
 # snapshot PID: "pid starttime" of it and all its descendants.

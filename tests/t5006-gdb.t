@@ -335,8 +335,10 @@ run_umdbg "$SCRATCH/bad3" --wait --scenario halt
 is "$rc" 1 "--wait without --gdb is refused"
 
 # ---- a unix socket is private ----------------------------------------------
-"$UMDBG" --gdb "unix:$SCRATCH/sock" --scenario shell </dev/null >"$SCRATCH/u.umdbg" 2>&1 &
+mkfifo "$SCRATCH/sock.in"	# held open: the shell stays up
+"$UMDBG" --gdb "unix:$SCRATCH/sock" --scenario shell <"$SCRATCH/sock.in" >"$SCRATCH/u.umdbg" 2>&1 &
 upid=$!
+exec {held}>"$SCRATCH/sock.in"
 wait_until 5 "the socket $SCRATCH/sock" [ -S "$SCRATCH/sock" ]
 is "$(stat -c %a "$SCRATCH/sock" 2>/dev/null)" 600 "the unix socket is mode 0600"
 timeout 30 gdb -nx -batch -ex "target remote $SCRATCH/sock" -ex "info threads" -ex kill \

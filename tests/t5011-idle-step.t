@@ -123,7 +123,8 @@ end_umdbg
 start_umdbg u --gdb 0 --scenario shell
 # the first lines of each client below: continue the idle guest, 0x03
 idle_stop() { printf 'send vCont;c\nsleep 1\nintr\nexpect\n'; }
-wait_until 10 "/^/ # / in $SCRATCH/u.umdbg" grep -qs '^/ # ' "$SCRATCH/u.umdbg"
+wait_until 10 "the guest's shell in $SCRATCH/u.umdbg" grep -qs "^umdbg-guest: commands from umdbg's input" "$SCRATCH/u.umdbg"
+sleep 0.3	# it reads
 
 # gdb #1: interrupt the idle guest, step, and vanish while the step waits.
 { printf 'send qSupported:swbreak+;hwbreak+\nexpect\n'; idle_stop

@@ -50,7 +50,7 @@ tm send-keys "clear; ./umdbg replay $SCRATCH/oops.trace --break umdbg_oops:umdbg
 wait_for 'breakpoint 1 \(umdbg_oops:umdbg_oops_deref\) hit' 60
 ok $? "replay stops in the module function"
 tm send-keys "rs" Enter
-wait_for '^rs: event [0-9]+, 0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ \[umdbg_oops\]' 60
+wait_for '^rs: event [0-9]+, 0x[0-9a-f]+ umdbg_oops_init\+0x[0-9a-f]+ at /[^ ]*umdbg_oops\.c:[0-9]+ \[umdbg_oops\]' 60
 ok $? "rs: back into the module's init, the caller"
 tm send-keys "quit" Enter
 wait_for '^status=0' 20
