@@ -422,6 +422,46 @@ static const char *op_exec_file(void *arg)
 	return g->s->kernel_abs;
 }
 
+/* The loaded modules as gdb's library list: per library (a .ko), one
+ * section address for each SHF_ALLOC section of the file, in the file's
+ * order (0: a section the loader drops, as .modinfo).  gdb itself reads
+ * this list only where it has no solib handler of its own (not for a
+ * GNU/Linux program); scripts/gdb/umdbg.py reads it and places each
+ * module's sections with add-symbol-file. */
+static char *op_libraries(void *arg)
+{
+	struct gdbserver *g = arg;
+	struct kmodel_modfile *f;
+	struct strbuf sb;
+	size_t n, i, j;
+
+	kmodel_module_files(g->s->k, &f, &n);
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "<library-list>\n");
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&sb, "  <library name=\"");
+		for (j = 0; f[i].path[j]; j++) {
+			char c = f[i].path[j];
+
+			strbuf_addf(&sb, c == '&' ? "&amp;" : c == '<' ? "&lt;" :
+				    c == '"' ? "&quot;" : "%c", c);
+		}
+		strbuf_addf(&sb, "\">\n");
+		for (j = 0; j < f[i].nsec; j++) {
+			uint64_t a = f[i].secaddr[j];
+
+			if (f[i].alloc[j])
+				strbuf_addf(&sb, "    <section address="
+					    "\"0x%llx\"/>\n", a == (uint64_t)-1 ?
+					    0ULL : (unsigned long long)a);
+		}
+		strbuf_addf(&sb, "  </library>\n");
+	}
+	strbuf_addf(&sb, "</library-list>\n");
+	kmodel_module_files_free(f, n);
+	return strbuf_detach(&sb);
+}
+
 static int op_monitor(void *arg, const char *cmd, struct strbuf *out)
 {
 	struct gdbserver *g = arg;
@@ -614,6 +654,7 @@ const struct rsp_target_ops gdb_target_ops = {
 	.threads = op_threads,
 	.thread_info = op_thread_info,
 	.exec_file = op_exec_file,
+	.libraries = op_libraries,
 	.monitor = op_monitor,
 	.kill = op_kill,
 	.detach = op_detach,

@@ -295,9 +295,10 @@ static void h_supported(struct rsp *r, const char *p, size_t n)
 	snprintf(buf, sizeof(buf),
 		 "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
 		 "qXfer:threads:read+;qXfer:exec-file:read+;swbreak+;"
-		 "hwbreak+;vContSupported+;QPassSignals+%s",
+		 "hwbreak+;vContSupported+;QPassSignals+%s%s",
 		 RSP_MAX_PACKET,
-		 r->reverse ? ";ReverseStep+;ReverseContinue+" : "");
+		 r->reverse ? ";ReverseStep+;ReverseContinue+" : "",
+		 r->ops->libraries ? ";qXfer:libraries:read+" : "");
 	reply(r, buf);
 }
 
@@ -887,6 +888,21 @@ static void h_xfer_threads(struct rsp *r, const char *p, size_t n)
 	free(tids);
 }
 
+static void h_xfer_libraries(struct rsp *r, const char *p, size_t n)
+{
+	const char *annex = p + strlen("qXfer:libraries:read:");
+	char *xml;
+
+	(void)n;
+	if (*annex != ':' || !r->ops->libraries ||
+	    !(xml = r->ops->libraries(r->arg))) {
+		reply_err(r, ENOENT);
+		return;
+	}
+	xfer_reply(r, annex + 1, xml, strlen(xml));
+	free(xml);
+}
+
 static void h_xfer_exec(struct rsp *r, const char *p, size_t n)
 {
 	const char *annex = p + strlen("qXfer:exec-file:read:");
@@ -1158,6 +1174,7 @@ static const struct packet_handler {
 	{ "qXfer:features:read:", 0, h_xfer_features },
 	{ "qXfer:threads:read:", 0, h_xfer_threads },
 	{ "qXfer:exec-file:read:", 0, h_xfer_exec },
+	{ "qXfer:libraries:read:", 0, h_xfer_libraries },
 	{ "qRcmd,", 0, h_monitor },
 	{ "QPassSignals:", 0, h_pass_signals },
 	{ "qSymbol", 0, h_ok },

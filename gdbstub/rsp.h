@@ -91,6 +91,9 @@ struct rsp_target_ops {
 	/* Human description of a thread (qThreadExtraInfo); may be NULL. */
 	int (*thread_info)(void *arg, long tid, char *buf, size_t len);
 	const char *(*exec_file)(void *arg);
+	/* qXfer:libraries:read: the loaded kernel modules as gdb's library
+	 * list XML (malloc'd); may be NULL. */
+	char *(*libraries)(void *arg);
 	/* A monitor command; output appended to out.  May be NULL. */
 	int (*monitor)(void *arg, const char *cmd, struct strbuf *out);
 	void (*kill)(void *arg);

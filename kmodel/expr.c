@@ -797,8 +797,15 @@ static int lookup(struct parser *ps, const char *name, struct eval *v)
 		return 0;
 	}
 	if (!ps->no_side && module_symbol(ps->k, name, &addr) == 0) {
+		/* typed by the module's own DWARF, when its .ko is there */
 		*v = (struct eval){ .t = { .base = B_NODEBUG }, .lval = true,
 				    .addr = addr };
+		if (kmodel_module_die(ps->k, addr, name, DW_TAG_variable,
+				      &die) && die_type(&die, &type))
+			v->t = type_from_die(ps->k, &type, 0);
+		else if (kmodel_module_die(ps->k, addr, name,
+					   DW_TAG_subprogram, &die))
+			v->t = (struct etype){ .base = B_FUNC, .die = die };
 		return 0;
 	}
 	return set_cause(ps->cause, -ENOENT, "no symbol '%s' in the kernel "

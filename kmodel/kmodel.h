@@ -131,6 +131,19 @@ int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 /* Where the loaded modules' .ko files are (with their DWARF): module
  * frames then get file:line, and modules' FILE:LINE resolve. */
 void kmodel_set_module_dir(struct kmodel *k, const char *dir);
+/* The loaded modules whose .ko is there: the file, and where the loader
+ * put each of its sections (secaddr[section index]; -1: not loaded, as
+ * .modinfo). */
+struct kmodel_modfile {
+	char name[64];
+	char *path;
+	uint64_t *secaddr;
+	bool *alloc;		/* SHF_ALLOC in the file */
+	size_t nsec;
+};
+int kmodel_module_files(struct kmodel *k, struct kmodel_modfile **out,
+			size_t *n);
+void kmodel_module_files_free(struct kmodel_modfile *f, size_t n);
 /* Bytes of the module's core memory, as /proc/modules counts them. */
 uint64_t kmodel_module_size(const struct kmodel_module *m);
 /* "live", "coming", "going", "unformed" */

@@ -39,6 +39,7 @@ struct moddw {
 	uint64_t base[KMODEL_MOD_MEM_MAX];	/* identity: where it is */
 	char *path;
 	uint64_t *secaddr;	/* per section index; -1: not loaded */
+	bool *alloc;		/* per section: SHF_ALLOC in the file */
 	size_t nsec;
 	Dwfl *dwfl;
 	Dwfl_Module *mod;	/* NULL: no usable DWARF */
@@ -64,6 +65,7 @@ static void moddw_release(struct moddw *m)
 		dwfl_end(m->dwfl);
 	free(m->path);
 	free(m->secaddr);
+	free(m->alloc);
 }
 
 void kmodel_moddw_free(void *p)
@@ -292,8 +294,15 @@ static void moddw_build(struct kmodel *k, const struct kmodel_module *km,
 	    elf_getshdrnum(elf, &m->nsec) < 0)
 		goto out;
 	m->secaddr = xcalloc(m->nsec, sizeof(*m->secaddr));
-	for (i = 0; i < m->nsec; i++)
+	m->alloc = xcalloc(m->nsec, sizeof(*m->alloc));
+	for (i = 0; i < m->nsec; i++) {
+		Elf_Scn *scn = elf_getscn(elf, i);
+		GElf_Shdr sh;
+
 		m->secaddr[i] = (uint64_t)-1;
+		m->alloc[i] = i && scn && gelf_getshdr(scn, &sh) &&
+			      (sh.sh_flags & SHF_ALLOC);
+	}
 	layout(elf, km, m->secaddr, m->nsec);
 	check_layout(k, km, elf, m->secaddr, m->nsec);
 	for (j = 0; j < km->nmem; j++)
@@ -385,4 +394,89 @@ void kmodel_each_module_dwarf(struct kmodel *k,
 			break;
 	}
 	free(mods);
+}
+
+/* Loaded modules with a .ko: where each of its sections is. */
+struct files_arg {
+	struct kmodel *k;
+	struct kmodel_modfile **out;
+	size_t *n;
+};
+
+static bool add_file(void *arg, Dwfl_Module *mod, const char *name)
+{
+	struct files_arg *a = arg;
+	struct moddw_cache *c = cache_of(a->k);
+	struct kmodel_modfile *f;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->m[i]->mod == mod)
+			break;
+	if (i == c->n || !c->m[i]->path)
+		return false;
+	*a->out = xrealloc(*a->out, (*a->n + 1) * sizeof(**a->out));
+	f = &(*a->out)[(*a->n)++];
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->path = xstrdup(c->m[i]->path);
+	f->nsec = c->m[i]->nsec;
+	f->secaddr = xcalloc(f->nsec ? f->nsec : 1, sizeof(*f->secaddr));
+	memcpy(f->secaddr, c->m[i]->secaddr, f->nsec * sizeof(*f->secaddr));
+	f->alloc = xcalloc(f->nsec ? f->nsec : 1, sizeof(*f->alloc));
+	memcpy(f->alloc, c->m[i]->alloc, f->nsec * sizeof(*f->alloc));
+	return false;
+}
+
+int kmodel_module_files(struct kmodel *k, struct kmodel_modfile **out,
+			size_t *n)
+{
+	struct files_arg a = { k, out, n };
+
+	*out = NULL;
+	*n = 0;
+	kmodel_each_module_dwarf(k, add_file, &a);
+	return 0;
+}
+
+void kmodel_module_files_free(struct kmodel_modfile *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].path);
+		free(f[i].secaddr);
+		free(f[i].alloc);
+	}
+	free(f);
+}
+
+/* The DIE of variable or function `name` (tag) in the DWARF of the loaded
+ * module holding addr: the module's own types for its symbols. */
+bool kmodel_module_die(struct kmodel *k, uint64_t addr, const char *name,
+		       int tag, Dwarf_Die *out)
+{
+	Dwfl_Module *mod = kmodel_module_dwarf(k, addr, NULL);
+	Dwarf_Addr bias;
+	Dwarf *dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Die cu, die;
+
+	while (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL,
+				  NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &die) == 0)
+			do {
+				const char *n = dwarf_diename(&die);
+
+				if (dwarf_tag(&die) == tag && n &&
+				    !strcmp(n, name) &&
+				    !dwarf_hasattr(&die, DW_AT_declaration)) {
+					*out = die;
+					return true;
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		off = next;
+	}
+	return false;
 }

@@ -236,7 +236,8 @@ gdb_at_stop() {
 	"$UMDBG" "${uargs[@]}" --gdb "unix:$SCRATCH/sock" </dev/null >"$SCRATCH/umdbg" 2>&1 &
 	upid=$!
 	wait_until 10 "umdbg to wait for gdb on $SCRATCH/sock" \
-		grep -qs 'waiting for gdb' "$SCRATCH/umdbg"
+		grep -Eqs 'waiting for gdb|waits at its first instruction for gdb' \
+		"$SCRATCH/umdbg"
 	timeout -k 5 120 gdb -nx -batch -ex "target extended-remote $SCRATCH/sock" \
 		"$@" >"$SCRATCH/out" 2>&1
 	wait "$upid"

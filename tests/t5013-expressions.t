@@ -12,7 +12,8 @@ need_guest
 
 # "CMD EXPR" lines: members, nested members, arrays, casts, dereferences,
 # registers, jiffies (typed from its declaration), init_task.comm,
-# sym+off, $current, enumerators, output formats and x/s.
+# sym+off, $current, enumerators, output formats, x/s, and at the oops
+# stop the module's own variables and functions (typed from its .ko).
 cat >"$SCRATCH/panic.exprs" <<'EOF'
 p init_task.pid
 p init_task.comm
@@ -91,6 +92,12 @@ p init_task.comm
 p -d 15 *$current->real_parent->real_parent
 p $current->thread.switch_buf[0].__rip
 x/s $current->comm
+p crash
+p/x &crash
+p/d crash
+p umdbg_oops_deref
+p &umdbg_oops_init
+p/x umdbg_oops_deref+4
 EOF
 n_panic=$(wc -l <"$SCRATCH/panic.exprs")
 n_oops=$(wc -l <"$SCRATCH/oops.exprs")
@@ -101,7 +108,9 @@ ok $? "at least 40 expressions at the panic stop ($n_panic)"
 # compare NAME TRACE BREAK EXPRS: the three ways, one check per line.
 compare() {
 	local name=$1 trace=$2 brk=$3 exprs=$4 bargs=() gargs=() cmd expr gexpr i=0
-	gargs=(-ex 'set width 0' -ex 'set print pretty on')
+	# gdb takes the modules' symbols from the stub through umdbg.py
+	gargs=(-ex 'set width 0' -ex 'set print pretty on'
+		-ex "source $TOP/scripts/gdb/umdbg.py" -ex umdbg-modules)
 	while read -r cmd expr; do
 		i=$((i + 1))
 		bargs+=(-ex "$cmd $expr")

@@ -4,11 +4,12 @@
 # included): the oops report names umdbg_oops.c:LINE for the module's
 # frames, the file named is there to read, list shows the line, next
 # moves by a line in the module, FILE:LINE breakpoints resolve in the
-# module's source.  Lines come from samples/oops/umdbg_oops.c, not from
-# literals.
+# module's source; gdb gets the module's symbols from the stub (with
+# scripts/gdb/umdbg.py, no lx-symbols) and agrees.  Lines come from
+# samples/oops/umdbg_oops.c, not from literals.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 12
+plan 17
 
 src=$TOP/samples/oops/umdbg_oops.c
 guest_line_of() { grep -n -- "$1" "$src" | head -1 | cut -d: -f1; }
@@ -64,6 +65,17 @@ is "$second" "$deref_ret" "next: to the next line in the module, $deref_ret"
 [ -n "$bp" ] && [ -n "$fault" ] && [ $((bp)) -eq $((fault)) ]
 ok $? "break umdbg_oops.c:$deref_ret: where next stopped on that line ($bp, $fault)"
 like "$SCRATCH/json" '"kind":"frame","num":1,"pc":"0x[0-9a-f]+","inlined":false,"func":"umdbg_oops_init"' "bt: the init function's frame"
+
+# gdb, with scripts/gdb/umdbg.py and no lx-symbols: from the start of the
+# boot (no module yet) it continues to the oops, and the stop places the
+# module's symbols by itself (qXfer:libraries from the stub).
+gdb_at_stop --wait --scenario oops -- -ex "source $TOP/scripts/gdb/umdbg.py" \
+	-ex continue -ex bt -ex 'p crash' -ex kill "$TOP/guest/linux"
+like "$SCRATCH/out" "^umdbg: module symbols from $TOP/guest/modules/umdbg_oops\.ko \(\.text at 0x[0-9a-f]+\)\$" "gdb: the stop placed the module's symbols"
+like "$SCRATCH/out" "^#0  umdbg_oops_deref \(v=[^)]*\) at /[^ ]*/oops/umdbg_oops\.c:$deref_ret\$" "gdb: frame 0 at umdbg_oops.c:$deref_ret, as umdbg says"
+like "$SCRATCH/out" "^#1  0x[0-9a-f]+ in umdbg_oops_init \(\) at /[^ ]*/oops/umdbg_oops\.c:$init_call\$" "gdb: frame 1, the init code (.init.text), at umdbg_oops.c:$init_call"
+like "$SCRATCH/out" "^#2  0x[0-9a-f]+ in do_one_initcall " "gdb: and on into the kernel"
+like "$SCRATCH/out" '^\$1 = true$' "gdb: the module's variable, typed"
 
 # In a replay, a FILE:LINE breakpoint in the module set before the module
 # exists is an error that says where it looked; set once it is loaded,
