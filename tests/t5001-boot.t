@@ -5,7 +5,7 @@
 # the shell scenario fed by a file or a pipe ends at the input's end.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 35
+plan 38
 
 run_umdbg "$SCRATCH/halt" --scenario halt
 is "$rc" 0 "halt: exit status 0"
@@ -81,4 +81,15 @@ run_umdbg "$SCRATCH/line" --break "drivers/tty/sysrq.c:$crash" --scenario panic
 is "$rc" 2 "FILE:LINE breakpoint: stopped"
 like "$SCRATCH/line" "^  #0  0x[0-9a-f]+ sysrq_handle_crash\\+0x[0-9a-f]+ at drivers/tty/sysrq\\.c:$crash\$" "stops at drivers/tty/sysrq.c:$crash"
 like "$SCRATCH/line" "breakpoint 1 \\(drivers/tty/sysrq\\.c:$crash\\) hit" "report names the FILE:LINE breakpoint"
+# README's samples are made again from this build: the report and the
+# TUI picture name the line this run's report names.
+at=$(sed -nE 's/^  #0  0x[0-9a-f]+ panic at (kernel\/panic\.c:[0-9]+)$/\1/p' "$SCRATCH/panic")
+TMPDIR=$SCRATCH "$TOP/scripts/readme-samples" --out "$SCRATCH/README.md" >"$SCRATCH/samples" 2>&1
+is "$?" 0 "scripts/readme-samples runs"
+grep -q "^  #0  0x[0-9a-f]* panic at $at\$" "$SCRATCH/README.md" &&
+	grep -q "^ source: $at " "$SCRATCH/README.md"
+ok $? "its sample report and TUI picture are at $at, as this build stops"
+diff <(grep -v -e '-- sample-report' -e '-- tui-picture' "$SCRATCH/README.md" | sed -n '1,20p') \
+	<(sed -n '1,20p' "$TOP/README.md") >/dev/null
+ok $? "the rest of the README is left as it is"
 done_testing
