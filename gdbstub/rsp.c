@@ -40,6 +40,7 @@ struct rsp {
 	struct rsp_stop stop;	/* the last stop, for '?' */
 	bool have_stop;
 	bool reverse;		/* bc/bs allowed (a replay) */
+	bool error_text;	/* gdb takes "E.reason" (error-message+) */
 	long *tids;		/* thread list snapshot for qf/qsThreadInfo */
 	int ntids, tid_pos;
 };
@@ -126,11 +127,20 @@ static void reply_sb(struct rsp *r, struct strbuf *sb)
 	send_packet(r, sb->buf ? sb->buf : "", sb->len, false);
 }
 
+/* An error: "E.reason" where gdb said it takes one (qSupported's
+ * error-message+), else "Enn" (errno, as gdbserver). */
 static void reply_err(struct rsp *r, int err)
 {
-	char buf[8];
+	char buf[160];
 
-	snprintf(buf, sizeof(buf), "E%02x", (err < 0 ? -err : err) & 0xff);
+	err = err < 0 ? -err : err;
+	if (r->error_text && err == EROFS)
+		snprintf(buf, sizeof(buf), "E.a replay is read-only: its "
+			 "memory and registers are the recording's");
+	else if (r->error_text)
+		snprintf(buf, sizeof(buf), "E.%s", errstr(err));
+	else
+		snprintf(buf, sizeof(buf), "E%02x", err & 0xff);
 	reply(r, buf);
 }
 
@@ -291,7 +301,8 @@ static void h_supported(struct rsp *r, const char *p, size_t n)
 {
 	char buf[256];
 
-	(void)p; (void)n;
+	(void)n;
+	r->error_text = strstr(p, "error-message+") != NULL;
 	snprintf(buf, sizeof(buf),
 		 "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
 		 "qXfer:threads:read+;qXfer:exec-file:read+;swbreak+;"

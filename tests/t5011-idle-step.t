@@ -10,7 +10,7 @@
 # (goto, rc) is interrupted by Ctrl-C too, and by gdb's 0x03.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 21
+plan 23
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -117,6 +117,25 @@ timeout -k 5 60 $RSPC "127.0.0.1:$port" "$SCRATCH/r.rsp" >"$SCRATCH/r.rsp.out" 2
 sed -n 6p "$SCRATCH/r.rsp.out" | grep -q '^reply: T02thread:'
 ok $? "gdb's 0x03 interrupts a reverse-continue in its re-run (SIGINT stop)"
 like "$SCRATCH/r.umdbg" '^umdbg: interrupted \(by gdb\); the replay stays where it stopped' "umdbg says so"
+end_umdbg
+
+# ---- a write refused in a replay: the reason, to a gdb that takes one ------
+start_umdbg e replay "$SCRATCH/work.trace" --gdb 0 --wait
+cat >"$SCRATCH/e.rsp" <<EOF
+send qSupported:swbreak+;hwbreak+
+expect
+send M60000000,1:00
+expect
+send qSupported:swbreak+;hwbreak+;error-message+
+expect
+send M60000000,1:00
+expect
+send vKill;1
+expect
+EOF
+timeout -k 5 30 $RSPC "127.0.0.1:$port" "$SCRATCH/e.rsp" >"$SCRATCH/e.out" 2>&1
+like "$SCRATCH/e.out" '^reply: E1e$' "a write in a replay: E1e (EROFS) to a gdb that takes no error text"
+like "$SCRATCH/e.out" "^reply: E\\.a replay is read-only: its memory and registers are the recording's\$" "the reason, to a gdb that takes one (error-message+)"
 end_umdbg
 
 # ---- over gdb's protocol ---------------------------------------------------
