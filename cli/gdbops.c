@@ -462,6 +462,27 @@ static char *op_libraries(void *arg)
 	return strbuf_detach(&sb);
 }
 
+/* The kernel process's auxv, as the host has it (lldb finds the program
+ * and the dynamic linker's list through it). */
+static char *op_auxv(void *arg, size_t *len)
+{
+	struct gdbserver *g = arg;
+	char *path = xasprintf("/proc/%d/auxv", (int)tracer_pid(T(g)));
+	char *buf = xmalloc(4096);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, 4096) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return buf;
+}
+
 static int op_monitor(void *arg, const char *cmd, struct strbuf *out)
 {
 	struct gdbserver *g = arg;
@@ -655,6 +676,7 @@ const struct rsp_target_ops gdb_target_ops = {
 	.thread_info = op_thread_info,
 	.exec_file = op_exec_file,
 	.libraries = op_libraries,
+	.auxv = op_auxv,
 	.monitor = op_monitor,
 	.kill = op_kill,
 	.detach = op_detach,

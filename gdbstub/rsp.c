@@ -306,10 +306,11 @@ static void h_supported(struct rsp *r, const char *p, size_t n)
 	snprintf(buf, sizeof(buf),
 		 "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
 		 "qXfer:threads:read+;qXfer:exec-file:read+;swbreak+;"
-		 "hwbreak+;vContSupported+;QPassSignals+%s%s",
+		 "hwbreak+;vContSupported+;QPassSignals+%s%s%s",
 		 RSP_MAX_PACKET,
 		 r->reverse ? ";ReverseStep+;ReverseContinue+" : "",
-		 r->ops->libraries ? ";qXfer:libraries:read+" : "");
+		 r->ops->libraries ? ";qXfer:libraries:read+" : "",
+		 r->ops->auxv ? ";qXfer:auxv:read+" : "");
 	reply(r, buf);
 }
 
@@ -899,6 +900,41 @@ static void h_xfer_threads(struct rsp *r, const char *p, size_t n)
 	free(tids);
 }
 
+/* lldb's qHostInfo and qProcessInfo: the host and the kernel process are
+ * x86_64 GNU/Linux (lldb then picks its Linux x86_64 ABI: names and
+ * unwinding from the first instruction of a function). */
+static void h_host_info(struct rsp *r, const char *p, size_t n)
+{
+	static const char triple[] = "x86_64-pc-linux-gnu";
+	struct strbuf sb;
+
+	(void)n;
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "triple:");
+	add_hex(&sb, triple, strlen(triple));
+	strbuf_addf(&sb, ";ptrsize:8;endian:little;ostype:linux;vendor:pc;");
+	if (!strcmp(p, "qProcessInfo"))
+		strbuf_addf(&sb, "pid:1;");
+	reply_sb(r, &sb);
+	strbuf_release(&sb);
+}
+
+static void h_xfer_auxv(struct rsp *r, const char *p, size_t n)
+{
+	const char *annex = p + strlen("qXfer:auxv:read:");
+	size_t len = 0;
+	char *data;
+
+	(void)n;
+	if (*annex != ':' || !r->ops->auxv ||
+	    !(data = r->ops->auxv(r->arg, &len))) {
+		reply_err(r, ENOENT);
+		return;
+	}
+	xfer_reply(r, annex + 1, data, len);
+	free(data);
+}
+
 static void h_xfer_libraries(struct rsp *r, const char *p, size_t n)
 {
 	const char *annex = p + strlen("qXfer:libraries:read:");
@@ -1186,6 +1222,9 @@ static const struct packet_handler {
 	{ "qXfer:threads:read:", 0, h_xfer_threads },
 	{ "qXfer:exec-file:read:", 0, h_xfer_exec },
 	{ "qXfer:libraries:read:", 0, h_xfer_libraries },
+	{ "qXfer:auxv:read:", 0, h_xfer_auxv },
+	{ "qHostInfo", EXACT, h_host_info },
+	{ "qProcessInfo", EXACT, h_host_info },
 	{ "qRcmd,", 0, h_monitor },
 	{ "QPassSignals:", 0, h_pass_signals },
 	{ "qSymbol", 0, h_ok },

@@ -94,6 +94,9 @@ struct rsp_target_ops {
 	/* qXfer:libraries:read: the loaded kernel modules as gdb's library
 	 * list XML (malloc'd); may be NULL. */
 	char *(*libraries)(void *arg);
+	/* qXfer:auxv:read: the kernel process's auxiliary vector (malloc'd,
+	 * *len bytes); may be NULL. */
+	char *(*auxv)(void *arg, size_t *len);
 	/* A monitor command; output appended to out.  May be NULL. */
 	int (*monitor)(void *arg, const char *cmd, struct strbuf *out);
 	void (*kill)(void *arg);

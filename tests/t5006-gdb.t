@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 89
+plan 92
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -314,13 +314,16 @@ end_umdbg
 start_umdbg e --gdb 0 --break panic --scenario panic
 wait_until 10 "/waiting for gdb/ in $SCRATCH/e.umdbg" grep -qs 'waiting for gdb' "$SCRATCH/e.umdbg"
 timeout -k 5 60 lldb -b -o "gdb-remote 127.0.0.1:$port" -o "register read rip" \
-	-o "memory read --size 8 --format x --count 2 0x60000000" -o "bt 3" -o "kill" \
+	-o "memory read --size 8 --format x --count 2 0x60000000" -o "bt" -o "kill" \
 	"$TOP/guest/linux" >"$SCRATCH/lldb.out" 2>&1
 like "$SCRATCH/lldb.out" 'stop reason = signal SIGTRAP' "lldb attaches and sees the stop"
 guest_addr panic_at panic
 like "$SCRATCH/lldb.out" "rip = 0x0*${panic_at#0x}([^0-9a-f]|\$)" "lldb reads registers (rip at panic, $panic_at)"
 like "$SCRATCH/lldb.out" '^0x60000000: 0x00010102464c457f' "lldb reads memory (the ELF header)"
-like "$SCRATCH/lldb.out" 'frame #2: 0x' "lldb shows a backtrace"
+like "$SCRATCH/lldb.out" 'frame #0: 0x[0-9a-f]+ linux`panic\(fmt=.*\) at panic\.c:[0-9]+' "lldb's backtrace: names, arguments, file:line (qHostInfo, qXfer:auxv)"
+like "$SCRATCH/lldb.out" 'frame #1: 0x[0-9a-f]+ linux`sysrq_handle_crash\(' "lldb's frame 1: the caller, unwound from panic's first instruction"
+like "$SCRATCH/lldb.out" '\[inlined\] pde_write\(' "lldb shows inlined frames"
+like "$SCRATCH/lldb.out" 'frame #[0-9]+: 0x[0-9a-f]+ linux`new_thread_handler at process\.c:[0-9]+' "lldb's backtrace ends where the thread starts"
 like "$SCRATCH/lldb.out" 'exited with status' "lldb kills the guest"
 end_umdbg
 is "$urc" 0 "umdbg exits after lldb's kill"

@@ -9,7 +9,7 @@
 # samples/oops/umdbg_oops.c, not from literals.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 17
+plan 20
 
 src=$TOP/samples/oops/umdbg_oops.c
 guest_line_of() { grep -n -- "$1" "$src" | head -1 | cut -d: -f1; }
@@ -76,6 +76,10 @@ like "$SCRATCH/out" "^#0  umdbg_oops_deref \(v=[^)]*\) at /[^ ]*/oops/umdbg_oops
 like "$SCRATCH/out" "^#1  0x[0-9a-f]+ in umdbg_oops_init \(\) at /[^ ]*/oops/umdbg_oops\.c:$init_call\$" "gdb: frame 1, the init code (.init.text), at umdbg_oops.c:$init_call"
 like "$SCRATCH/out" "^#2  0x[0-9a-f]+ in do_one_initcall " "gdb: and on into the kernel"
 like "$SCRATCH/out" '^\$1 = true$' "gdb: the module's variable, typed"
+like "$SCRATCH/out" '^#[0-9]+ +0x[0-9a-f]+ in fork_handler \(\) at ' "gdb: the backtrace goes on to where the task's thread starts"
+unlike "$SCRATCH/out" 'Backtrace stopped|^#[0-9]+ .* in \?\? \(\)' "gdb: and ends there (umdbg.py's frame filter), not in a frame at 0x0"
+grep -A1 "^#0  umdbg_oops_deref " "$SCRATCH/out" | grep -q "^$deref_ret[[:space:]]"
+ok $? "gdb: the stop is shown again, with its source line, once the module is known"
 
 # In a replay, a FILE:LINE breakpoint in the module set before the module
 # exists is an error that says where it looked; set once it is loaded,

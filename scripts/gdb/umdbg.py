@@ -187,8 +187,12 @@ def umdbg_place_modules():
 
 def _on_stop(event):
     try:
-        for line in umdbg_place_modules():
+        said = umdbg_place_modules()
+        for line in said:
             print(line)
+        if said:
+            # gdb showed the stop before it knew the module: again, named
+            gdb.execute("frame")
     except gdb.error as e:
         print("umdbg: placing module symbols: %s" % e)
 
@@ -215,3 +219,36 @@ stop).  Usage: umdbg-modules"""
 
 UmdbgModules()
 gdb.events.stop.connect(_on_stop)
+
+
+# ---- where a kernel thread's stack starts -----------------------------------
+#
+# A UML kernel thread starts in new_thread_handler (or, for a forked
+# task, fork_handler), entered by a jump from a switch, not by a call:
+# beyond it its stack holds nothing, and gdb would unwind into a frame at
+# 0x0 and then fail to read past the stack's top.  umdbg's own backtraces
+# end there; this frame filter ends gdb's there too.
+
+_THREAD_STARTS = ("new_thread_handler", "fork_handler")
+
+
+def _until_thread_start(frames):
+    for decorator in frames:
+        yield decorator
+        frame = decorator.inferior_frame()
+        if frame is not None and frame.name() in _THREAD_STARTS:
+            return
+
+
+class UmdbgThreadStart:
+    def __init__(self):
+        self.name = "umdbg-thread-start"
+        self.priority = 100
+        self.enabled = True
+        gdb.frame_filters[self.name] = self
+
+    def filter(self, frames):
+        return _until_thread_start(frames)
+
+
+UmdbgThreadStart()
