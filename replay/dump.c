@@ -5,10 +5,13 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -68,6 +71,97 @@ static void quoted(FILE *out, const uint8_t *d, uint32_t len, uint32_t max)
 		fputs("...", out);
 }
 
+/* open's flags as strace spells them: O_RDONLY|O_CLOEXEC. */
+static void open_flags(FILE *out, uint64_t f)
+{
+	static const struct { uint64_t bit; const char *name; } bits[] = {
+		{ O_TMPFILE, "O_TMPFILE" },	/* before O_DIRECTORY, in it */
+		{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" },
+		{ O_NOCTTY, "O_NOCTTY" }, { O_TRUNC, "O_TRUNC" },
+		{ O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_DSYNC, "O_DSYNC" }, { O_DIRECT, "O_DIRECT" },
+		/* the kernel's value: userspace's O_LARGEFILE is 0 here */
+		{ 0100000, "O_LARGEFILE" }, { O_DIRECTORY, "O_DIRECTORY" },
+		{ O_NOFOLLOW, "O_NOFOLLOW" }, { O_NOATIME, "O_NOATIME" },
+		{ O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
+	};
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR",
+					   "O_ACCMODE" };
+	size_t i;
+
+	fputs(acc[f & O_ACCMODE], out);
+	f &= ~(uint64_t)O_ACCMODE;
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if ((f & bits[i].bit) == bits[i].bit) {
+			fprintf(out, "|%s", bits[i].name);
+			f &= ~bits[i].bit;
+		}
+	if (f)
+		fprintf(out, "|%#llx", (unsigned long long)f);
+}
+
+static void dirfd(FILE *out, uint64_t fd)
+{
+	if ((int)fd == AT_FDCWD)
+		fputs("AT_FDCWD", out);
+	else
+		fprintf(out, "%d", (int)fd);
+}
+
+/* The call's arguments: path syscalls as strace shows them (the path
+ * itself when the trace has it), others as three numbers. */
+static void print_args(FILE *out, const struct rr_sysrec *s,
+		       const uint8_t *path, uint32_t plen)
+{
+	const uint64_t *a = s->args;
+	int pa = rr_path_arg((long)s->nr);
+
+#define PATH(i) (path ? quoted(out, path, plen, 256) : \
+		 (void)fprintf(out, "%#llx", (unsigned long long)a[i]))
+	switch (s->nr) {
+	case SYS_openat:
+		dirfd(out, a[0]);
+		fputs(", ", out);
+		PATH(1);
+		fputs(", ", out);
+		open_flags(out, a[2]);
+		if (a[2] & O_CREAT)
+			fprintf(out, ", 0%llo", (unsigned long long)a[3]);
+		return;
+	case SYS_open:
+		PATH(0);
+		fputs(", ", out);
+		open_flags(out, a[1]);
+		if (a[1] & O_CREAT)
+			fprintf(out, ", 0%llo", (unsigned long long)a[2]);
+		return;
+	case SYS_newfstatat:
+		dirfd(out, a[0]);
+		fputs(", ", out);
+		PATH(1);
+		fprintf(out, ", %#llx, %#llx", (unsigned long long)a[2],
+			(unsigned long long)a[3]);
+		return;
+	case SYS_access:
+		PATH(0);
+		fprintf(out, ", %s%s%s%s", a[1] ? "" : "F_OK",
+			a[1] & R_OK ? "R_OK" : "", a[1] & W_OK ?
+			(a[1] & R_OK ? "|W_OK" : "W_OK") : "", a[1] & X_OK ?
+			(a[1] & (R_OK | W_OK) ? "|X_OK" : "X_OK") : "");
+		return;
+	default:
+		if (pa == 0) {
+			PATH(0);
+			fprintf(out, ", %#llx, %lld", (unsigned long long)a[1],
+				(long long)a[2]);
+			return;
+		}
+		fprintf(out, "%lld, %#llx, %lld", (long long)a[0],
+			(unsigned long long)a[1], (long long)a[2]);
+	}
+#undef PATH
+}
+
 static void end_line(FILE *out, const struct rr_endrec *e)
 {
 	switch (e->how) {
@@ -123,10 +217,20 @@ static int walk(const char *path, FILE *out, FILE *err, enum walk_mode mode,
 			sys = rr_sys_lookup((long)s.nr);
 			fprintf(out, "%llu %s(", (unsigned long long)s.event,
 				sys ? sys->name : "?");
-			fprintf(out, "%lld, %#llx, %lld)", (long long)s.args[0],
-				(unsigned long long)s.args[1],
-				(long long)s.args[2]);
-			fprintf(out, " = %lld", (long long)s.result);
+			if (s.flags & RR_F_PATH && s.nblobs == 1 &&
+			    len >= sizeof(s) + 12) {
+				uint32_t pl;
+
+				memcpy(&pl, b + 8, 4);
+				if (pl <= len - sizeof(s) - 12)
+					print_args(out, &s, b + 12, pl);
+				else
+					print_args(out, &s, NULL, 0);
+				s.nblobs = 0;	/* shown */
+			} else {
+				print_args(out, &s, NULL, 0);
+			}
+			fprintf(out, ") = %lld", (long long)s.result);
 			if (s.result < 0 && s.result > -4096)
 				fprintf(out, " (%s)", strerrorname_np(
 						(int)-s.result) ?

@@ -27,12 +27,17 @@ struct rr_sys {
 extern const struct rr_sys rr_sys_table[];
 extern const size_t rr_sys_count;
 const struct rr_sys *rr_sys_lookup(long nr);
+/* Which argument of syscall nr is a path (open's 0, openat's 1...), or
+ * -1. */
+int rr_path_arg(long nr);
 bool rr_is_interrupt(int64_t res);
 
 /* RR_REC_SYSCALL: this, then nblobs times { u64 addr, u32 len, bytes }. */
 enum rr_sys_flags {
 	RR_F_EMUL = 1 << 0,	/* replay answers it from the record */
 	RR_F_CONSOLE = 1 << 1,	/* on the guest console */
+	RR_F_PATH = 1 << 2,	/* its one blob is the path it was given:
+				 * for `trace dump`, unused by replay */
 };
 struct rr_sysrec {
 	uint64_t event;

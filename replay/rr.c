@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -239,6 +240,36 @@ static int record_append(struct rr *rr, uint32_t type, const void *d,
 	return 0;
 }
 
+/* The path a path syscall was given, as a blob (for `trace dump`): the
+ * string at addr up to its NUL, at most PATH_MAX bytes. */
+static bool add_path(struct rr *rr, uint64_t addr, struct strbuf *out)
+{
+	char buf[PATH_MAX];
+	uint32_t len = 0;
+
+	while (len < sizeof(buf)) {
+		uint64_t a = addr + len;
+		size_t chunk = 4096 - (a & 4095);
+		ssize_t got;
+		void *nul;
+
+		if (chunk > sizeof(buf) - len)
+			chunk = sizeof(buf) - len;
+		got = tracer_read_mem(rr->t, a, buf + len, chunk);
+		if (got <= 0)
+			return false;
+		if ((nul = memchr(buf + len, 0, (size_t)got))) {
+			len = (uint32_t)((char *)nul - buf);
+			strbuf_add(out, &addr, 8);
+			strbuf_add(out, &len, 4);
+			strbuf_add(out, buf, len);
+			return true;
+		}
+		len += (uint32_t)got;
+	}
+	return false;
+}
+
 static int record_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 			  struct user_regs_struct *r)
 {
@@ -322,6 +353,11 @@ static int record_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 	} else if (len && rr->sys->policy != RR_P_EXEC) {
 		((struct rr_sysrec *)out.buf)->crc = mem_crc(rr, addr, len,
 							     NULL);
+	}
+	if (!nblobs && (i = rr_path_arg((long)rr->nr)) >= 0 &&
+	    add_path(rr, rr->args[i], &out)) {
+		((struct rr_sysrec *)out.buf)->flags |= RR_F_PATH;
+		nblobs++;
 	}
 	((struct rr_sysrec *)out.buf)->nblobs = nblobs;
 	record_append(rr, RR_REC_SYSCALL, out.buf, (uint32_t)out.len);
@@ -443,8 +479,8 @@ static bool blob_fits(struct rr *rr, const uint64_t *args)
 	uint64_t addr, want;
 	uint32_t len, max;
 
-	if (!rr->cur.nblobs)
-		return true;
+	if (!rr->cur.nblobs || rr->cur.flags & RR_F_PATH)
+		return true;	/* a path is for reading, never written */
 	memcpy(&addr, rr->cur_blobs, 8);
 	memcpy(&len, rr->cur_blobs + 8, 4);
 	if (rr->sys->policy == RR_P_CONS_OUT)
@@ -547,7 +583,7 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 			       (unsigned long long)rr->event, rr->cur.nr);
 	flags = policy_flags(rr, rr->sys, args);
 	console = flags & RR_F_CONSOLE;
-	if (flags != rr->cur.flags)
+	if (flags != (rr->cur.flags & ~(uint32_t)RR_F_PATH))
 		return diverge(rr, "replay diverged at event %llu: %s on fd "
 			       "%llu is %s now, %s in the recording",
 			       (unsigned long long)rr->event, rr->sys->name,

@@ -33,3 +33,15 @@ bool rr_is_interrupt(int64_t res)
 	       res == -516;
 }
 
+
+int rr_path_arg(long nr)
+{
+	switch (nr) {
+	case SYS_open: case SYS_statfs: case SYS_access: case SYS_readlink:
+		return 0;
+	case SYS_openat: case SYS_newfstatat:
+		return 1;
+	default:
+		return -1;
+	}
+}

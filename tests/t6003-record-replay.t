@@ -5,7 +5,7 @@
 # recorder killed with SIGKILL; trace info and dump; gdb on a replay.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 72
+plan 74
 
 # Thread ids are host pids: the one thing allowed to differ in a report.
 # Nothing masked: reports name threads by their id in the guest's PID
@@ -89,6 +89,8 @@ like "$SCRATCH/shell.dump" '^[0-9]+ write\(1, 0x[0-9a-f]+, [0-9]+\) = [0-9]+ con
 like "$SCRATCH/shell.dump" '^[0-9]+ read\(0, 0x[0-9a-f]+, [0-9]+\) = 1 console emulated "e"$' "trace dump: the console input"
 like "$SCRATCH/shell.dump" '^[0-9]+ --- SIG(ALRM|IO) \(pending as the syscall starts\) ---$' "trace dump: signals at their events"
 like "$SCRATCH/shell.dump" '^--- end: the kernel exited with status 0 ---$' "trace dump: the end"
+like "$SCRATCH/shell.dump" '^[0-9]+ openat\(AT_FDCWD, "/proc/cpuinfo", O_RDONLY\) = [0-9]+ checked$' "trace dump: a path syscall with its path (recorded), AT_FDCWD and its flags by name"
+unlike "$SCRATCH/shell.dump" '^[0-9]+ openat\([0-9]' "trace dump: no openat with a raw directory fd of -100"
 is "$(grep -c '^[0-9]* [a-z_0-9]*(' "$SCRATCH/shell.dump")" "$(sed -n 's/^events: *\([0-9]*\) syscalls.*/\1/p' "$SCRATCH/shell.info")" "trace dump: one line per syscall event"
 
 # --- an edited trace: divergence at that event -----------------------------

@@ -329,8 +329,9 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 		goto fail;
 	}
 	version = get32(r->map + 8);
-	/* Version 1 is version 2 without compressed records. */
-	if (version != TRACE_VERSION && version != 1) {
+	/* Version 1 is version 2 without compressed records; version 2 is
+	 * version 3 without the paths of path syscalls. */
+	if (version < 1 || version > TRACE_VERSION) {
 		err = set_cause(cause, -EINVAL, "'%s' is trace format version "
 				"%u; this umdbg reads version %u", path,
 				version, TRACE_VERSION);

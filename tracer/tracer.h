@@ -295,7 +295,7 @@ int tracer_threads(const struct tracer *t, pid_t *tids, int max);
  * finish) a footer.  Record and replay (issue 5) build on these; the
  * record types beyond header and footer belong to them.
  */
-#define TRACE_VERSION 2
+#define TRACE_VERSION 3
 #define TRACE_MAX_RECORD (64u << 20)
 enum trace_record_type {
 	TRACE_REC_HEADER = 1,
