@@ -272,7 +272,8 @@ static const struct ksym *sym_first(struct kmodel *k, const char *name,
 	return &k->syms[lo];
 }
 
-int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
+int kmodel_symbol_info(struct kmodel *k, const char *name, uint64_t *addr,
+		       bool *func)
 {
 	size_t n, i;
 	const struct ksym *s = sym_first(k, name, &n);
@@ -283,29 +284,19 @@ int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
 	for (i = 0; i < n; i++)
 		if (s[i].type == STT_OBJECT || s[i].type == STT_FUNC) {
 			*addr = s[i].addr;
-			return 0;
-		}
-	*addr = s[0].addr;
-	return 0;
-}
-
-int kmodel_symbol_info(struct kmodel *k, const char *name, uint64_t *addr,
-		       bool *func)
-{
-	size_t n, i;
-	const struct ksym *s = sym_first(k, name, &n);
-
-	if (!s)
-		return -ENOENT;
-	for (i = 0; i < n; i++)
-		if (s[i].type == STT_OBJECT || s[i].type == STT_FUNC) {
-			*addr = s[i].addr;
 			*func = s[i].type == STT_FUNC;
 			return 0;
 		}
 	*addr = s[0].addr;
 	*func = s[0].type == STT_FUNC;
 	return 0;
+}
+
+int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
+{
+	bool func;
+
+	return kmodel_symbol_info(k, name, addr, &func);
 }
 
 int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
