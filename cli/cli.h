@@ -209,6 +209,7 @@ struct session {
 	bool quiet;		/* replay console output not printed */
 	struct timeline tl;	/* moving in a replay (timeline.c) */
 	struct kmodel_expr_env expr_env;	/* session_expr_env */
+	int frame;		/* the selected frame (`frame N`; 0 at a stop) */
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
@@ -297,6 +298,11 @@ void print_regs(struct session *s, struct out *o, pid_t tid);
 void print_kept_regs(struct out *o, const uint64_t d[KMODEL_NREGS],
 		     uint32_t known);
 /* The registers of frame `want` (bt's numbering) that survive a call. */
+/* Frame `want` of the stopped thread (numbered as bt numbers them): its
+ * registers as the unwinder recovered them (bit i of *known: d[i] is
+ * valid), and a bt row for it in o if o.  <0: no such frame, *cause. */
+int session_frame_regs(struct session *s, int want, uint64_t d[KMODEL_NREGS],
+		       uint32_t *known, struct out *o, char **cause);
 int print_frame_regs(struct session *s, struct out *o,
 		     const uint64_t d[KMODEL_NREGS], int want);
 int print_dmesg(struct session *s, struct out *o, int last, bool levels);
@@ -361,6 +367,7 @@ int cmd_vtop(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_x(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_print(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_frame(struct cmd_ctx *ctx, int argc, char **argv);
 /* An address from an expression (a number, sym+off, &var, $rsp+8), or
  * a message "cmd: why" and -errno. */
 int cmd_eval_addr(struct cmd_ctx *ctx, const char *cmd, const char *text,

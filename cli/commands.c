@@ -427,8 +427,9 @@ static const struct umdbg_cmd commands[] = {
 	  0, cmd_time },
 	{ "version", NULL, "version", "umdbg's version and the kernel",
 	  0, cmd_version },
-	{ "frame", NULL, "frame N", "TUI: show frame N of the backtrace",
-	  CMD_TUI_ONLY | CMD_NOT_FROM_GDB, cmd_tui },
+	{ "frame", "f", "frame [N]",
+	  "select frame N of the backtrace: expressions use its registers",
+	  CMD_NEEDS_STOPPED, cmd_frame },
 	{ "task", NULL, "task PID", "TUI: show guest task PID (0: the one "
 	  "on the CPU)", CMD_TUI_ONLY | CMD_NOT_FROM_GDB, cmd_tui },
 	{ "mem", NULL, "mem [-p PID] EXPR...",

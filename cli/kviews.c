@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../tui/tui.h"
 
 int cmd_parse_pid(struct cmd_ctx *ctx, const char *s, int *pid)
 {
@@ -365,10 +366,40 @@ static int expr_reg(void *arg, const char *name, uint64_t *value)
 		R("gs_base", gs_base), R("orig_rax", orig_rax),
 #undef R
 	};
+	/* DWARF numbers, for a selected outer frame */
+	static const struct { const char *name; int dw; } dwarf[] = {
+		{ "rax", 0 }, { "rdx", 1 }, { "rcx", 2 }, { "rbx", 3 },
+		{ "rsi", 4 }, { "rdi", 5 }, { "rbp", 6 }, { "fp", 6 },
+		{ "rsp", 7 }, { "sp", 7 }, { "r8", 8 }, { "r9", 9 },
+		{ "r10", 10 }, { "r11", 11 }, { "r12", 12 }, { "r13", 13 },
+		{ "r14", 14 }, { "r15", 15 }, { "rip", 16 }, { "pc", 16 },
+	};
 	struct session *s = arg;
 	struct user_regs_struct r;
 	size_t i;
 
+	if (s->frame > 0) {
+		uint64_t d[KMODEL_NREGS];
+		uint32_t known;
+		char *cause = NULL;
+
+		if (session_frame_regs(s, s->frame, d, &known, NULL,
+				       &cause) < 0) {
+			free(cause);
+			return -ESRCH;
+		}
+		for (i = 0; i < ARRAY_SIZE(dwarf); i++)
+			if (!strcmp(name, dwarf[i].name)) {
+				if (!(known & (1u << dwarf[i].dw)))
+					return -ENODATA;
+				*value = d[dwarf[i].dw];
+				return 0;
+			}
+		for (i = 0; i < ARRAY_SIZE(regs); i++)
+			if (!strcmp(name, regs[i].name))
+				return -ENODATA;
+		return -ENOENT;
+	}
 	for (i = 0; i < ARRAY_SIZE(regs); i++)
 		if (!strcmp(name, regs[i].name)) {
 			if (tracer_get_regs(s->t, s->last_stop.tid, &r) < 0)
@@ -412,6 +443,34 @@ char *cmd_rest(const struct cmd_args *a)
 	for (i = 0; i < a->rest_argc; i++)
 		strbuf_addf(&sb, "%s%s", i ? " " : "", a->rest_argv[i]);
 	return strbuf_detach(&sb);
+}
+
+/* frame [N]: select frame N of the stopped thread (numbered as bt numbers
+ * them): expressions' registers are that frame's; without N, the
+ * selected one.  The TUI's panes follow. */
+int cmd_frame(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *a = cmd_arg(ctx->args, "N");
+	uint64_t n = (uint64_t)ctx->s->frame, d[KMODEL_NREGS];
+	uint32_t known;
+	char *cause = NULL;
+	int err;
+
+	(void)argc; (void)argv;
+	if (a && (parse_u64(a, &n) < 0 || n >= 1000)) {
+		fprintf(ctx->out, "frame: bad frame number '%s'\n", a);
+		return -EINVAL;
+	}
+	err = session_frame_regs(ctx->s, (int)n, d, &known, ctx->o, &cause);
+	if (err < 0) {
+		fprintf(ctx->out, "frame: %s\n", cause);
+		free(cause);
+		return err;
+	}
+	ctx->s->frame = (int)n;
+	if (ctx->s->tui)
+		tui_show_frame(ctx->s->tui, (int)n);
+	return 0;
 }
 
 /* p[/FMT] [-d DEPTH] EXPR... */

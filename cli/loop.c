@@ -290,6 +290,8 @@ int session_stepi(struct session *s, FILE *out)
 	long nr = tracer_step_syscall(s->t, 0);
 	int err;
 
+	s->frame = 0;		/* the thread moves: its frame 0 again */
+
 	session_note_step(s);
 	err = tracer_step(s->t, 0, &st, &cause);
 	if (err < 0) {
@@ -471,6 +473,7 @@ void session_rest(struct session *s)
 	int i;
 
 	s->stopped = true;
+	s->frame = 0;		/* a new stop: its innermost frame */
 	watch_refresh(s);	/* what a later trigger is compared with */
 	for (i = 0; i < s->nsources && !s->quit; i++)
 		if (s->sources[i].at_rest)

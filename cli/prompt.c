@@ -184,6 +184,13 @@ static void tui_unrest(void *arg)
 	tui_running(arg);
 }
 
+static void tui_select_frame_cb(void *arg, int frame)
+{
+	struct session *s = arg;
+
+	s->frame = frame;
+}
+
 /* --tui: the TUI takes the terminal and the guest's console. */
 int session_open_tui(struct session *s, char **cause)
 {
@@ -191,6 +198,7 @@ int session_open_tui(struct session *s, char **cause)
 		.arg = s, .run = tui_run, .commands = cmd_names(true),
 		.to_guest = tui_to_guest, .interrupt = tui_interrupt,
 		.timeline = tui_timeline, .headline = tui_headline,
+		.select_frame = tui_select_frame_cb,
 	};
 
 	if (tui_open(&host, &s->tui, cause) < 0)

@@ -174,6 +174,54 @@ void print_kept_regs(struct out *o, const uint64_t d[KMODEL_NREGS],
 			d[kept[r].dw]);
 }
 
+struct frame_pick {
+	struct session *s;
+	struct out *o;
+	int want;
+	bool found;
+	uint64_t *d;
+	uint32_t *known;
+};
+
+static bool frame_pick_line(void *arg, const struct kmodel_frame *f,
+			    const struct kmodel_where *w, int num)
+{
+	struct frame_pick *p = arg;
+
+	if (num != p->want)
+		return false;
+	memcpy(p->d, f->regs, sizeof(f->regs));
+	*p->known = f->known;
+	if (p->o) {
+		struct bt_print b = { p->s, p->o, true };
+
+		bt_line(&b, f, w, num);
+	}
+	p->found = true;
+	return true;
+}
+
+int session_frame_regs(struct session *s, int want, uint64_t d[KMODEL_NREGS],
+		       uint32_t *known, struct out *o, char **cause)
+{
+	struct frame_pick p = { s, o, want, false, d, known };
+	struct user_regs_struct r;
+	uint64_t live[KMODEL_NREGS];
+
+	if (tracer_get_regs(s->t, s->last_stop.tid, &r) < 0) {
+		*cause = xstrdup("the guest is not stopped");
+		return -ESRCH;
+	}
+	regs_to_dwarf(&r, live);
+	if (walk_frames(s, live, frame_pick_line, &p, cause) < 0)
+		return -EIO;
+	if (!p.found) {
+		*cause = xasprintf("no frame #%d", want);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 struct frame_regs {
 	struct out *o;
 	int want;

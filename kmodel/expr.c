@@ -714,6 +714,7 @@ static uint64_t convert(uint64_t v, const struct etype *t)
 static int lookup_reg(struct parser *ps, const char *name, struct eval *v)
 {
 	uint64_t r;
+	int err;
 
 	if (!strcmp(name, "current")) {
 		static const int tags[] = { DW_TAG_structure_type, 0 };
@@ -731,7 +732,11 @@ static int lookup_reg(struct parser *ps, const char *name, struct eval *v)
 	if (!ps->env || !ps->env->reg)
 		return set_cause(ps->cause, -ENOENT, "no registers here "
 				 "('$%s')", name);
-	if (ps->env->reg(ps->env->arg, name, &r) < 0)
+	if ((err = ps->env->reg(ps->env->arg, name, &r)) == -ENODATA)
+		return set_cause(ps->cause, -ENOENT, "'$%s' is not known in "
+				 "the selected frame (the unwinder did not "
+				 "recover it)", name);
+	if (err < 0)
 		return set_cause(ps->cause, -ENOENT, "no register '$%s'",
 				 name);
 	if (!strcmp(name, "rip") || !strcmp(name, "pc"))

@@ -14,7 +14,7 @@
 # holds on any patch level of the guest's 6.12.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 76
+plan 77
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -163,6 +163,11 @@ wait_for 'registers: frame #1' 10
 ok $? "a frame selected: the registers pane shows that frame's"
 like "$SCRATCH/pane" '^ source: drivers/tty/sysrq\.c:[0-9]+ ' "and the source pane follows it"
 like "$SCRATCH/pane" '\|rip +0x0*6[0-9a-f]{7}$' "its rip is the return address"
+# expressions follow the selected frame: $rsp is frame 1's
+f1rsp=$(grep -oE '\|rsp +0x[0-9a-f]+' "$SCRATCH/pane" | head -1 | awk '{print $2}')
+tm send-keys : 'p/x $rsp' Enter Escape
+wait_for "(^|\\|)\\\$rsp = $(printf '0x%x' "$f1rsp")\$" 10
+ok $? "p \$rsp in the selected frame: frame 1's ($f1rsp)"
 
 tm send-keys n
 wait_for 'umdbg> next' 10 && wait_for '0x[0-9a-f]+ panic\+0x[0-9a-f]+ at kernel/panic\.c:[0-9]+$' 10

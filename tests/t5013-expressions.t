@@ -101,7 +101,7 @@ p/x umdbg_oops_deref+4
 EOF
 n_panic=$(wc -l <"$SCRATCH/panic.exprs")
 n_oops=$(wc -l <"$SCRATCH/oops.exprs")
-plan $((n_panic + n_oops + 8))
+plan $((n_panic + n_oops + 10))
 [ "$n_panic" -ge 40 ]
 ok $? "at least 40 expressions at the panic stop ($n_panic)"
 
@@ -158,6 +158,31 @@ if grep -Eq "^$(printf '0x%x' "$pc") $func\+" "$SCRATCH/sym"; then
 else
 	like "$SCRATCH/sym" "^  \(as a return address: the call at the end of $func, which a backtrace shows as $func\+$off\)$" "sym of frame 1's return address ($pc): the next function, and the caller bt names ($func+$off)"
 fi
+
+# frame N selects a frame: expressions' registers are the unwinder's for
+# it, as `regs -f N` shows them and as gdb's own `frame 1` has them.
+"$UMDBG" replay "$SCRATCH/panic.trace" --break panic --batch --json \
+	-ex 'frame 1' -ex 'p/x $pc' -ex 'p/x $sp' -ex 'p/x $rbp' -ex 'regs -f 1' \
+	</dev/null 2>/dev/null | python3 -c '
+import json, sys
+vals, regs, frame = [], {}, None
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get("kind") == "value":
+        vals.append(int(r["value"], 16))
+    elif r.get("kind") == "reg" and r.get("value") is not None:
+        regs[r["name"]] = int(r["value"], 16)
+    elif r.get("kind") == "frame" and r.get("num") == 1:
+        frame = int(r["pc"], 16)
+ok = len(vals) == 3 and frame is not None and vals[0] == frame and \
+     vals[1] == regs.get("rsp") and vals[2] == regs.get("rbp")
+print("%s %x %x %x" % ("yes" if ok else "no", *(vals + [0, 0, 0])[:3]))' >"$SCRATCH/frame1"
+read -r good f1pc f1sp f1bp <"$SCRATCH/frame1"
+is "$good" yes "frame 1: \$pc, \$sp, \$rbp are frame 1's (its pc in bt, its rsp and rbp in regs -f 1)"
+gdb_at_stop replay "$SCRATCH/panic.trace" --break panic -- -ex 'frame 1' \
+	-ex 'p/x $pc' -ex 'p/x $sp' -ex 'p/x $rbp' -ex kill "$TOP/guest/linux"
+grep -E '^\$[0-9]+ = 0x[0-9a-f]+$' "$SCRATCH/out" | sed 's/.* = 0x//' | tr '\n' ' ' >"$SCRATCH/gdbframe1"
+is "$(cat "$SCRATCH/gdbframe1")" "$f1pc $f1sp $f1bp " "and gdb's frame 1 has the same (pc, sp, rbp)"
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/oops.trace" --scenario oops \
 	</dev/null >/dev/null 2>&1

@@ -61,11 +61,18 @@ void tui_select_layout(struct tui *t, int layout)
 	}
 }
 
-void tui_select_frame(struct tui *t, int frame)
+void tui_show_frame(struct tui *t, int frame)
 {
 	t->frame = frame;
 	view_code(t);
 	view_regs(t, false);
+}
+
+void tui_select_frame(struct tui *t, int frame)
+{
+	tui_show_frame(t, frame);
+	if (t->host.select_frame)
+		t->host.select_frame(t->host.arg, frame);
 }
 
 static int layout_named(const char *name)
@@ -132,10 +139,6 @@ bool tui_own_command(struct tui *t, const char *line)
 	}
 	if (t->running || t->ended)
 		return false;
-	if (n == 2 && !strcmp(a, "frame")) {
-		tui_select_frame(t, atoi(b));
-		return true;
-	}
 	if (n == 2 && !strcmp(a, "task")) {
 		t->task = atoi(b);
 		t->frame = 0;

@@ -39,6 +39,9 @@ struct tui_host {
 	void (*headline)(void *arg, struct out *o);
 	/* In a replay: where it is (event now of total); false otherwise. */
 	bool (*timeline)(void *arg, uint64_t *now, uint64_t *total);
+	/* A frame was selected in the backtrace pane: expressions use its
+	 * registers. */
+	void (*select_frame)(void *arg, int frame);
 };
 
 struct tui;
@@ -59,6 +62,8 @@ bool tui_take_interrupt(struct tui *t);
 /* One of the TUI's own commands (frame, task, mem, layout, focus; the
  * host's command table lists them): carried out on the panes. */
 void tui_command(struct tui *t, const char *line);
+/* The host selected frame N (`frame N`): the panes show it. */
+void tui_show_frame(struct tui *t, int frame);
 /* The terminal changed size (SIGWINCH). */
 void tui_resize(struct tui *t);
 
