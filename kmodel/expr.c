@@ -606,9 +606,12 @@ static int parse_type(struct parser *ps, struct etype *out)
 					 "name at '%s'", ps->start);
 		name = tok_str(ps);
 		if (!kmodel_dwarf_lookup(ps->k, name, tags ? tags :
-					 typedef_tags, &die, NULL)) {
+					 typedef_tags, &die, NULL) &&
+		    !kmodel_module_type(ps->k, name, tags ? tags :
+					typedef_tags, &die)) {
 			err = set_cause(ps->cause, -ENOENT, "no type '%s%s' in "
-					"the debug info", kw, name);
+					"the debug info of the kernel or its "
+					"loaded modules", kw, name);
 			free(name);
 			return err;
 		}

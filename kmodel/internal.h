@@ -82,6 +82,8 @@ void kmodel_each_module_dwarf(struct kmodel *k,
 			      void *arg);
 bool kmodel_module_die(struct kmodel *k, uint64_t addr, const char *name,
 		       int tag, Dwarf_Die *out);
+bool kmodel_module_type(struct kmodel *k, const char *name, const int *tags,
+			Dwarf_Die *out);
 /* modules.c: every kallsyms symbol of the module at mod_addr (relocated),
  * until fn returns true. */
 int kmodel_module_each_symbol(struct kmodel *k, uint64_t mod_addr,

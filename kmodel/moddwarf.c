@@ -450,17 +450,17 @@ void kmodel_module_files_free(struct kmodel_modfile *f, size_t n)
 	free(f);
 }
 
-/* The DIE of variable or function `name` (tag) in the DWARF of the loaded
- * module holding addr: the module's own types for its symbols. */
-bool kmodel_module_die(struct kmodel *k, uint64_t addr, const char *name,
-		       int tag, Dwarf_Die *out)
+/* A top-level DIE of mod's DWARF named name, with one of tags (0-ended),
+ * not a declaration. */
+static bool find_top_die(Dwfl_Module *mod, const char *name, const int *tags,
+			 Dwarf_Die *out)
 {
-	Dwfl_Module *mod = kmodel_module_dwarf(k, addr, NULL);
 	Dwarf_Addr bias;
 	Dwarf *dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	Dwarf_Die cu, die;
+	int i;
 
 	while (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL,
 				  NULL) == 0) {
@@ -469,8 +469,10 @@ bool kmodel_module_die(struct kmodel *k, uint64_t addr, const char *name,
 			do {
 				const char *n = dwarf_diename(&die);
 
-				if (dwarf_tag(&die) == tag && n &&
-				    !strcmp(n, name) &&
+				for (i = 0; tags[i]; i++)
+					if (dwarf_tag(&die) == tags[i])
+						break;
+				if (tags[i] && n && !strcmp(n, name) &&
 				    !dwarf_hasattr(&die, DW_AT_declaration)) {
 					*out = die;
 					return true;
@@ -479,4 +481,41 @@ bool kmodel_module_die(struct kmodel *k, uint64_t addr, const char *name,
 		off = next;
 	}
 	return false;
+}
+
+/* The DIE of variable or function `name` (tag) in the DWARF of the loaded
+ * module holding addr: the module's own types for its symbols. */
+bool kmodel_module_die(struct kmodel *k, uint64_t addr, const char *name,
+		       int tag, Dwarf_Die *out)
+{
+	int tags[] = { tag, 0 };
+
+	return find_top_die(kmodel_module_dwarf(k, addr, NULL), name, tags,
+			    out);
+}
+
+struct type_arg {
+	const char *name;
+	const int *tags;
+	Dwarf_Die *out;
+	bool found;
+};
+
+static bool type_in(void *arg, Dwfl_Module *mod, const char *name)
+{
+	struct type_arg *a = arg;
+
+	(void)name;
+	a->found = find_top_die(mod, a->name, a->tags, a->out);
+	return a->found;
+}
+
+/* A type only a loaded module defines (struct umdbg_oops_victim). */
+bool kmodel_module_type(struct kmodel *k, const char *name, const int *tags,
+			Dwarf_Die *out)
+{
+	struct type_arg a = { name, tags, out, false };
+
+	kmodel_each_module_dwarf(k, type_in, &a);
+	return a.found;
 }

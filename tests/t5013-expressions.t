@@ -13,7 +13,7 @@ need_guest
 # "CMD EXPR" lines: members, nested members, arrays, casts, dereferences,
 # registers, jiffies (typed from its declaration), init_task.comm,
 # sym+off, $current, enumerators, output formats, x/s, and at the oops
-# stop the module's own variables and functions (typed from its .ko).
+# stop the module's own variables, functions and types (from its .ko).
 cat >"$SCRATCH/panic.exprs" <<'EOF'
 p init_task.pid
 p init_task.comm
@@ -98,6 +98,9 @@ p/d crash
 p umdbg_oops_deref
 p &umdbg_oops_init
 p/x umdbg_oops_deref+4
+p sizeof(struct umdbg_oops_victim)
+p *(struct umdbg_oops_victim *)&init_task
+p/x ((struct umdbg_oops_victim *)&init_task)->magic
 EOF
 n_panic=$(wc -l <"$SCRATCH/panic.exprs")
 n_oops=$(wc -l <"$SCRATCH/oops.exprs")
