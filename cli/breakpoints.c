@@ -25,6 +25,8 @@ char *session_module_dir(const struct session *s)
 	return xasprintf("%s/guest/modules", s->self_dir);
 }
 
+/* The guest module whose .ko defines symbol, or has code at FILE:LINE
+ * (spec), by its module name (malloc'd), or NULL. */
 static char *module_defining(struct session *s, const char *symbol)
 {
 	char *dir = session_module_dir(s), *found = NULL;
@@ -41,7 +43,15 @@ static char *module_defining(struct session *s, const char *symbol)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (kmodel_open(path, KMODEL_ANY_ELF, &m, NULL) == 0) {
-			if (kmodel_symbol_addr(m, symbol, &a) == 0) {
+			uint64_t *addrs = NULL;
+			size_t naddrs = 0;
+			bool has = strchr(symbol, ':') ?
+				kmodel_resolve(m, symbol, &addrs, &naddrs,
+					       NULL) == 0 :
+				kmodel_symbol_addr(m, symbol, &a) == 0;
+
+			free(addrs);
+			if (has) {
 				char *p;
 
 				found = xstrndup(de->d_name, len - 3);
@@ -127,7 +137,23 @@ void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err)
 			if ((mod_addr && mods[j].addr != mod_addr) ||
 			    strcmp(mods[j].name, bp->module))
 				continue;
-			if (kmodel_module_symbol(s->k, mods[j].addr,
+			if (!bp->symbol) {
+				/* FILE:LINE: the loaded module's DWARF */
+				free(bp->addrs);
+				bp->addrs = NULL;
+				bp->naddrs = 0;
+				if (kmodel_resolve(s->k, bp->spec, &bp->addrs,
+						   &bp->naddrs, &cause) < 0) {
+					fprintf(err, "umdbg: breakpoint %d: "
+						"%s\n", bp->num, cause);
+					free(cause);
+					cause = NULL;
+					continue;
+				}
+				addr = bp->addrs[0];
+				free(bp->ids);
+				bp->ids = xcalloc(bp->naddrs, sizeof(int));
+			} else if (kmodel_module_symbol(s->k, mods[j].addr,
 						 bp->symbol, &addr,
 						 &cause) < 0) {
 				fprintf(err, "umdbg: breakpoint %d: %s '%s'\n",
@@ -135,10 +161,12 @@ void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err)
 				free(cause);
 				cause = NULL;
 				continue;
+			} else {
+				bp->addrs = xrealloc(bp->addrs,
+						     sizeof(uint64_t));
+				bp->addrs[0] = addr;
+				bp->naddrs = 1;
 			}
-			bp->addrs = xrealloc(bp->addrs, sizeof(uint64_t));
-			bp->addrs[0] = addr;
-			bp->naddrs = 1;
 			bp->pending = false;
 			bp_insert_all(s, bp, err);
 			fprintf(err, "umdbg: breakpoint %d (%s) resolved at "
@@ -219,10 +247,10 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
 		}
 	} else if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs,
 				  &cause) < 0) {
-		/* Not in the kernel: maybe in one of the guest's modules. */
-		if (!strchr(spec, ':') && spec[0] != '*' &&
-		    (bp.module = module_defining(s, spec))) {
-			bp.symbol = xstrdup(spec);
+		/* Not in the kernel: maybe in one of the guest's modules
+		 * (a symbol, or a FILE:LINE of its source). */
+		if (spec[0] != '*' && (bp.module = module_defining(s, spec))) {
+			bp.symbol = strchr(spec, ':') ? NULL : xstrdup(spec);
 			bp.pending = true;
 			free(cause);
 		} else {

@@ -9,7 +9,7 @@
 # samples/oops/umdbg_oops.c, not from literals.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 20
+plan 22
 
 src=$TOP/samples/oops/umdbg_oops.c
 guest_line_of() { grep -n -- "$1" "$src" | head -1 | cut -d: -f1; }
@@ -81,9 +81,8 @@ unlike "$SCRATCH/out" 'Backtrace stopped|^#[0-9]+ .* in \?\? \(\)' "gdb: and end
 grep -A1 "^#0  umdbg_oops_deref " "$SCRATCH/out" | grep -q "^$deref_ret[[:space:]]"
 ok $? "gdb: the stop is shown again, with its source line, once the module is known"
 
-# In a replay, a FILE:LINE breakpoint in the module set before the module
-# exists is an error that says where it looked; set once it is loaded,
-# it stops there.
+# In a replay, a FILE:LINE breakpoint in the module set once it is
+# loaded stops there.
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/oops.trace" --scenario oops \
 	</dev/null >/dev/null 2>&1
 timeout -k 5 120 "$UMDBG" replay "$SCRATCH/oops.trace" --break umdbg_oops:umdbg_oops_init \
@@ -91,7 +90,12 @@ timeout -k 5 120 "$UMDBG" replay "$SCRATCH/oops.trace" --break umdbg_oops:umdbg_
 	</dev/null >"$SCRATCH/replay" 2>&1
 like "$SCRATCH/replay" "^umdbg: breakpoint 2 \\(umdbg_oops\\.c:$deref_ret\\) hit in thread [0-9]+\$" "replay: the module's FILE:LINE breakpoint stops the guest"
 like "$SCRATCH/replay" "^0x[0-9a-f]+ umdbg_oops_deref\\+0x[0-9a-f]+ at /[^ ]*/oops/umdbg_oops\\.c:$deref_ret \\[umdbg_oops\\]\$" "sym \$rip: there, in the module's source"
-timeout -k 5 60 "$UMDBG" --scenario halt --break umdbg_oops.c:$deref_ret \
+# A module's FILE:LINE before the module exists: pending (the .ko in
+# guest/modules has that line), resolved as the module loads.
+timeout -k 5 120 "$UMDBG" --scenario oops --break "umdbg_oops.c:$deref_ret" \
 	</dev/null >"$SCRATCH/early" 2>&1
-like "$SCRATCH/early" "^umdbg: no code at 'umdbg_oops\\.c:$deref_ret' in '.*linux' or its loaded modules" "a module's FILE:LINE before the module is loaded: no code, and where it looked"
+like "$SCRATCH/early" "^umdbg: breakpoint 1 \\(umdbg_oops\\.c:$deref_ret\\) resolved at 0x[0-9a-f]+ as module 'umdbg_oops' loads\$" "a module's FILE:LINE before the module loads: pending, resolved as it loads"
+like "$SCRATCH/early" "^umdbg: breakpoint 1 \\(umdbg_oops\\.c:$deref_ret\\) hit in thread [0-9]+\$" "and it stops there"
+timeout -k 5 60 "$UMDBG" --scenario halt --break no_such_file.c:10 </dev/null >"$SCRATCH/nofile" 2>&1
+like "$SCRATCH/nofile" "^umdbg: no code at 'no_such_file\\.c:10' in '.*linux' or its loaded modules" "a FILE:LINE in no source of the kernel or its modules: an error"
 done_testing
