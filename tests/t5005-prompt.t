@@ -28,8 +28,8 @@ ok $? "dmesg at the prompt"
 tm send-keys "help" Enter
 wait_for 'continue +resume the guest' 5
 ok $? "help lists the commands"
-tm send-keys "frame 1" Enter
-wait_for '^frame: a command of the TUI \(umdbg --tui\)' 5
+tm send-keys "task 1" Enter
+wait_for '^task: a command of the TUI \(umdbg --tui\)' 5
 ok $? "the TUI's own commands are in the table: outside the TUI they say whose they are"
 
 tm send-keys "continue" Enter
