@@ -222,7 +222,12 @@ int cmd_x(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (cmd_eval_addr(ctx, "x", cmd_arg(ctx->args, "ADDR"), &addr) < 0)
 		return -EINVAL;
-	if (ctx->fmt && pid < 0)
+	if (ctx->fmt && pid >= 0) {
+		fprintf(ctx->out, "x: /s reads the kernel's memory; for task "
+			"%d's, drop /s (hex and ASCII)\n", pid);
+		return -EINVAL;
+	}
+	if (ctx->fmt)
 		return print_string_at(ctx, addr);
 	for (off = 0; off < len;) {
 		uint64_t va = addr + off, src = va;
@@ -355,59 +360,48 @@ int cmd_pt(struct cmd_ctx *ctx, int argc, char **argv)
 /* Registers for expressions: the stopped thread's (gdb's frame 0). */
 static int expr_reg(void *arg, const char *name, uint64_t *value)
 {
-	static const struct { const char *name; size_t off; } regs[] = {
-#define R(n, f) { n, offsetof(struct user_regs_struct, f) }
-		R("rip", rip), R("pc", rip), R("rsp", rsp), R("sp", rsp),
-		R("rbp", rbp), R("fp", rbp), R("rax", rax), R("rbx", rbx),
-		R("rcx", rcx), R("rdx", rdx), R("rsi", rsi), R("rdi", rdi),
-		R("r8", r8), R("r9", r9), R("r10", r10), R("r11", r11),
-		R("r12", r12), R("r13", r13), R("r14", r14), R("r15", r15),
-		R("eflags", eflags), R("fs_base", fs_base),
-		R("gs_base", gs_base), R("orig_rax", orig_rax),
+	/* where each is in user_regs_struct, and its DWARF number (the
+	 * unwinder's, for a selected outer frame; -1: frame 0 only) */
+	static const struct { const char *name; size_t off; int dw; } regs[] = {
+#define R(n, f, dw) { n, offsetof(struct user_regs_struct, f), dw }
+		R("rip", rip, 16), R("pc", rip, 16), R("rsp", rsp, 7),
+		R("sp", rsp, 7), R("rbp", rbp, 6), R("fp", rbp, 6),
+		R("rax", rax, 0), R("rbx", rbx, 3), R("rcx", rcx, 2),
+		R("rdx", rdx, 1), R("rsi", rsi, 4), R("rdi", rdi, 5),
+		R("r8", r8, 8), R("r9", r9, 9), R("r10", r10, 10),
+		R("r11", r11, 11), R("r12", r12, 12), R("r13", r13, 13),
+		R("r14", r14, 14), R("r15", r15, 15),
+		R("eflags", eflags, -1), R("fs_base", fs_base, -1),
+		R("gs_base", gs_base, -1), R("orig_rax", orig_rax, -1),
 #undef R
-	};
-	/* DWARF numbers, for a selected outer frame */
-	static const struct { const char *name; int dw; } dwarf[] = {
-		{ "rax", 0 }, { "rdx", 1 }, { "rcx", 2 }, { "rbx", 3 },
-		{ "rsi", 4 }, { "rdi", 5 }, { "rbp", 6 }, { "fp", 6 },
-		{ "rsp", 7 }, { "sp", 7 }, { "r8", 8 }, { "r9", 9 },
-		{ "r10", 10 }, { "r11", 11 }, { "r12", 12 }, { "r13", 13 },
-		{ "r14", 14 }, { "r15", 15 }, { "rip", 16 }, { "pc", 16 },
 	};
 	struct session *s = arg;
 	struct user_regs_struct r;
+	uint64_t d[KMODEL_NREGS];
+	uint32_t known;
+	char *cause = NULL;
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(regs); i++)
+		if (!strcmp(name, regs[i].name))
+			break;
+	if (i == ARRAY_SIZE(regs))
+		return -ENOENT;
 	if (s->frame > 0) {
-		uint64_t d[KMODEL_NREGS];
-		uint32_t known;
-		char *cause = NULL;
-
 		if (session_frame_regs(s, s->frame, d, &known, NULL,
 				       &cause) < 0) {
 			free(cause);
 			return -ESRCH;
 		}
-		for (i = 0; i < ARRAY_SIZE(dwarf); i++)
-			if (!strcmp(name, dwarf[i].name)) {
-				if (!(known & (1u << dwarf[i].dw)))
-					return -ENODATA;
-				*value = d[dwarf[i].dw];
-				return 0;
-			}
-		for (i = 0; i < ARRAY_SIZE(regs); i++)
-			if (!strcmp(name, regs[i].name))
-				return -ENODATA;
-		return -ENOENT;
+		if (regs[i].dw < 0 || !(known & (1u << regs[i].dw)))
+			return -ENODATA;
+		*value = d[regs[i].dw];
+		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(regs); i++)
-		if (!strcmp(name, regs[i].name)) {
-			if (tracer_get_regs(s->t, s->last_stop.tid, &r) < 0)
-				return -ESRCH;
-			memcpy(value, (char *)&r + regs[i].off, 8);
-			return 0;
-		}
-	return -ENOENT;
+	if (tracer_get_regs(s->t, s->last_stop.tid, &r) < 0)
+		return -ESRCH;
+	memcpy(value, (char *)&r + regs[i].off, 8);
+	return 0;
 }
 
 const struct kmodel_expr_env *session_expr_env(struct session *s)
@@ -423,6 +417,8 @@ int cmd_eval_addr(struct cmd_ctx *ctx, const char *cmd, const char *text,
 	uint64_t size;
 	int err;
 
+	/* a plain number needs no DWARF (whose index takes a while to
+	 * build the first time) */
 	if (parse_u64(text, addr) == 0)
 		return 0;
 	err = kmodel_eval_addr(ctx->s->k, text, session_expr_env(ctx->s),

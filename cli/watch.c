@@ -51,23 +51,29 @@ static int locate(struct cmd_ctx *ctx, const char *name, const char *loc,
 {
 	uint64_t size = 8, n;
 	const char *p = loc[0] == '*' ? loc + 1 : loc;
+	bool ident = loc[strspn(loc, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
+				"KLMNOPQRSTUVWXYZ0123456789_")] == 0;
 	char *cause = NULL;
 
-	if (parse_u64(p, addr) == 0)
-		;
-	else if (loc[strspn(loc, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			    "TUVWXYZ0123456789_")] == 0) {
-		if (kmodel_symbol_object(ctx->s->k, loc, addr, &size) < 0) {
-			fprintf(ctx->out, "%s: no variable '%s' in '%s'\n",
-				name, loc, kmodel_path(ctx->s->k));
-			return -ENOENT;
+	/* *ADDR: 8 bytes; a kernel variable: its symbol's size (the debug
+	 * info's when the symbol has none); anything else, a module's
+	 * variable included: an lvalue, its type's size */
+	if (parse_u64(p, addr) < 0 &&
+	    (!ident || kmodel_symbol_object(ctx->s->k, loc, addr, &size) < 0)) {
+		int err = kmodel_eval_lvalue(ctx->s->k, loc,
+					     session_expr_env(ctx->s), addr,
+					     &size, &cause);
+
+		if (err < 0) {
+			if (ident && err == -ENOENT)
+				fprintf(ctx->out, "%s: no variable '%s' in "
+					"'%s' or its loaded modules\n", name,
+					loc, kmodel_path(ctx->s->k));
+			else
+				fprintf(ctx->out, "%s: %s\n", name, cause);
+			free(cause);
+			return err;
 		}
-	} else if (kmodel_eval_lvalue(ctx->s->k, loc, session_expr_env(ctx->s),
-				      addr, &size, &cause) < 0) {
-		fprintf(ctx->out, "%s: %s\n", name, cause);
-		free(cause);
-		return -EINVAL;
-	} else {
 		p = loc;
 	}
 	if (size > 8 && !lenarg)

@@ -908,13 +908,11 @@ static void h_host_info(struct rsp *r, const char *p, size_t n)
 	static const char triple[] = "x86_64-pc-linux-gnu";
 	struct strbuf sb;
 
-	(void)n;
+	(void)p; (void)n;
 	strbuf_init(&sb);
 	strbuf_addf(&sb, "triple:");
 	add_hex(&sb, triple, strlen(triple));
 	strbuf_addf(&sb, ";ptrsize:8;endian:little;ostype:linux;vendor:pc;");
-	if (!strcmp(p, "qProcessInfo"))
-		strbuf_addf(&sb, "pid:1;");
 	reply_sb(r, &sb);
 	strbuf_release(&sb);
 }

@@ -1307,6 +1307,9 @@ int kmodel_eval_lvalue(struct kmodel *k, const char *src,
 
 	if (err < 0)
 		return err;
+	if (v.t.base == B_FUNC && !v.t.ptrs)
+		return set_cause(cause, -EINVAL, "'%s' is a function, not a "
+				 "variable", src);
 	if (!v.lval || v.bit_size)
 		return set_cause(cause, -EINVAL, "'%s' is not in memory", src);
 	*addr = v.addr;

@@ -11,8 +11,9 @@
  * the same flag masks in the same order, init sections apart, each
  * aligned), then check it against the module's own symbols (kallsyms
  * gives their run-time addresses): a section whose symbols disagree
- * takes the addresses kallsyms implies, and a module whose text cannot
- * be placed gets no DWARF rather than wrong lines.
+ * takes the address kallsyms implies (a kernel configured otherwise, as
+ * without CONFIG_MODULE_UNLOAD, which lays .exit.* out with the init
+ * sections).
  *
  * libdwfl relocates the .ko's DWARF through the section_address callback
  * (as for the kernel's own modules under /sys/module/NAME/sections).
@@ -169,7 +170,6 @@ struct ks_check {
 	size_t nsec;
 	Elf_Data *symdata;
 	size_t nsyms, strndx;
-	int bad;
 };
 
 static bool check_symbol(void *arg, const char *name, const Elf64_Sym *ks)
@@ -188,10 +188,8 @@ static bool check_symbol(void *arg, const char *name, const Elf64_Sym *ks)
 		n = elf_strptr(c->elf, c->strndx, s.st_name);
 		if (!n || strcmp(n, name))
 			continue;
-		if (c->secaddr[s.st_shndx] + s.st_value != ks->st_value) {
+		if (c->secaddr[s.st_shndx] + s.st_value != ks->st_value)
 			c->secaddr[s.st_shndx] = ks->st_value - s.st_value;
-			c->bad++;
-		}
 		break;
 	}
 	return false;

@@ -119,16 +119,13 @@ static void print_args(FILE *out, const struct rr_sysrec *s,
 #define PATH(i) (path ? quoted(out, path, plen, 256) : \
 		 (void)fprintf(out, "%#llx", (unsigned long long)a[i]))
 	switch (s->nr) {
-	case SYS_openat:
-		dirfd(out, a[0]);
-		fputs(", ", out);
-		PATH(1);
-		fputs(", ", out);
-		open_flags(out, a[2]);
-		if (a[2] & O_CREAT)
-			fprintf(out, ", 0%llo", (unsigned long long)a[3]);
-		return;
+	case SYS_openat:	/* a dirfd, then open's arguments */
 	case SYS_open:
+		if (s->nr == SYS_openat) {
+			dirfd(out, a[0]);
+			fputs(", ", out);
+			a++;
+		}
 		PATH(0);
 		fputs(", ", out);
 		open_flags(out, a[1]);

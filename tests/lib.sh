@@ -197,6 +197,7 @@ start_umdbg() {
 	# stdin: a fifo held open, never at its end (the shell scenario
 	# would power off at EOF; here it waits for input, an idle guest)
 	mkfifo "$SCRATCH/$name.in"
+	[ -z "${_held_stdin:-}" ] || exec {_held_stdin}>&-	# the last one's
 	"$UMDBG" "$@" <"$SCRATCH/$name.in" >"$SCRATCH/$name.umdbg" 2>&1 &
 	upid=$!
 	exec {_held_stdin}>"$SCRATCH/$name.in"

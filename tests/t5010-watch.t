@@ -74,7 +74,7 @@ watch_tests() {
 	tm send-keys "watch init_task 4" Enter
 	wait_for "^watchpoint 4: watch init_task at 0x[0-9a-f]+, 4 bytes" 10
 	got=$?
-	like "$SCRATCH/pane" "^watch: no variable 'nosuchvariable' in '.*linux'$" "watch: an unknown variable is said so"
+	like "$SCRATCH/pane" "^watch: no variable 'nosuchvariable' in '.*linux' or its loaded modules$" "watch: an unknown variable is said so"
 	like "$SCRATCH/pane" "^watch: 0x1001 is not aligned to 8 bytes, as the debug registers need" "watch: an unaligned address is refused"
 	like "$SCRATCH/pane" "^watch: neither the symbol table nor the debug info says how big '__dso_handle' is: give LEN" "watch: a symbol of unknown size (crtbegin's, no debug info) asks for LEN"
 	like "$SCRATCH/pane" "^watch: no member 'nosuch' in 'struct task_struct'$" "watch: a bad expression says why"
@@ -145,7 +145,7 @@ watch_tests() {
 	like "$SCRATCH/cli" '^  at 0x[0-9a-f]+ do_timer\+0x[0-9a-f]+ at kernel/time/timekeeping\.c:[0-9]+$' "--watch: at the writer"
 	timeout -k 5 60 "$UMDBG" --scenario halt --watch nosuchvariable </dev/null >"$SCRATCH/cli" 2>&1
 	is "$?" 1 "--watch with an unknown variable: exit 1"
-	is "$(cat "$SCRATCH/cli")" "umdbg: --watch: no variable 'nosuchvariable' in '$TOP/guest/linux'" "--watch: one line saying why, before the kernel starts"
+	is "$(cat "$SCRATCH/cli")" "umdbg: --watch: no variable 'nosuchvariable' in '$TOP/guest/linux' or its loaded modules" "--watch: one line saying why, before the kernel starts"
 
 	# A replay: forward to a write, then reverse-continue back to the one
 	# before it.

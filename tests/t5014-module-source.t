@@ -9,7 +9,7 @@
 # samples/oops/umdbg_oops.c, not from literals.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 22
+plan 24
 
 src=$TOP/samples/oops/umdbg_oops.c
 guest_line_of() { grep -n -- "$1" "$src" | head -1 | cut -d: -f1; }
@@ -87,9 +87,12 @@ timeout -k 5 120 "$UMDBG" --record "$SCRATCH/oops.trace" --scenario oops \
 	</dev/null >/dev/null 2>&1
 timeout -k 5 120 "$UMDBG" replay "$SCRATCH/oops.trace" --break umdbg_oops:umdbg_oops_init \
 	--batch -ex "break umdbg_oops.c:$deref_ret" -ex continue -ex 'sym $rip' \
+	-ex 'watch crash' -ex 'watch umdbg_oops_deref' \
 	</dev/null >"$SCRATCH/replay" 2>&1
 like "$SCRATCH/replay" "^umdbg: breakpoint 2 \\(umdbg_oops\\.c:$deref_ret\\) hit in thread [0-9]+\$" "replay: the module's FILE:LINE breakpoint stops the guest"
 like "$SCRATCH/replay" "^0x[0-9a-f]+ umdbg_oops_deref\\+0x[0-9a-f]+ at /[^ ]*/oops/umdbg_oops\\.c:$deref_ret \\[umdbg_oops\\]\$" "sym \$rip: there, in the module's source"
+like "$SCRATCH/replay" "^watchpoint 3: watch crash at 0x[0-9a-f]+, 1 byte, value 0x1\$" "watch: a module's variable, at its type's size (bool), with its value (crash=1)"
+like "$SCRATCH/replay" "^watch: 'umdbg_oops_deref' is a function, not a variable\$" "watch: a module's function is refused"
 # A module's FILE:LINE before the module exists: pending (the .ko in
 # guest/modules has that line), resolved as the module loads.
 timeout -k 5 120 "$UMDBG" --scenario oops --break "umdbg_oops.c:$deref_ret" \
