@@ -2,6 +2,7 @@
 #
 #   make            build ./umdbg
 #   make guest      build the guest kernel + rootfs (cached, see guest/mkguest)
+#   make guest-debug  the debug flavour of the guest (KASAN, lockdep, ...)
 #   make check      bootstrap, build, guest, run every test (TAP, prove)
 #   make unit       the tests that need no guest (seconds)
 #   make demo       bootstrap, build, guest, run the panic demo
@@ -67,6 +68,7 @@ CLI_OBJS += cli/target.o
 CLI_OBJS += cli/source.o
 CLI_OBJS += cli/step.o
 CLI_OBJS += cli/watch.o
+CLI_OBJS += cli/share.o
 TUI_OBJS += tui/tui.o
 TUI_OBJS += tui/text.o
 TUI_OBJS += tui/views.o
@@ -127,6 +129,11 @@ bootstrap:
 guest:
 	@guest/mkguest
 
+# The debug flavour (KASAN, lockdep, ...) for the labs; the labs' tests
+# build it on first use.
+guest-debug:
+	@guest/mkguest --flavour debug
+
 tests: $(TEST_PROGS) $(TEST_HELPERS) umdbg
 
 # The tests that need no guest (nor root): seconds, on any machine with
@@ -178,6 +185,6 @@ check-deps:
 clean:
 	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
 
-.PHONY: all bootstrap guest tests unit check demo bench fuzz check-deps clean
+.PHONY: all bootstrap guest guest-debug tests unit check demo bench fuzz check-deps clean
 
 -include $(OBJS:.o=.d) $(wildcard tests/*.d)

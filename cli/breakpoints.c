@@ -3,7 +3,9 @@
  * (SYMBOL, *ADDR, FILE:LINE, MODULE:SYMBOL) to tracer breakpoints, the
  * ones pending until their module loads, and umdbg's own catch of
  * module loads at do_init_module.
- * Owns s->bps and s->modload_id.
+ * Owns s->bps and umdbg's own breakpoints: s->modload_id (pending
+ * breakpoints look at each module as it initialises) and s->poweroff_id
+ * (--run: the guest powers off, so its exit status is the command's).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -14,59 +16,59 @@
 
 #include "cli.h"
 
-/*
- * Which of the guest's modules (the .ko files next to the kernel in
- * guest/modules, as mkguest keeps them) defines `symbol`?  Its module
- * name, or NULL: a plain --break of a module function then waits for the
- * module, while a typo is still an error.
- */
-char *session_module_dir(const struct session *s)
+/* Does the module file at path define symbol, or have code at FILE:LINE? */
+static bool ko_defines(const char *path, const char *symbol)
 {
-	return xasprintf("%s/guest/modules", s->self_dir);
+	uint64_t *addrs = NULL, a;
+	size_t naddrs = 0;
+	struct kmodel *m;
+	bool has;
+
+	if (kmodel_open(path, KMODEL_ANY_ELF, &m, NULL) < 0)
+		return false;
+	has = strchr(symbol, ':') ?
+		kmodel_resolve(m, symbol, &addrs, &naddrs, NULL) == 0 :
+		kmodel_symbol_addr(m, symbol, &a) == 0;
+	free(addrs);
+	kmodel_free(m);
+	return has;
 }
 
-/* The guest module whose .ko defines symbol, or has code at FILE:LINE
- * (spec), by its module name (malloc'd), or NULL. */
+/*
+ * Which of the guest's modules (the .ko files in the module directories:
+ * next to the kernel, as mkguest keeps them, and the --share ones)
+ * defines `symbol`, or has code at FILE:LINE?  Its module name
+ * (malloc'd), or NULL: a plain --break of a module function then waits
+ * for the module, while a typo is still an error.
+ */
 static char *module_defining(struct session *s, const char *symbol)
 {
-	char *dir = session_module_dir(s), *found = NULL;
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	char *found = NULL;
+	size_t i;
 
-	while (d && !found && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		struct kmodel *m;
-		uint64_t a;
-		char *path;
+	for (i = 0; i < s->nmoddirs && !found; i++) {
+		struct dirent *de;
+		DIR *d = opendir(s->moddirs[i]);
 
-		if (len < 4 || strcmp(de->d_name + len - 3, ".ko"))
-			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		if (kmodel_open(path, KMODEL_ANY_ELF, &m, NULL) == 0) {
-			uint64_t *addrs = NULL;
-			size_t naddrs = 0;
-			bool has = strchr(symbol, ':') ?
-				kmodel_resolve(m, symbol, &addrs, &naddrs,
-					       NULL) == 0 :
-				kmodel_symbol_addr(m, symbol, &a) == 0;
+		while (d && !found && (de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+			char *path, *p;
 
-			free(addrs);
-			if (has) {
-				char *p;
-
+			if (len < 4 || strcmp(de->d_name + len - 3, ".ko"))
+				continue;
+			path = xasprintf("%s/%s", s->moddirs[i], de->d_name);
+			if (ko_defines(path, symbol)) {
 				found = xstrndup(de->d_name, len - 3);
 				/* module names spell '-' as '_' */
-				for (p = found; p && *p; p++)
+				for (p = found; *p; p++)
 					if (*p == '-')
 						*p = '_';
 			}
-			kmodel_free(m);
+			free(path);
 		}
-		free(path);
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
-	free(dir);
 	return found;
 }
 
@@ -190,20 +192,47 @@ bool user_breakpoint(struct session *s, int id)
 	return false;
 }
 
+/* Is the address one of umdbg's own breakpoints, and not the user's? */
+static bool own_bp_at(struct session *s, uint64_t addr)
+{
+	const int ids[] = { s->modload_id, s->poweroff_id };
+	uint64_t own;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (ids[i] > 0 && tracer_bp_addr(s->t, ids[i], &own) &&
+		    own == addr && !user_breakpoint(s, ids[i]))
+			return true;
+	return false;
+}
+
 int session_user_bp_addrs(struct session *s, uint64_t *addrs, int max)
 {
 	int n = tracer_bp_addrs(s->t, addrs, max), i, kept = 0;
-	uint64_t own;
 
 	if (n > max)
 		n = max;
-	if (s->modload_id <= 0 || !tracer_bp_addr(s->t, s->modload_id, &own) ||
-	    user_breakpoint(s, s->modload_id))
-		return n;
 	for (i = 0; i < n; i++)
-		if (addrs[i] != own)
+		if (!own_bp_at(s, addrs[i]))
 			addrs[kept++] = addrs[i];
 	return kept;
+}
+
+/* --run: the guest's power-off, which makes its exit status the
+ * command's rather than a kernel's death. */
+static void ensure_poweroff_bp(struct session *s)
+{
+	char *cause = NULL;
+	uint64_t a;
+
+	if (!s->run_mode || s->poweroff_id > 0 ||
+	    kmodel_symbol_addr(s->k, "kernel_power_off", &a))
+		return;
+	s->poweroff_id = tracer_bp_insert(s->t, a, &cause);
+	if (s->poweroff_id < 0) {
+		fprintf(stderr, "umdbg: %s\n", cause);
+		free(cause);
+	}
 }
 
 /* Pending breakpoints need a look at every module as it initialises. */
@@ -290,4 +319,5 @@ void insert_pending_breakpoints(struct session *s)
 		if (!s->bps[i].pending)
 			bp_insert_all(s, &s->bps[i], stderr);
 	ensure_modload_bp(s);
+	ensure_poweroff_bp(s);
 }

@@ -29,6 +29,7 @@ enum umdbg_exit {
 	EXIT_PANIC = 3,		/* guest kernel panicked */
 	EXIT_GUEST_DIED = 4,	/* guest died otherwise (signal, status) */
 	EXIT_DIVERGED = 5,	/* a replay left its recording */
+	EXIT_RUN_FAILED = 6,	/* --run's command failed in the guest */
 };
 
 struct breakpoint {
@@ -175,6 +176,11 @@ struct timeline {
 	bool stepped_since_stop, step_pending;
 };
 
+/* A --share directory: the guest sees it as /share/NAME. */
+struct share {
+	char *name, *path;
+};
+
 struct session {
 	struct kmodel *k;
 	char *kernel_abs;	/* absolute path of the kernel binary */
@@ -197,6 +203,16 @@ struct session {
 	bool reported;		/* this stop had a report (a step's did not) */
 	bool maps_reported;	/* host libraries given to kmodel */
 	int modload_id;		/* internal breakpoint at do_init_module */
+	/* share.c: what the guest gets from the host */
+	struct share *shares;	/* --share, from umdbg.share= arguments */
+	size_t nshares;
+	char *share_root;	/* hostfs= (share_root) */
+	char **moddirs;		/* .ko files: next to the kernel, the shares */
+	size_t nmoddirs;
+	bool run_mode;		/* the guest runs --run's command */
+	int poweroff_id;	/* run_mode: internal breakpoint at
+				 * kernel_power_off */
+	bool powered_off;	/* the guest got there */
 	bool quit;
 	int exit_code;
 	int log_lines;		/* kernel log lines in the report */
@@ -374,8 +390,6 @@ int cmd_eval_addr(struct cmd_ctx *ctx, const char *cmd, const char *text,
 		  uint64_t *addr);
 /* The words of a rest-of-line argument, joined again (malloc'd). */
 char *cmd_rest(const struct cmd_args *a);
-/* The guest's module files (.ko with DWARF): guest/modules. */
-char *session_module_dir(const struct session *s);
 /* Expressions' registers: the stopped thread's. */
 const struct kmodel_expr_env *session_expr_env(struct session *s);
 int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv);
@@ -453,6 +467,10 @@ struct options {
 	int nspecs;
 	char *watches[4];	/* --watch */
 	int nwatch;
+	const char *flavour;	/* --flavour: "default" or "debug" */
+	char **shares;		/* --share, as kernel arguments */
+	int nshares;
+	const char *run_cmd;	/* --run */
 };
 /* Fills o (and the session's own settings: --record, --batch, --json,
  * -F, --log-lines).  --help, --version and usage errors print and exit;
@@ -464,6 +482,8 @@ void die_usage(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 /* The kernel's path as gdb's qXfer:exec-file gives it (malloc'd). */
 char *exec_file_for_gdb(const char *kernel);
+/* The directory holding umdbg (the repository root when run from there). */
+char *self_dir(void);
 /* Does an argument start with prefix? */
 bool has_arg(char **args, int n, const char *prefix);
 
@@ -473,6 +493,16 @@ void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err);
 /* Is tracer breakpoint id one of the prompt's (not umdbg's own)? */
 bool user_breakpoint(struct session *s, int id);
 void insert_pending_breakpoints(struct session *s);
+
+/* share.c: --share, --run, umdbg module */
+char *share_root(bool use_ns);
+char *share_arg(const char *dir);
+char *run_arg(const char *cmd);
+int shares_setup(struct session *s, const char *kernel, char **kargs,
+		 int nkargs, bool replaying);
+void shares_bind(struct session *s, struct tracer_launch *l,
+		 const char *root);
+int module_command(int argc, char **argv, const char *self_dir);
 
 /* record.c: --record, umdbg replay, umdbg trace */
 int trace_command(int argc, char **argv);

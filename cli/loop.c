@@ -99,6 +99,13 @@ static bool guest_ended(struct session *s, const struct tracer_stop *st)
 	} else if (st->kind == TRACER_STOP_EXITED && st->status == 0) {
 		fprintf(stderr, "umdbg: guest powered off\n");
 		end_guest(s, EXIT_GUEST_HALTED);
+	} else if (st->kind == TRACER_STOP_EXITED && s->powered_off) {
+		/* --run: the guest's init wrote the command's status to
+		 * /proc/exitcode, and UML exits with it. */
+		fprintf(stderr, "umdbg: the guest's command failed with "
+			"status %d; guest powered off (exit status %d)\n",
+			st->status, EXIT_RUN_FAILED);
+		end_guest(s, EXIT_RUN_FAILED);
 	} else if (st->kind == TRACER_STOP_EXITED) {
 		fprintf(stderr, "umdbg: guest exited with status %d\n",
 			st->status);
@@ -179,6 +186,13 @@ static bool internal_stop(struct session *s, const struct tracer_stop *st,
 		if (tracer_get_regs(s->t, st->tid, &r) == 0)
 			resolve_pending(s, r.rdi, stderr);
 		/* Silent, unless the user also breaks there. */
+		if (!user_breakpoint(s, st->bp)) {
+			session_resume(s);
+			return true;
+		}
+	}
+	if (st->kind == TRACER_STOP_BREAKPOINT && st->bp == s->poweroff_id) {
+		s->powered_off = true;
 		if (!user_breakpoint(s, st->bp)) {
 			session_resume(s);
 			return true;

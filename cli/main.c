@@ -24,7 +24,7 @@
 /* The kernel model, and what the command line asks of it. */
 static int open_model(struct session *s, const struct options *o)
 {
-	char *cause = NULL, *dir;
+	char *cause = NULL;
 	int i;
 
 	if (kmodel_open(o->kernel, 0, &s->k, &cause) < 0) {
@@ -33,9 +33,9 @@ static int open_model(struct session *s, const struct options *o)
 	}
 	if (o->replay_path && check_build_id(s, o->kernel) < 0)
 		return -1;
-	dir = session_module_dir(s);
-	kmodel_set_module_dir(s->k, dir);
-	free(dir);
+	if (shares_setup(s, o->kernel, o->kargs, o->nkargs,
+			 o->replay_path != NULL) < 0)
+		return -1;
 	s->kernel_abs = exec_file_for_gdb(o->kernel);
 	if (o->use_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		die_usage("--tui needs a terminal on stdin and stdout");
@@ -60,13 +60,19 @@ static int open_model(struct session *s, const struct options *o)
 static char **guest_argv(struct session *s, struct options *o, bool use_ns,
 			 char **umldir)
 {
-	char **gargv;
+	char **gargv, *root;
 	int i;
 
 	*umldir = use_ns ? xstrdup("/dev/shm/umdbg") :
 		xasprintf("/dev/shm/umdbg.%d", (int)getpid());
 	if (!has_arg(o->kargs, o->nkargs, "uml_dir="))
 		o->kargs[o->nkargs++] = xasprintf("uml_dir=%s", *umldir);
+	/* hostfs reaches the shares and nothing else (share.c); a replay
+	 * keeps its recording's command line. */
+	root = share_root(use_ns);
+	if (!o->replay_path && !has_arg(o->kargs, o->nkargs, "hostfs="))
+		o->kargs[o->nkargs++] = xasprintf("hostfs=%s", root);
+	s->share_root = root;
 	if (!has_arg(o->kargs, o->nkargs, "umid="))
 		o->kargs[o->nkargs++] = xstrdup("umid=umdbg");
 	/*
@@ -163,6 +169,7 @@ static int launch_guest(struct session *s, const struct options *o,
 	l.private_tmpfs = stat("/dev/shm", &stb) == 0 ? "/dev/shm" : NULL;
 	l.block_sigchld = true;
 	l.no_aslr = true;
+	shares_bind(s, &l, s->share_root);
 	if (s->rr) {
 		/* The same bytes on the new stack in recording and replay:
 		 * one path, one environment. */
@@ -252,12 +259,22 @@ int main(int argc, char **argv)
 	log_init();
 	if (argc >= 2 && !strcmp(argv[1], "trace"))
 		return trace_command(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "module")) {
+		char *self = self_dir();
+
+		return module_command(argc - 1, argv + 1, self);
+	}
 	if (options_parse(argc, argv, s, &o) < 0 || open_model(s, &o) < 0)
 		return EXIT_ERROR;
 	use_ns = tracer_namespaces_available();
 	if (s->trace_path && !use_ns) {
 		fprintf(stderr, "umdbg: record and replay need PID and mount "
 			"namespaces (run as root)\n");
+		return EXIT_ERROR;
+	}
+	if (s->nshares && !use_ns) {
+		fprintf(stderr, "umdbg: --share needs a mount namespace (run "
+			"as root)\n");
 		return EXIT_ERROR;
 	}
 	gargv = guest_argv(s, &o, use_ns, &umldir);

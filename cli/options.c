@@ -20,6 +20,7 @@ static const char usage_text[] =
 "usage: umdbg [options] [KERNEL [KERNEL-ARGS...]]\n"
 "       umdbg replay TRACE [options]\n"
 "       umdbg trace info|dump TRACE\n"
+"       umdbg module [--flavour debug] DIR [TARGET...]\n"
 "\n"
 "Run a UML kernel under umdbg's supervisor and stop it where you ask.\n"
 "KERNEL defaults to the built guest (guest/linux, see 'make guest').\n"
@@ -31,6 +32,12 @@ static const char usage_text[] =
 "                         page protection where they do not trap)\n"
 "  -s, --scenario NAME    run the built guest's scenario NAME:\n"
 "                         halt, panic, oops, inspect, many, work or shell\n"
+"      --run CMD          the guest runs the shell command CMD after boot,\n"
+"                         then powers off (exit status 6 if CMD fails)\n"
+"      --share DIR        the guest sees DIR (read-write) as /share/NAME,\n"
+"                         NAME being DIR's last component (repeatable)\n"
+"      --flavour debug    the debug guest (KASAN, lockdep, DEBUG_LIST,\n"
+"                         SLUB debugging; 'make guest-debug')\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
 "  -g, --gdb [HOST:]PORT|unix:PATH\n"
 "                         serve gdb there (loopback only; port 0 picks one)\n"
@@ -61,12 +68,17 @@ static const char usage_text[] =
 "Exit status: 0 guest powered off (or 'quit'), 1 error (or a --batch\n"
 "command failed), 2 stopped without a terminal or with --batch (report\n"
 "printed, commands run), 3 guest kernel panicked,\n"
-"4 guest died another way, 5 a replay diverged from its recording.\n"
+"4 guest died another way, 5 a replay diverged from its recording,\n"
+"6 --run's command failed (the guest powered off normally).\n"
 "\n"
 "'umdbg replay TRACE' runs the recorded kernel again, exactly, with\n"
 "--break, --gdb and the prompt as above; it needs no input, terminal or\n"
 "clock, and stops at the end of the recording.  'trace info' summarises\n"
-"a trace, 'trace dump' prints its events one per line.\n";
+"a trace, 'trace dump' prints its events one per line.\n"
+"\n"
+"'umdbg module DIR' builds the out-of-tree module in DIR (a Kbuild or\n"
+"Makefile: obj-m += NAME.o) against the built guest's kernel tree;\n"
+"then 'umdbg --share DIR --run \"insmod /share/NAME/NAME.ko\"' loads it.\n";
 
 static const char *const scenarios[] = {
 	"halt", "panic", "oops", "inspect", "many", "work", "shell",
@@ -84,8 +96,7 @@ void die_usage(const char *fmt, ...)
 	exit(EXIT_ERROR);
 }
 
-/* Directory holding umdbg (the repository root when run from there). */
-static char *self_dir(void)
+char *self_dir(void)
 {
 	char buf[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
@@ -120,7 +131,7 @@ char *exec_file_for_gdb(const char *kernel)
 
 /* Default kernel arguments for the built guest. */
 static void default_args(char ***args, int *nargs, const char *rootfs,
-			 const char *scenario)
+			 const char *scenario, bool run)
 {
 	char **a = xcalloc(8, sizeof(*a));
 	int n = 0;
@@ -135,9 +146,10 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 	/* Input from a file or a pipe: the shell scenario reads commands
 	 * without a prompt and powers off at their end (umdbg sends the
 	 * guest's tty a ^D when its stdin ends). */
-	if (!isatty(STDIN_FILENO) && (!scenario || !strcmp(scenario, "shell")))
+	if (!isatty(STDIN_FILENO) && !run &&
+	    (!scenario || !strcmp(scenario, "shell")))
 		a[n++] = xstrdup("umdbg.input=file");
-	if (scenario && strcmp(scenario, "shell")) {
+	if (run || (scenario && strcmp(scenario, "shell"))) {
 		/* Simulated time: no timer signals, reproducible. */
 		a[n++] = xstrdup("time-travel=inf-cpu");
 		a[n++] = xstrdup("time-travel-start=0");
@@ -176,6 +188,9 @@ static void parse_flags(int argc, char **argv, struct session *s,
 		{ "ex", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "run", required_argument, NULL, 'R' },
+		{ "share", required_argument, NULL, 'S' },
+		{ "flavour", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -208,6 +223,22 @@ static void parse_flags(int argc, char **argv, struct session *s,
 					  "oops, inspect, many, work, shell)",
 					  optarg);
 			o->scenario = optarg;
+			break;
+		case 'R':
+			if (!*optarg)
+				die_usage("--run needs a command");
+			o->run_cmd = optarg;
+			break;
+		case 'S':
+			o->shares = xrealloc(o->shares, (o->nshares + 1) *
+					     sizeof(*o->shares));
+			o->shares[o->nshares++] = share_arg(optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "default") && strcmp(optarg, "debug"))
+				die_usage("unknown flavour '%s' (default, "
+					  "debug)", optarg);
+			o->flavour = optarg;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &v) < 0 || v > 100000)
@@ -271,12 +302,14 @@ static void parse_flags(int argc, char **argv, struct session *s,
 static int pick_kernel(int argc, char **argv, struct session *s,
 		       struct options *o)
 {
+	const char *sub = o->flavour && !strcmp(o->flavour, "debug") ?
+		"debug/" : "";
 	char *def_kernel, *def_rootfs, **rargv = NULL;
 	int rargc = 0, i;
 	struct stat stb;
 
-	def_kernel = xasprintf("%s/guest/linux", s->self_dir);
-	def_rootfs = xasprintf("%s/guest/rootfs.cpio.gz", s->self_dir);
+	def_kernel = xasprintf("%s/guest/%slinux", s->self_dir, sub);
+	def_rootfs = xasprintf("%s/guest/%srootfs.cpio.gz", s->self_dir, sub);
 	if (o->replay_path) {
 		s->trace_path = o->replay_path;
 		replay_open(s, o->replay_path, &rargv, &rargc);
@@ -295,20 +328,25 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 	} else {
 		o->kernel = def_kernel;
 		if (stat(o->kernel, &stb) < 0) {
-			fprintf(stderr, "umdbg: no guest kernel at '%s': run "
-				"'make guest' first, or name a KERNEL\n",
-				o->kernel);
+			fprintf(stderr, "umdbg: no %sguest kernel at '%s': run "
+				"'make guest%s' first, or name a KERNEL\n",
+				*sub ? "debug " : "", o->kernel,
+				*sub ? "-debug" : "");
 			return -1;
 		}
 		default_args(&o->kargs, &o->nkargs,
 			     stat(def_rootfs, &stb) == 0 ? def_rootfs : NULL,
-			     o->scenario);
-		o->kargs = xrealloc(o->kargs,
-				    (o->nkargs + 6) * sizeof(*o->kargs));
+			     o->scenario, o->run_cmd != NULL);
 	}
+	o->kargs = xrealloc(o->kargs, (o->nkargs + o->nshares + 8) *
+			    sizeof(*o->kargs));
 	if (o->scenario)
 		o->kargs[o->nkargs++] = xasprintf("umdbg.scenario=%s",
 						  o->scenario);
+	for (i = 0; i < o->nshares; i++)
+		o->kargs[o->nkargs++] = o->shares[i];
+	if (o->run_cmd)
+		o->kargs[o->nkargs++] = run_arg(o->run_cmd);
 	return 0;
 }
 
@@ -335,6 +373,14 @@ int options_parse(int argc, char **argv, struct session *s,
 	s->self_dir = self_dir();
 	if (o->replay_path && (s->trace_path || o->scenario))
 		die_usage("replay takes neither --record nor --scenario");
+	if (o->replay_path && (o->nshares || o->run_cmd || o->flavour))
+		die_usage("replay takes neither --share, --run nor --flavour: "
+			  "the trace has them");
+	if (o->run_cmd && o->scenario)
+		die_usage("--run and --scenario do not go together (--run is "
+			  "a scenario of your own)");
+	if (o->flavour && !o->replay_path && optind < argc)
+		die_usage("--flavour picks a built guest; not with a KERNEL");
 	if (o->replay_path && optind + 1 < argc)
 		die_usage("replay takes no kernel arguments: they are in the "
 			  "trace");

@@ -40,6 +40,7 @@ static int t_restart(void *arg, char **cause)
 	}
 	tracer_free(s->t);
 	s->t = t;
+	s->powered_off = false;
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
 	return 0;
 }

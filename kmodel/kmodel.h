@@ -129,8 +129,9 @@ struct kmodel_module {
 int kmodel_modules(struct kmodel *k, struct kmodel_module **mods, size_t *n,
 		   char **cause);
 /* Where the loaded modules' .ko files are (with their DWARF): module
- * frames then get file:line, and modules' FILE:LINE resolve. */
-void kmodel_set_module_dir(struct kmodel *k, const char *dir);
+ * frames then get file:line, and modules' FILE:LINE resolve.  Each call
+ * adds a directory; the first one holding NAME.ko wins. */
+void kmodel_add_module_dir(struct kmodel *k, const char *dir);
 /* The loaded modules whose .ko is there: the file, and where the loader
  * put each of its sections (secaddr[section index]; -1: not loaded, as
  * .modinfo). */

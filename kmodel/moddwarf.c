@@ -3,8 +3,8 @@
  * sections were loaded, for file:line, inlined frames, line stepping and
  * FILE:LINE breakpoints in module code.
  *
- * The .ko comes from the module directory (the guest's build of
- * samples/, kmodel_set_module_dir).  It is relocatable: each SHF_ALLOC
+ * The .ko comes from the module directories (the guest's build of
+ * samples/, then the user's --share directories; kmodel_add_module_dir).  It is relocatable: each SHF_ALLOC
  * section went into one of the module's memory regions (mem[MOD_TEXT],
  * mem[MOD_INIT_TEXT]...) at an offset the kernel's loader chose.  We
  * repeat the loader's choice (kernel/module/main.c, __layout_sections:
@@ -47,7 +47,8 @@ struct moddw {
 };
 
 struct moddw_cache {
-	char *dir;
+	char **dirs;		/* searched in order */
+	size_t ndirs;
 	struct moddw **m;	/* pointers: libdwfl keeps each one */
 	size_t n;
 };
@@ -81,16 +82,18 @@ void kmodel_moddw_free(void *p)
 		free(c->m[i]);
 	}
 	free(c->m);
-	free(c->dir);
+	for (i = 0; i < c->ndirs; i++)
+		free(c->dirs[i]);
+	free(c->dirs);
 	free(c);
 }
 
-void kmodel_set_module_dir(struct kmodel *k, const char *dir)
+void kmodel_add_module_dir(struct kmodel *k, const char *dir)
 {
 	struct moddw_cache *c = cache_of(k);
 
-	free(c->dir);
-	c->dir = dir ? xstrdup(dir) : NULL;
+	c->dirs = xrealloc(c->dirs, (c->ndirs + 1) * sizeof(*c->dirs));
+	c->dirs[c->ndirs++] = xstrdup(dir);
 }
 
 /* ---- where the loader put each section ---------------------------------- */
@@ -259,19 +262,24 @@ static const Dwfl_Callbacks mod_callbacks = {
 	.section_address = section_address,
 };
 
-/* The .ko of module `name` (a module name spells '-' as '_'). */
-static char *ko_path(const char *dir, const char *name)
+/* The .ko of module `name` (a module name spells '-' as '_') in the
+ * first directory that has it. */
+static char *ko_path(const struct moddw_cache *c, const char *name)
 {
-	char *path = xasprintf("%s/%s.ko", dir, name), *p;
+	char *path, *p;
+	size_t i;
 
-	if (access(path, R_OK) == 0)
-		return path;
-	for (p = strrchr(path, '/'); p && *p; p++)
-		if (*p == '_')
-			*p = '-';
-	if (access(path, R_OK) == 0)
-		return path;
-	free(path);
+	for (i = 0; i < c->ndirs; i++) {
+		path = xasprintf("%s/%s.ko", c->dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return path;
+		for (p = strrchr(path, '/'); p && *p; p++)
+			if (*p == '_')
+				*p = '-';
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
 	return NULL;
 }
 
@@ -284,7 +292,7 @@ static void moddw_build(struct kmodel *k, const struct kmodel_module *km,
 	int fd = -1, j;
 	void **slot;
 
-	m->path = ko_path(cache_of(k)->dir, km->name);
+	m->path = ko_path(cache_of(k), km->name);
 	if (!m->path || (fd = open(m->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
 	elf_version(EV_CURRENT);
@@ -341,7 +349,7 @@ Dwfl_Module *kmodel_module_dwarf(struct kmodel *k, uint64_t pc,
 	size_t n, i, j;
 	int r, b;
 
-	if (!c->dir || kmodel_modules(k, &mods, &n, NULL) < 0)
+	if (!c->ndirs || kmodel_modules(k, &mods, &n, NULL) < 0)
 		return NULL;
 	for (i = 0; i < n && !km; i++)
 		for (r = 0; r < mods[i].nmem && !km; r++)
@@ -382,7 +390,7 @@ void kmodel_each_module_dwarf(struct kmodel *k,
 	const char *name;
 	Dwfl_Module *mod;
 
-	if (!cache_of(k)->dir || kmodel_modules(k, &mods, &n, NULL) < 0)
+	if (!cache_of(k)->ndirs || kmodel_modules(k, &mods, &n, NULL) < 0)
 		return;
 	for (i = 0; i < n; i++) {
 		if (!mods[i].nmem || !mods[i].mem[0].base)

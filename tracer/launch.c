@@ -24,6 +24,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <linux/seccomp.h>
 #include <linux/close_range.h>
@@ -132,6 +133,28 @@ static void __attribute__((noreturn)) ns_init(pid_t prog)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128);
 }
 
+/* mkdir -p, in the child (which may not allocate much). */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		buf[i] = path[i];
+	}
+	return 0;
+}
+
 static void __attribute__((noreturn))
 child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
 	   int pid_sock, bool in_ns)
@@ -139,7 +162,7 @@ child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
 	sigset_t all;
 	pid_t prog;
 	char c;
-	int sig;
+	int sig, i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (in_ns && l->private_tmpfs) {
@@ -148,6 +171,14 @@ child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
 		    mount("umdbg", l->private_tmpfs, "tmpfs",
 			  MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 			child_fail(err_wr, STEP_MOUNT);
+		for (i = 0; i < l->nbinds; i++)
+			if (make_dirs(l->bind_dst[i]) < 0 ||
+			    mount(l->bind_src[i], l->bind_dst[i], NULL,
+				  MS_BIND | MS_REC, NULL) < 0)
+				child_fail(err_wr, STEP_MOUNT);
+	} else if (l->nbinds) {
+		errno = EPERM;
+		child_fail(err_wr, STEP_MOUNT);
 	}
 	if (in_ns) {
 		prog = fork();

@@ -37,6 +37,14 @@ struct tracer_launch {
 	bool namespaces;
 	/* With namespaces: a directory covered by a private tmpfs. */
 	const char *private_tmpfs;
+	/*
+	 * With namespaces and private_tmpfs: directories bind-mounted
+	 * read-write, bind_src[i] at bind_dst[i] (created, under
+	 * private_tmpfs), seen only by the child.  Without namespaces the
+	 * launch fails when there are any.
+	 */
+	char *const *bind_src, *const *bind_dst;
+	int nbinds;
 	bool block_sigchld;		/* see DESIGN.md: removes SIGCHLD stops */
 	bool no_aslr;			/* personality(ADDR_NO_RANDOMIZE) */
 	/*
