@@ -12,11 +12,20 @@
 #include "cli.h"
 #include "../tui/tui.h"
 
+/* A PID: a number, or an expression ($current->pid, init_task.pid). */
 int cmd_parse_pid(struct cmd_ctx *ctx, const char *s, int *pid)
 {
-	uint64_t v;
+	char *cause = NULL;
+	uint64_t v, size;
 
-	if (parse_u64(s, &v) < 0 || v > INT32_MAX) {
+	if (parse_u64(s, &v) < 0 &&
+	    kmodel_eval_addr(ctx->s->k, s, session_expr_env(ctx->s), &v,
+			     &size, &cause) < 0) {
+		fprintf(ctx->out, "bad pid '%s': %s\n", s, cause);
+		free(cause);
+		return -EINVAL;
+	}
+	if (v > INT32_MAX) {
 		fprintf(ctx->out, "bad pid '%s'\n", s);
 		return -EINVAL;
 	}
