@@ -230,16 +230,18 @@ handle SIGWINCH nostop noprint pass
 add-auto-load-safe-path $TOP/guest/src
 source $TOP/guest/src/vmlinux-gdb.py
 break panic
-run mem=128M initrd=$TOP/guest/rootfs.cpio.gz con=null con0=fd:0,fd:1 time-travel=inf-cpu time-travel-start=0 umdbg.scenario=panic uml_dir=$SCRATCH/uml umid=umdbg <$SCRATCH/stdin >/dev/null 2>&1
+run mem=128M initrd=$TOP/guest/rootfs.cpio.gz con=null con0=fd:0,fd:1 time-travel=inf-cpu time-travel-start=0 umdbg.scenario=panic uml_dir=$SCRATCH/uml hostfs=$SCRATCH/uml-host umid=umdbg <$SCRATCH/stdin >/dev/null 2>&1
 $LX_CMDS
 EOF
 run_gdb lx-native
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
-# Compare from lx-version's first line on; the paths of uml_dir differ by
-# construction (the native run cannot use umdbg's private /dev/shm).
+# Compare from lx-version's first line on; the paths of uml_dir and the
+# hostfs root differ by construction (the native run cannot use umdbg's
+# private /dev/shm).
 norm() { sed -n '/^Linux version/,$p' "$1" | grep -v '^\[Inferior' |
 	 sed -e "s|uml_dir=$SCRATCH/uml|uml_dir=UMLDIR|g" -e 's|uml_dir=/dev/shm/umdbg|uml_dir=UMLDIR|g' \
+	     -e "s|hostfs=$SCRATCH/uml-host|hostfs=HOSTFS|g" -e 's|hostfs=/dev/shm/umdbg-host|hostfs=HOSTFS|g' \
 	     -e "s|$SCRATCH/uml/umdbg/mconsole|MCONSOLE|" -e 's|/dev/shm/umdbg/umdbg/mconsole|MCONSOLE|'; }
 norm "$SCRATCH/lx-stub.out" >"$SCRATCH/lx-stub.norm"
 norm "$SCRATCH/lx-native.out" >"$SCRATCH/lx-native.norm"
