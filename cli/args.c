@@ -8,6 +8,8 @@
  *                 are optional ([...]) and may come anywhere
  *   NAME...       the rest of the line, options included (time's
  *                 command)
+ *   [if NAME...]  the rest of the line after the word "if", when it is
+ *                 there (watch's condition)
  *
  * The parser checks the shape (how many values, which options); the
  * command converts each value (a pid, a number) and says what is wrong
@@ -23,6 +25,7 @@
 struct item {
 	char name[48];		/* NAME, or the option ("-p") */
 	char value[48];		/* an option's value's name ("PID"), or "" */
+	char keyword[8];	/* a rest's introducing word ("if"), or "" */
 	bool option, optional, rest;
 };
 
@@ -33,6 +36,7 @@ static int items_of(const char *usage, struct item *it, int max)
 	bool in_brackets = false, closed = false;
 	int n = 0;
 
+	memset(it, 0, (size_t)max * sizeof(*it));
 	snprintf(copy, sizeof(copy), "%s", usage);
 	tok = strtok_r(copy, " ", &save);	/* the command */
 	while ((tok = strtok_r(NULL, " ", &save)) && n < max) {
@@ -47,7 +51,23 @@ static int items_of(const char *usage, struct item *it, int max)
 		close = len && tok[len - 1] == ']';
 		if (close)
 			tok[--len] = '\0';
-		if (n && it[n - 1].option && !it[n - 1].value[0] &&
+		if (open && !strcmp(tok, "if")) {
+			/* "[if COND...]": the next item is the rest */
+			snprintf(it[n].keyword, sizeof(it[n].keyword), "if");
+			closed = false;
+			continue;
+		}
+		if (n < max && it[n].keyword[0]) {
+			char kw[8];
+
+			memcpy(kw, it[n].keyword, sizeof(kw));
+			memset(&it[n], 0, sizeof(it[n]));
+			memcpy(it[n].keyword, kw, sizeof(kw));
+			snprintf(it[n].name, sizeof(it[n].name), "%.47s", tok);
+			it[n].optional = true;
+			it[n].rest = true;
+			n++;
+		} else if (n && it[n - 1].option && !it[n - 1].value[0] &&
 		    tok[0] != '-' && !open && !closed) {
 			/* "-p PID": the option's value */
 			snprintf(it[n - 1].value, sizeof(it[n - 1].value),
@@ -96,7 +116,17 @@ int cmd_args_parse(const char *usage, int argc, char **argv,
 		for (j = 0; argv[i][0] == '-' && j < n; j++)
 			if (it[j].option && !strcmp(it[j].name, argv[i]))
 				o = j;
-		if (o < 0 && rest >= 0 && k == required + optional) {
+		if (o < 0 && rest >= 0 && it[rest].keyword[0] && k >= required &&
+		    !strcmp(argv[i], it[rest].keyword)) {
+			/* "if COND...": the rest after the word */
+			if (i + 1 == argc)
+				return -EINVAL;
+			a->rest_argc = argc - i - 1;
+			a->rest_argv = argv + i + 1;
+			break;
+		}
+		if (o < 0 && rest >= 0 && !it[rest].keyword[0] &&
+		    k == required + optional) {
 			/* the rest of the line, options and all */
 			a->rest_argc = argc - i;
 			a->rest_argv = argv + i;

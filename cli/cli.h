@@ -55,6 +55,7 @@ struct watchpoint {
 	int slot;		/* debug register */
 	uint64_t value, old;	/* now, and before the last trigger */
 	unsigned long hits;
+	char *cond;		/* "if COND": stop only where it holds */
 };
 
 /* The guest console: our stdin to its fd 0, its fds 1/2 to our stdout. */
@@ -413,6 +414,10 @@ void watch_list(struct session *s, struct out *o);
 /* A trigger that gdb would not stop at either: a write that left the
  * value as it was, or a read watchpoint's write.  Call once per stop. */
 bool watch_is_silent(struct session *s, const struct tracer_stop *st);
+/* A trigger of watchpoint slot `slot`: does its condition hold (or has
+ * it none)?  A condition that cannot be evaluated holds: the stop says
+ * why (on stderr). */
+bool watch_cond_holds(struct session *s, int slot);
 /* The stop report's headline for a watchpoint of ours (why, and the
  * values as its detail, malloc'd); false: none. */
 bool watch_why(struct session *s, const struct tracer_stop *st,
@@ -471,6 +476,7 @@ struct options {
 	char **shares;		/* --share, as kernel arguments */
 	int nshares;
 	const char *run_cmd;	/* --run */
+	bool real_time;		/* --real-time: no time-travel */
 };
 /* Fills o (and the session's own settings: --record, --batch, --json,
  * -F, --log-lines).  --help, --version and usage errors print and exit;

@@ -36,6 +36,10 @@ static const char usage_text[] =
 "                         then powers off (exit status 6 if CMD fails)\n"
 "      --share DIR        the guest sees DIR (read-write) as /share/NAME,\n"
 "                         NAME being DIR's last component (repeatable)\n"
+"      --real-time        with --run or --scenario: the guest keeps the\n"
+"                         host's clock, so timer interrupts (and races)\n"
+"                         come when the host's timer fires; by default\n"
+"                         time is simulated and every run is the same\n"
 "      --flavour debug    the debug guest (KASAN, lockdep, DEBUG_LIST,\n"
 "                         SLUB debugging; 'make guest-debug')\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
@@ -131,7 +135,7 @@ char *exec_file_for_gdb(const char *kernel)
 
 /* Default kernel arguments for the built guest. */
 static void default_args(char ***args, int *nargs, const char *rootfs,
-			 const char *scenario, bool run)
+			 const char *scenario, bool run, bool real_time)
 {
 	char **a = xcalloc(8, sizeof(*a));
 	int n = 0;
@@ -149,7 +153,7 @@ static void default_args(char ***args, int *nargs, const char *rootfs,
 	if (!isatty(STDIN_FILENO) && !run &&
 	    (!scenario || !strcmp(scenario, "shell")))
 		a[n++] = xstrdup("umdbg.input=file");
-	if (run || (scenario && strcmp(scenario, "shell"))) {
+	if (!real_time && (run || (scenario && strcmp(scenario, "shell")))) {
 		/* Simulated time: no timer signals, reproducible. */
 		a[n++] = xstrdup("time-travel=inf-cpu");
 		a[n++] = xstrdup("time-travel-start=0");
@@ -191,6 +195,7 @@ static void parse_flags(int argc, char **argv, struct session *s,
 		{ "run", required_argument, NULL, 'R' },
 		{ "share", required_argument, NULL, 'S' },
 		{ "flavour", required_argument, NULL, 'f' },
+		{ "real-time", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -233,6 +238,9 @@ static void parse_flags(int argc, char **argv, struct session *s,
 			o->shares = xrealloc(o->shares, (o->nshares + 1) *
 					     sizeof(*o->shares));
 			o->shares[o->nshares++] = share_arg(optarg);
+			break;
+		case 'T':
+			o->real_time = true;
 			break;
 		case 'f':
 			if (strcmp(optarg, "default") && strcmp(optarg, "debug"))
@@ -336,7 +344,7 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 		}
 		default_args(&o->kargs, &o->nkargs,
 			     stat(def_rootfs, &stb) == 0 ? def_rootfs : NULL,
-			     o->scenario, o->run_cmd != NULL);
+			     o->scenario, o->run_cmd != NULL, o->real_time);
 	}
 	o->kargs = xrealloc(o->kargs, (o->nkargs + o->nshares + 8) *
 			    sizeof(*o->kargs));
@@ -379,6 +387,9 @@ int options_parse(int argc, char **argv, struct session *s,
 	if (o->run_cmd && o->scenario)
 		die_usage("--run and --scenario do not go together (--run is "
 			  "a scenario of your own)");
+	if (o->real_time && (o->replay_path || optind < argc))
+		die_usage("--real-time is for the built guest's --run and "
+			  "scenarios (a replay has its recording's clock)");
 	if (o->flavour && !o->replay_path && optind < argc)
 		die_usage("--flavour picks a built guest; not with a KERNEL");
 	if (o->replay_path && optind + 1 < argc)

@@ -154,13 +154,14 @@ static bool is_user_point(struct counters *u, uint64_t a)
 	return false;
 }
 
-/* Step j+1 on the way to now set off a watchpoint: a moment before now
- * (not now itself) to go back to. */
-static void step_trigger(const struct tracer_stop *st,
+/* Step j+1 on the way to now set off a watchpoint (where its condition
+ * holds): a moment before now (not now itself) to go back to. */
+static void step_trigger(struct session *s, const struct tracer_stop *st,
 			 const struct rr_pos *now, uint64_t j,
 			 struct rr_pos *last)
 {
-	if (st->kind == TRACER_STOP_WATCH && j + 1 < now->steps) {
+	if (st->kind == TRACER_STOP_WATCH && j + 1 < now->steps &&
+	    watch_cond_holds(s, st->bp)) {
 		*last = *now;
 		last->steps = j + 1;
 	}
@@ -193,7 +194,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 				last->steps = j;
 			}
 			err = tl_step(s, &st, cause);
-			step_trigger(&st, now, j, last);
+			step_trigger(s, &st, now, j, last);
 		}
 		goto out;
 	}
@@ -222,6 +223,8 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			break;
 		}
 		if (st.kind == TRACER_STOP_WATCH) {
+			if (!watch_cond_holds(s, st.bp))
+				continue;
 			*last = (struct rr_pos){ .kind = RR_POS_WATCH,
 						 .addr = (uint64_t)st.bp,
 						 .count = *tl_count_of(&cs,
@@ -242,7 +245,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			last->steps = j;
 		}
 		err = tl_step(s, &st, cause);
-		step_trigger(&st, now, j, last);
+		step_trigger(s, &st, now, j, last);
 	}
 out:
 	free(cs.c);

@@ -7,7 +7,9 @@
  * x86 traps after the access, with the pc past the instruction that made
  * it.  As in gdb, a write watchpoint stops only when the value changed,
  * and a read watchpoint (the hardware can only watch reads and writes
- * together) only when it did not.
+ * together) only when it did not.  `watch EXPR if COND` stops only where
+ * COND (an expression, evaluated at each trigger) is not zero; in COND,
+ * $old is the watched value before the access.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -148,10 +150,49 @@ void session_say_watch_mode(const struct session *s, FILE *out)
 int watch_check(struct session *s, const char *spec, FILE *err)
 {
 	struct cmd_ctx ctx = { s, NULL, err, NULL, NULL };
+	const char *cond = strstr(spec, " if ");
+	char *expr = xstrndup(spec, cond ? (size_t)(cond - spec) : strlen(spec));
 	uint64_t addr;
-	int len;
+	int len, r;
 
-	return locate(&ctx, "umdbg: --watch", spec, NULL, &addr, &len);
+	r = locate(&ctx, "umdbg: --watch", expr, NULL, &addr, &len);
+	free(expr);
+	return r;
+}
+
+/* A condition's names: $old, the watched value before this trigger;
+ * the rest (registers) as everywhere. */
+struct cond_env {
+	struct session *s;
+	int slot;		/* -1: not at a trigger (checking the syntax) */
+};
+
+static int cond_reg(void *arg, const char *name, uint64_t *value)
+{
+	struct cond_env *c = arg;
+	const struct kmodel_expr_env *e = session_expr_env(c->s);
+
+	if (!strcmp(name, "old")) {
+		if (c->slot < 0) {
+			*value = 0;
+			return 0;
+		}
+		return tracer_hw_before(c->s->t, c->slot, value) < 0 ?
+			-EAGAIN : 0;
+	}
+	return e->reg(e->arg, name, value);
+}
+
+/* COND's value at a trigger of slot (-1: only check that it evaluates);
+ * -errno (and *cause) when it cannot be evaluated. */
+static int eval_cond(struct session *s, const char *cond, int slot,
+		     uint64_t *v, char **cause)
+{
+	struct cond_env c = { s, slot };
+	struct kmodel_expr_env env = { cond_reg, &c };
+	uint64_t size;
+
+	return kmodel_eval_addr(s->k, cond, &env, v, &size, cause);
 }
 
 /* watch|rwatch|awatch EXPR [LEN]: a variable, *ADDR or an lvalue */
@@ -160,9 +201,13 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	struct session *s = ctx->s;
 	struct watchpoint w = { 0 };
 	const char *name = argv[0], *spec;
-	int slot;
+	struct strbuf cond;
+	char *cause = NULL;
+	uint64_t v;
+	int slot, i;
 
 	(void)argc;
+	strbuf_init(&cond);
 	w.kind = !strcmp(name, "rwatch") ? WATCH_READ :
 		!strcmp(name, "awatch") ? WATCH_ACCESS : WATCH_WRITE;
 	name = kind_name[w.kind];
@@ -175,16 +220,28 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 			(unsigned long long)w.addr);
 		return -EIO;
 	}
+	for (i = 0; i < ctx->args->rest_argc; i++)
+		strbuf_addf(&cond, "%s%s", i ? " " : "", ctx->args->rest_argv[i]);
+	if (cond.len && eval_cond(s, cond.buf, -1, &v, &cause) < 0) {
+		fprintf(ctx->out, "%s: condition '%s': %s\n", name, cond.buf,
+			cause);
+		free(cause);
+		strbuf_release(&cond);
+		return -EINVAL;
+	}
 	slot = tracer_hw_insert(s->t, hw_kind(w.kind), w.addr, w.len);
 	if (slot < 0) {
 		fprintf(ctx->out, "%s: %s\n", name, slot == -ENOSPC ?
 			"all four watchpoints are in use (delete one "
 			"first)" : errstr(-slot));
+		strbuf_release(&cond);
 		return slot;
 	}
 	w.slot = slot;
 	w.num = s->next_bp_num++;
-	w.spec = xstrdup(spec);
+	w.spec = cond.len ? xasprintf("%s if %s", spec, cond.buf) :
+		xstrdup(spec);
+	w.cond = cond.len ? strbuf_detach(&cond) : NULL;
 	s->wps = xrealloc(s->wps, (s->nwps + 1) * sizeof(*s->wps));
 	s->wps[s->nwps++] = w;
 	fprintf(ctx->out, "watchpoint %d: %s %s at 0x%llx, %d byte%s, value "
@@ -213,6 +270,7 @@ bool watch_delete(struct session *s, int num)
 		if (tracer_is_alive(s->t))
 			tracer_hw_remove_slot(s->t, w->slot);
 		free(w->spec);
+		free(w->cond);
 		*w = s->wps[--s->nwps];
 		return true;
 	}
@@ -263,11 +321,28 @@ bool watch_is_silent(struct session *s, const struct tracer_stop *st)
 	w->old = w->value;
 	w->value = v;
 	if ((w->kind == WATCH_WRITE && !changed) ||
-	    (w->kind == WATCH_READ && changed))
+	    (w->kind == WATCH_READ && changed) || !watch_cond_holds(s, st->bp))
 		return true;
 	w->hits++;
 	s->last_watch = w->num;
 	return false;
+}
+
+bool watch_cond_holds(struct session *s, int slot)
+{
+	struct watchpoint *w = by_slot(s, slot);
+	char *cause = NULL;
+	uint64_t v;
+
+	if (!w || !w->cond)
+		return true;
+	if (eval_cond(s, w->cond, slot, &v, &cause) < 0) {
+		fprintf(stderr, "umdbg: watchpoint %d: condition '%s': %s\n",
+			w->num, w->cond, cause);
+		free(cause);
+		return true;
+	}
+	return v != 0;
 }
 
 bool watch_why(struct session *s, const struct tracer_stop *st,

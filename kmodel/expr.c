@@ -739,6 +739,9 @@ static int lookup_reg(struct parser *ps, const char *name, struct eval *v)
 		return set_cause(ps->cause, -ENOENT, "'$%s' is not known in "
 				 "the selected frame (the unwinder did not "
 				 "recover it)", name);
+	if (err == -EAGAIN)
+		return set_cause(ps->cause, -ENOENT, "'$%s' is not known "
+				 "here", name);
 	if (err < 0)
 		return set_cause(ps->cause, -ENOENT, "no register '$%s'",
 				 name);

@@ -246,8 +246,8 @@ int kmodel_print_var(struct kmodel *k, const char *name, int depth,
  * part of the expression that failed.
  */
 struct kmodel_expr_env {
-	/* name without the '$'; 0, -ENOENT (no such register) or -ENODATA
-	 * (not known in the selected frame) */
+	/* name without the '$'; 0, -ENOENT (no such register), -ENODATA
+	 * (not known in the selected frame) or -EAGAIN (not known now) */
 	int (*reg)(void *arg, const char *name, uint64_t *value);
 	void *arg;
 };

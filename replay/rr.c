@@ -187,16 +187,21 @@ static int stop_with(struct rr *rr, const char *fmt, ...)
 /* A divergence: the replay stops here and at every later syscall. */
 #define diverge(rr, ...) ((rr)->diverged = true, stop_with(rr, __VA_ARGS__))
 
-static void describe_call(struct strbuf *sb, uint32_t nr, const uint64_t *a)
+/* "name(a0, a1, a2)": the first n (3 to 6) arguments. */
+static void describe_call(struct strbuf *sb, uint32_t nr, const uint64_t *a,
+			  int n)
 {
 	const struct rr_sys *sys = rr_sys_lookup(nr);
+	int i;
 
 	if (sys)
 		strbuf_addf(sb, "%s", sys->name);
 	else
 		strbuf_addf(sb, "syscall_%u", nr);
-	strbuf_addf(sb, "(%#llx, %#llx, %#llx)", (unsigned long long)a[0],
-		    (unsigned long long)a[1], (unsigned long long)a[2]);
+	for (i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%#llx", i ? ", " : "(",
+			    (unsigned long long)a[i]);
+	strbuf_addf(sb, ")");
 }
 
 /* What replay does with a call: its flags, from the policy table and
@@ -506,7 +511,7 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		rr->in_flight = false;
 		if ((int64_t)r->rax != rr->cur.result) {
 			strbuf_init(&sb);
-			describe_call(&sb, rr->cur.nr, rr->cur.args);
+			describe_call(&sb, rr->cur.nr, rr->cur.args, 3);
 			diverge(rr, "replay diverged at event %llu: %s "
 				  "returned %lld, the recording says %lld",
 				  (unsigned long long)rr->event, sb.buf,
@@ -519,7 +524,7 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		if (len && rr->sys->policy != RR_P_EXEC &&
 		    (crc = mem_crc(rr, addr, len, NULL)) != rr->cur.crc) {
 			strbuf_init(&sb);
-			describe_call(&sb, rr->cur.nr, rr->cur.args);
+			describe_call(&sb, rr->cur.nr, rr->cur.args, 3);
 			diverge(rr, "replay diverged at event %llu: %s read "
 				  "other bytes than in the recording",
 				  (unsigned long long)rr->event, sb.buf);
@@ -564,11 +569,16 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 	if (rr->cur.nr != (uint32_t)r->orig_rax ||
 	    memcmp(args, rr->cur.args, sizeof(args))) {
 		struct strbuf want;
+		int n = 3;
 
+		/* up to the last argument that differs */
+		for (i = 3; i < 6; i++)
+			if (args[i] != rr->cur.args[i])
+				n = (int)i + 1;
 		strbuf_init(&sb);
 		strbuf_init(&want);
-		describe_call(&want, rr->cur.nr, rr->cur.args);
-		describe_call(&sb, (uint32_t)r->orig_rax, args);
+		describe_call(&want, rr->cur.nr, rr->cur.args, n);
+		describe_call(&sb, (uint32_t)r->orig_rax, args, n);
 		diverge(rr, "replay diverged at event %llu: the recording "
 			  "has %s, the kernel now makes %s",
 			  (unsigned long long)rr->event, want.buf, sb.buf);

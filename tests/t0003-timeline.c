@@ -330,6 +330,13 @@ void session_add_source(struct session *s, const struct session_source *src)
 	(void)s; (void)src;	/* the test calls timeline_on_* itself */
 }
 
+/* The fake target has no watchpoints (watch_count is 0). */
+bool watch_cond_holds(struct session *s, int slot)
+{
+	(void)s; (void)slot;
+	return true;
+}
+
 int session_user_bp_addrs(struct session *s, uint64_t *addrs, int max)
 {
 	int i;

@@ -33,7 +33,7 @@ static const char *v(const char *name)
 
 int main(void)
 {
-	plan(14);
+	plan(18);
 	ok(parse("x [-p PID] ADDR [LEN]", "x 0x1000") == 0 &&
 	   !strcmp(v("ADDR"), "0x1000") && !cmd_arg(&a, "LEN") &&
 	   !cmd_arg(&a, "PID"), "x ADDR: the address, no length, no pid");
@@ -68,6 +68,19 @@ int main(void)
 	   "time -q COMMAND...: the rest of the line, its options included");
 	ok(parse("time [-q] COMMAND...", "time -q") < 0,
 	   "time without a command: refused");
+	ok(parse("watch EXPR [LEN] [if COND...]", "watch a if b <= c") == 0 &&
+	   !strcmp(v("EXPR"), "a") && !cmd_arg(&a, "LEN") &&
+	   a.rest_argc == 3 && !strcmp(a.rest_argv[0], "b"),
+	   "watch EXPR if COND: the condition is the rest after 'if'");
+	ok(parse("watch EXPR [LEN] [if COND...]", "watch a 4 if b") == 0 &&
+	   !strcmp(v("LEN"), "4") && a.rest_argc == 1,
+	   "watch EXPR LEN if COND: the optional value, then the condition");
+	ok(parse("watch EXPR [LEN] [if COND...]", "watch a 4") == 0 &&
+	   !strcmp(v("LEN"), "4") && a.rest_argc == 0,
+	   "watch EXPR LEN: no condition");
+	ok(parse("watch EXPR [LEN] [if COND...]", "watch a if") < 0 &&
+	   parse("watch EXPR [LEN] [if COND...]", "watch a 4 b") < 0,
+	   "'if' without a condition, or a third value: refused");
 	ok(parse("continue", "continue now") < 0,
 	   "a command without arguments refuses one");
 	return done_testing();

@@ -50,6 +50,11 @@ struct tracer_hw {
 	 * and a data point's bytes as last seen. */
 	int bp_id;
 	uint8_t seen[8];
+	/* Both paths: the bytes before the access that set the point off
+	 * last (tracer_hw_before), and whether seen holds a real read (the
+	 * debug registers' path reads at insert and at each trap). */
+	uint8_t before[8];
+	bool before_ok, seen_ok;
 };
 
 /* A page pagewatch.c protects, and the protection it had. */

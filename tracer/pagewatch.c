@@ -700,7 +700,7 @@ static int judge(struct tracer *t, uint64_t fault_addr)
 
 	for (i = 0; i < 4; i++) {
 		struct tracer_hw *h = &t->hw[i];
-		uint8_t now[8];
+		uint8_t now[8], was[8];
 		bool changed, near;
 		int prot = -1, j;
 
@@ -710,6 +710,7 @@ static int judge(struct tracer *t, uint64_t fault_addr)
 		    h->len)
 			continue;
 		changed = memcmp(now, h->seen, (size_t)h->len) != 0;
+		memcpy(was, h->seen, sizeof(was));
 		memcpy(h->seen, now, (size_t)h->len);
 		near = fault_addr && fault_addr + PW_REACH >= h->addr &&
 		       fault_addr < h->addr + (uint64_t)h->len;
@@ -719,8 +720,11 @@ static int judge(struct tracer *t, uint64_t fault_addr)
 		if (near && h->kind == TRACER_HW_WRITE &&
 		    !(prot & PROT_READ))
 			near = false;	/* it may have been a read */
-		if ((changed || near) && fired < 0)
+		if ((changed || near) && fired < 0) {
 			fired = i;
+			memcpy(h->before, was, sizeof(was));
+			h->before_ok = true;
+		}
 	}
 	return fired;
 }

@@ -541,6 +541,21 @@ static int hw_apply(struct tracer *t)
 	return err;
 }
 
+int tracer_hw_before(struct tracer *t, int slot, uint64_t *v)
+{
+	const struct tracer_hw *h;
+	int i;
+
+	if (slot < 0 || slot >= 4 || !t->hw[slot].used ||
+	    !t->hw[slot].before_ok)
+		return -ENODATA;
+	h = &t->hw[slot];
+	*v = 0;
+	for (i = h->len - 1; i >= 0; i--)
+		*v = *v << 8 | h->before[i];
+	return 0;
+}
+
 int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 		     uint64_t addr, int len)
 {
@@ -575,6 +590,8 @@ int tracer_hw_insert(struct tracer *t, enum tracer_hw_kind kind,
 			t->hw[i].used = false;
 		return err < 0 ? err : i;
 	}
+	t->hw[i].seen_ok = tracer_raw_read(t, addr, t->hw[i].seen,
+					   (size_t)len) == len;
 	err = hw_apply(t);
 	if (err < 0) {
 		t->hw[i].used = false;
@@ -657,6 +674,20 @@ static int hw_hit(struct tracer *t, pid_t tid)
 static void watch_stop(struct tracer *t, pid_t tid, int slot,
 		       struct tracer_stop *stop)
 {
+	struct tracer_hw *h = &t->hw[slot];
+	uint8_t now[8];
+
+	if (!t->emulate_hw && h->kind != TRACER_HW_EXEC) {
+		/* The debug registers trap after the access: what was
+		 * there before is what the last trap (or insert) saw. */
+		bool ok = tracer_raw_read(t, h->addr, now, (size_t)h->len) ==
+			  h->len;
+
+		h->before_ok = h->seen_ok;
+		memcpy(h->before, h->seen, sizeof(h->before));
+		memcpy(h->seen, now, sizeof(now));
+		h->seen_ok = ok;
+	}
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = TRACER_STOP_WATCH;
 	stop->tid = tid;

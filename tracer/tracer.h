@@ -231,6 +231,10 @@ int tracer_hw_remove(struct tracer *t, enum tracer_hw_kind kind,
 		     uint64_t addr, int len);
 /* Free slot 0-3 (two points may share kind, address and length). */
 int tracer_hw_remove_slot(struct tracer *t, int slot);
+/* A data point's bytes (as a little-endian number) as they were before
+ * the access that last set it off; -ENODATA when not known (no trigger
+ * yet, or the memory could not be read then). */
+int tracer_hw_before(struct tracer *t, int slot, uint64_t *v);
 
 /* Remove every hardware point. */
 void tracer_hw_clear(struct tracer *t);
