@@ -54,6 +54,52 @@ need_guest() {
 	fi
 }
 
+# The debug guest (guest/debug/): built on first use (guest/mkguest
+# --flavour debug, about 12 minutes on 2 cores; cached like the default).
+need_guest_debug() {
+	if [ ! -e "$TOP/guest/debug/linux" ] ||
+	   [ ! -e "$TOP/guest/debug/rootfs.cpio.gz" ]; then
+		diag "building the debug guest (first use; about 12 minutes)"
+		"$TOP/guest/mkguest" --flavour debug >"$SCRATCH/guest-debug.log" 2>&1 || {
+			tail -20 "$SCRATCH/guest-debug.log" | sed 's/^/# /'
+			echo "Bail out! the debug guest did not build"
+			exit 1
+		}
+	fi
+}
+
+# run_lab_guides GUIDE...: each ```console session of each lab guide
+# (docs/labs/NN-name.md) runs as written in a fresh directory per guide
+# (with ./umdbg and samples/ at hand, and the files the guide asks the
+# reader to write), the prompt's commands as --batch -ex, and every
+# output line the guide shows must appear, in its order
+# (tests/helpers/lab-check).  Plans and makes one test per session.
+run_lab_guides() {
+	local g n name work i first total=0
+	for g in "$@"; do
+		n=$("$TOP/tests/helpers/lab-check" "$g" "$SCRATCH" count)
+		total=$((total + n))
+	done
+	plan "$total"
+	for g in "$@"; do
+		name=$(basename "$g" .md)
+		work=$SCRATCH/$name
+		mkdir "$work"
+		ln -s "$TOP/umdbg" "$work/umdbg"
+		ln -s "$TOP/samples" "$work/samples"
+		n=$("$TOP/tests/helpers/lab-check" "$g" "$work" count)
+		for i in $(seq "$n"); do
+			"$TOP/tests/helpers/lab-check" "$g" "$work" run "$i" \
+				>"$SCRATCH/$name.$i" 2>&1
+			first=$(head -1 "$SCRATCH/$name.$i")
+			[ "$first" = ok ]
+			ok $? "$name, session $i: as the guide shows${first:+ ($first)}"
+			[ "$first" = ok ] ||
+				sed -n '2,$p' "$SCRATCH/$name.$i" | tail -25 | sed 's/^/#   /'
+		done
+	done
+}
+
 # Facts of the built guest kernel.  What a stable update of Linux 6.12
 # may change - line numbers, the function that holds a line, instruction
 # offsets, addresses - is read from the kernel under test (its source

@@ -110,6 +110,10 @@ struct tracer {
 	struct pw_page pw_pages[PW_MAX_PAGES];
 	int pw_npages;
 	bool pw_lifted;
+	/* A data point whose page was not mapped at the last pw_sync: the
+	 * next continues try again (a replay's re-run sets its points at
+	 * the exec, before the guest's memory is there). */
+	bool pw_unmapped;
 	/* windows [lo, hi) of the seccomp filters installed so far */
 	uint64_t pw_win[PW_MAX_WINDOWS][2];
 	bool pw_win_readable[PW_MAX_WINDOWS];	/* installed for readable

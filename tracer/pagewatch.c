@@ -643,6 +643,7 @@ int pw_sync(struct tracer *t)
 	if (!tid)
 		return 0;
 	sigemptyset(&later);
+	t->pw_unmapped = false;
 	/* New pages. */
 	for (i = 0; i < 4; i++) {
 		const struct tracer_hw *h = &t->hw[i];
@@ -653,8 +654,9 @@ int pw_sync(struct tracer *t)
 			continue;
 		prot = maps_prot(t->pid, h->addr);
 		if (prot < 0) {
-			LOG("tracer", "0x%llx is not mapped: not watched",
+			LOG("tracer", "0x%llx is not mapped: not watched yet",
 			    (unsigned long long)h->addr);
+			t->pw_unmapped = true;
 			continue;
 		}
 		t->pw_pages[t->pw_npages++] = (struct pw_page){

@@ -1334,6 +1334,10 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		stop->signo = sig;
 		return 1;
 	}
+	/* A point still waiting for its page: it may be there now (a
+	 * signal stop is a safe place to protect it). */
+	if (t->emulate_hw && t->pw_unmapped)
+		pw_sync(t);
 	/* UML's own signal: pass it through unseen. */
 	cont(t, th, sig);
 	return 0;
