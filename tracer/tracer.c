@@ -807,6 +807,10 @@ static void cont(struct tracer *t, struct tracer_thread *th, int sig)
 		  th->sys_stops || th->pw_in_syscall ? PTRACE_SYSCALL :
 		  PTRACE_CONT;
 
+	/* A point still waiting for its page may have it now: protect it
+	 * (not while a syscall is under way: replay is watching it). */
+	if (t->emulate_hw && t->pw_unmapped && req == PTRACE_CONT)
+		pw_sync(t);
 	tracer_gpr_drop(t, th->tid);
 	if (ptrace(req, th->tid, 0, sig) == 0)
 		th->stopped = false;
@@ -1334,10 +1338,6 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 		stop->signo = sig;
 		return 1;
 	}
-	/* A point still waiting for its page: it may be there now (a
-	 * signal stop is a safe place to protect it). */
-	if (t->emulate_hw && t->pw_unmapped)
-		pw_sync(t);
 	/* UML's own signal: pass it through unseen. */
 	cont(t, th, sig);
 	return 0;
