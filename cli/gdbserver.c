@@ -299,6 +299,8 @@ bool gdbserver_connected(const struct gdbserver *g)
 static void to_rsp_stop(struct gdbserver *g, const struct tracer_stop *st,
 			struct rsp_stop *rs)
 {
+	size_t i;
+
 	memset(rs, 0, sizeof(*rs));
 	rs->kind = RSP_STOP_SIGNAL;
 	rs->tid = gdb_tid_out(g, st->tid);
@@ -309,7 +311,12 @@ static void to_rsp_stop(struct gdbserver *g, const struct tracer_stop *st,
 		rs->reason = RSP_REASON_REPLAY_BEGIN;
 		break;
 	case TRACER_STOP_BREAKPOINT:
-		rs->reason = RSP_REASON_SWBREAK;
+		/* gdb's own breakpoint: swbreak.  Any other (--break, the
+		 * prompt's): a plain SIGTRAP, which gdb shows; told swbreak
+		 * where it has no breakpoint, gdb would resume silently. */
+		for (i = 0; i < g->nbps; i++)
+			if (g->bps[i].addr == st->addr)
+				rs->reason = RSP_REASON_SWBREAK;
 		break;
 	case TRACER_STOP_WATCH:
 		switch (g->slot_used[st->bp] ? g->slot_type[st->bp] :

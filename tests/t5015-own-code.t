@@ -8,10 +8,11 @@
 # failure (6) from the kernel's (3).  Then a breakpoint in the module,
 # its frames with file:line, a FILE:LINE breakpoint in its source set
 # before it loads, gdb placing its symbols from the shared directory,
+# gdb stopping at each hit of umdbg's own --break,
 # and a replay of the recorded run.  Lines come from the module's source.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 34
+plan 36
 
 mod=$SCRATCH/hello
 mkdir "$mod" "$SCRATCH/empty"
@@ -89,6 +90,16 @@ gdb_at_stop --wait --share "$inv" --run 'insmod inventory.ko' -- \
 	-ex "source $TOP/scripts/gdb/umdbg.py" -ex continue -ex bt -ex kill "$TOP/guest/linux"
 like "$SCRATCH/out" "^umdbg: module symbols from $inv/inventory\\.ko \\(\\.text at 0x[0-9a-f]+\\)\$" "gdb: the module's symbols, from the shared directory"
 like "$SCRATCH/out" "^#0  (0x[0-9a-f]+ in )?inventory_init \\(\\) at $inv/inventory\\.c:$fault_line\$" "gdb: frame 0 at inventory.c:$fault_line, the faulting line"
+
+# umdbg's own --break, with gdb attached at the first hit: every later
+# hit stops gdb too (a plain SIGTRAP: gdb has no breakpoint there).
+gdb_at_stop --share "$mod" --run 'insmod hello.ko' --break hello_greet -- \
+	-ex 'p $rdi' -ex continue -ex 'p $rdi' -ex continue -ex 'p $rdi' -ex kill \
+	"$TOP/guest/linux"
+is "$(grep -c 'received signal SIGTRAP' "$SCRATCH/out")" 2 \
+	"gdb: umdbg's --break stops gdb at each later hit"
+is "$(grep -E '^\$[0-9]+ = ' "$SCRATCH/out" | sed 's/^\$[0-9]* = //' | tr '\n' ' ')" "1 2 3 " \
+	"...hello_greet's argument 1, then 2, then 3"
 
 # Record and replay: the share and the command are in the trace.
 run_umdbg "$SCRATCH/rec" --record "$SCRATCH/t.trace" --share "$mod" --run 'insmod hello.ko greetings=4; exit 5'
