@@ -39,15 +39,16 @@ static int open_model(struct session *s, const struct options *o)
 	s->kernel_abs = exec_file_for_gdb(o->kernel);
 	if (o->use_tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		die_usage("--tui needs a terminal on stdin and stdout");
-	if (!kmodel_has_dwarf(s->k))
-		fprintf(stderr, "umdbg: warning: '%s' has no debug info: "
-			"backtraces will lack file:line\n", o->kernel);
 	for (i = 0; i < o->nspecs; i++)
 		if (session_add_breakpoint(s, o->specs[i], stderr) < 0)
 			return -1;
 	for (i = 0; i < o->nwatch; i++)
 		if (watch_check(s, o->watches[i], stderr) < 0)
 			return -1;
+	/* After the checks: an error above stays the one line it says. */
+	if (!kmodel_has_dwarf(s->k))
+		fprintf(stderr, "umdbg: warning: '%s' has no debug info: "
+			"backtraces will lack file:line\n", o->kernel);
 	return 0;
 }
 

@@ -38,6 +38,7 @@ struct kmodel {
 	Dwarf_Addr bias;
 	struct ksym *syms;	/* sorted by name */
 	size_t nsyms;
+	bool stripped;		/* no .symtab: only the dynamic symbols */
 	struct kmodel_mem mem;
 	/* unwinding */
 	bool attached;

@@ -82,6 +82,22 @@ static void load_symbols(struct kmodel *k)
 	qsort(k->syms, used, sizeof(*k->syms), cmp_sym_name);
 }
 
+/* A .symtab (strip removes it; the dynamic symbols stay). */
+static bool has_symtab(Dwfl_Module *mod)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	Elf_Scn *scn = NULL;
+
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			return true;
+	}
+	return false;
+}
+
 /* Is this a UML kernel?  Its linker script adds sections no other
  * program has. */
 static bool is_uml(Elf *elf)
@@ -104,12 +120,46 @@ static bool is_uml(Elf *elf)
 	return false;
 }
 
+/* Does every header and section the ELF header promises fit in the
+ * file?  The largest end offset found, or 0 when all fit. */
+static uint64_t elf_needs(Elf *elf, const GElf_Ehdr *eh, uint64_t size)
+{
+	uint64_t need = 0, end;
+	size_t i, n;
+	Elf_Scn *scn = NULL;
+
+	end = eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize;
+	if (end > need)
+		need = end;
+	end = eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
+	if (end > need)
+		need = end;
+	if (need > size)
+		return need;
+	if (elf_getphdrnum(elf, &n) == 0)
+		for (i = 0; i < n; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(elf, (int)i, &ph) &&
+			    ph.p_offset + ph.p_filesz > need)
+				need = ph.p_offset + ph.p_filesz;
+		}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS &&
+		    sh.sh_offset + sh.sh_size > need)
+			need = sh.sh_offset + sh.sh_size;
+	}
+	return need > size ? need : 0;
+}
+
 static int check_elf(const char *path, unsigned flags, char **cause)
 {
 	int fd, err = 0;
 	Elf *elf;
 	GElf_Ehdr eh;
-
+	uint64_t need;
 	struct stat st;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -131,6 +181,14 @@ static int check_elf(const char *path, unsigned flags, char **cause)
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64) {
 		err = set_cause(cause, -ENOEXEC,
 				"'%s' is not an x86_64 ELF executable", path);
+		goto out;
+	}
+	need = elf_needs(elf, &eh, (uint64_t)st.st_size);
+	if (need) {
+		err = set_cause(cause, -ENOEXEC, "'%s' is truncated: %llu "
+				"bytes, and its ELF headers describe %llu",
+				path, (unsigned long long)st.st_size,
+				(unsigned long long)need);
 		goto out;
 	}
 	if (!(flags & KMODEL_ANY_ELF) &&
@@ -171,6 +229,7 @@ int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
 		goto out_free;
 	}
 	k->dwarf = dwfl_module_getdwarf(k->mod, &k->bias);
+	k->stripped = !has_symtab(k->mod);
 	load_symbols(k);
 	if (!k->nsyms) {
 		err = set_cause(cause, -ENOEXEC, "'%s' has no symbol table",
@@ -449,8 +508,10 @@ int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
 		return resolve_line(k, spec, colon, addrs, naddrs, cause);
 	s = sym_first(k, spec, &n);
 	if (!s)
-		return set_cause(cause, -ENOENT, "no symbol '%s' in '%s'", spec,
-				 k->path);
+		return set_cause(cause, -ENOENT, "no symbol '%s' in '%s'%s",
+				 spec, k->path, k->stripped ? ", which is "
+				 "stripped: only its dynamic symbols are left"
+				 : "");
 	for (i = 0; i < n; i++)
 		if (s[i].type == STT_FUNC)
 			push_addr(addrs, naddrs, s[i].addr);

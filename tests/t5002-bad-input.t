@@ -1,12 +1,13 @@
 #!/bin/bash
 # t5002-bad-input: every bad input gets one clear line and a non-zero
 # exit, never a crash: no such file, not an ELF, not a UML kernel, a
-# kernel without debug info (runs, says file:line is unavailable), an
+# kernel cut short, of another architecture or stripped, a kernel
+# without debug info (runs, says file:line is unavailable), an
 # unknown symbol, bad FILE:LINE and *ADDR, a bad scenario or option, a
 # directory, a gdb port out of range, a missing trace.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 40
+plan 49
 
 # bad_input NAME WANT-REGEX ARGS...: exit 1, exactly one line, matching.
 bad_input() {
@@ -31,6 +32,16 @@ bad_input directory "^umdbg: '/tmp' is a directory, not a kernel$" /tmp
 bad_input gdb-port "^umdbg: bad gdb port '99999': ports go from 0 \(any free one\) to 65535$" --gdb 99999 --scenario halt
 # strerror's words in lower case, as every other message
 bad_input no-trace "^umdbg: cannot open '/nonexistent/trace': no such file or directory$" replay /nonexistent/trace
+
+# Damaged kernels: cut short, of another architecture, stripped.
+head -c 3000000 "$TOP/guest/linux" >"$SCRATCH/linux-cut"
+bad_input truncated "^umdbg: '$SCRATCH/linux-cut' is truncated: 3000000 bytes, and its ELF headers describe [0-9]+\$" "$SCRATCH/linux-cut"
+cp "$TOP/guest/linux" "$SCRATCH/linux-arm"
+printf '\267\000' | dd of="$SCRATCH/linux-arm" bs=1 seek=18 conv=notrunc 2>/dev/null	# e_machine: AArch64
+bad_input other-arch "^umdbg: '$SCRATCH/linux-arm' is not an x86_64 ELF executable\$" "$SCRATCH/linux-arm"
+strip -o "$SCRATCH/linux-stripped" "$TOP/guest/linux"
+bad_input stripped "^umdbg: no symbol 'panic' in '$SCRATCH/linux-stripped', which is stripped: only its dynamic symbols are left" --break panic "$SCRATCH/linux-stripped"
+rm -f "$SCRATCH/linux-cut" "$SCRATCH/linux-arm" "$SCRATCH/linux-stripped"
 
 # A kernel without debug info still runs; the report says what is missing.
 objcopy --strip-debug "$TOP/guest/linux" "$SCRATCH/linux-nodebug"
