@@ -30,6 +30,7 @@ enum umdbg_exit {
 	EXIT_GUEST_DIED = 4,	/* guest died otherwise (signal, status) */
 	EXIT_DIVERGED = 5,	/* a replay left its recording */
 	EXIT_RUN_FAILED = 6,	/* --run's command failed in the guest */
+	EXIT_TIMEOUT = 7,	/* --timeout: the guest ran too long */
 };
 
 struct breakpoint {
@@ -216,6 +217,10 @@ struct session {
 	bool powered_off;	/* the guest got there */
 	bool quit;
 	int exit_code;
+	/* --timeout: the guest's running time left (ms), counted only
+	 * while it runs; -1: no limit. */
+	int64_t run_left_ms;
+	unsigned timeout_s;
 	int log_lines;		/* kernel log lines in the report */
 	char *tmpdir;		/* without namespaces: our uml_dir/TMPDIR */
 	struct rr *rr;		/* --record, or `umdbg replay` */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <readline/readline.h>
@@ -535,12 +536,50 @@ static int source_fds(struct session *s, struct pollfd *p, int n,
 	return n;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * --timeout: count the time the guest ran since the last call; at the
+ * limit, end it.  Returns how long poll may wait (-1: no limit).
+ */
+static int timeout_check(struct session *s, int64_t *last, bool *running)
+{
+	int64_t t = now_ms();
+
+	if (s->run_left_ms < 0)
+		return -1;
+	if (*running)
+		s->run_left_ms -= t - *last;
+	*last = t;
+	*running = tracer_is_alive(s->t) && tracer_is_running(s->t);
+	if (s->run_left_ms <= 0 && *running) {
+		fprintf(stderr, "umdbg: --timeout: the guest ran %u s without "
+			"finishing; ending it (exit status %d)\n",
+			s->timeout_s, EXIT_TIMEOUT);
+		end_guest(s, EXIT_TIMEOUT);
+		return 0;
+	}
+	if (!*running)
+		return -1;
+	return s->run_left_ms > INT32_MAX ? INT32_MAX : (int)s->run_left_ms;
+}
+
 void main_loop(struct session *s)
 {
+	int64_t last = now_ms();
+	bool running = false;
+
 	while (!s->quit) {
 		struct pollfd p[LOOP_MAX_FDS];
 		int first[SESSION_MAX_SOURCES], count[SESSION_MAX_SOURCES];
 		int n = 0, i, i_sig, i_out = -1, i_in = -1, i_to = -1;
+		int wait_ms;
 
 		i_sig = n;
 		p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
@@ -559,7 +598,10 @@ void main_loop(struct session *s)
 			p[n++] = (struct pollfd){ s->con.to_guest, POLLOUT, 0 };
 		}
 		n = source_fds(s, p, n, first, count);
-		if (poll(p, n, s->step.pending ? 0 : -1) < 0) {
+		wait_ms = timeout_check(s, &last, &running);
+		if (s->quit)
+			break;
+		if (poll(p, n, s->step.pending ? 0 : wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "umdbg: poll: %s\n", errstr(errno));

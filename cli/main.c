@@ -246,7 +246,8 @@ static void finish(struct session *s, bool use_ns, const char *umldir)
 
 int main(int argc, char **argv)
 {
-	struct session sess = { .next_bp_num = 1, .log_lines = 10 };
+	struct session sess = { .next_bp_num = 1, .log_lines = 10,
+				.run_left_ms = -1 };
 	struct session *s = &sess;
 	struct options o;
 	char **gargv, *umldir;

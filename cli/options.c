@@ -44,6 +44,9 @@ static const char usage_text[] =
 "      --flavour debug    the debug guest (KASAN, lockdep, DEBUG_LIST,\n"
 "                         SLUB debugging; 'make guest-debug')\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
+"      --timeout SECS     end the guest when it has run SECS seconds (the\n"
+"                         time it spends stopped does not count); exit\n"
+"                         status 7\n"
 "  -g, --gdb [HOST:]PORT|unix:PATH\n"
 "                         serve gdb there (loopback only; port 0 picks one)\n"
 "      --wait             with --gdb: hold the kernel at its first\n"
@@ -197,6 +200,7 @@ static void parse_flags(int argc, char **argv, struct session *s,
 		{ "share", required_argument, NULL, 'S' },
 		{ "flavour", required_argument, NULL, 'f' },
 		{ "real-time", no_argument, NULL, 'T' },
+		{ "timeout", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -242,6 +246,13 @@ static void parse_flags(int argc, char **argv, struct session *s,
 			break;
 		case 'T':
 			o->real_time = true;
+			break;
+		case 'O':
+			if (parse_u64(optarg, &v) < 0 || !v || v > 1000000)
+				die_usage("bad --timeout '%s': seconds, from 1 "
+					  "to 1000000", optarg);
+			s->timeout_s = (unsigned)v;
+			s->run_left_ms = (int64_t)v * 1000;
 			break;
 		case 'f':
 			if (strcmp(optarg, "default") && strcmp(optarg, "debug"))
