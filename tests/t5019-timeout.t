@@ -1,10 +1,11 @@
 #!/bin/bash
-# t5019-timeout: --timeout SECS ends a guest that never finishes: the
-# time it ran, not the time it spent stopped (here, held for gdb), with
-# one line and exit status 7; a bad value is a usage error.
+# t5019-timeout: a guest that misbehaves.  --timeout SECS ends a guest
+# that never finishes: the time it ran, not the time it spent stopped
+# (here, held for gdb), with one line and exit status 7; a bad value is
+# a usage error.  A guest flooding its console loses no line.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 7
+plan 9
 
 start=$(date +%s)
 run_umdbg "$SCRATCH/busy" --timeout 3 --run 'while :; do :; done'
@@ -31,4 +32,12 @@ timeout -k 5 60 gdb -nx -batch -ex "target remote $SCRATCH/sock" -ex continue \
 wait "$upid"
 is "$?" 7 "let run by gdb, it is ended by --timeout (exit status 7)"
 like "$SCRATCH/held" '^umdbg: --timeout: the guest ran 2 s without finishing' "...with its message"
+
+# 50,000 numbered lines as fast as the guest can print them: all of
+# them reach umdbg's output, in order.
+run_umdbg "$SCRATCH/flood" --run 'seq 1 50000'
+is "$rc" 0 "a console flood: the guest finishes"
+tr -d '\r' <"$SCRATCH/flood" | grep -xE '[0-9]+' >"$SCRATCH/flood.nums"
+seq 1 50000 | cmp -s - "$SCRATCH/flood.nums"
+ok $? "...and all 50,000 lines arrive, in order ($(wc -l <"$SCRATCH/flood.nums") seen)"
 done_testing
