@@ -157,8 +157,10 @@ void rr_done(struct session *s)
 		}
 		err = rr_finish(s->rr, how, value);
 		if (err < 0) {
-			fprintf(stderr, "umdbg: cannot write '%s': %s\n",
-				s->trace_path, errstr(-err));
+			fprintf(stderr, "umdbg: cannot write '%s': %s; the "
+				"trace is truncated there (it replays up to "
+				"its last whole record)\n", s->trace_path,
+				errstr(-err));
 			s->exit_code = EXIT_ERROR;
 		} else {
 			fprintf(stderr, "umdbg: recorded %llu events into "

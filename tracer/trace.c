@@ -322,6 +322,18 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 		err = set_cause(cause, -EIO, "cannot read '%s'", path);
 		goto fail;
 	}
+	if (!r->size) {
+		err = set_cause(cause, -EINVAL, "'%s' is empty: its recording "
+				"ended before it began", path);
+		goto fail;
+	}
+	if (r->size < TRACE_PREAMBLE &&
+	    !memcmp(r->map, TRACE_MAGIC, r->size < 8 ? r->size : 8)) {
+		err = set_cause(cause, -EINVAL, "'%s' is truncated in its "
+				"first bytes: its recording ended before it "
+				"began", path);
+		goto fail;
+	}
 	if (r->size < TRACE_PREAMBLE ||
 	    memcmp(r->map, TRACE_MAGIC, 8)) {
 		err = set_cause(cause, -EINVAL, "'%s' is not a umdbg trace",
