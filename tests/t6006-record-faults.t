@@ -6,10 +6,11 @@
 # replays up to its last whole record, with the event count trace info
 # gives.  And the disk fills up while recording (a 20 KiB tmpfs): a
 # clear error, exit status 1, and a trace that replays up to its last
-# whole record.  A trace killed before or within its first bytes says so.
+# whole record.  A replay killed with SIGTERM or SIGKILL leaves nothing
+# behind.  A trace killed before or within its first bytes says so.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 87
+plan 98
 
 # How long a whole recording takes here, from the trace file's birth.
 setsid "$UMDBG" --record "$SCRATCH/full.trace" --scenario halt </dev/null \
@@ -59,6 +60,25 @@ for i in $(seq 20); do
 	like "$SCRATCH/r$i" "^umdbg: replayed ${events:-?} events of " \
 		"...all ${events:-?} of them"
 done
+
+# A replay killed (SIGTERM, then SIGKILL) at 5 points each: nothing
+# stays behind, in its session or in /dev/shm.
+ls /dev/shm >"$SCRATCH/shm.before"
+for sig in TERM KILL; do
+	for i in 1 2 3 4 5; do
+		at=$(( dur_ms * i / 6 ))
+		setsid "$UMDBG" replay "$SCRATCH/full.trace" </dev/null \
+			>"$SCRATCH/rk.$sig.$i" 2>&1 &
+		sid=$!
+		sleep "$(printf '%d.%03d' $((at / 1000)) $((at % 1000)))"
+		kill -"$sig" "$sid" 2>/dev/null
+		wait "$sid" 2>/dev/null
+		session_empty "$sid"
+		ok $? "a replay killed with SIG$sig $at ms in: no process left"
+	done
+done
+ls /dev/shm | diff -q "$SCRATCH/shm.before" - >/dev/null
+ok $? "...and nothing left in /dev/shm"
 
 # Killed before its first byte, or within its first 16: one clear line.
 : >"$SCRATCH/empty.trace"
