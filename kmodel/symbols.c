@@ -205,6 +205,71 @@ out:
 	return err;
 }
 
+/*
+ * Is the debug info whole?  Every unit header must chain to the exact end
+ * of .debug_info, and every unit's first DIE must read as a compilation
+ * unit: random bytes over a unit or its abbreviations break one or the
+ * other.  (A damaged DIE deeper inside a unit is not found here.)
+ */
+static int check_dwarf(struct kmodel *k, char **cause)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int r, n = 0;
+
+	while ((r = dwarf_next_unit(k->dwarf, off, &next, &hsize, NULL, NULL,
+				    NULL, NULL, NULL, NULL)) == 0) {
+		Dwarf_Die die;
+		int tag;
+
+		if (!dwarf_offdie(k->dwarf, off + hsize, &die) ||
+		    ((tag = dwarf_tag(&die)) != DW_TAG_compile_unit &&
+		     tag != DW_TAG_partial_unit && tag != DW_TAG_type_unit))
+			return set_cause(cause, -EBADMSG, "'%s' has corrupt "
+					 "debug info: the unit at .debug_info "
+					 "offset 0x%llx does not start with a "
+					 "compilation unit", k->path,
+					 (unsigned long long)off);
+		off = next;
+		n++;
+	}
+	if (r < 0)
+		return set_cause(cause, -EBADMSG, "'%s' has corrupt debug "
+				 "info: the unit headers break off at "
+				 ".debug_info offset 0x%llx (after %d units)",
+				 k->path, (unsigned long long)off, n);
+	return 0;
+}
+
+/* Is the symbol table whole?  Every symbol's name must be readable and
+ * its section one of the file's: random bytes over .symtab or .strtab
+ * break that. */
+static int check_symtab(struct kmodel *k, char **cause)
+{
+	int n = dwfl_module_getsymtab(k->mod), i, bad = 0;
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(k->mod, &bias);
+	size_t nsec = 0;
+
+	if (n <= 0 || !elf || elf_getshdrnum(elf, &nsec) < 0)
+		return 0;
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Word shndx;
+		const char *name = dwfl_module_getsym(k->mod, i, &sym, &shndx);
+
+		if (!name || (shndx != SHN_UNDEF && shndx < SHN_LORESERVE &&
+			      shndx >= nsec))
+			bad++;
+	}
+	if (bad)
+		return set_cause(cause, -EBADMSG, "'%s' has a corrupt symbol "
+				 "table: %d of its %d symbols have no readable "
+				 "name or a section it does not have", k->path,
+				 bad, n - 1);
+	return 0;
+}
+
 int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
 		char **cause)
 {
@@ -230,6 +295,10 @@ int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
 	}
 	k->dwarf = dwfl_module_getdwarf(k->mod, &k->bias);
 	k->stripped = !has_symtab(k->mod);
+	if (!(flags & KMODEL_ANY_ELF) &&
+	    ((k->dwarf && (err = check_dwarf(k, cause)) < 0) ||
+	     (err = check_symtab(k, cause)) < 0))
+		goto out_free;
 	load_symbols(k);
 	if (!k->nsyms) {
 		err = set_cause(cause, -ENOEXEC, "'%s' has no symbol table",

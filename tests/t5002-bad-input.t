@@ -1,13 +1,14 @@
 #!/bin/bash
 # t5002-bad-input: every bad input gets one clear line and a non-zero
 # exit, never a crash: no such file, not an ELF, not a UML kernel, a
-# kernel cut short, of another architecture or stripped, a kernel
+# kernel cut short, of another architecture, stripped, with corrupt
+# debug info or a corrupt symbol table, a kernel
 # without debug info (runs, says file:line is unavailable), an
 # unknown symbol, bad FILE:LINE and *ADDR, a bad scenario or option, a
 # directory, a gdb port out of range, a missing trace.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 49
+plan 55
 
 # bad_input NAME WANT-REGEX ARGS...: exit 1, exactly one line, matching.
 bad_input() {
@@ -41,7 +42,23 @@ printf '\267\000' | dd of="$SCRATCH/linux-arm" bs=1 seek=18 conv=notrunc 2>/dev/
 bad_input other-arch "^umdbg: '$SCRATCH/linux-arm' is not an x86_64 ELF executable\$" "$SCRATCH/linux-arm"
 strip -o "$SCRATCH/linux-stripped" "$TOP/guest/linux"
 bad_input stripped "^umdbg: no symbol 'panic' in '$SCRATCH/linux-stripped', which is stripped: only its dynamic symbols are left" --break panic "$SCRATCH/linux-stripped"
-rm -f "$SCRATCH/linux-cut" "$SCRATCH/linux-arm" "$SCRATCH/linux-stripped"
+# damage SECTION BYTES OUT: a copy of the kernel with BYTES of 0xff over
+# the start of SECTION (its offset read from this kernel by readelf)
+damage() {
+	local off
+	off=$(readelf -SW "$TOP/guest/linux" |
+	      awk -v s="$1" '$2 == s { print $5 } $3 == s { print $6 }' | head -1)
+	[ -n "$off" ] || no_fact "readelf finds no section $1"
+	cp "$TOP/guest/linux" "$3"
+	head -c "$2" /dev/zero | tr '\0' '\377' |
+		dd of="$3" bs=4096 seek=$((0x$off)) oflag=seek_bytes conv=notrunc 2>/dev/null
+}
+damage .debug_info 65536 "$SCRATCH/linux-dwarf"
+bad_input bad-dwarf "^umdbg: '$SCRATCH/linux-dwarf' has corrupt debug info: " --break panic "$SCRATCH/linux-dwarf"
+damage .symtab 65536 "$SCRATCH/linux-symtab"
+bad_input bad-symtab "^umdbg: '$SCRATCH/linux-symtab' has a corrupt symbol table: [0-9]+ of its [0-9]+ symbols" --break panic "$SCRATCH/linux-symtab"
+rm -f "$SCRATCH/linux-cut" "$SCRATCH/linux-arm" "$SCRATCH/linux-stripped" \
+	"$SCRATCH/linux-dwarf" "$SCRATCH/linux-symtab"
 
 # A kernel without debug info still runs; the report says what is missing.
 objcopy --strip-debug "$TOP/guest/linux" "$SCRATCH/linux-nodebug"
