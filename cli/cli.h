@@ -343,6 +343,11 @@ struct cmd_args {
 	int rest_argc;
 	char **rest_argv;
 };
+/* A whole line ("watch x if y") as command NAME's arguments, without
+ * running it: line is split in place into argv (max words).  0, or
+ * -EINVAL when the line does not have the usage's shape. */
+int cmd_parse_as(const char *name, char *line, char **argv, int max,
+		 struct cmd_args *a);
 /* 0, or -EINVAL when the line does not have the usage's shape. */
 int cmd_args_parse(const char *usage, int argc, char **argv,
 		   struct cmd_args *a);

@@ -511,6 +511,19 @@ static int split_words(char *line, char **argv, int max)
 	return argc;
 }
 
+int cmd_parse_as(const char *name, char *line, char **argv, int max,
+		 struct cmd_args *a)
+{
+	int argc = split_words(line, argv, max);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return argc ? cmd_args_parse(commands[i].usage, argc,
+						     argv, a) : -EINVAL;
+	return -ENOENT;
+}
+
 int cmd_execute_from(struct session *s, const char *line, struct out *o,
 		     enum cmd_from from)
 {

@@ -150,13 +150,20 @@ void session_say_watch_mode(const struct session *s, FILE *out)
 int watch_check(struct session *s, const char *spec, FILE *err)
 {
 	struct cmd_ctx ctx = { s, NULL, err, NULL, NULL };
-	const char *cond = strstr(spec, " if ");
-	char *expr = xstrndup(spec, cond ? (size_t)(cond - spec) : strlen(spec));
+	char *line = xasprintf("watch %s", spec), *argv[16];
+	struct cmd_args a;
 	uint64_t addr;
 	int len, r;
 
-	r = locate(&ctx, "umdbg: --watch", expr, NULL, &addr, &len);
-	free(expr);
+	/* the prompt's own parser: --watch takes what `watch` takes */
+	r = cmd_parse_as("watch", line, argv, 16, &a);
+	if (r < 0)
+		fprintf(err, "umdbg: --watch '%s': expected EXPR [LEN] "
+			"[if COND]\n", spec);
+	else
+		r = locate(&ctx, "umdbg: --watch", cmd_arg(&a, "EXPR"),
+			   cmd_arg(&a, "LEN"), &addr, &len);
+	free(line);
 	return r;
 }
 
@@ -222,13 +229,17 @@ int cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < ctx->args->rest_argc; i++)
 		strbuf_addf(&cond, "%s%s", i ? " " : "", ctx->args->rest_argv[i]);
-	if (cond.len && eval_cond(s, cond.buf, -1, &v, &cause) < 0) {
+	/* Checked now (names, syntax); memory it cannot read yet (boot,
+	 * a pointer still NULL) is for the triggers to find. */
+	if (cond.len && (i = eval_cond(s, cond.buf, -1, &v, &cause)) < 0 &&
+	    i != -EIO) {
 		fprintf(ctx->out, "%s: condition '%s': %s\n", name, cond.buf,
 			cause);
 		free(cause);
 		strbuf_release(&cond);
 		return -EINVAL;
 	}
+	free(cause);
 	slot = tracer_hw_insert(s->t, hw_kind(w.kind), w.addr, w.len);
 	if (slot < 0) {
 		fprintf(ctx->out, "%s: %s\n", name, slot == -ENOSPC ?

@@ -82,39 +82,22 @@ static void load_symbols(struct kmodel *k)
 	qsort(k->syms, used, sizeof(*k->syms), cmp_sym_name);
 }
 
-/* A .symtab (strip removes it; the dynamic symbols stay). */
-static bool has_symtab(Dwfl_Module *mod)
-{
-	GElf_Addr bias;
-	Elf *elf = dwfl_module_getelf(mod, &bias);
-	Elf_Scn *scn = NULL;
-
-	while (elf && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-			return true;
-	}
-	return false;
-}
-
-/* Is this a UML kernel?  Its linker script adds sections no other
- * program has. */
-static bool is_uml(Elf *elf)
+/* Has the file a section named name (NULL: any) of type type (0: any)? */
+static bool has_section(Elf *elf, const char *name, Elf64_Word type)
 {
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return false;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
-		const char *name;
+		const char *s;
 
-		if (!gelf_getshdr(scn, &sh))
+		if (!gelf_getshdr(scn, &sh) || (type && sh.sh_type != type))
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".uml.setup.init"))
+		s = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || (s && !strcmp(s, name)))
 			return true;
 	}
 	return false;
@@ -192,7 +175,9 @@ static int check_elf(const char *path, unsigned flags, char **cause)
 		goto out;
 	}
 	if (!(flags & KMODEL_ANY_ELF) &&
-	    (eh.e_type != ET_EXEC || !is_uml(elf))) {
+	    (eh.e_type != ET_EXEC ||
+	     /* UML's linker script adds a section no other program has */
+	     !has_section(elf, ".uml.setup.init", 0))) {
 		err = set_cause(cause, -ENOEXEC,
 				"'%s' is not a UML kernel (no .uml.setup.init "
 				"section; build one with 'make guest')", path);
@@ -273,6 +258,7 @@ static int check_symtab(struct kmodel *k, char **cause)
 int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
 		char **cause)
 {
+	GElf_Addr ebias;
 	struct kmodel *k;
 	int err;
 
@@ -294,7 +280,8 @@ int kmodel_open(const char *path, unsigned flags, struct kmodel **out,
 		goto out_free;
 	}
 	k->dwarf = dwfl_module_getdwarf(k->mod, &k->bias);
-	k->stripped = !has_symtab(k->mod);
+	k->stripped = !has_section(dwfl_module_getelf(k->mod, &ebias), NULL,
+				   SHT_SYMTAB);
 	if (!(flags & KMODEL_ANY_ELF) &&
 	    ((k->dwarf && (err = check_dwarf(k, cause)) < 0) ||
 	     (err = check_symtab(k, cause)) < 0))

@@ -1,8 +1,8 @@
 #!/bin/bash
 # t5017-watch-cond: `watch EXPR if COND` on the real guest.  The lab 7
 # module (samples/labs/07-race), run in simulated time, counts
-# race_counter from 0 to 200 with two threads, one after the other (no
-# tick comes in the middle of a loop), one write per increment:
+# race_counter from 0 to 200 with two threads and loses no update (no
+# tick comes in the middle of an increment), one write per increment:
 # a condition on the new value, one on $old (the value before the
 # write) and one on another variable stop exactly where they hold; a
 # condition that does not evaluate is refused when set; and in a replay
@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 22
+plan 28
 
 mod=$SCRATCH/race
 cp -r "$TOP/samples/labs/07-race" "$mod"
@@ -47,10 +47,19 @@ cond_tests() {
 		"$WATCH_PATH: no other write stops (the second c runs to the end)"
 
 	batch other -ex 'watch race_counter if race_done[1] == 3' -ex c \
-		-ex 'p race_done[1]' -ex 'p $current->comm'
+		-ex 'p race_done[1]'
 	like "$SCRATCH/other" '^race_done\[1\] = 3$' "$WATCH_PATH: a condition on another variable"
-	like "$SCRATCH/other" '^\$current->comm = "race-1"$' \
-		"$WATCH_PATH: in race-1 (simulated time: race-0 has finished)"
+	like "$SCRATCH/other" '^  old value 0x[0-9a-f]+ \([0-9]+\), new value 0x[0-9a-f]+ \([0-9]+\)$' \
+		"$WATCH_PATH: ...stopped by a write of race_counter"
+
+	# --watch takes the same "EXPR if COND", from the first instruction
+	timeout -k 5 120 "$UMDBG" --scenario halt --batch \
+		--watch 'jiffies_64 if jiffies_64 > $old' </dev/null \
+		>"$SCRATCH/cmdline" 2>&1
+	like "$SCRATCH/cmdline" '^watchpoint 1: watch jiffies_64 if jiffies_64 > \$old at 0x[0-9a-f]+, 8 bytes' \
+		"$WATCH_PATH: --watch 'EXPR if COND' sets a conditional watchpoint"
+	like "$SCRATCH/cmdline" '^umdbg: watchpoint 1 \(watch jiffies_64 if jiffies_64 > \$old\) hit' \
+		"$WATCH_PATH: ...which stops the guest"
 
 	batch bad -ex 'watch race_counter if no_such_thing > 1'
 	like "$SCRATCH/bad" "^watch: condition 'no_such_thing > 1': .*no_such_thing" \
@@ -67,5 +76,13 @@ cond_tests() {
 		"$WATCH_PATH: rc goes back to the previous write where the condition held"
 }
 
-watch_both cond_tests 10
+watch_both cond_tests 12
+
+# --watch is parsed as the prompt's watch is: one clear line, exit 1.
+for spec in 'jiffies_64 if' 'jiffies_64 4 8'; do
+	run_umdbg "$SCRATCH/badw" --scenario halt --watch "$spec"
+	ok $([ "$rc" = 1 ] && [ "$(grep -c . "$SCRATCH/badw")" = 1 ] &&
+	     grep -q "^umdbg: --watch '$spec': expected EXPR \[LEN\] \[if COND\]\$" "$SCRATCH/badw" &&
+	     echo 0 || echo 1) "--watch '$spec': refused in one line"
+done
 done_testing
