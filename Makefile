@@ -27,6 +27,7 @@ endif
 LIB_OBJS += lib/util.o
 LIB_OBJS += lib/rows.o
 TRACER_OBJS += tracer/launch.o
+TRACER_OBJS += tracer/confine.o
 TRACER_OBJS += tracer/tracer.o
 TRACER_OBJS += tracer/trace.o
 TRACER_OBJS += tracer/pagewatch.o
@@ -50,6 +51,7 @@ REPLAY_OBJS += replay/syscalls.o
 REPLAY_OBJS += replay/rr.o
 REPLAY_OBJS += replay/dump.o
 CLI_OBJS += cli/main.o
+CLI_OBJS += cli/termguard.o
 CLI_OBJS += cli/options.o
 CLI_OBJS += cli/breakpoints.o
 CLI_OBJS += cli/record.o

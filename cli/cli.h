@@ -487,6 +487,7 @@ struct options {
 	int nshares;
 	const char *run_cmd;	/* --run */
 	bool real_time;		/* --real-time: no time-travel */
+	bool no_confine;	/* --no-confine */
 };
 /* Fills o (and the session's own settings: --record, --batch, --json,
  * -F, --log-lines).  --help, --version and usage errors print and exit;
@@ -510,14 +511,21 @@ void resolve_pending(struct session *s, uint64_t mod_addr, FILE *err);
 bool user_breakpoint(struct session *s, int id);
 void insert_pending_breakpoints(struct session *s);
 
+/* termguard.c: the terminal restored even when umdbg is killed */
+void termguard_start(void);	/* with a terminal on stdin */
+void termguard_tui(bool on);	/* the TUI has the screen, or not */
+void termguard_done(void);	/* ending in order (atexit) */
+
 /* share.c: --share, --run, umdbg module */
 char *share_root(bool use_ns);
 char *share_arg(const char *dir);
 char *run_arg(const char *cmd);
 int shares_setup(struct session *s, const char *kernel, char **kargs,
 		 int nkargs, bool replaying);
-void shares_bind(struct session *s, struct tracer_launch *l,
-		 const char *root);
+/* What the launch gives the guest: the shares (writable), and confining,
+ * the kernel (at l->path, absolute) and the files its arguments name. */
+void shares_give(struct session *s, const struct options *o,
+		 struct tracer_launch *l);
 int module_command(int argc, char **argv, const char *self_dir);
 
 /* record.c: --record, umdbg replay, umdbg trace */

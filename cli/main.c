@@ -151,6 +151,14 @@ static int open_front_ends(struct session *s, const struct options *o,
 	return 0;
 }
 
+/*
+ * The uid and gid a confined guest runs as (docs/security.md): above the
+ * ranges Debian, systemd and subordinate ids hand out, so no file on the
+ * host is its own, and only umdbg's guests use it (each in a PID
+ * namespace of its own, so one cannot signal another).
+ */
+#define CONFINE_ID 2000000000u
+
 /* The guest under the tracer, with its breakpoints and watchpoints. */
 static int launch_guest(struct session *s, const struct options *o,
 			char **gargv, int gin, int gout, bool *use_ns)
@@ -170,7 +178,14 @@ static int launch_guest(struct session *s, const struct options *o,
 	l.private_tmpfs = stat("/dev/shm", &stb) == 0 ? "/dev/shm" : NULL;
 	l.block_sigchld = true;
 	l.no_aslr = true;
-	shares_bind(s, &l, s->share_root);
+	if (*use_ns && !o->no_confine) {
+		/* by the path it is given at in the confined root */
+		l.confine = true;
+		l.confine_id = CONFINE_ID;
+		l.path = realpath(o->kernel, NULL);
+		if (!l.path)
+			l.path = s->kernel_abs;
+	}
 	if (s->rr) {
 		/* The same bytes on the new stack in recording and replay:
 		 * one path, one environment. */
@@ -182,11 +197,19 @@ static int launch_guest(struct session *s, const struct options *o,
 		l.envp = rr_env;
 		l.path = gargv[0];
 	}
+	shares_give(s, o, &l);
 	session_watch_mode(s);
 	err = tracer_launch(&l, &s->t, &cause);
 	s->launch = l;
 	if (!err)
 		tracer_set_hw_emulation(s->t, s->hw_emulated);
+	for (i = 0; !err && l.confine && i < l.ngive; i++)
+		if (l.give[i].writable && !l.give[i].idmapped &&
+		    !o->replay_path)
+			fprintf(stderr, "umdbg: warning: the guest may write "
+				"to '%s' only where anyone may (its file "
+				"system cannot show it as the guest's)\n",
+				l.give[i].src);
 	if (!o->replay_path) {
 		close(gin);
 		close(gout);
@@ -230,6 +253,7 @@ static void finish(struct session *s, bool use_ns, const char *umldir)
 		if (!s->user_quit && s->exit_code < 128)
 			tui_ended(s->tui, "the guest ended");
 		tui_close(s->tui);
+		termguard_tui(false);
 		s->tui = NULL;
 	} else if (s->stopped) {
 		rl_callback_handler_remove();
@@ -274,12 +298,17 @@ int main(int argc, char **argv)
 			"namespaces (run as root)\n");
 		return EXIT_ERROR;
 	}
+	if (!use_ns && !o.replay_path)
+		fprintf(stderr, "umdbg: warning: without namespaces (run as "
+			"root) the guest is not confined: it runs as you, with "
+			"your files in view (docs/security.md)\n");
 	if (s->nshares && !use_ns) {
 		fprintf(stderr, "umdbg: --share needs a mount namespace (run "
 			"as root)\n");
 		return EXIT_ERROR;
 	}
 	gargv = guest_argv(s, &o, use_ns, &umldir);
+	termguard_start();
 	if (open_front_ends(s, &o, &gin, &gout) < 0)
 		return EXIT_ERROR;
 	if (launch_guest(s, &o, gargv, gin, gout, &use_ns) < 0) {

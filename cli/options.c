@@ -52,6 +52,9 @@ static const char usage_text[] =
 "      --wait             with --gdb: hold the kernel at its first\n"
 "                         instruction until gdb connects\n"
 "      --listen-any       allow --gdb on a non-loopback address\n"
+"      --no-confine       run the guest as root with the host's files in\n"
+"                         view (by default it runs as an unprivileged uid\n"
+"                         in a root of its own: docs/security.md)\n"
 "  -r, --record TRACE     record the kernel's host syscalls and signals\n"
 "                         into TRACE, for 'umdbg replay TRACE'\n"
 "  -t, --tui              the full-screen workbench (source, disassembly,\n"
@@ -190,6 +193,7 @@ static void parse_flags(int argc, char **argv, struct session *s,
 		{ "gdb", required_argument, NULL, 'g' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "listen-any", no_argument, NULL, 'A' },
+		{ "no-confine", no_argument, NULL, 'C' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "tui", no_argument, NULL, 't' },
 		{ "batch", no_argument, NULL, 'B' },
@@ -273,6 +277,9 @@ static void parse_flags(int argc, char **argv, struct session *s,
 			break;
 		case 'A':
 			o->listen_any = true;
+			break;
+		case 'C':
+			o->no_confine = true;
 			break;
 		case 'r':
 			s->trace_path = optarg;

@@ -203,6 +203,7 @@ int session_open_tui(struct session *s, char **cause)
 
 	if (tui_open(&host, &s->tui, cause) < 0)
 		return -1;
+	termguard_tui(true);
 	s->interactive = true;
 	s->con.tty = false;	/* curses has the terminal */
 	s->con.stdin_open = false;

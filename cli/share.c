@@ -150,24 +150,88 @@ int shares_setup(struct session *s, const char *kernel, char **kargs,
 	return 0;
 }
 
-/* The bind mounts of the launch: each share at ROOT/NAME. */
-void shares_bind(struct session *s, struct tracer_launch *l,
-		 const char *root)
+static void give_add(struct tracer_launch *l, const char *src,
+		     const char *dst, bool writable)
 {
-	char **src, **dst;
-	size_t i;
+	struct tracer_give *g;
 
-	if (!s->nshares)
+	l->give = xrealloc(l->give, (size_t)(l->ngive + 1) * sizeof(*l->give));
+	g = &l->give[l->ngive++];
+	memset(g, 0, sizeof(*g));
+	g->src = src;
+	g->dst = dst;
+	g->writable = writable;
+}
+
+/* A file a kernel argument names, at the path the kernel will open it by
+ * (relative to the working directory, which the guest keeps); nothing
+ * when it is not there (the kernel says so itself). */
+static void give_file(struct tracer_launch *l, const char *path,
+		      bool writable)
+{
+	struct stat stb;
+	char *cwd, *dst;
+
+	if (!*path || stat(path, &stb) < 0 || S_ISDIR(stb.st_mode))
 		return;
-	src = xcalloc(s->nshares, sizeof(*src));
-	dst = xcalloc(s->nshares, sizeof(*dst));
-	for (i = 0; i < s->nshares; i++) {
-		src[i] = s->shares[i].path;
-		dst[i] = xasprintf("%s/%s", root, s->shares[i].name);
+	if (path[0] == '/') {
+		dst = xstrdup(path);
+	} else {
+		cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return;
+		dst = xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		free(cwd);
 	}
-	l->bind_src = src;
-	l->bind_dst = dst;
-	l->nbinds = (int)s->nshares;
+	give_add(l, xstrdup(path), dst, writable);
+}
+
+/*
+ * ubdN[flags]=FILE[,COW] (UML's block devices: FILE is read-only with
+ * the flag 'r', and the copy-on-write file takes the writes then).  A
+ * COW file UML would create is not given: it must exist.
+ */
+static void give_ubd(struct tracer_launch *l, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *flags = arg + 3;
+	char *files, *comma;
+	bool ro;
+
+	if (!eq)
+		return;
+	while (flags < eq && *flags >= '0' && *flags <= '9')
+		flags++;
+	ro = memchr(flags, 'r', (size_t)(eq - flags)) != NULL;
+	files = xstrdup(eq + 1);
+	comma = strchr(files, ',');
+	if (comma) {
+		*comma = '\0';
+		give_file(l, files, false);
+		give_file(l, comma + 1, true);
+	} else {
+		give_file(l, files, !ro);
+	}
+	free(files);
+}
+
+void shares_give(struct session *s, const struct options *o,
+		 struct tracer_launch *l)
+{
+	size_t i;
+	int a;
+
+	for (i = 0; i < s->nshares; i++)
+		give_add(l, s->shares[i].path, xasprintf("%s/%s",
+			 s->share_root, s->shares[i].name), true);
+	if (!l->confine)
+		return;
+	give_add(l, l->path, l->path, false);
+	for (a = 0; a < o->nkargs; a++) {
+		if (!strncmp(o->kargs[a], "initrd=", 7))
+			give_file(l, o->kargs[a] + 7, false);
+		else if (!strncmp(o->kargs[a], "ubd", 3))
+			give_ubd(l, o->kargs[a]);
+	}
 }
 
 /* ---- umdbg module DIR -------------------------------------------------- */

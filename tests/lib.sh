@@ -316,3 +316,59 @@ wait_for() {
 	diag "timed out after ${2:-30} s waiting for /$1/ on the screen"
 	return 1
 }
+
+# The terminal after umdbg left it: the normal screen (not curses'
+# alternate one) with a visible cursor, canonical mode and echo back on
+# (bash itself restores the modes after a job killed by a signal; the
+# screen and the cursor are ours to restore).
+sane_terminal() {
+	[ "$(tm display-message -p '#{alternate_on}#{cursor_flag}')" = 01 ] ||
+		return 1
+	tm send-keys "clear; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo" Enter
+	wait_for '^-?icanon -?echo$' 10 &&
+		grep -Eq '^icanon echo$' "$SCRATCH/pane"
+}
+
+# No process is left under the pane's shell.
+no_leftovers() {
+	local sh
+	sh=$(tm display-message -p '#{pane_pid}')
+	[ -z "$(descendants "$sh")" ]
+}
+
+# The pid of umdbg under the pane's shell.
+umdbg_pid() {
+	local sh p
+	sh=$(tm display-message -p '#{pane_pid}')
+	for p in $(descendants "$sh"); do
+		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$TOP/umdbg" ] &&
+			{ echo "$p"; return; }
+	done
+}
+
+# Is any process left in process group $1 (umdbg's own, under the
+# pane's job control: its terminal guardian stays in it)?
+group_gone() {
+	local f
+	for f in /proc/[0-9]*/stat; do
+		# a zombie is gone; its reaping is its parent's business
+		[ "$(awk '$3 != "Z" {print $5}' "$f" 2>/dev/null)" = "$1" ] &&
+			return 1
+	done
+	return 0
+}
+
+# signal_tui SIG STATUS WHAT: send umdbg SIG; it ends with STATUS, the
+# terminal sane and nothing left, under the pane's shell or in umdbg's
+# process group (3 checks).
+signal_tui() {
+	local pid
+	pid=$(umdbg_pid)
+	[ -n "$pid" ] && kill -"$1" "$pid"
+	wait_for "^status=$2" 20
+	ok $? "$3 (status $2)"
+	sane_terminal
+	ok $? "the terminal is sane after SIG$1"
+	no_leftovers && wait_until 5 "umdbg's process group to end" group_gone "$pid"
+	ok $? "no process left after SIG$1"
+}

@@ -34,49 +34,6 @@ mask() {
 		s/(\\|  #N  [^ ]+\\+ADDR)( .*)?\$/\\1 .../"
 }
 
-# The terminal after umdbg left it: the normal screen (not curses'
-# alternate one) with a visible cursor, canonical mode and echo back on
-# (bash itself restores the modes after a job killed by a signal; the
-# screen and the cursor are ours to restore).
-sane_terminal() {
-	[ "$(tm display-message -p '#{alternate_on}#{cursor_flag}')" = 01 ] ||
-		return 1
-	tm send-keys "clear; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo" Enter
-	wait_for '^-?icanon -?echo$' 10 &&
-		grep -Eq '^icanon echo$' "$SCRATCH/pane"
-}
-
-# No process is left under the pane's shell.
-no_leftovers() {
-	local sh
-	sh=$(tm display-message -p '#{pane_pid}')
-	[ -z "$(descendants "$sh")" ]
-}
-
-# The pid of umdbg under the pane's shell.
-umdbg_pid() {
-	local sh p
-	sh=$(tm display-message -p '#{pane_pid}')
-	for p in $(descendants "$sh"); do
-		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$TOP/umdbg" ] &&
-			{ echo "$p"; return; }
-	done
-}
-
-# signal_tui SIG STATUS WHAT: send umdbg SIG; it ends with STATUS, the
-# terminal sane and nothing left (3 checks).
-signal_tui() {
-	local pid
-	pid=$(umdbg_pid)
-	[ -n "$pid" ] && kill -"$1" "$pid"
-	wait_for "^status=$2" 20
-	ok $? "$3 (status $2)"
-	sane_terminal
-	ok $? "the terminal is sane after SIG$1"
-	no_leftovers
-	ok $? "no process left after SIG$1"
-}
-
 "$UMDBG" --tui </dev/null >"$SCRATCH/out" 2>&1
 rc=$?
 ok "$([ $rc = 1 ] && echo 0 || echo 1)" "--tui without a terminal: exit status 1"

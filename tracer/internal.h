@@ -127,6 +127,23 @@ struct tracer {
 	struct tracer_pw_stats pw_stats;
 };
 
+/* confine.c: the given mounts, made by the parent before the clone. */
+struct confine_mounts {
+	int *fd;		/* detached mounts, one per give[] entry */
+	bool *is_dir;
+	int n;
+};
+
+int confine_prepare(const struct tracer_launch *l, struct confine_mounts *m,
+		    char **cause);
+void confine_release(struct confine_mounts *m);
+/* In the child: its view of the host (and, confining, its new root). */
+int confine_enter(const struct tracer_launch *l,
+		  const struct confine_mounts *m);
+/* In the program, before its exec: become confine_id. */
+int confine_drop(const struct tracer_launch *l);
+int confine_make_dirs(const char *path);
+
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);
 
 /* tracer.c, for the other files of the layer */

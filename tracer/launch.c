@@ -41,7 +41,7 @@ struct launch_error {
 };
 
 enum launch_step { STEP_MOUNT, STEP_EXEC, STEP_SYNC, STEP_FORK,
-		   STEP_SECCOMP };
+		   STEP_SECCOMP, STEP_CONFINE };
 
 static const char *const step_names[] = {
 	[STEP_MOUNT] = "mount",
@@ -49,6 +49,7 @@ static const char *const step_names[] = {
 	[STEP_SYNC] = "sync",
 	[STEP_FORK] = "fork",
 	[STEP_SECCOMP] = "seccomp",
+	[STEP_CONFINE] = "dropping privileges",
 };
 
 static void child_fail(int fd, int step)
@@ -133,50 +134,20 @@ static void __attribute__((noreturn)) ns_init(pid_t prog)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128);
 }
 
-/* mkdir -p, in the child (which may not allocate much). */
-static int make_dirs(const char *path)
-{
-	char buf[4096];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		buf[i] = path[i];
-	}
-	return 0;
-}
-
 static void __attribute__((noreturn))
-child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
-	   int pid_sock, bool in_ns)
+child_main(const struct tracer_launch *l, const struct confine_mounts *m,
+	   int sync_rd, int err_wr, int pid_sock, bool in_ns)
 {
 	sigset_t all;
 	pid_t prog;
 	char c;
-	int sig, i;
+	int sig;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (in_ns && l->private_tmpfs) {
-		/* Nothing mounted here may leak back to the host. */
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount("umdbg", l->private_tmpfs, "tmpfs",
-			  MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		if (confine_enter(l, m) < 0)
 			child_fail(err_wr, STEP_MOUNT);
-		for (i = 0; i < l->nbinds; i++)
-			if (make_dirs(l->bind_dst[i]) < 0 ||
-			    mount(l->bind_src[i], l->bind_dst[i], NULL,
-				  MS_BIND | MS_REC, NULL) < 0)
-				child_fail(err_wr, STEP_MOUNT);
-	} else if (l->nbinds) {
+	} else if (l->ngive || l->confine) {
 		errno = EPERM;
 		child_fail(err_wr, STEP_MOUNT);
 	}
@@ -217,6 +188,8 @@ child_main(const struct tracer_launch *l, int sync_rd, int err_wr,
 	 * trace, sockets) stays ours, and the kernel's fd numbers are the
 	 * same in every run (record and replay depend on it). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (l->confine && confine_drop(l) < 0)
+		child_fail(err_wr, STEP_CONFINE);
 	if (l->seccomp &&
 	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, l->seccomp) < 0))
@@ -248,6 +221,7 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		  char **cause)
 {
 	int sync_pipe[2], err_pipe[2], sock[2], one = 1;
+	struct confine_mounts mounts = { 0 };
 	struct launch_error le;
 	pid_t prog;
 	struct tracer *t;
@@ -276,7 +250,14 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 	setsockopt(sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 
 	if (l->namespaces) {
-		pid = clone_child(CLONE_NEWPID | CLONE_NEWNS);
+		unsigned long more = l->confine ?
+			CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS : 0;
+
+		if (l->ngive && confine_prepare(l, &mounts, cause) < 0) {
+			err = -EINVAL;
+			goto out_pipes;
+		}
+		pid = clone_child(CLONE_NEWPID | CLONE_NEWNS | more);
 		if (pid >= 0)
 			in_ns = true;
 	}
@@ -291,8 +272,10 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		close(sync_pipe[1]);
 		close(err_pipe[0]);
 		close(sock[0]);
-		child_main(l, sync_pipe[0], err_pipe[1], sock[1], in_ns);
+		child_main(l, &mounts, sync_pipe[0], err_pipe[1], sock[1],
+			   in_ns);
 	}
+	confine_release(&mounts);
 	close(sync_pipe[0]);
 	close(err_pipe[1]);
 	close(sock[1]);
@@ -342,7 +325,11 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		if (init_pid)
 			waitpid(init_pid, NULL, __WALL);
 		err = -le.err;
-		if (le.step == STEP_EXEC)
+		if (le.step == STEP_EXEC && l->confine)
+			set_cause(cause, err, "cannot execute '%s' as the "
+				  "confined uid %u: %s", l->path,
+				  (unsigned)l->confine_id, errstr(le.err));
+		else if (le.step == STEP_EXEC)
 			set_cause(cause, err, "cannot execute '%s': %s",
 				  l->path, errstr(le.err));
 		else
@@ -374,6 +361,7 @@ out_kill:
 		waitpid(init_pid, NULL, __WALL);
 
 out_pipes:
+	confine_release(&mounts);
 	if (sync_pipe[0] >= 0)
 		close(sync_pipe[0]);
 	if (sync_pipe[1] >= 0)

@@ -23,6 +23,21 @@
 
 struct tracer;
 
+/* A host file or directory a namespaced child is given. */
+struct tracer_give {
+	const char *src;	/* host path; symbolic links are followed */
+	const char *dst;	/* absolute path in the child's view */
+	bool writable;		/* else mounted read-only */
+	/*
+	 * Filled by tracer_launch when confining: whether a writable entry
+	 * that confine_id does not own is shown to the child as owned by
+	 * confine_id (an idmapped mount; files it creates get the real
+	 * owner).  False where the file system cannot: then the child may
+	 * write only where anyone may.
+	 */
+	bool idmapped;
+};
+
 struct tracer_launch {
 	const char *path;		/* program to exec */
 	char *const *argv;		/* its argv, argv[0] included */
@@ -38,13 +53,25 @@ struct tracer_launch {
 	/* With namespaces: a directory covered by a private tmpfs. */
 	const char *private_tmpfs;
 	/*
-	 * With namespaces and private_tmpfs: directories bind-mounted
-	 * read-write, bind_src[i] at bind_dst[i] (created, under
-	 * private_tmpfs), seen only by the child.  Without namespaces the
-	 * launch fails when there are any.
+	 * With namespaces and private_tmpfs: host files and directories the
+	 * child is given, each mounted at its dst, seen only by the child.
+	 * Without namespaces the launch fails when there are any.
 	 */
-	char *const *bind_src, *const *bind_dst;
-	int nbinds;
+	struct tracer_give *give;
+	int ngive;
+	/*
+	 * With namespaces and private_tmpfs: confine the program
+	 * (docs/security.md).  Its root is an empty tmpfs holding the host's
+	 * /usr read-only (with /lib, /lib64, /bin and /sbin as the host has
+	 * them), a /proc of its own PID namespace, a /dev with null, zero,
+	 * full, random, urandom and its own pts, a private /dev/shm, and the
+	 * give[] entries; it has new network, IPC and UTS namespaces; it runs
+	 * with uid and gid confine_id, no supplementary groups, no
+	 * capabilities and no_new_privs.  The working directory is kept
+	 * (empty, unless something is given there).
+	 */
+	bool confine;
+	uid_t confine_id;
 	bool block_sigchld;		/* see DESIGN.md: removes SIGCHLD stops */
 	bool no_aslr;			/* personality(ADDR_NO_RANDOMIZE) */
 	/*

@@ -1,0 +1,54 @@
+#!/bin/bash
+# t4002-kills: umdbg killed with SIGKILL, and ended with SIGTERM, in a
+# real terminal (tmux) at six points: the TUI while the guest boots, the
+# TUI at a stop, the prompt at a stop, the prompt while a line is being
+# stepped, the guest's interactive shell running on umdbg's terminal, and
+# a replay at its prompt.  After each: umdbg's exit status, a sane
+# terminal (normal screen, cursor shown, canonical mode and echo; after
+# SIGKILL umdbg's terminal guardian restores them), no process left (not
+# the guest's, not the guardian), and nothing new in /dev/shm.  With
+# t6006 (the recorder and replay killed at 10 points) that is 22 points.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 60
+
+# A trace to replay, recorded without a terminal.
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
+	--break panic </dev/null >"$SCRATCH/rec" 2>&1
+[ "$?" = 2 ] || { sed 's/^/# /' "$SCRATCH/rec" | tail -5; echo "Bail out! cannot record the panic"; exit 1; }
+
+shm_before=$(ls -A /dev/shm)
+use_tmux
+
+# at SIG STATUS WHAT WAITFOR CMD...: start CMD in the pane, wait until the
+# screen shows WAITFOR (a check), then signal_tui (3 checks) and compare
+# /dev/shm.
+at() {
+	local sig=$1 status=$2 what=$3 waitfor=$4
+	shift 4
+	tm send-keys "clear; $* ; echo \"status=\$?\"" Enter
+	wait_for "$waitfor" 60
+	ok $? "$what: there"
+	signal_tui "$sig" "$status" "$what: SIG$sig ends umdbg"
+	is "$(ls -A /dev/shm)" "$shm_before" "$what: nothing new in /dev/shm after SIG$sig"
+	tm send-keys "clear" Enter
+}
+
+for sig in KILL TERM; do
+	[ $sig = KILL ] && st=137 || st=143
+	at $sig $st "the TUI while booting" '^ umdbg  RUNNING' \
+		./umdbg --tui --scenario shell
+	at $sig $st "the TUI at a stop" '^ umdbg  breakpoint 1 \(panic\) hit' \
+		./umdbg --tui --scenario panic --break panic
+	at $sig $st "the prompt at a stop" '^umdbg>' \
+		./umdbg --scenario panic --break panic
+	# one instruction per turn of the event loop: the line takes long
+	tm send-keys "clear; UMDBG_STEP_SLICE=1 ./umdbg --scenario panic --break panic; echo \"status=\$?\"" Enter
+	wait_for '^umdbg>' 60
+	tm send-keys "next" Enter
+	sleep 0.3
+	signal_tui $sig $st "the prompt while stepping: SIG$sig ends umdbg"
+	is "$(ls -A /dev/shm)" "$shm_before" "the prompt while stepping: nothing new in /dev/shm after SIG$sig"
+	at $sig $st "the guest's shell" '^/ #' ./umdbg --scenario shell
+	at $sig $st "a replay" '^umdbg>' ./umdbg replay "$SCRATCH/panic.trace"
+done
