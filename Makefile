@@ -176,17 +176,28 @@ tests/fuzz/rsp-fuzzer: tests/fuzz/rsp-fuzzer.c gdbstub/*.c lib/util.c
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^
 tests/fuzz/trace-fuzzer: tests/fuzz/trace-fuzzer.c tracer/trace.c replay/dump.c replay/syscalls.c lib/util.c
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -llz4
-fuzz: tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
-	mkdir -p tests/fuzz/corpus tests/fuzz/corpus-trace
-	tests/fuzz/rsp-fuzzer -runs=$(FUZZ_RUNS) -dict=tests/fuzz/rsp.dict tests/fuzz/corpus
-	tests/fuzz/trace-fuzzer -runs=$(FUZZ_RUNS) tests/fuzz/corpus-trace
+tests/fuzz/elf-fuzzer: tests/fuzz/elf-fuzzer.c kmodel/*.c lib/util.c lib/rows.c
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(shell pkg-config --libs libdw 2>/dev/null || echo -ldw -lelf)
+FUZZERS = tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer tests/fuzz/elf-fuzzer
+# Each fuzzer for FUZZ_RUNS executions, its corpus kept in
+# tests/fuzz/corpus/TARGET (scripts/fuzz says how).
+fuzz: $(FUZZERS) tests/helpers/victim umdbg
+	@for t in rsp trace elf; do scripts/fuzz $$t $(FUZZ_RUNS) 0 tests/fuzz/corpus/$$t || exit 1; done
+# The long runs (docs/security.md has their latest figures): each fuzzer
+# for FUZZ_LONG_RUNS executions or FUZZ_SECONDS seconds, whichever comes
+# first, corpus kept in FUZZ_CORPUS/TARGET.
+FUZZ_LONG_RUNS ?= 10000000
+FUZZ_SECONDS ?= 3600
+FUZZ_CORPUS ?= $(HOME)/.cache/umdbg/fuzz-corpus
+fuzz-long: $(FUZZERS) tests/helpers/victim umdbg
+	@for t in rsp trace elf; do scripts/fuzz $$t $(FUZZ_LONG_RUNS) $(FUZZ_SECONDS) $(FUZZ_CORPUS)/$$t || exit 1; done
 
 check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer
+	rm -f umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) $(FUZZERS)
 
-.PHONY: all bootstrap guest guest-debug tests unit check demo bench fuzz check-deps clean
+.PHONY: all bootstrap guest guest-debug tests unit check demo bench fuzz fuzz-long check-deps clean
 
 -include $(OBJS:.o=.d) $(wildcard tests/*.d)

@@ -13,6 +13,9 @@
  * socket closes without a 'Q' the guardian restores the settings, leaves
  * the alternate screen if the TUI had it and shows the cursor, then
  * exits; it ignores the signals a terminal or a process group sends.
+ * After a SIGKILL the shell and the guardian wake together, so a line the
+ * shell prints at once may still land on the TUI's alternate screen, and
+ * go with it.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

@@ -358,6 +358,15 @@ group_gone() {
 	return 0
 }
 
+# "status=STATUS" on the screen, or in $SCRATCH/status: where the shell
+# wrote it after SIGKILL may be the TUI's alternate screen, which the
+# terminal guardian then leaves (cli/termguard.c).
+_status_is() {
+	grep -Eqs "^status=$1\$" "$SCRATCH/status" && return 0
+	tm capture-pane -p -S -300 >"$SCRATCH/pane"
+	grep -Eq "^status=$1\$" "$SCRATCH/pane"
+}
+
 # signal_tui SIG STATUS WHAT: send umdbg SIG; it ends with STATUS, the
 # terminal sane and nothing left, under the pane's shell or in umdbg's
 # process group (3 checks).
@@ -365,7 +374,7 @@ signal_tui() {
 	local pid
 	pid=$(umdbg_pid)
 	[ -n "$pid" ] && kill -"$1" "$pid"
-	wait_for "^status=$2" 20
+	wait_until 20 "status=$2" _status_is "$2"
 	ok $? "$3 (status $2)"
 	sane_terminal
 	ok $? "the terminal is sane after SIG$1"

@@ -26,7 +26,8 @@ use_tmux
 at() {
 	local sig=$1 status=$2 what=$3 waitfor=$4
 	shift 4
-	tm send-keys "clear; $* ; echo \"status=\$?\"" Enter
+	rm -f "$SCRATCH/status"
+	tm send-keys "clear; $* ; echo \"status=\$?\" | tee $SCRATCH/status" Enter
 	wait_for "$waitfor" 60
 	ok $? "$what: there"
 	signal_tui "$sig" "$status" "$what: SIG$sig ends umdbg"
@@ -43,9 +44,12 @@ for sig in KILL TERM; do
 	at $sig $st "the prompt at a stop" '^umdbg>' \
 		./umdbg --scenario panic --break panic
 	# one instruction per turn of the event loop: the line takes long
-	tm send-keys "clear; UMDBG_STEP_SLICE=1 ./umdbg --scenario panic --break panic; echo \"status=\$?\"" Enter
+	rm -f "$SCRATCH/status"
+	tm send-keys "clear; UMDBG_STEP_SLICE=1 ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
 	wait_for '^umdbg>' 60
+	ok $? "the prompt while stepping: there"
 	tm send-keys "next" Enter
+	wait_for '^umdbg> next' 10
 	sleep 0.3
 	signal_tui $sig $st "the prompt while stepping: SIG$sig ends umdbg"
 	is "$(ls -A /dev/shm)" "$shm_before" "the prompt while stepping: nothing new in /dev/shm after SIG$sig"
