@@ -8,10 +8,12 @@
 # its share.  Everything fails, and the host side says so too (no file,
 # no connection, the process alive).  The same module under --no-confine
 # succeeds, so the module does reach the host when it may.  A share stays
-# writable, and what the guest makes there belongs to the share's owner.
+# writable, and what the guest makes there belongs to the share's owner;
+# a ubd0= image is given writable and the initrd= file read-only, at the
+# paths the kernel's arguments name.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 27
+plan 33
 
 mod=$SCRATCH/esc
 share=$SCRATCH/share
@@ -85,6 +87,29 @@ is "$(cat "$share/theirs")" theirs "...and is unchanged"
 like "$SCRATCH/conf" '^no set-uid' "no set-user-ID bit in a share"
 like "$SCRATCH/conf" '^no set-gid' "...nor set-group-ID"
 is "$(stat -c %a "$share/made" 2>&1)" 644 "...the host's file has neither"
+
+# What the kernel's arguments name is given to it at that path: a ubd
+# image writable (the guest kernel has no ubd driver, but the file is
+# there for one), the initrd read-only.
+dd if=/dev/zero of="$SCRATCH/disk.img" bs=64k count=1 2>/dev/null
+run_umdbg "$SCRATCH/ubd" --share "$share" --run "insmod escape.ko plant=$SCRATCH/disk.img &&
+	rmmod escape &&
+	insmod escape.ko secret=$TOP/guest/rootfs.cpio.gz plant=$TOP/guest/rootfs.cpio.gz" \
+	guest/linux mem=128M initrd=guest/rootfs.cpio.gz con=null con0=fd:0,fd:1 \
+	ubd0="$SCRATCH/disk.img"
+is "$rc" 0 "a confined guest with a ubd0= image runs its command"
+like "$SCRATCH/ubd" "escape: create $SCRATCH/disk.img: 0${cr}?\$" "the ubd0= image (root's, 0644) is there and writable for the confined kernel"
+like "$SCRATCH/ubd" "escape: read $TOP/guest/rootfs.cpio.gz: 0${cr}?\$" "the initrd= file is there (a relative path, given at the working directory's)"
+like "$SCRATCH/ubd" "escape: create $TOP/guest/rootfs.cpio.gz: -(13|30)${cr}?\$" "...read-only"
+
+# A kernel only its owner may run: the confined uid cannot.
+cp -L guest/linux "$SCRATCH/private-linux"
+chmod 0700 "$SCRATCH/private-linux"
+run_umdbg "$SCRATCH/priv" --run true "$SCRATCH/private-linux" mem=128M \
+	initrd=guest/rootfs.cpio.gz con=null con0=fd:0,fd:1
+is "$rc" 1 "a kernel others may not execute: exit status 1"
+like "$SCRATCH/priv" "^umdbg: cannot execute '$SCRATCH/private-linux' as the confined uid 2000000000: permission denied \(it must be readable and executable by others\)\$" "...said in one line"
+rm -f "$SCRATCH/private-linux"
 
 # The same module, unconfined: it reaches the host (so the failures above
 # are the confinement's, not the module's).

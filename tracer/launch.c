@@ -327,7 +327,8 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		err = -le.err;
 		if (le.step == STEP_EXEC && l->confine)
 			set_cause(cause, err, "cannot execute '%s' as the "
-				  "confined uid %u: %s", l->path,
+				  "confined uid %u: %s (it must be readable "
+				  "and executable by others)", l->path,
 				  (unsigned)l->confine_id, errstr(le.err));
 		else if (le.step == STEP_EXEC)
 			set_cause(cause, err, "cannot execute '%s': %s",
