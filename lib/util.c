@@ -121,8 +121,8 @@ static void strbuf_grow(struct strbuf *sb, size_t extra)
 
 void strbuf_grow_to(struct strbuf *sb, size_t len)
 {
-	if (len > sb->len)
-		strbuf_grow(sb, len - sb->len);
+	/* room for the NUL even when there is no content to add */
+	strbuf_grow(sb, len > sb->len ? len - sb->len : 0);
 }
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)

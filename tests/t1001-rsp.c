@@ -176,7 +176,7 @@ int main(void)
 	const char *o;
 	int i;
 
-	plan(34);
+	plan(35);
 	for (i = 0; i < 256; i++)
 		f.mem[i] = (uint8_t)i;
 	f.regs.gpr[16] = 0x60001234;
@@ -193,6 +193,9 @@ int main(void)
 	is_str(o, pk("00010203", true), "m reads memory as hex");
 	o = xchg(r, &f, "m0,4");
 	is_str(o, pk("E0e", true), "m of an unmapped address: E + errno");
+	o = xchg(r, &f, "m1000,0");
+	is_str(o, pk("", true), "m of no bytes: an empty reply (the fuzzer's "
+	       "crash, tests/fuzz/regress/rsp/read-zero-bytes)");
 	o = xchg(r, &f, "mZZ,4");
 	is_str(o, pk("E16", true), "bad hex in m: E22 (EINVAL)");
 	o = xchg(r, &f, "M1004,2:abcd");
