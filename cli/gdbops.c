@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "gdbserver.h"
@@ -548,9 +549,36 @@ static void op_pass_signals(void *arg, const bool *pass, int nsig)
 		tracer_set_stop_signal(T(g), SIGABRT, !pass[SIGABRT]);
 }
 
+/* Is the file fd refers to one the kernel process maps (its binary, its
+ * libraries)?  By device and inode, as its maps list them: the process
+ * may see the file under another path (its confined root). */
+static bool mapped_by_guest(struct gdbserver *g, int fd)
+{
+	char path[64], line[512];
+	unsigned maj, min;
+	unsigned long long ino;
+	struct stat st;
+	bool found = false;
+	FILE *f;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tracer_pid(T(g)));
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min,
+			       &ino) == 3 && ino && ino == st.st_ino &&
+			makedev(maj, min) == st.st_dev;
+	fclose(f);
+	return found;
+}
+
 /* vFile: gdb reads the kernel binary (and its libraries) over the
- * connection.  Read-only, regular files only; a gdb connection is
- * trusted anyway (see --listen-any). */
+ * connection.  Read-only, and only files the kernel process maps:
+ * whoever reaches the gdb port gets no other host file (umdbg runs as
+ * root; docs/security.md). */
 static int op_file_open(void *arg, const char *path)
 {
 	struct gdbserver *g = arg;
@@ -565,7 +593,8 @@ static int op_file_open(void *arg, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !mapped_by_guest(g, fd)) {
 		close(fd);
 		return -EACCES;
 	}

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 92
+plan 94
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -266,6 +266,7 @@ target remote 127.0.0.1:$port
 source $TOP/guest/src/vmlinux-gdb.py
 lx-symbols $TOP/guest/modules
 p umdbg_oops_deref
+remote get /etc/passwd $SCRATCH/got-passwd
 kill
 EOF
 timeout -k 5 120 gdb -nx -batch -x "$SCRATCH/f.gdb" >"$SCRATCH/f.out" 2>&1
@@ -273,6 +274,9 @@ like "$SCRATCH/f.out" 'Reading symbols from .*/vmlinux' "gdb with no file loads 
 like "$SCRATCH/f.out" 'Reading .*/vmlinux from remote target' "and reads it through the stub (vFile)"
 like "$SCRATCH/f.out" '^loading @0x[0-9a-f]+: .*/umdbg_oops\.ko' "lx-symbols loads the module's symbols over the stub"
 like "$SCRATCH/f.out" '^\$1 = \{int \(struct umdbg_oops_victim \*\)\} 0x[0-9a-f]+ <umdbg_oops_' "module symbols and types resolve in gdb"
+like "$SCRATCH/f.out" 'Remote I/O error: Permission denied' "vFile opens no host file the kernel does not map (remote get /etc/passwd)"
+[ ! -e "$SCRATCH/got-passwd" ]
+ok $? "...and gdb got nothing of it"
 end_umdbg
 
 # ---- UML's own signals reach gdb only when asked -------------------------
