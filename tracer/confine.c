@@ -59,11 +59,16 @@ int confine_make_dirs(const char *path)
 	return 0;
 }
 
-/* An empty file to mount a file on, its directories made. */
+/* An empty file to mount a file on, its directories made (or the file
+ * already there, as under the read-only /usr). */
 static int make_file(const char *path)
 {
 	char dir[4096], *slash;
+	struct stat stb;
 	int fd;
+
+	if (stat(path, &stb) == 0)
+		return 0;
 
 	if (strlen(path) >= sizeof(dir)) {
 		errno = ENAMETOOLONG;
