@@ -242,6 +242,7 @@ start_umdbg() {
 	shift
 	# stdin: a fifo held open, never at its end (the shell scenario
 	# would power off at EOF; here it waits for input, an idle guest)
+	rm -f "$SCRATCH/$name.in"	# a name used again
 	mkfifo "$SCRATCH/$name.in"
 	[ -z "${_held_stdin:-}" ] || exec {_held_stdin}>&-	# the last one's
 	"$UMDBG" "$@" <"$SCRATCH/$name.in" >"$SCRATCH/$name.umdbg" 2>&1 &
