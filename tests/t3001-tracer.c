@@ -488,6 +488,7 @@ int main(void)
 		ok(t == NULL && cause &&
 		   strstr(cause, "cannot execute '/nonexistent/prog'"),
 		   "launch error names the program (%s)", cause);
+		free(cause);
 	}
 	kmodel_free(k);
 	return done_testing();
