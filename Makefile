@@ -158,6 +158,7 @@ check: bootstrap
 	@scripts/check-deps
 	@guest/mkguest
 	prove -v --timer tests/
+	@[ -n "$(ASAN)" ] || scripts/sanitized
 
 # With a terminal the demo ends at the umdbg> prompt ('quit' leaves);
 # without one umdbg prints the report and exits 2, which is the demo's

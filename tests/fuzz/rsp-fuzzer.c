@@ -45,9 +45,13 @@ static int mon(void *a, const char *c, struct strbuf *o)
 { (void)a; strbuf_addf(o, "%s\n", c); return 0; }
 static void nop(void *a) { (void)a; }
 
+/* By name: the table grew, and positional entries had drifted onto
+ * the wrong members (a NULL kill, the monitor as libraries). */
 static const struct rsp_target_ops ops = {
-	get_regs, set_regs, rd, wr, point, point, resume, intr, threads,
-	NULL, exe, mon, nop, nop, NULL,
+	.get_regs = get_regs, .set_regs = set_regs, .read_mem = rd,
+	.write_mem = wr, .insert_point = point, .remove_point = point,
+	.resume = resume, .interrupt = intr, .threads = threads,
+	.exec_file = exe, .monitor = mon, .kill = nop, .detach = nop,
 };
 
 static void sink(void *a, const void *b, size_t n) { (void)a; (void)b; (void)n; }
