@@ -524,7 +524,7 @@ int shares_setup(struct session *s, const char *kernel, char **kargs,
 		 int nkargs, bool replaying);
 /* What the launch gives the guest: the shares (writable), and confining,
  * the kernel (at l->path, absolute) and the files its arguments name. */
-void shares_give(struct session *s, const struct options *o,
+void launch_gives(struct session *s, const struct options *o,
 		 struct tracer_launch *l);
 int module_command(int argc, char **argv, const char *self_dir);
 

@@ -197,7 +197,7 @@ static int launch_guest(struct session *s, const struct options *o,
 		l.envp = rr_env;
 		l.path = gargv[0];
 	}
-	shares_give(s, o, &l);
+	launch_gives(s, o, &l);
 	session_watch_mode(s);
 	err = tracer_launch(&l, &s->t, &cause);
 	s->launch = l;

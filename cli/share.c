@@ -214,7 +214,7 @@ static void give_ubd(struct tracer_launch *l, const char *arg)
 	free(files);
 }
 
-void shares_give(struct session *s, const struct options *o,
+void launch_gives(struct session *s, const struct options *o,
 		 struct tracer_launch *l)
 {
 	size_t i;

@@ -1,16 +1,16 @@
 #!/bin/bash
 # t4002-kills: umdbg killed with SIGKILL, and ended with SIGTERM, in a
 # real terminal (tmux) at six points: the TUI while the guest boots, the
-# TUI at a stop, the prompt at a stop, the prompt while a line is being
-# stepped, the guest's interactive shell running on umdbg's terminal, and
-# a replay at its prompt.  After each: umdbg's exit status, a sane
+# TUI at a stop, the prompt at a stop, the prompt while stepi steps, the
+# guest's interactive shell running on umdbg's terminal, and a replay at
+# its prompt.  After each: umdbg's exit status, a sane
 # terminal (normal screen, cursor shown, canonical mode and echo; after
 # SIGKILL umdbg's terminal guardian restores them), no process left (not
 # the guest's, not the guardian), and nothing new in /dev/shm.  With
 # t6006 (the recorder and replay killed at 10 points) that is 22 points.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 60
+plan 62
 
 # A trace to replay, recorded without a terminal.
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
@@ -43,14 +43,18 @@ for sig in KILL TERM; do
 		./umdbg --tui --scenario panic --break panic
 	at $sig $st "the prompt at a stop" '^umdbg>' \
 		./umdbg --scenario panic --break panic
-	# one instruction per turn of the event loop: the line takes long
+	# stepi steps in the event loop, one instruction a turn: a hundred
+	# million of them outlast the test on any machine
 	rm -f "$SCRATCH/status"
-	tm send-keys "clear; UMDBG_STEP_SLICE=1 ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
+	tm send-keys "clear; ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
 	wait_for '^umdbg>' 60
 	ok $? "the prompt while stepping: there"
-	tm send-keys "next" Enter
-	wait_for '^umdbg> next' 10
-	sleep 0.3
+	tm send-keys "stepi 100000000" Enter
+	wait_for '^umdbg> stepi 100000000$' 10
+	sleep 1
+	tm capture-pane -p | grep '^umdbg>' | tail -1 >"$SCRATCH/last"
+	is "$(sed 's/ *$//' "$SCRATCH/last")" "umdbg> stepi 100000000" \
+		"the prompt while stepping: a second later it still steps (no new prompt)"
 	signal_tui $sig $st "the prompt while stepping: SIG$sig ends umdbg"
 	is "$(ls -A /dev/shm)" "$shm_before" "the prompt while stepping: nothing new in /dev/shm after SIG$sig"
 	at $sig $st "the guest's shell" '^/ #' ./umdbg --scenario shell

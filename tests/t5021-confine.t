@@ -80,13 +80,24 @@ like "$SCRATCH/conf" "escape: kill $victim: -1${cr}?\$" "the module cannot kill 
 alive_since "$victim" "$vstart"
 ok $? "...which is still alive"
 like "$SCRATCH/conf" "escape: host uid 2000000000${cr}?\$" "the kernel runs as uid 2000000000 on the host"
-like "$SCRATCH/conf" '^wrote the share' "the share is writable"
-is "$(stat -c %u:%g "$share/made" 2>&1)" 4242:4343 "...and what the guest made there belongs to the share's owner"
 unlike "$SCRATCH/conf" '^wrote their file' "a file of another owner in the share is not the guest's to write"
 is "$(cat "$share/theirs")" theirs "...and is unchanged"
-like "$SCRATCH/conf" '^no set-uid' "no set-user-ID bit in a share"
-like "$SCRATCH/conf" '^no set-gid' "...nor set-group-ID"
-is "$(stat -c %a "$share/made" 2>&1)" 644 "...the host's file has neither"
+if ! grep -q "only where anyone may" "$SCRATCH/conf"; then
+	like "$SCRATCH/conf" '^wrote the share' "the share is writable (an idmapped mount)"
+	is "$(stat -c %u:%g "$share/made" 2>&1)" 4242:4343 "...and what the guest made there belongs to the share's owner"
+	like "$SCRATCH/conf" '^no set-uid' "...and may not have the set-user-ID bit"
+	like "$SCRATCH/conf" '^no set-gid' "...nor set-group-ID"
+	is "$(stat -c %a "$share/made" 2>&1)" 644 "...the host's file has neither"
+else
+	# The host lacks the feature: the share's file system makes no
+	# idmapped mounts (umdbg said so).  The fallback: the guest writes
+	# only where anyone may.
+	unlike "$SCRATCH/conf" '^wrote the share' "fallback: a share the guest does not own is not writable"
+	for i in 1 2 3 4; do
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n # skip no idmapped mounts on the share's file system (umdbg's warning)"
+	done
+fi
 
 # What the kernel's arguments name is given to it at that path: a ubd
 # image writable (the guest kernel has no ubd driver, but the file is

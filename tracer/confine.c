@@ -38,7 +38,7 @@
 #define NEW_ROOT_OLD ".host"
 
 /* mkdir -p, in the child (which may not allocate much). */
-int confine_make_dirs(const char *path)
+static int confine_make_dirs(const char *path)
 {
 	char buf[4096];
 	size_t i, n = strlen(path);

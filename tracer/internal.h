@@ -142,7 +142,6 @@ int confine_enter(const struct tracer_launch *l,
 		  const struct confine_mounts *m);
 /* In the program, before its exec: become confine_id. */
 int confine_drop(const struct tracer_launch *l);
-int confine_make_dirs(const char *path);
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);
 

@@ -253,10 +253,9 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		unsigned long more = l->confine ?
 			CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS : 0;
 
-		if (l->ngive && confine_prepare(l, &mounts, cause) < 0) {
-			err = -EINVAL;
+		err = confine_prepare(l, &mounts, cause);
+		if (err < 0)
 			goto out_pipes;
-		}
 		pid = clone_child(CLONE_NEWPID | CLONE_NEWNS | more);
 		if (pid >= 0)
 			in_ns = true;
