@@ -36,6 +36,7 @@ TRACER_OBJS += tracer/pagewatch.o
 TRACER_OBJS += tracer/probe.o
 KMODEL_OBJS += kmodel/symbols.o
 KMODEL_OBJS += kmodel/types.o
+KMODEL_OBJS += kmodel/unitcheck.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
 KMODEL_OBJS += kmodel/modules.o
@@ -92,6 +93,7 @@ TEST_PROGS += tests/t2002-layouts.t
 TEST_PROGS += tests/t3001-tracer.t
 TEST_PROGS += tests/t6001-trace.t
 TEST_HELPERS += tests/helpers/victim
+TEST_HELPERS += tests/helpers/unit-where
 
 all: umdbg
 
@@ -132,6 +134,9 @@ bench/watch-run: bench/watch.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
 # A tiny host program with debug info for the tracer and symbol tests.
 tests/helpers/victim: tests/helpers/victim.c
 	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -o $@ $<
+
+tests/helpers/unit-where: tests/helpers/unit-where.c
+	$(CC) $(CFLAGS) -o $@ $< $(PKG_LIBS)
 
 bootstrap:
 	@scripts/bootstrap

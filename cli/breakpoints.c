@@ -261,6 +261,7 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
 	struct breakpoint bp = { 0 };
 	char *cause = NULL, *module, *symbol;
 	uint64_t a;
+	int rc;
 
 	if (module_spec(spec, &module, &symbol)) {
 		bp.module = module;
@@ -274,10 +275,15 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
 			free(symbol);
 			return -ENOENT;
 		}
-	} else if (kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs,
-				  &cause) < 0) {
+	} else if ((rc = kmodel_resolve(s->k, spec, &bp.addrs, &bp.naddrs,
+					&cause)) < 0) {
 		/* Not in the kernel: maybe in one of the guest's modules
 		 * (a symbol, or a FILE:LINE of its source). */
+		if (rc == -EBADMSG) {	/* damaged debug info */
+			fprintf(err, "umdbg: %s\n", cause);
+			free(cause);
+			return rc;
+		}
 		if (spec[0] != '*' && (bp.module = module_defining(s, spec))) {
 			bp.symbol = strchr(spec, ':') ? NULL : xstrdup(spec);
 			bp.pending = true;

@@ -441,7 +441,8 @@ static bool func_die(struct kmodel *k, uint64_t addr, Dwarf_Die *out)
 	bool found = false;
 	int n, i;
 
-	if (!k->dwarf || !(cu = dwfl_module_addrdie(k->mod, addr, &bias)))
+	if (!k->dwarf || !(cu = dwfl_module_addrdie(k->mod, addr, &bias)) ||
+	    kmodel_unit_ok(k, cu, NULL) < 0)
 		return false;
 	n = dwarf_getscopes(cu, addr - bias, &scopes);
 	for (i = 0; i < n && !found; i++)

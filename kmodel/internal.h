@@ -45,9 +45,16 @@ struct kmodel {
 	uint64_t unwind_regs[KMODEL_NREGS];
 	/* Directory prefix stripped from source paths ("/.../src/"). */
 	char *src_root;
+	/* unitcheck.c: .debug_info offsets of the units found whole,
+	 * sorted */
+	uint64_t *units_ok;
+	size_t nunits_ok;
 };
 
 ssize_t kmodel_read(struct kmodel *k, uint64_t addr, void *buf, size_t len);
+/* unitcheck.c: is the kernel's unit cu whole (checked once, on first
+ * use)?  -EBADMSG with *cause naming the damage. */
+int kmodel_unit_ok(struct kmodel *k, Dwarf_Die *cu, char **cause);
 int kmodel_read_u64(struct kmodel *k, uint64_t addr, uint64_t *v);
 
 /* DWARF types: a struct named `name` (without "struct "), looked up in the

@@ -226,9 +226,18 @@ static int check_dwarf(struct kmodel *k, char **cause)
 	return 0;
 }
 
+/* A symbol's name as a compiler writes it: printable, without spaces. */
+static bool name_printable(const char *name)
+{
+	for (; *name; name++)
+		if (*name <= ' ' || *name > '~')
+			return false;
+	return true;
+}
+
 /* Is the symbol table whole?  Every symbol's name must be readable and
- * its section one of the file's: random bytes over .symtab or .strtab
- * break that. */
+ * printable and its section one of the file's: random bytes over .symtab
+ * or .strtab break that. */
 static int check_symtab(struct kmodel *k, char **cause)
 {
 	int n = dwfl_module_getsymtab(k->mod), i, bad = 0;
@@ -243,14 +252,15 @@ static int check_symtab(struct kmodel *k, char **cause)
 		GElf_Word shndx;
 		const char *name = dwfl_module_getsym(k->mod, i, &sym, &shndx);
 
-		if (!name || (shndx != SHN_UNDEF && shndx < SHN_LORESERVE &&
-			      shndx >= nsec))
+		if (!name || !name_printable(name) ||
+		    (shndx != SHN_UNDEF && shndx < SHN_LORESERVE &&
+		     shndx >= nsec))
 			bad++;
 	}
 	if (bad)
 		return set_cause(cause, -EBADMSG, "'%s' has a corrupt symbol "
 				 "table: %d of its %d symbols have no readable "
-				 "name or a section it does not have", k->path,
+				 "name, or a section it does not have", k->path,
 				 bad, n - 1);
 	return 0;
 }
@@ -317,6 +327,7 @@ void kmodel_free(struct kmodel *k)
 	free(k->syms);
 	free(k->path);
 	free(k->src_root);
+	free(k->units_ok);
 	free(k);
 }
 
@@ -526,7 +537,24 @@ out:
 	return err;
 }
 
-int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
+/* The units holding the code at addrs are whole (kmodel_unit_ok). */
+static int units_ok(struct kmodel *k, const uint64_t *addrs, size_t n,
+		    char **cause)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu;
+	size_t i;
+	int err;
+
+	for (i = 0; k->dwarf && i < n; i++)
+		if (dwfl_addrmodule(k->dwfl, addrs[i]) == k->mod &&
+		    (cu = dwfl_module_addrdie(k->mod, addrs[i], &bias)) &&
+		    (err = kmodel_unit_ok(k, cu, cause)) < 0)
+			return err;
+	return 0;
+}
+
+static int resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
 		   size_t *naddrs, char **cause)
 {
 	const struct ksym *s;
@@ -574,6 +602,19 @@ int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
 	if (!*naddrs)
 		push_addr(addrs, naddrs, s[0].addr);
 	return 0;
+}
+
+int kmodel_resolve(struct kmodel *k, const char *spec, uint64_t **addrs,
+		   size_t *naddrs, char **cause)
+{
+	int err = resolve(k, spec, addrs, naddrs, cause);
+
+	if (err == 0 && (err = units_ok(k, *addrs, *naddrs, cause)) < 0) {
+		free(*addrs);
+		*addrs = NULL;
+		*naddrs = 0;
+	}
+	return err;
 }
 
 /* ---- describing pcs ---------------------------------------------------- */
@@ -690,12 +731,16 @@ static int where_dwarf(struct kmodel *k, Dwfl_Module *mod, uint64_t pc,
 	symname = dwfl_module_addrinfo(mod, look, &off, &sym, NULL, NULL,
 				       NULL);
 	off = call_site_adjust(off, pc, look);
-	dl = dwfl_module_getsrc(mod, look);
+	cudie = mod != k->mod || k->dwarf ?
+		dwfl_module_addrdie(mod, look, &bias) : NULL;
+	/* A damaged unit says nothing: the symbol table still names the
+	 * function (a breakpoint in it says what the damage is). */
+	if (cudie && mod == k->mod && kmodel_unit_ok(k, cudie, NULL) < 0)
+		cudie = NULL;
+	dl = cudie ? dwfl_module_getsrc(mod, look) : NULL;
 	if (dl)
 		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
 
-	cudie = mod != k->mod || k->dwarf ?
-		dwfl_module_addrdie(mod, look, &bias) : NULL;
 	if (cudie) {
 		cudie_mem = *cudie;
 		if (mod == k->mod)

@@ -2,13 +2,14 @@
 # t5002-bad-input: every bad input gets one clear line and a non-zero
 # exit, never a crash: no such file, not an ELF, not a UML kernel, a
 # kernel cut short, of another architecture, stripped, with corrupt
-# debug info or a corrupt symbol table, a kernel
+# debug info (at a section's start or inside one unit's DIEs or line
+# program) or a corrupt symbol table (or names), a kernel
 # without debug info (runs, says file:line is unavailable), an
 # unknown symbol, bad FILE:LINE and *ADDR, a bad scenario or option, a
 # directory, a gdb port out of range, a missing trace.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 55
+plan 64
 
 # bad_input NAME WANT-REGEX ARGS...: exit 1, exactly one line, matching.
 bad_input() {
@@ -42,23 +43,45 @@ printf '\267\000' | dd of="$SCRATCH/linux-arm" bs=1 seek=18 conv=notrunc 2>/dev/
 bad_input other-arch "^umdbg: '$SCRATCH/linux-arm' is not an x86_64 ELF executable\$" "$SCRATCH/linux-arm"
 strip -o "$SCRATCH/linux-stripped" "$TOP/guest/linux"
 bad_input stripped "^umdbg: no symbol 'panic' in '$SCRATCH/linux-stripped', which is stripped: only its dynamic symbols are left" --break panic "$SCRATCH/linux-stripped"
-# damage SECTION BYTES OUT: a copy of the kernel with BYTES of 0xff over
-# the start of SECTION (its offset read from this kernel by readelf)
-damage() {
-	local off
-	off=$(readelf -SW "$TOP/guest/linux" |
-	      awk -v s="$1" '$2 == s { print $5 } $3 == s { print $6 }' | head -1)
-	[ -n "$off" ] || no_fact "readelf finds no section $1"
+# damage_at OFFSET BYTES OUT: a copy of the kernel with BYTES of 0xff at
+# file offset OFFSET.  damage SECTION BYTES OUT [SKIP]: the same, SKIP
+# bytes into SECTION (its offset and size read from this kernel by
+# readelf; SKIP "half": its middle).
+damage_at() {
 	cp "$TOP/guest/linux" "$3"
 	head -c "$2" /dev/zero | tr '\0' '\377' |
-		dd of="$3" bs=4096 seek=$((0x$off)) oflag=seek_bytes conv=notrunc 2>/dev/null
+		dd of="$3" bs=4096 seek="$1" oflag=seek_bytes conv=notrunc 2>/dev/null
+}
+damage() {
+	local off size skip
+	read -r off size < <(readelf -SW "$TOP/guest/linux" |
+		awk -v s="$1" '$2 == s { print $5, $6 } $3 == s { print $6, $7 }' | head -1)
+	[ -n "$off" ] || no_fact "readelf finds no section $1"
+	skip=${4:-0}
+	[ "$skip" = half ] && skip=$((0x$size / 2))
+	damage_at $((0x$off + skip)) "$2" "$3"
 }
 damage .debug_info 65536 "$SCRATCH/linux-dwarf"
 bad_input bad-dwarf "^umdbg: '$SCRATCH/linux-dwarf' has corrupt debug info: " --break panic "$SCRATCH/linux-dwarf"
 damage .symtab 65536 "$SCRATCH/linux-symtab"
 bad_input bad-symtab "^umdbg: '$SCRATCH/linux-symtab' has a corrupt symbol table: [0-9]+ of its [0-9]+ symbols" --break panic "$SCRATCH/linux-symtab"
+# The middle of .strtab: the names still read, but as no compiler wrote them.
+damage .strtab 4096 "$SCRATCH/linux-strtab" half
+bad_input bad-strtab "^umdbg: '$SCRATCH/linux-strtab' has a corrupt symbol table: [0-9]+ of its [0-9]+ symbols" --break panic "$SCRATCH/linux-strtab"
+# Damage inside one unit, where the start-up check does not look: the
+# unit is checked when it is first used, here by the breakpoint on panic.
+"$TOP/tests/helpers/unit-where" "$TOP/guest/linux" panic >"$SCRATCH/unit" ||
+	no_fact "unit-where cannot find panic's unit"
+read -r _ unit_name <"$SCRATCH/unit"
+read -r _ info_off info_len < <(grep '^info ' "$SCRATCH/unit")
+read -r _ line_off line_len < <(grep '^line ' "$SCRATCH/unit")
+damage_at $((info_off + info_len / 2)) 256 "$SCRATCH/linux-die"
+bad_input bad-die "^umdbg: '$SCRATCH/linux-die' has corrupt debug info: in the unit of $unit_name, " --break panic "$SCRATCH/linux-die"
+damage_at $((line_off + line_len / 2)) 256 "$SCRATCH/linux-lines"
+bad_input bad-lines "^umdbg: '$SCRATCH/linux-lines' has corrupt debug info: in the unit of $unit_name, its line table " --break panic "$SCRATCH/linux-lines"
 rm -f "$SCRATCH/linux-cut" "$SCRATCH/linux-arm" "$SCRATCH/linux-stripped" \
-	"$SCRATCH/linux-dwarf" "$SCRATCH/linux-symtab"
+	"$SCRATCH/linux-dwarf" "$SCRATCH/linux-symtab" "$SCRATCH/linux-strtab" \
+	"$SCRATCH/linux-die" "$SCRATCH/linux-lines" "$SCRATCH/unit"
 
 # A kernel without debug info still runs; the report says what is missing.
 objcopy --strip-debug "$TOP/guest/linux" "$SCRATCH/linux-nodebug"
