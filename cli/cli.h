@@ -534,7 +534,7 @@ int trace_command(int argc, char **argv);
 void replay_open(struct session *s, const char *path, char ***argv,
 		 int *argc);
 int check_build_id(struct session *s, const char *kernel);
-void record_start(struct session *s, char **gargv);
+void record_start(struct session *s, char **gargv, bool unconfined);
 void rr_done(struct session *s);
 
 /* loop.c: the session's core */

@@ -21,6 +21,14 @@
 #include "timeline.h"
 #include "../tui/tui.h"
 
+/* Was the trace being replayed recorded with --no-confine?  Its replay
+ * runs the same way: the guest's uid and view of the host are part of
+ * what it did. */
+static bool replay_unconfined(struct session *s)
+{
+	return rr_header(s->rr)->flags & TRACE_HDR_UNCONFINED;
+}
+
 /* The kernel model, and what the command line asks of it. */
 static int open_model(struct session *s, const struct options *o)
 {
@@ -33,6 +41,10 @@ static int open_model(struct session *s, const struct options *o)
 	}
 	if (o->replay_path && check_build_id(s, o->kernel) < 0)
 		return -1;
+	if (o->replay_path && replay_unconfined(s))
+		fprintf(stderr, "umdbg: warning: '%s' was recorded with "
+			"--no-confine: its replay runs unconfined too "
+			"(docs/security.md)\n", o->replay_path);
 	if (shares_setup(s, o->kernel, o->kargs, o->nkargs,
 			 o->replay_path != NULL) < 0)
 		return -1;
@@ -92,7 +104,7 @@ static char **guest_argv(struct session *s, struct options *o, bool use_ns,
 	setenv("TMPDIR", "/dev/shm", 1);
 	if (s->trace_path && !o->replay_path) {
 		gargv[0] = s->kernel_abs;
-		record_start(s, gargv);
+		record_start(s, gargv, o->no_confine);
 	}
 	return gargv;
 }
@@ -178,7 +190,8 @@ static int launch_guest(struct session *s, const struct options *o,
 	l.private_tmpfs = stat("/dev/shm", &stb) == 0 ? "/dev/shm" : NULL;
 	l.block_sigchld = true;
 	l.no_aslr = true;
-	if (*use_ns && !o->no_confine) {
+	if (*use_ns && !o->no_confine &&
+	    !(o->replay_path && replay_unconfined(s))) {
 		/* by the path it is given at in the confined root */
 		l.confine = true;
 		l.confine_id = CONFINE_ID;

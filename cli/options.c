@@ -400,9 +400,10 @@ int options_parse(int argc, char **argv, struct session *s,
 	s->self_dir = self_dir();
 	if (o->replay_path && (s->trace_path || o->scenario))
 		die_usage("replay takes neither --record nor --scenario");
-	if (o->replay_path && (o->nshares || o->run_cmd || o->flavour))
-		die_usage("replay takes neither --share, --run nor --flavour: "
-			  "the trace has them");
+	if (o->replay_path && (o->nshares || o->run_cmd || o->flavour ||
+			       o->no_confine))
+		die_usage("replay takes neither --share, --run, --flavour nor "
+			  "--no-confine: the trace has them");
 	if (o->run_cmd && o->scenario)
 		die_usage("--run and --scenario do not go together (--run is "
 			  "a scenario of your own)");

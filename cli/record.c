@@ -106,7 +106,7 @@ int check_build_id(struct session *s, const char *kernel)
 	return -1;
 }
 
-void record_start(struct session *s, char **gargv)
+void record_start(struct session *s, char **gargv, bool unconfined)
 {
 	struct trace_header h;
 	struct strbuf cmd;
@@ -128,6 +128,7 @@ void record_start(struct session *s, char **gargv)
 			    i ? gargv[i] : s->kernel_abs);
 	}
 	h.cmdline = cmd.buf;
+	h.flags = unconfined ? TRACE_HDR_UNCONFINED : 0;
 	if (rr_record_new(s->trace_path, &h, &s->rr, &cause) < 0) {
 		fprintf(stderr, "umdbg: %s\n", cause);
 		exit(EXIT_ERROR);

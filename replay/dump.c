@@ -299,10 +299,13 @@ static int walk(const char *path, FILE *out, FILE *err, enum walk_mode mode,
 			snprintf(date, sizeof(date), "(bad time %llu)",
 				 (unsigned long long)h->start_time);
 		fprintf(out, "trace:        %s\n", path);
-		fprintf(out, "format:       version %d\n", TRACE_VERSION);
+		fprintf(out, "format:       version %u\n", h->version);
 		fprintf(out, "kernel:       build-id %s\n",
 			h->build_id_len ? bid : "(none)");
 		fprintf(out, "command line: %s\n", h->cmdline);
+		fprintf(out, "guest:        %s\n",
+			h->flags & TRACE_HDR_UNCONFINED ?
+			"unconfined (--no-confine)" : "confined");
 		fprintf(out, "recorded:     %s\n", date);
 		fprintf(out, "events:       %llu syscalls (%llu emulated in "
 			"replay), %llu signals\n", (unsigned long long)nsys,

@@ -13,7 +13,7 @@
 # paths the kernel's arguments name.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 33
+plan 42
 
 mod=$SCRATCH/esc
 share=$SCRATCH/share
@@ -135,3 +135,23 @@ like "$SCRATCH/free" "escape: connect $SCRATCH/host.sock: 0${cr}?\$" "--no-confi
 like "$SCRATCH/free" "escape: host uid 0${cr}?\$" "--no-confine: ...and runs as root"
 alive_since "$victim" "$vstart"
 ok $? "--no-confine: the PID namespace still hides host processes"
+
+# A recording keeps its mode: an unconfined one replays unconfined (the
+# module reads the secret again, and the host uid it sees is root's),
+# and says so; a replay takes no --no-confine of its own.
+run_umdbg "$SCRATCH/free-rec" --record "$SCRATCH/free.trace" --no-confine \
+	--share "$share" --run "insmod escape.ko secret=$secret"
+is "$rc" 0 "--no-confine --record: the guest runs its command"
+"$UMDBG" trace info "$SCRATCH/free.trace" >"$SCRATCH/free-info" 2>&1
+like "$SCRATCH/free-info" '^guest: +unconfined \(--no-confine\)$' "trace info: the recording was unconfined"
+run_umdbg "$SCRATCH/free-rep" replay "$SCRATCH/free.trace"
+is "$rc" 0 "...its replay ends as the recording did"
+like "$SCRATCH/free-rep" "^umdbg: warning: '$SCRATCH/free.trace' was recorded with --no-confine: its replay runs unconfined too" "...saying it runs unconfined"
+like "$SCRATCH/free-rep" "escape: read $secret: 0${cr}?\$" "...reads $secret as the recording did"
+like "$SCRATCH/free-rep" "escape: host uid 0${cr}?\$" "...as root on the host"
+run_umdbg "$SCRATCH/conf-rec" --record "$SCRATCH/conf.trace" --scenario halt
+"$UMDBG" trace info "$SCRATCH/conf.trace" >"$SCRATCH/conf-info" 2>&1
+like "$SCRATCH/conf-info" '^guest: +confined$' "trace info: a default recording is confined"
+run_umdbg "$SCRATCH/conf-rep" replay "$SCRATCH/conf.trace" --no-confine
+is "$rc" 1 "replay with --no-confine: exit status 1"
+like "$SCRATCH/conf-rep" "^umdbg: replay takes neither --share, --run, --flavour nor --no-confine: the trace has them" "...said in one line"

@@ -156,7 +156,7 @@ int main(void)
 	write_file(cut, bytes, len);
 	is_int(trace_open(cut, &r, &cause), -EINVAL, "a future version is refused");
 	ok(cause && strstr(cause, "is trace format version 9; this umdbg reads "
-			   "version 3"), "with both versions named");
+			   "version 4"), "with both versions named");
 	write_file(cut, "", 0);
 	is_int(trace_open(cut, &r, &cause), -EINVAL, "an empty file is refused");
 

@@ -160,14 +160,15 @@ int trace_create(const char *path, const struct trace_header *h,
 	put32(pre + 8, TRACE_VERSION);
 	put32(pre + 12, 0);
 	/* header payload: u64 start time, u8 build-id length, build-id,
-	 * u32 command-line length, command line */
-	hl = 8 + 1 + h->build_id_len + 4 + cl;
+	 * u32 command-line length, command line, u32 flags */
+	hl = 8 + 1 + h->build_id_len + 4 + cl + 4;
 	hp = xmalloc(hl);
 	put64(hp, h->start_time);
 	hp[8] = (uint8_t)h->build_id_len;
 	memcpy(hp + 9, h->build_id, h->build_id_len);
 	put32(hp + 9 + h->build_id_len, (uint32_t)cl);
 	memcpy(hp + 13 + h->build_id_len, h->cmdline, cl);
+	put32(hp + 13 + h->build_id_len + cl, h->flags);
 	if (write_all(w->fd, pre, sizeof(pre)) < 0 ||
 	    (err = write_record(w, TRACE_REC_HEADER, hp, (uint32_t)hl)) < 0) {
 		err = -EIO;
@@ -297,7 +298,7 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 {
 	struct trace_reader *r;
 	const uint8_t *d;
-	uint32_t type, len, cl, version;
+	uint32_t type, len, cl, version, flen;
 	struct stat st;
 	ssize_t n;
 	int fd, err;
@@ -342,7 +343,8 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 	}
 	version = get32(r->map + 8);
 	/* Version 1 is version 2 without compressed records; version 2 is
-	 * version 3 without the paths of path syscalls. */
+	 * version 3 without the paths of path syscalls; version 3 is
+	 * version 4 without the header's flags. */
 	if (version < 1 || version > TRACE_VERSION) {
 		err = set_cause(cause, -EINVAL, "'%s' is trace format version "
 				"%u; this umdbg reads version %u", path,
@@ -353,9 +355,10 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 	err = read_record(r, &type, &d, &len, cause);
 	if (err < 0)
 		goto fail;
-	if (type != TRACE_REC_HEADER || len < 13 ||
-	    (bl = d[8]) > sizeof(r->hdr.build_id) || 13u + bl > len ||
-	    (cl = get32(d + 9 + bl)) != len - 13 - bl) {
+	flen = version >= 4 ? 4 : 0;
+	if (type != TRACE_REC_HEADER || len < 13 + flen ||
+	    (bl = d[8]) > sizeof(r->hdr.build_id) || 13u + bl + flen > len ||
+	    (cl = get32(d + 9 + bl)) != len - 13 - bl - flen) {
 		err = set_cause(cause, -EBADMSG, "'%s': the header record is "
 				"malformed", path);
 		goto fail;
@@ -366,6 +369,8 @@ int trace_open(const char *path, struct trace_reader **out, char **cause)
 	r->hdr.cmdline = xstrndup((const char *)d + 13 + bl, cl);
 	if (!r->hdr.cmdline)
 		r->hdr.cmdline = xstrdup("");
+	r->hdr.flags = flen ? get32(d + 13 + bl + cl) : 0;
+	r->hdr.version = version;
 	r->first = r->pos;
 	*out = r;
 	return 0;

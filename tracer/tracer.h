@@ -334,7 +334,7 @@ int tracer_threads(const struct tracer *t, pid_t *tids, int max);
  * finish) a footer.  Record and replay (issue 5) build on these; the
  * record types beyond header and footer belong to them.
  */
-#define TRACE_VERSION 3
+#define TRACE_VERSION 4
 #define TRACE_MAX_RECORD (64u << 20)
 enum trace_record_type {
 	TRACE_REC_HEADER = 1,
@@ -352,7 +352,11 @@ struct trace_header {
 	uint8_t build_id[64];		/* the kernel's GNU build-id */
 	size_t build_id_len;
 	char *cmdline;			/* the kernel command line */
+	uint32_t flags;			/* TRACE_HDR_* */
+	uint32_t version;		/* read: the file's format version */
 };
+/* The guest ran unconfined (--no-confine): its replay must too. */
+#define TRACE_HDR_UNCONFINED 1u
 
 struct trace_writer;
 struct trace_reader;
