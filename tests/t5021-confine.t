@@ -10,10 +10,11 @@
 # succeeds, so the module does reach the host when it may.  A share stays
 # writable, and what the guest makes there belongs to the share's owner;
 # a ubd0= image is given writable and the initrd= file read-only, at the
-# paths the kernel's arguments name.
+# paths the kernel's arguments name; a kernel under /usr runs.  A
+# recording keeps its mode: an unconfined one replays unconfined.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 42
+plan 44
 
 mod=$SCRATCH/esc
 share=$SCRATCH/share
@@ -49,7 +50,8 @@ while True:
 lpid=$!
 sleep 300 &
 victim=$!
-trap 'kill $lpid $victim 2>/dev/null; rm -f "$plant"; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
+usrdir=/usr/local/lib/umdbg-t5021.$$
+trap 'kill $lpid $victim 2>/dev/null; rm -f "$plant"; rm -rf "$usrdir"; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
 wait_until 10 "the listener's port" test -s "$SCRATCH/port"
 port=$(cat "$SCRATCH/port")
 vstart=$(awk '{print $22}' "/proc/$victim/stat")
@@ -121,6 +123,16 @@ run_umdbg "$SCRATCH/priv" --run true "$SCRATCH/private-linux" mem=128M \
 is "$rc" 1 "a kernel others may not execute: exit status 1"
 like "$SCRATCH/priv" "^umdbg: cannot execute '$SCRATCH/private-linux' as the confined uid 2000000000: permission denied \(it must be readable and executable by others\)\$" "...said in one line"
 rm -f "$SCRATCH/private-linux"
+
+# A kernel under /usr, which the confined root shows read-only: it is
+# there at its own path all the same.
+mkdir -p "$usrdir"
+cp -L guest/linux "$usrdir/linux"
+run_umdbg "$SCRATCH/usr" --run "echo hello from usr" "$usrdir/linux" mem=128M \
+	initrd=guest/rootfs.cpio.gz con=null con0=fd:0,fd:1
+is "$rc" 0 "a kernel under /usr runs confined"
+like "$SCRATCH/usr" "^hello from usr${cr}?\$" "...and runs its command"
+rm -rf "$usrdir"
 
 # The same module, unconfined: it reaches the host (so the failures above
 # are the confinement's, not the module's).
