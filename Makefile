@@ -11,10 +11,10 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libdw readline liblz4 capstone ncursesw
+PKGS = libdw readline liblz4 capstone ncursesw zlib
 # readline's pkg-config adds -D_XOPEN_SOURCE=600; our files use _GNU_SOURCE.
 PKG_CFLAGS := $(shell pkg-config --cflags libdw 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4 -lcapstone -lncursesw -ltinfo)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ldw -lelf -lreadline -llz4 -lcapstone -lncursesw -ltinfo -lz)
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wwrite-strings $(PKG_CFLAGS) -MMD -MP
 ifdef DEVELOPER
 ALL_CFLAGS += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 -Winit-self
@@ -37,6 +37,10 @@ TRACER_OBJS += tracer/probe.o
 KMODEL_OBJS += kmodel/symbols.o
 KMODEL_OBJS += kmodel/types.o
 KMODEL_OBJS += kmodel/unitcheck.o
+KMODEL_OBJS += kmodel/kconfig.o
+KMODEL_OBJS += kmodel/slab.o
+KMODEL_OBJS += kmodel/vmalloc.o
+KMODEL_OBJS += kmodel/buddy.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
 KMODEL_OBJS += kmodel/modules.o
@@ -74,6 +78,7 @@ CLI_OBJS += cli/source.o
 CLI_OBJS += cli/step.o
 CLI_OBJS += cli/watch.o
 CLI_OBJS += cli/share.o
+CLI_OBJS += cli/kmem.o
 TUI_OBJS += tui/tui.o
 TUI_OBJS += tui/text.o
 TUI_OBJS += tui/views.o

@@ -312,6 +312,10 @@ static inline int session_tid(struct session *s, pid_t tid)
 /* Its first lines: why it stopped and where. */
 void report_headline(struct session *s, struct out *o);
 void print_backtrace(struct session *s, struct out *o, pid_t tid);
+/* Frame rows for a list of return addresses (a saved stack), each
+ * described at its call. */
+void print_pc_frames(struct session *s, struct out *o, const uint64_t *pcs,
+		     int n);
 void print_backtrace_regs(struct session *s, struct out *o,
 			  const uint64_t regs[KMODEL_NREGS]);
 void print_regs(struct session *s, struct out *o, pid_t tid);
@@ -404,6 +408,12 @@ char *cmd_rest(const struct cmd_args *a);
 /* Expressions' registers: the stopped thread's. */
 const struct kmodel_expr_env *session_expr_env(struct session *s);
 int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_kconfig(struct cmd_ctx *ctx, int argc, char **argv);
+/* kmem.c */
+int cmd_kmem(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_slab(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_buddy(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_page(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv);

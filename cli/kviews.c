@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -548,6 +549,51 @@ int cmd_lsmod(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "(no modules loaded)\n");
 	free(m);
 	return 0;
+}
+
+/* Does CONFIG_NAME match the user's pattern?  A glob (with * ? [) is
+ * matched against the whole name, with or without its CONFIG_; anything
+ * else is a part of the name, in any case. */
+static bool config_matches(const char *name, const char *pat)
+{
+	if (!pat)
+		return true;
+	if (strpbrk(pat, "*?["))
+		return fnmatch(pat, name, 0) == 0 ||
+		       fnmatch(pat, name + strlen("CONFIG_"), 0) == 0;
+	return strcasestr(name, pat) != NULL;
+}
+
+int cmd_kconfig(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *pat = cmd_arg(ctx->args, "PATTERN");
+	struct kmodel_config *c;
+	char *cause = NULL, *from;
+	size_t n, i, shown = 0;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_config(ctx->s->k, &c, &n, &from, &cause);
+	if (err)
+		return cmd_fail(ctx, "kconfig", cause, err);
+	if (from)
+		fprintf(ctx->out, "(the kernel has no CONFIG_IKCONFIG: from "
+			"%s)\n", from);
+	for (i = 0; i < n; i++) {
+		if (!config_matches(c[i].name, pat))
+			continue;
+		row_begin(ctx->o, ROW_CONFIG);
+		row_str(ctx->o, CONFIG_NAME, c[i].name);
+		if (c[i].value)
+			row_str(ctx->o, CONFIG_VALUE, c[i].value);
+		row_end(ctx->o);
+		shown++;
+	}
+	if (!shown)
+		fprintf(ctx->out, "kconfig: no option matches '%s'\n", pat);
+	free(from);
+	kmodel_config_free(c, n);
+	return shown ? 0 : -ENOENT;
 }
 
 /* The first byte of a function can also be a return address: a call that

@@ -147,6 +147,23 @@ void print_backtrace_regs(struct session *s, struct out *o,
 	}
 }
 
+void print_pc_frames(struct session *s, struct out *o, const uint64_t *pcs,
+		     int n)
+{
+	struct bt_print p = { s, o, true };
+	int i, j, nw, num = 0;
+
+	for (i = 0; i < n; i++) {
+		struct kmodel_frame f = { .pc = pcs[i], .call_site = true };
+		struct kmodel_where *w;
+
+		nw = kmodel_where(s->k, f.pc, f.call_site, &w);
+		for (j = 0; j < nw; j++)
+			bt_line(&p, &f, &w[j], num++);
+		kmodel_where_free(w, nw);
+	}
+}
+
 static void reg_row(struct out *o, const char *name, bool known,
 		    uint64_t value)
 {

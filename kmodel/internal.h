@@ -26,6 +26,10 @@ enum kmodel_cache {
 	KMODEL_CACHE_MODULES,
 	KMODEL_CACHE_VARS,
 	KMODEL_CACHE_MODDW,	/* moddwarf.c: loaded modules' DWARF */
+	KMODEL_CACHE_SLAB,	/* slab.c */
+	KMODEL_CACHE_DEPOT,	/* slab.c: the stack depot */
+	KMODEL_CACHE_VMALLOC,	/* vmalloc.c */
+	KMODEL_CACHE_BUDDY,	/* buddy.c */
 	KMODEL_CACHE_MAX,
 };
 
@@ -125,6 +129,9 @@ struct kmodel_field {
 const void *kmodel_layout(struct kmodel *k, enum kmodel_cache slot,
 			  size_t size, const struct kmodel_field *f, size_t n,
 			  char **cause);
+
+/* struct page is 64 bytes on x86_64; room for debug options. */
+#define KMODEL_PAGE_STRUCT_MAX 256
 
 /* An integer or pointer member (bitfields too) of a struct already read
  * into memory at base. */

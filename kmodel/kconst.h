@@ -16,6 +16,20 @@
 /* kernel/printk/printk_ringbuffer.c: struct prb_data_block { long id; ... } */
 #define PRB_BLK_ID_SIZE		8
 
+/* arch/um/include/asm/page.h: PAGE_SHIFT */
+#define KPAGE_SHIFT		12
+/* include/linux/mmzone.h: MAX_PAGE_ORDER (without ARCH_FORCE_MAX_ORDER) */
+#define KMAX_PAGE_ORDER		10
+/* include/linux/mmzone.h: PAGE_ALLOC_COSTLY_ORDER; HPAGE_PMD_ORDER
+ * (x86_64: PMD_SHIFT - PAGE_SHIFT), the order of a THP pcp list */
+#define KPAGE_ALLOC_COSTLY_ORDER 3
+#define KPMD_ORDER		9
+/* mm/slub.c: OO_SHIFT, OO_MASK (struct kmem_cache_order_objects) */
+#define KOO_SHIFT		16
+#define KOO_MASK		0xffffULL
+/* lib/stackdepot.c: DEPOT_STACK_ALIGN */
+#define KDEPOT_STACK_ALIGN	4
+
 /* include/linux/sched.h: task states as task_state_index() reports them */
 #define TASK_REPORT		0x7fULL	/* RUNNING..PARKED, with EXIT_* */
 #define TASK_IDLE		0x402ULL	/* UNINTERRUPTIBLE | NOLOAD */

@@ -229,6 +229,15 @@ int kmodel_vtop(struct kmodel *k, int pid, uint64_t va,
 int kmodel_vtop_pgd(struct kmodel *k, uint64_t pgd, uint64_t va,
 		    struct kmodel_ptwalk *w, char **cause);
 int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause);
+/* Which user processes map the page of direct-map address addr, and
+ * where (their page tables, walked whole). */
+struct kmodel_page_user {
+	int pid;		/* the process (its first task found) */
+	char comm[16];
+	uint64_t va;
+};
+int kmodel_page_users(struct kmodel *k, uint64_t addr,
+		      struct kmodel_page_user **out, size_t *n, char **cause);
 /* "PRESENT RW USER ACCESSED DIRTY" for an entry's UML flag bits. */
 void kmodel_pte_flags(uint64_t entry, char *buf, size_t len);
 
@@ -275,6 +284,129 @@ void kmodel_print_sym(struct kmodel *k, uint64_t addr, struct strbuf *sb);
 /* "..." with C's escapes, as gdb prints a string: up to max bytes or a
  * NUL. */
 void kmodel_print_cstring(struct strbuf *sb, const uint8_t *p, size_t max);
+
+/*
+ * The slab allocator (slab.c).  A cache as /proc/slabinfo counts it:
+ * objects in all its slabs, active = those not free on a node's partial
+ * list.
+ */
+struct kmodel_slabcache {
+	uint64_t addr;		/* struct kmem_cache */
+	char name[64];
+	uint64_t object_size;	/* what kmalloc's caller asked for */
+	uint64_t size;		/* with SLUB's metadata: the stride */
+	uint64_t active, objects, slabs, flags;
+	unsigned per_slab, order;
+	bool store_user;	/* keeps allocation and free records */
+};
+int kmodel_slab_caches(struct kmodel *k, struct kmodel_slabcache **out,
+		       size_t *n, char **cause);
+void kmodel_slab_caches_free(struct kmodel_slabcache *c);
+/* Every slab of cache `name` (found in mem_map). */
+struct kmodel_slab {
+	uint64_t slab;		/* struct slab (its struct page) */
+	uint64_t base;		/* its first object's memory */
+	unsigned objects, inuse, nfree;
+	bool cpu;		/* the CPU's current slab */
+	bool frozen;
+};
+int kmodel_cache_slabs(struct kmodel *k, const char *name,
+		       struct kmodel_slabcache *cache,
+		       struct kmodel_slab **out, size_t *n, char **cause);
+
+/* What an address is (kmem). */
+enum kmodel_kmem_kind {
+	KMODEL_KMEM_UNKNOWN,
+	KMODEL_KMEM_IMAGE,		/* the kernel image: name = its section */
+	KMODEL_KMEM_MODULE,		/* a module's memory: name = the module */
+	KMODEL_KMEM_SLAB,		/* a slab object: name = its cache */
+	KMODEL_KMEM_SLAB_PAGE,		/* a slab page, past its last object */
+	KMODEL_KMEM_STACK,		/* a task's kernel stack: pid, name = comm */
+	KMODEL_KMEM_PGTABLE,		/* a page-table page */
+	KMODEL_KMEM_FREE,		/* free memory: a buddy block of `order` */
+	KMODEL_KMEM_PAGE,		/* a page in use, none of the above */
+	KMODEL_KMEM_VMALLOC,		/* the vmalloc area */
+};
+#define KMODEL_TRACK_FRAMES 64
+struct kmodel_track {		/* SLUB's record of an allocation or free */
+	bool valid;
+	uint64_t addr;		/* the caller */
+	int pid, cpu;
+	uint64_t when;		/* jiffies */
+	uint32_t handle;	/* its stack in the stack depot */
+	uint64_t stack[KMODEL_TRACK_FRAMES];	/* return addresses, */
+	int nstack;		/* from the caller (addr) out */
+};
+struct kmodel_kmem {
+	uint64_t addr;
+	enum kmodel_kmem_kind kind;
+	char name[128];
+	uint64_t start, size;	/* the object, stack, block or area */
+	/* slab objects */
+	uint64_t cache, slab, stride;
+	bool free;
+	bool outside;		/* in the slot, outside the object's bytes */
+	struct kmodel_track alloc, freed;
+	/* stacks */
+	int pid;
+	/* vmalloc areas: who called vmalloc */
+	uint64_t caller;
+	/* direct-map memory: its page */
+	uint64_t page, pfn, page_flags, mapping;
+	int refcount, order;
+	bool pcp;		/* free, on a per-CPU list */
+};
+/* Only for direct-map addresses (-ENOENT otherwise): fills the page part
+ * and what the page is (a stack page reads as a page in use: ask
+ * kmodel_kmem_stack first). */
+int kmodel_kmem_page(struct kmodel *k, uint64_t addr, struct kmodel_kmem *w,
+		     char **cause);
+/* The kernel image's allocated section holding addr. */
+bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
+		       size_t len);
+/* The kernel stack of a task holding addr (vmalloc'd or not). */
+bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr,
+		       struct kmodel_kmem *w);
+/* The page allocator (buddy.c): each populated zone's free blocks per
+ * order, as /proc/buddyinfo, and its pages on CPU 0's per-CPU lists. */
+#define KMODEL_MAX_ORDERS 16
+struct kmodel_zone {
+	uint64_t addr;		/* struct zone */
+	char name[16];
+	uint64_t present;	/* pages */
+	uint64_t nr_free[KMODEL_MAX_ORDERS];
+	int norders;
+	int pcp_pages;
+};
+int kmodel_zones(struct kmodel *k, struct kmodel_zone **out, size_t *n,
+		 char **cause);
+/* Is pfn in a block on a per-CPU free list?  0 with its order. */
+int kmodel_pcp_free(struct kmodel *k, uint64_t pfn, int *order);
+/* A busy vmalloc area holding addr (-ENOENT: none). */
+int kmodel_kmem_vmalloc(struct kmodel *k, uint64_t addr,
+			struct kmodel_kmem *w, char **cause);
+/* "referenced uptodate lru" for a struct page's flags (the names of
+ * enum pageflags, without PG_). */
+void kmodel_page_flag_names(struct kmodel *k, uint64_t flags, char *buf,
+			    size_t len);
+/* The direct-map address of page frame pfn (-ERANGE past the last). */
+int kmodel_pfn_addr(struct kmodel *k, uint64_t pfn, uint64_t *addr);
+/* A stack-depot handle's frames (up to max): how many. */
+int kmodel_stack_depot(struct kmodel *k, uint32_t handle, uint64_t *pcs,
+		       int max);
+/* THREAD_SIZE, and a task's kernel stack (task_struct.stack). */
+int kmodel_thread_size(struct kmodel *k, uint64_t *size);
+int kmodel_task_stack(struct kmodel *k, uint64_t task, uint64_t *stack);
+
+/* The kernel's configuration: its CONFIG_IKCONFIG copy, or else the
+ * .config beside the kernel file (*from: that path, else NULL). */
+struct kmodel_config {
+	char *name;		/* CONFIG_X */
+	char *value;		/* y, m, "string", 42; NULL: is not set */
+};
+int kmodel_config(struct kmodel *k, struct kmodel_config **out, size_t *n,
+		  char **from, char **cause);
+void kmodel_config_free(struct kmodel_config *c, size_t n);
 
 /* The printk ring buffer. */
 struct kmodel_logrec {

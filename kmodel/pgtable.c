@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -141,5 +142,80 @@ static int walk_tables(struct kmodel *k, uint64_t physmem, uint64_t table,
 	w->mapped = true;
 	w->phys = (w->level[2].entry & UM_PAGE_MASK) | (va & 0xfff);
 	w->host = physmem + w->phys;
+	return 0;
+}
+
+/* Every pte of the table tree at pgd that maps physical page `phys`. */
+static void find_in_tables(struct kmodel *k, uint64_t physmem, uint64_t pgd,
+			   uint64_t phys, const struct kmodel_task *t,
+			   struct kmodel_page_user **out, size_t *n)
+{
+	uint64_t l1[UM_PTRS_PER_TABLE], l2[UM_PTRS_PER_TABLE],
+		l3[UM_PTRS_PER_TABLE];
+	int i, j, e;
+
+	if (kmodel_read(k, pgd, l1, sizeof(l1)) != (ssize_t)sizeof(l1))
+		return;
+	for (i = 0; i < UM_PTRS_PER_TABLE; i++) {
+		if (!(l1[i] & UM_PAGE_PRESENT) ||
+		    kmodel_read(k, physmem + (l1[i] & UM_PAGE_MASK), l2,
+				sizeof(l2)) != (ssize_t)sizeof(l2))
+			continue;
+		for (j = 0; j < UM_PTRS_PER_TABLE; j++) {
+			if (!(l2[j] & UM_PAGE_PRESENT) ||
+			    kmodel_read(k, physmem + (l2[j] & UM_PAGE_MASK),
+					l3, sizeof(l3)) != (ssize_t)sizeof(l3))
+				continue;
+			for (e = 0; e < UM_PTRS_PER_TABLE; e++) {
+				struct kmodel_page_user *u;
+
+				if (!(l3[e] & (UM_PAGE_PRESENT |
+					       UM_PAGE_PROTNONE)) ||
+				    (l3[e] & UM_PAGE_MASK) != phys)
+					continue;
+				*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+				u = &(*out)[(*n)++];
+				u->pid = t->pid;
+				memcpy(u->comm, t->comm, sizeof(u->comm));
+				u->va = ((uint64_t)i << UM_PGDIR_SHIFT) |
+					((uint64_t)j << UM_PMD_SHIFT) |
+					((uint64_t)e << 12);
+			}
+		}
+	}
+}
+
+int kmodel_page_users(struct kmodel *k, uint64_t addr,
+		      struct kmodel_page_user **out, size_t *n, char **cause)
+{
+	struct kmodel_task *t;
+	uint64_t physmem, high, pgd, *seen = NULL;
+	size_t nt, i, j, nseen = 0;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = physmem_range(k, &physmem, &high, cause)))
+		return err;
+	if (addr < physmem || addr >= high)
+		return 0;
+	if ((err = kmodel_tasks(k, &t, &nt, cause)))
+		return err;
+	for (i = 0; i < nt; i++) {
+		if (!t[i].mm || t[i].kthread)
+			continue;
+		for (j = 0; j < nseen && seen[j] != t[i].mm; j++)
+			;
+		if (j < nseen)	/* a thread of a process already walked */
+			continue;
+		seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
+		seen[nseen++] = t[i].mm;
+		if (kmodel_mm_pgd(k, t[i].mm, &pgd, NULL) == 0)
+			find_in_tables(k, physmem, pgd,
+				       (addr - physmem) & UM_PAGE_MASK, &t[i],
+				       out, n);
+	}
+	free(seen);
+	free(t);
 	return 0;
 }

@@ -914,3 +914,26 @@ int kmodel_report_maps(struct kmodel *k, const char *maps_path, char **cause)
 	dwfl_report_end(k->dwfl, NULL, NULL);
 	return added;
 }
+
+bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
+		       size_t len)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(k->mod, &bias);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	GElf_Shdr sh;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) &&
+		    addr >= sh.sh_addr + bias &&
+		    addr < sh.sh_addr + bias + sh.sh_size) {
+			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+
+			snprintf(name, len, "%s", n ? n : "?");
+			return true;
+		}
+	return false;
+}

@@ -17,7 +17,7 @@
 
 struct task_layout {
 	struct kmodel_member tasks, thread_node, signal, pid, tgid, state,
-		exit_state, comm, mm, flags, switch_buf;
+		exit_state, comm, mm, flags, switch_buf, stack;
 	struct kmodel_member thread_head, mm_host_pid;
 	struct kmodel_member jb[8];	/* rbx rsp rbp r12 r13 r14 r15 rip */
 };
@@ -36,6 +36,7 @@ static const struct kmodel_field task_fields[] = {
 	T("task_struct", "mm", mm),
 	T("task_struct", "flags", flags),
 	T("task_struct", "thread.switch_buf", switch_buf),
+	T("task_struct", "stack", stack),
 	T("signal_struct", "thread_head", thread_head),
 	T("mm_struct", "context.id.pid", mm_host_pid),
 	/* UML's own jmp_buf (arch/x86/um/shared/sysdep/archsetjmp.h) */
@@ -202,4 +203,27 @@ int kmodel_task_regs(struct kmodel *k, uint64_t task,
 		return set_cause(cause, -EIO, "cannot read the switch_buf of "
 				 "task 0x%llx", (unsigned long long)task);
 	return 0;
+}
+
+int kmodel_thread_size(struct kmodel *k, uint64_t *size)
+{
+	uint64_t start, end;
+
+	/* the linker script puts THREAD_SIZE bytes of init_stack between */
+	if (kmodel_symbol_addr(k, "__start_init_stack", &start) ||
+	    kmodel_symbol_addr(k, "__end_init_stack", &end) || end <= start)
+		return -ENOENT;
+	*size = end - start;
+	return 0;
+}
+
+int kmodel_task_stack(struct kmodel *k, uint64_t task, uint64_t *stack)
+{
+	const struct task_layout *L;
+	bool ok = true;
+
+	if (task_layout(k, &L, NULL))
+		return -ENOENT;
+	*stack = kmodel_read_member(k, task, &L->stack, &ok);
+	return ok ? 0 : -EIO;
 }

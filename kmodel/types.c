@@ -23,7 +23,8 @@ static bool find_in_cu(Dwarf_Die *cudie, const char *name, Dwarf_Die *out)
 	do {
 		const char *n;
 
-		if (dwarf_tag(&child) != DW_TAG_structure_type)
+		if (dwarf_tag(&child) != DW_TAG_structure_type &&
+		    dwarf_tag(&child) != DW_TAG_union_type)
 			continue;
 		n = dwarf_diename(&child);
 		if (!n || strcmp(n, name))

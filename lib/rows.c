@@ -173,6 +173,59 @@ static void text_breakpoint(struct strbuf *sb, const struct row *r)
 }
 
 /* The row as the prompt prints it, alone (no header, one register). */
+/* "ADDR is WHAT...", then its page */
+static void text_kmem(struct strbuf *sb, const struct row *r)
+{
+	const char *what = str_or(r, KMEM_WHAT, "unknown");
+	const char *name = str_or(r, KMEM_NAME, "?");
+
+	strbuf_addf(sb, "0x%016llx: ", (unsigned long long)row_u(r, KMEM_ADDR));
+	if (!strcmp(what, "slab"))
+		strbuf_addf(sb, "%s slab object 0x%llx of %s (%lld bytes)",
+			    str_or(r, KMEM_STATE, "?"),
+			    (unsigned long long)row_u(r, KMEM_START), name,
+			    (long long)row_i(r, KMEM_SIZE));
+	else if (!strcmp(what, "stack"))
+		strbuf_addf(sb, "the kernel stack of task %lld (%s), 0x%llx, "
+			    "%lld bytes", (long long)row_i(r, KMEM_PID), name,
+			    (unsigned long long)row_u(r, KMEM_START),
+			    (long long)row_i(r, KMEM_SIZE));
+	else if (!strcmp(what, "free"))
+		strbuf_addf(sb, "free memory: a free block of order %lld%s, "
+			    "0x%llx, %lld bytes", (long long)row_i(r, KMEM_ORDER),
+			    !strcmp(name, "pcp") ? " on a per-CPU list" : "",
+			    (unsigned long long)row_u(r, KMEM_START),
+			    (long long)row_i(r, KMEM_SIZE));
+	else if (!strcmp(what, "image") || !strcmp(what, "module"))
+		strbuf_addf(sb, "%s %s%s%s", !strcmp(what, "image") ?
+			    "the kernel image, section" : "module", name,
+			    row_has(r, KMEM_SYMBOL) ? ": " : "",
+			    str_or(r, KMEM_SYMBOL, ""));
+	else if (!strcmp(what, "vmalloc"))
+		strbuf_addf(sb, "a vmalloc area, 0x%llx, %lld bytes, from %s",
+			    (unsigned long long)row_u(r, KMEM_START),
+			    (long long)row_i(r, KMEM_SIZE), name);
+	else if (!strcmp(what, "page-table"))
+		strbuf_addf(sb, "a page-table page, 0x%llx",
+			    (unsigned long long)row_u(r, KMEM_START));
+	else if (!strcmp(what, "slab-page"))
+		strbuf_addf(sb, "a slab page of %s, past its last object",
+			    name);
+	else if (!strcmp(what, "page"))
+		strbuf_addf(sb, "a page in use (%s), 0x%llx", name,
+			    (unsigned long long)row_u(r, KMEM_START));
+	else
+		strbuf_addf(sb, "%s", name);
+	if (row_has(r, KMEM_OFFSET) && strcmp(what, "image") &&
+	    strcmp(what, "module"))
+		strbuf_addf(sb, " +0x%llx",
+			    (unsigned long long)row_u(r, KMEM_OFFSET));
+	if (row_has(r, KMEM_PAGE))
+		strbuf_addf(sb, "\n  page 0x%016llx  pfn 0x%llx",
+			    (unsigned long long)row_u(r, KMEM_PAGE),
+			    (unsigned long long)row_u(r, KMEM_PFN));
+}
+
 static void text_row(struct strbuf *sb, const struct row *r)
 {
 	switch (r->kind) {
@@ -316,6 +369,77 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    str_or(r, PAGERUN_FLAGS, ""),
 			    str_or(r, PAGERUN_PATH, ""));
 		break;
+	case ROW_KMEM:
+		text_kmem(sb, r);
+		break;
+	case ROW_SLABCACHE:
+		strbuf_addf(sb, "%-24s %8lld %8lld %7lld %7lld %8lld %5lld "
+			    "%6lld%s", str_or(r, SLABCACHE_NAME, "?"),
+			    (long long)row_i(r, SLABCACHE_ACTIVE),
+			    (long long)row_i(r, SLABCACHE_OBJECTS),
+			    (long long)row_i(r, SLABCACHE_OBJSIZE),
+			    (long long)row_i(r, SLABCACHE_SIZE),
+			    (long long)row_i(r, SLABCACHE_PER_SLAB),
+			    (long long)row_i(r, SLABCACHE_PAGES),
+			    (long long)row_i(r, SLABCACHE_SLABS),
+			    row_i(r, SLABCACHE_STORE_USER) ? "  U" : "");
+		break;
+	case ROW_SLAB:
+		strbuf_addf(sb, "  slab 0x%016llx  objects at 0x%016llx  "
+			    "%3lld in use, %3lld free of %3lld%s",
+			    (unsigned long long)row_u(r, SLAB_SLAB),
+			    (unsigned long long)row_u(r, SLAB_BASE),
+			    (long long)row_i(r, SLAB_INUSE),
+			    (long long)row_i(r, SLAB_FREE),
+			    (long long)row_i(r, SLAB_OBJECTS),
+			    row_i(r, SLAB_CPU) ? "  (the CPU's)" : "");
+		break;
+	case ROW_PAGE:
+		strbuf_addf(sb, "pfn 0x%llx  page 0x%016llx  memory 0x%llx\n"
+			    "  flags %s  refcount %lld  mapping 0x%llx",
+			    (unsigned long long)row_u(r, PAGE_PFN),
+			    (unsigned long long)row_u(r, PAGE_PAGE),
+			    (unsigned long long)row_u(r, PAGE_ADDR),
+			    row_has(r, PAGE_FLAGS) && *row_s(r, PAGE_FLAGS) ?
+			    row_s(r, PAGE_FLAGS) : "-",
+			    (long long)row_i(r, PAGE_REFCOUNT),
+			    (unsigned long long)row_u(r, PAGE_MAPPING));
+		break;
+	case ROW_TRACK:
+		strbuf_addf(sb, "  last %s by task %lld on CPU %lld at jiffies "
+			    "%lld:", str_or(r, TRACK_WHAT, "?"),
+			    (long long)row_i(r, TRACK_PID),
+			    (long long)row_i(r, TRACK_CPU),
+			    (long long)row_i(r, TRACK_JIFFIES));
+		break;
+	case ROW_BUDDY:
+		strbuf_addf(sb, "%-8s order %2lld: %6lld free blocks, %7lld "
+			    "pages", str_or(r, BUDDY_ZONE, "?"),
+			    (long long)row_i(r, BUDDY_ORDER),
+			    (long long)row_i(r, BUDDY_FREE),
+			    (long long)row_i(r, BUDDY_PAGES));
+		break;
+	case ROW_PAGEUSER:
+		strbuf_addf(sb, "  mapped by task %lld (%s) at 0x%llx",
+			    (long long)row_i(r, PAGEUSER_PID),
+			    str_or(r, PAGEUSER_COMM, "?"),
+			    (unsigned long long)row_u(r, PAGEUSER_VA));
+		if (row_has(r, PAGEUSER_START))
+			strbuf_addf(sb, " in %08llx-%08llx %s %s",
+				    (unsigned long long)row_u(r, PAGEUSER_START),
+				    (unsigned long long)row_u(r, PAGEUSER_END),
+				    str_or(r, PAGEUSER_PERMS, "----"),
+				    str_or(r, PAGEUSER_PATH, ""));
+		break;
+	case ROW_CONFIG:
+		/* as the .config has it */
+		if (row_has(r, CONFIG_VALUE))
+			strbuf_addf(sb, "%s=%s", str_or(r, CONFIG_NAME, "?"),
+				    row_s(r, CONFIG_VALUE));
+		else
+			strbuf_addf(sb, "# %s is not set",
+				    str_or(r, CONFIG_NAME, "?"));
+		break;
 	case ROW_TEXT:
 	case ROW_NKINDS:
 		strbuf_addf(sb, "%s", str_or(r, TEXT_TEXT, ""));
@@ -340,6 +464,9 @@ const char *row_text_header(enum row_kind kind)
 		       "         HOST";
 	case ROW_MODULE:
 		return "MODULE               STATE     TEXT               SIZE";
+	case ROW_SLABCACHE:
+		return "CACHE                      ACTIVE  OBJECTS OBJSIZE    "
+		       "SIZE PER-SLAB PAGES  SLABS";
 	default:
 		return NULL;
 	}

@@ -126,6 +126,65 @@ enum row_type {
 	X(HEADLINE, DETAIL, "detail", ROW_STR)	/* a panic's reason... */ \
 	X(HEADLINE, PC, "pc", ROW_ADDR)					\
 	X(HEADLINE, WHERE, "where", ROW_STR)
+#define ROW_FIELDS_CONFIG(X)						\
+	X(CONFIG, NAME, "name", ROW_STR)	/* CONFIG_X */		\
+	X(CONFIG, VALUE, "value", ROW_STR)	/* unset: is not set */
+#define ROW_FIELDS_KMEM(X)						\
+	X(KMEM, ADDR, "addr", ROW_ADDR)					\
+	X(KMEM, WHAT, "what", ROW_STR)	/* image, module, slab, ... */	\
+	X(KMEM, NAME, "name", ROW_STR)	/* section, module, cache, comm */ \
+	X(KMEM, START, "start", ROW_ADDR) /* the object, stack, block */ \
+	X(KMEM, SIZE, "size", ROW_INT)					\
+	X(KMEM, OFFSET, "offset", ROW_HEX) /* addr - start */		\
+	X(KMEM, STATE, "state", ROW_STR) /* a slab object's: allocated, free */ \
+	X(KMEM, PID, "pid", ROW_INT)	/* a stack's task */		\
+	X(KMEM, SYMBOL, "symbol", ROW_STR) /* sym+off at file:line */	\
+	X(KMEM, PAGE, "page", ROW_ADDR)	/* its struct page */		\
+	X(KMEM, PFN, "pfn", ROW_HEX)					\
+	X(KMEM, ORDER, "order", ROW_INT) /* a free block's */
+#define ROW_FIELDS_SLABCACHE(X)						\
+	X(SLABCACHE, NAME, "name", ROW_STR)				\
+	X(SLABCACHE, ADDR, "addr", ROW_ADDR)	/* struct kmem_cache */	\
+	X(SLABCACHE, ACTIVE, "active", ROW_INT)	/* as /proc/slabinfo */	\
+	X(SLABCACHE, OBJECTS, "objects", ROW_INT)			\
+	X(SLABCACHE, OBJSIZE, "objsize", ROW_INT)			\
+	X(SLABCACHE, SIZE, "size", ROW_INT)	/* with metadata */	\
+	X(SLABCACHE, PER_SLAB, "per_slab", ROW_INT)			\
+	X(SLABCACHE, PAGES, "pages", ROW_INT)	/* per slab */		\
+	X(SLABCACHE, SLABS, "slabs", ROW_INT)				\
+	X(SLABCACHE, STORE_USER, "store_user", ROW_BOOL)
+#define ROW_FIELDS_SLAB(X)						\
+	X(SLAB, SLAB, "slab", ROW_ADDR)		/* struct slab */	\
+	X(SLAB, BASE, "base", ROW_ADDR)		/* its objects */	\
+	X(SLAB, OBJECTS, "objects", ROW_INT)				\
+	X(SLAB, INUSE, "inuse", ROW_INT)				\
+	X(SLAB, FREE, "free", ROW_INT)					\
+	X(SLAB, CPU, "cpu", ROW_BOOL)		/* the CPU's slab */
+#define ROW_FIELDS_BUDDY(X)						\
+	X(BUDDY, ZONE, "zone", ROW_STR)					\
+	X(BUDDY, ORDER, "order", ROW_INT)				\
+	X(BUDDY, FREE, "free", ROW_INT)	/* blocks, as /proc/buddyinfo */ \
+	X(BUDDY, PAGES, "pages", ROW_INT) /* free << order */
+#define ROW_FIELDS_PAGE(X)						\
+	X(PAGE, PFN, "pfn", ROW_HEX)					\
+	X(PAGE, PAGE, "page", ROW_ADDR)		/* its struct page */	\
+	X(PAGE, ADDR, "addr", ROW_ADDR)		/* its memory */	\
+	X(PAGE, FLAGS, "flags", ROW_STR)	/* enum pageflags names */ \
+	X(PAGE, REFCOUNT, "refcount", ROW_INT)				\
+	X(PAGE, MAPPING, "mapping", ROW_ADDR)
+#define ROW_FIELDS_TRACK(X)						\
+	X(TRACK, WHAT, "what", ROW_STR)		/* allocated, freed */	\
+	X(TRACK, PID, "pid", ROW_INT)					\
+	X(TRACK, CPU, "cpu", ROW_INT)					\
+	X(TRACK, JIFFIES, "jiffies", ROW_INT)	/* then its frames */
+#define ROW_FIELDS_PAGEUSER(X)						\
+	X(PAGEUSER, PID, "pid", ROW_INT)				\
+	X(PAGEUSER, COMM, "comm", ROW_STR)				\
+	X(PAGEUSER, VA, "va", ROW_ADDR)	/* where it maps the page */	\
+	X(PAGEUSER, START, "start", ROW_ADDR)	/* its VMA */		\
+	X(PAGEUSER, END, "end", ROW_ADDR)				\
+	X(PAGEUSER, PERMS, "perms", ROW_STR)				\
+	X(PAGEUSER, PATH, "path", ROW_STR)
 #define ROW_FIELDS_TEXT(X)						\
 	X(TEXT, TEXT, "text", ROW_STR)
 #define ROW_FIELDS_VERSION(X)						\
@@ -163,6 +222,14 @@ enum row_type {
 	K(VALUE, "value", ROW_FIELDS_VALUE)				\
 	K(VERSION, "version", ROW_FIELDS_VERSION)			\
 	K(COMMAND, "command", ROW_FIELDS_COMMAND)			\
+	K(CONFIG, "config", ROW_FIELDS_CONFIG)				\
+	K(KMEM, "kmem", ROW_FIELDS_KMEM)				\
+	K(SLABCACHE, "slabcache", ROW_FIELDS_SLABCACHE)			\
+	K(SLAB, "slab", ROW_FIELDS_SLAB)				\
+	K(PAGEUSER, "pageuser", ROW_FIELDS_PAGEUSER)			\
+	K(BUDDY, "buddy", ROW_FIELDS_BUDDY)				\
+	K(PAGE, "page", ROW_FIELDS_PAGE)				\
+	K(TRACK, "track", ROW_FIELDS_TRACK)				\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -192,10 +259,20 @@ enum headline_field {
 enum value_field { ROW_FIELDS_VALUE(ROW_FIELD_ENUM) VALUE_NFIELDS };
 enum version_field { ROW_FIELDS_VERSION(ROW_FIELD_ENUM) VERSION_NFIELDS };
 enum command_field { ROW_FIELDS_COMMAND(ROW_FIELD_ENUM) COMMAND_NFIELDS };
+enum config_field { ROW_FIELDS_CONFIG(ROW_FIELD_ENUM) CONFIG_NFIELDS };
+enum kmem_field { ROW_FIELDS_KMEM(ROW_FIELD_ENUM) KMEM_NFIELDS };
+enum slabcache_field {
+	ROW_FIELDS_SLABCACHE(ROW_FIELD_ENUM) SLABCACHE_NFIELDS
+};
+enum slab_field { ROW_FIELDS_SLAB(ROW_FIELD_ENUM) SLAB_NFIELDS };
+enum pageuser_field { ROW_FIELDS_PAGEUSER(ROW_FIELD_ENUM) PAGEUSER_NFIELDS };
+enum buddy_field { ROW_FIELDS_BUDDY(ROW_FIELD_ENUM) BUDDY_NFIELDS };
+enum page_field { ROW_FIELDS_PAGE(ROW_FIELD_ENUM) PAGE_NFIELDS };
+enum track_field { ROW_FIELDS_TRACK(ROW_FIELD_ENUM) TRACK_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 
-#define ROW_MAX_FIELDS 10
+#define ROW_MAX_FIELDS 12
 
 struct row_val {
 	bool set;

@@ -5,10 +5,11 @@
 # vma, lsmod and dmesg (over gdb's monitor) must agree with what the
 # guest printed, and gdb's threads must be the same tasks as ps.  The
 # scenario ends in umdbg-marker, which writes a string into its memory,
-# prints the address and crashes: vtop and x -p must find the string.
+# prints the address and crashes: vtop and x -p must find the string, and
+# kmem -p the page and who maps it.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 35
+plan 38
 
 upid=
 trap '[ -n "$upid" ] && kill -KILL "$upid" 2>/dev/null; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
@@ -40,6 +41,8 @@ echo ==vtop==\n
 monitor vtop @PID@ @ADDR@
 echo ==x==\n
 monitor x -p @PID@ @ADDR@ 40
+echo ==kmem==\n
+monitor kmem -p @PID@ @ADDR@
 echo ==unmapped==\n
 monitor vtop @PID@ 0x10
 echo ==kernel==\n
@@ -134,8 +137,13 @@ like "$K" "^$mkaddr in task $mpid:" "vtop walks the marker task's tables"
 like "$K" '^  pgd\[ *[0-9]+\] @0x[0-9a-f]+ = 0x[0-9a-f]{16}  PRESENT' "each level: index, entry address, entry, UML flags"
 like "$K" '^  pte\[ *[0-9]+\] @0x[0-9a-f]+ = 0x[0-9a-f]{16}  PRESENT RW USER ACCESSED DIRTY$' "the written page is present, writable, user, dirty"
 like "$K" '^  phys 0x[0-9a-f]+  host 0x6[0-9a-f]+$' "then the physical and host addresses"
-sed -n '/^==x==/,/^==unmapped==/p' "$K" | cut -c68- | tr -d '\n' >"$SCRATCH/x-ascii"
+sed -n '/^==x==/,/^==kmem==/p' "$K" | cut -c68- | tr -d '\n' >"$SCRATCH/x-ascii"
 like "$SCRATCH/x-ascii" 'UMDBG-MARKER-4242-written-by-the-guest' "x -p reads the marker through the page tables"
+# kmem -p: the page behind the marker's buffer, and who maps it
+like "$K" "^task $mpid's $mkaddr is 0x6[0-9a-f]+ in the kernel's direct map\$" "kmem -p: a user address is its page in the direct map"
+like "$K" '^0x[0-9a-f]{16}: a page in use \(anonymous memory\)' "...an anonymous page (the marker wrote it)"
+like "$K" "^  mapped by task $mpid \(umdbg-marker\) at 0x$(printf %x $((mkaddr & ~0xfff))) in [0-9a-f]+-[0-9a-f]+ rw-p " \
+	"...mapped by the marker at the buffer's page, in its writable VMA"
 like "$K" '^  not mapped: pmd\[0\] is not present: nothing is mapped in this 2 MiB$' "an unmapped address is explained, not an error"
 like "$K" '^0x60000000 is in the kernel.s direct map: no tables$' "a direct-map kernel address needs no walk"
 like "$K" '^0000004[0-9a-f]+-0000004[0-9a-f]+ -> phys [0-9a-f]+  PRESENT .* /bin/umdbg-marker$' "pt lists the marker's mapped pages with their file"

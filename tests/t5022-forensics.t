@@ -1,0 +1,173 @@
+#!/bin/bash
+# t5022-forensics: kmem, slab, page, buddy and kconfig (docs/forensics.md)
+# on the real guest, against what the guest says of itself.
+#
+#   - slab and buddy at a panic, against /proc/slabinfo and
+#     /proc/buddyinfo printed just before it by the shell itself (no
+#     process comes or goes between; the counts of a few caches still
+#     move a little between the two reads, the shapes may not);
+#   - kconfig, against the build's .config;
+#   - kmem on the story of samples/kmem (a cache with SLUB's records:
+#     objects allocated, freed, reused; a vmalloc'd buffer; a block given
+#     back to the buddy lists, a page to the per-CPU list), stopped at
+#     umdbg_kmem_done: each address says what it is, and the records name
+#     the exact callers (file:line from the sample's source);
+#   - a stack, the image, a module's code; bad input.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 47
+
+facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
+# fact FILE WORDS...: the value after the first fact starting with WORDS
+fact() {
+	local f=$1
+	shift
+	facts "$f" | awk -v k="$*" 'index($0, k " ") == 1 { print substr($0, length(k) + 2); exit }'
+}
+
+# ---- counts, against the kernel's own ------------------------------------
+run_umdbg "$SCRATCH/counts" --break panic \
+	--run 'for f in /proc/slabinfo /proc/buddyinfo; do while read -r l; do echo "$l"; done <$f; done; echo c >/proc/sysrq-trigger' \
+	--batch --json -ex slab -ex buddy
+is "$rc" 2 "slab and buddy at the panic: exit status 2"
+tr -d '\r' <"$SCRATCH/counts" >"$SCRATCH/counts.txt"
+awk '/^# name/ { go = 1; next } go && $7 == ":" && $12 == ":" { print $1, $2, $3, $4, $5, $6, $15 }' \
+	"$SCRATCH/counts.txt" >"$SCRATCH/slabinfo"
+facts "$SCRATCH/counts.txt" | awk '$1 == "slabcache" { v[$2, $3] = $4; n[$2] = 1 }
+	END { for (c in n) print c, v[c, "active"], v[c, "objects"], v[c, "size"],
+		v[c, "per_slab"], v[c, "pages"], v[c, "slabs"] }' >"$SCRATCH/ours"
+[ -s "$SCRATCH/slabinfo" ]
+ok $? "the guest printed /proc/slabinfo"
+# The same caches; sizes, objects per slab and pages per slab exactly;
+# the counts equal, but for the few caches the crash itself touched.
+read -r missing extra shape moved far < <(awk -v m="$SCRATCH/moved" '
+	NR == FNR { t[$1] = $0; next }
+	{ o[$1] = $0 }
+	END {
+		for (c in t) if (!(c in o)) missing++
+		for (c in o) if (!(c in t)) extra++
+		for (c in t) if (c in o) {
+			split(t[c], a, " "); split(o[c], b, " ")
+			if (a[4] != b[4] || a[5] != b[5] || a[6] != b[6]) shape++
+			if (a[2] != b[2] || a[3] != b[3] || a[7] != b[7]) {
+				moved++
+				d = a[2] - b[2]; if (d < 0) d = -d
+				e = a[3] - b[3]; if (e < 0) e = -e
+				if (d > 2 * a[5] || e > 2 * a[5]) far++
+				print "moved: " t[c] " / ours " o[c] > m
+			}
+		}
+		print missing + 0, extra + 0, shape + 0, moved + 0, far + 0
+	}' "$SCRATCH/slabinfo" "$SCRATCH/ours")
+is "$missing $extra" "0 0" "slab lists every cache /proc/slabinfo lists, and no other"
+is "$shape" 0 "...with its object size, objects per slab and pages per slab"
+[ -s "$SCRATCH/moved" ] && sed 's/^/# /' "$SCRATCH/moved"
+ok $((moved > 5)) "...and its counts (active objects, objects, slabs): $moved caches moved between the two reads"
+is "$far" 0 "...none by more than two slabs' worth"
+# buddy: the zones and free blocks per order of /proc/buddyinfo
+awk '/^Node [0-9]+, zone/ { z = $4; for (i = 5; i <= NF; i++) print z, i - 5, $i }' \
+	"$SCRATCH/counts.txt" >"$SCRATCH/buddyinfo"
+facts "$SCRATCH/counts.txt" | awk '$1 == "buddy" { print $2, $3, $4 }' >"$SCRATCH/buddy"
+[ -s "$SCRATCH/buddyinfo" ]
+ok $? "the guest printed /proc/buddyinfo"
+is "$(cut -d' ' -f1,2 "$SCRATCH/buddy" | tr '\n' ' ')" "$(cut -d' ' -f1,2 "$SCRATCH/buddyinfo" | tr '\n' ' ')" \
+	"buddy: the same zones and orders"
+read -r same total_t total_o < <(paste -d' ' "$SCRATCH/buddyinfo" "$SCRATCH/buddy" |
+	awk '{ if ($3 == $6) s++; t += $3 * 2 ^ $2; o += $6 * 2 ^ $5 } END { print s + 0, t, o }')
+orders=$(wc -l <"$SCRATCH/buddyinfo")
+ok $((same < orders - 3)) "...free blocks per order equal for $same of $orders orders"
+ok $(awk -v t="$total_t" -v o="$total_o" 'BEGIN { d = t - o; if (d < 0) d = -d; exit !(t > 0 && d <= t / 50) }'; echo $?) \
+	"...and free pages within 2% ($total_o against $total_t)"
+
+# ---- kconfig: the build's .config ----------------------------------------
+run_umdbg "$SCRATCH/config" --break panic --scenario panic --batch \
+	-ex kconfig -ex "kconfig SLUB_DEBUG" -ex "kconfig CONFIG_HZ_*" -ex "kconfig no_such_option"
+is "$rc" 1 "kconfig: exit status 1 (the last command finds nothing)"
+grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set$)' "$TOP/guest/src/.config" | sort >"$SCRATCH/config.want"
+tr -d '\r' <"$SCRATCH/config" | grep -E '^(CONFIG_|# CONFIG_)' | sort -u >"$SCRATCH/config.got"
+[ -s "$SCRATCH/config.want" ] && cmp -s "$SCRATCH/config.want" "$SCRATCH/config.got"
+ok $? "kconfig prints every option of the build's .config, as it has it ($(wc -l <"$SCRATCH/config.want") lines)"
+like "$SCRATCH/config" "^$(grep -E '^(# )?CONFIG_SLUB_DEBUG[= ]' "$TOP/guest/src/.config" | head -1)\$" \
+	"kconfig PATTERN: a part of a name"
+like "$SCRATCH/config" '^kconfig: no option matches .no_such_option.$' "...an unknown one says so"
+unlike "$SCRATCH/config" '^\(the kernel has no CONFIG_IKCONFIG' "...read from the kernel itself (CONFIG_IKCONFIG)"
+
+# ---- the kmem story ------------------------------------------------------
+src=$TOP/samples/kmem/umdbg_kmem.c
+line_of() {
+	local l
+	l=$(grep -nE -m1 -- "$1" "$src" | cut -d: -f1)
+	[ -n "$l" ] || no_fact "no line /$1/ in $src"
+	echo "$l"
+}
+alloc_line=$(line_of 'kmem_cache_alloc\(records')
+free_line=$(line_of 'UMDBG-KMEM free')
+vmalloc_line=$(line_of 'UMDBG-KMEM vmalloc')
+drop2_line=$(line_of 'record_drop\(kept\[2\]\)')
+drop1_line=$(line_of 'record_drop\(kept\[1\]\)')
+new4_line=$(line_of 'kept\[4\] = record_new\(4\)')
+run_umdbg "$SCRATCH/story" --break umdbg_kmem:umdbg_kmem_done \
+	--run "insmod /lib/modules/umdbg_kmem.ko" --batch --json \
+	-ex "kmem umdbg_kmem_live" -ex "kmem umdbg_kmem_reused" \
+	-ex "kmem umdbg_kmem_freed" -ex "kmem (char *)umdbg_kmem_freed + 8" \
+	-ex "kmem umdbg_kmem_big + 5000" -ex "kmem umdbg_kmem_block + 40000" \
+	-ex "kmem umdbg_kmem_page" -ex 'kmem $rsp' -ex "kmem &init_task" \
+	-ex "kmem umdbg_kmem_done" -ex "slab umdbg_kmem" -ex "page umdbg_kmem_block" \
+	-ex "p sizeof(struct record)" -ex ps
+is "$rc" 2 "the kmem story: stopped at umdbg_kmem_done (exit status 2)"
+S=$SCRATCH/story.txt
+tr -d '\r' <"$SCRATCH/story" >"$S"
+read -r live reused was freed < <(sed -n 's/.*umdbg_kmem: live \([0-9a-f]*\) reused \([0-9a-f]*\) (record 1 was \([0-9a-f]*\)) freed \([0-9a-f]*\).*/\1 \2 \3 \4/p' "$S" | head -1)
+[ -n "$freed" ] || no_fact "the sample printed no addresses"
+is "$reused" "$was" "the sample's record 4 took record 1's memory"
+size=$(fact "$S" value sizeof\(struct record\))
+F=$SCRATCH/facts
+facts "$S" >"$F"
+kf() { awk -v k="kmem $1 $2" 'index($0, k " ") == 1 { print substr($0, length(k) + 2); exit }' "$F"; }
+# frame N of a track: "FUNC FILE LINE"
+tf() { awk -v k="kmem $1 $2 $3" 'index($0, k " ") == 1 { print substr($0, length(k) + 2); exit }' "$F"; }
+hex() { printf '0x%016x' "$((16#$1))"; }
+
+is "$(kf 0 what) $(kf 0 name) $(kf 0 start) $(kf 0 size) $(kf 0 state)" \
+	"slab umdbg_kmem $(hex "$live") $size allocated" \
+	"kmem: the live record is an allocated object of umdbg_kmem, sizeof(struct record) bytes"
+is "$(tf 0 allocated 0)" "record_new umdbg_kmem.c $alloc_line" "...allocated in record_new, at its kmem_cache_alloc"
+is "$(kf 1 start) $(kf 1 state)" "$(hex "$reused") allocated" "the reused record: allocated again"
+is "$(tf 1 freed 0)" "record_drop umdbg_kmem.c $free_line" "...last freed in record_drop, at its kmem_cache_free"
+is "$(tf 1 freed 1)" "umdbg_kmem_init umdbg_kmem.c $drop1_line" "...called for record 1"
+is "$(tf 1 allocated 1)" "umdbg_kmem_init umdbg_kmem.c $new4_line" "...and allocated again for record 4"
+is "$(kf 2 start) $(kf 2 state)" "$(hex "$freed") free" "the freed record: a free object"
+is "$(tf 2 freed 0)" "record_drop umdbg_kmem.c $free_line" "...freed in record_drop"
+is "$(tf 2 freed 1)" "umdbg_kmem_init umdbg_kmem.c $drop2_line" "...called for record 2"
+is "$(kf 3 start) $(kf 3 offset)" "$(hex "$freed") 0x8" "an address inside an object: its start and the offset"
+is "$(kf 4 what)" vmalloc "the vmalloc'd buffer: a vmalloc area"
+like "$F" "^kmem 4 name umdbg_kmem_init\+0x[0-9a-f]+ at .*/umdbg_kmem.c:$vmalloc_line \[umdbg_kmem\]\$" "...from the vmalloc in umdbg_kmem_init (file:line)"
+ok $(($(kf 4 size) < 3 * 4096)) "...of at least its three pages"
+is "$(kf 5 what) $(kf 5 name)" "free buddy" "the block given back: free memory on the buddy lists"
+ok $(($(kf 5 order) < 4)) "...in a free block of order 4 or more ($(kf 5 order))"
+is "$(kf 6 what) $(kf 6 name) $(kf 6 order)" "free pcp 0" "the page given back: free, on the per-CPU list"
+running=$(awk '$1 == "task" && $4 == "True" { print $2, $3 }' "$F")
+is "$(kf 7 what) $(kf 7 pid) $(kf 7 name)" "stack $running" "\$rsp: the kernel stack of the running task ($running)"
+read -r ksec < <(objdump -t "$TOP/guest/linux" | awk '$NF == "init_task" { print $(NF - 2); exit }')
+is "$(kf 8 what) $(kf 8 name)" "image $ksec" "&init_task: the kernel image, its section ($ksec)"
+like "$F" '^kmem 8 symbol init_task$' "...and its symbol"
+is "$(kf 9 what) $(kf 9 name)" "module umdbg_kmem" "a module's function: the module"
+like "$F" "^kmem 9 symbol umdbg_kmem_done at .*/umdbg_kmem.c:[0-9]+ \[umdbg_kmem\]\$" "...with its symbol"
+is "$(awk '$1 == "slabcache" && $2 == "umdbg_kmem" && $3 == "active" { print $4 }' "$F")" 3 \
+	"slab umdbg_kmem: 3 objects in use (records 0, 3, 4)"
+read -r inuse nfree nobj < <(awk '$1 == "slab" && $2 == "umdbg_kmem" { v[$4] += $5 } END { print v["inuse"], v["free"], v["objects"] }' "$F")
+is "$inuse $((nfree + inuse))" "3 $nobj" "...its slabs: 3 in use, the rest free"
+is "$(awk '$1 == "page" && $3 == "refcount" { print $4 }' "$F")" 0 "page: the freed block's first page has no references"
+like "$S" '"kind":"track","what":"freed","pid":[0-9]+' "JSON: the records are track rows"
+
+# ---- bad input -------------------------------------------------------------
+run_umdbg "$SCRATCH/bad" --break panic --scenario panic --batch \
+	-ex "slab no_such_cache" -ex "kmem 0x10" -ex "page 0x7fffffffffff" -ex "kmem -p 1 0x10"
+is "$rc" 1 "bad input: exit status 1"
+tr -d '\r' <"$SCRATCH/bad" >"$SCRATCH/bad.txt"
+like "$SCRATCH/bad.txt" "^slab: no slab cache 'no_such_cache' \(slab lists them\)\$" "slab: an unknown cache is named"
+like "$SCRATCH/bad.txt" '^0x0000000000000010: not in the kernel image, a module, the direct map or a vmalloc area$' \
+	"kmem: an address nothing owns says so"
+like "$SCRATCH/bad.txt" "^page: 0x7fffffffffff is neither a page frame number nor in the kernel's direct map\$" \
+	"page: neither a PFN nor a direct-map address"
+like "$SCRATCH/bad.txt" "^kmem: task 1's 0x10: " "kmem -p: an unmapped user address says why"
