@@ -67,8 +67,8 @@ static bool in_module(struct session *s, uint64_t addr,
 static void page_users(struct cmd_ctx *ctx, uint64_t addr)
 {
 	struct kmodel_page_user *u;
-	struct kmodel_vma *v;
-	size_t n, nv, i, j;
+	struct kmodel_vma v;
+	size_t n, i;
 
 	if (kmodel_page_users(ctx->s->k, addr, &u, &n, NULL))
 		return;
@@ -77,20 +77,11 @@ static void page_users(struct cmd_ctx *ctx, uint64_t addr)
 		row_int(ctx->o, PAGEUSER_PID, u[i].pid);
 		row_str(ctx->o, PAGEUSER_COMM, u[i].comm);
 		row_addr(ctx->o, PAGEUSER_VA, u[i].va);
-		if (kmodel_vmas(ctx->s->k, u[i].pid, &v, &nv, NULL) == 0) {
-			for (j = 0; j < nv; j++)
-				if (u[i].va >= v[j].start &&
-				    u[i].va < v[j].end) {
-					row_addr(ctx->o, PAGEUSER_START,
-						 v[j].start);
-					row_addr(ctx->o, PAGEUSER_END,
-						 v[j].end);
-					row_str(ctx->o, PAGEUSER_PERMS,
-						v[j].perms);
-					row_str(ctx->o, PAGEUSER_PATH,
-						v[j].path);
-				}
-			free(v);
+		if (kmodel_vma_at(ctx->s->k, u[i].vma, &v) == 0) {
+			row_addr(ctx->o, PAGEUSER_START, v.start);
+			row_addr(ctx->o, PAGEUSER_END, v.end);
+			row_str(ctx->o, PAGEUSER_PERMS, v.perms);
+			row_str(ctx->o, PAGEUSER_PATH, v.path);
 		}
 		row_end(ctx->o);
 	}
@@ -126,25 +117,21 @@ static int kmem_show(struct cmd_ctx *ctx, uint64_t addr)
 	w.addr = addr;
 	if (in_module(s, addr, &w)) {
 		sym = symbol_at(s, addr);
-	} else if (kmodel_kmem_stack(s->k, addr, &w)) {
-		/* a task's stack, from the direct map or vmalloc */
-		struct kmodel_kmem pg;
-
-		memset(&pg, 0, sizeof(pg));
-		if (kmodel_kmem_page(s->k, addr, &pg, NULL) == 0) {
-			w.page = pg.page;
-			w.pfn = pg.pfn;
-		}
 	} else if (kmodel_section_of(s->k, addr, w.name, sizeof(w.name))) {
-		w.kind = KMODEL_KMEM_IMAGE;
-		sym = symbol_at(s, addr);
+		/* the image; init_task's stack is the one stack inside it */
+		if (!kmodel_kmem_stack(s->k, addr, true, &w)) {
+			w.kind = KMODEL_KMEM_IMAGE;
+			sym = symbol_at(s, addr);
+		}
 	} else if ((err = kmodel_kmem_page(s->k, addr, &w, &cause)) < 0 &&
 		   err != -ENOENT) {
 		return cmd_fail(ctx, "kmem", cause, err);
 	} else if (err == -ENOENT) {
 		free(cause);
 		cause = NULL;
-		if (kmodel_kmem_vmalloc(s->k, addr, &w, NULL) == 0) {
+		if (kmodel_kmem_stack(s->k, addr, false, &w)) {
+			/* a vmalloc'd stack (CONFIG_VMAP_STACK) */
+		} else if (kmodel_kmem_vmalloc(s->k, addr, &w, NULL) == 0) {
 			sym = w.caller ? symbol_at(s, w.caller) : NULL;
 			snprintf(w.name, sizeof(w.name), "%s", sym ? sym :
 				 "(no caller recorded)");
@@ -155,6 +142,9 @@ static int kmem_show(struct cmd_ctx *ctx, uint64_t addr)
 		}
 	} else if (w.kind == KMODEL_KMEM_FREE) {
 		snprintf(w.name, sizeof(w.name), "%s", w.pcp ? "pcp" : "buddy");
+	} else if (w.kind == KMODEL_KMEM_PAGE && !w.mapping &&
+		   kmodel_kmem_stack(s->k, addr, false, &w)) {
+		/* a task's stack in the direct map: its page stays known */
 	} else if (w.kind == KMODEL_KMEM_PAGE) {
 		/* page->mapping: bit 0 set for anonymous memory */
 		snprintf(w.name, sizeof(w.name), "%s", w.mapping & 1 ?

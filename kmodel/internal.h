@@ -30,6 +30,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_DEPOT,	/* slab.c: the stack depot */
 	KMODEL_CACHE_VMALLOC,	/* vmalloc.c */
 	KMODEL_CACHE_BUDDY,	/* buddy.c */
+	KMODEL_CACHE_RMAP,	/* pgtable.c: the reverse map */
 	KMODEL_CACHE_MAX,
 };
 

@@ -174,6 +174,8 @@ int kmodel_tasks(struct kmodel *k, struct kmodel_task **tasks, size_t *n,
 int kmodel_find_task(struct kmodel *k, int pid, struct kmodel_task *task,
 		     char **cause);
 int kmodel_current_task(struct kmodel *k, uint64_t *task, char **cause);
+/* The task_struct at addr. */
+int kmodel_read_task(struct kmodel *k, uint64_t addr, struct kmodel_task *t);
 /* Registers a sleeping task saved in thread.switch_buf (DWARF order;
  * only rbx rsp rbp r12-r15 rip are meaningful). */
 int kmodel_task_regs(struct kmodel *k, uint64_t task,
@@ -203,6 +205,8 @@ struct kmodel_vma {
 };
 int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 		size_t *n, char **cause);
+/* The one VMA at struct vm_area_struct address vma. */
+int kmodel_vma_at(struct kmodel *k, uint64_t vma, struct kmodel_vma *out);
 
 /* A page-table walk (UML's software page tables, 3 levels). */
 struct kmodel_ptwalk {
@@ -230,11 +234,14 @@ int kmodel_vtop_pgd(struct kmodel *k, uint64_t pgd, uint64_t va,
 		    struct kmodel_ptwalk *w, char **cause);
 int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause);
 /* Which user processes map the page of direct-map address addr, and
- * where (their page tables, walked whole). */
+ * where: the kernel's reverse map (page->mapping's anon_vma or
+ * address_space, and their VMAs). */
 struct kmodel_page_user {
-	int pid;		/* the process (its first task found) */
+	int pid;		/* the process (its first task found); -1 */
 	char comm[16];
+	uint64_t mm;
 	uint64_t va;
+	uint64_t vma;		/* its vm_area_struct */
 };
 int kmodel_page_users(struct kmodel *k, uint64_t addr,
 		      struct kmodel_page_user **out, size_t *n, char **cause);
@@ -364,8 +371,9 @@ int kmodel_kmem_page(struct kmodel *k, uint64_t addr, struct kmodel_kmem *w,
 /* The kernel image's allocated section holding addr. */
 bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
 		       size_t len);
-/* The kernel stack of a task holding addr (vmalloc'd or not). */
-bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr,
+/* The kernel stack of a task holding addr (vmalloc'd or not); with
+ * init_only, only init_task's (the one in the kernel image). */
+bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr, bool init_only,
 		       struct kmodel_kmem *w);
 /* The page allocator (buddy.c): each populated zone's free blocks per
  * order, as /proc/buddyinfo, and its pages on CPU 0's per-CPU lists. */

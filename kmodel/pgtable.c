@@ -145,77 +145,130 @@ static int walk_tables(struct kmodel *k, uint64_t physmem, uint64_t table,
 	return 0;
 }
 
-/* Every pte of the table tree at pgd that maps physical page `phys`. */
-static void find_in_tables(struct kmodel *k, uint64_t physmem, uint64_t pgd,
-			   uint64_t phys, const struct kmodel_task *t,
-			   struct kmodel_page_user **out, size_t *n)
+/*
+ * Who maps a page: the reverse map, as the kernel's rmap_walk() finds
+ * it.  page->mapping is an anon_vma (bit 0 set) whose interval tree links
+ * anon_vma_chains to VMAs, or an address_space whose i_mmap tree links
+ * VMAs by vma->shared.rb.  Each VMA maps the page at
+ * vm_start + ((page->index - vm_pgoff) << PAGE_SHIFT), if inside it.
+ */
+struct rmap_layout {
+	struct kmodel_member p_mapping, p_index, av_root, avc_rb, avc_vma,
+		as_i_mmap, vma_shared_rb, vma_start, vma_end, vma_pgoff,
+		vma_mm, rb_left, rb_right;
+};
+
+#define R(st, path, m) KFIELD(struct rmap_layout, "rmap_walk", st, path, m)
+static const struct kmodel_field rmap_fields[] = {
+	R("page", "mapping", p_mapping),
+	R("page", "index", p_index),
+	R("anon_vma", "rb_root.rb_root.rb_node", av_root),
+	R("anon_vma_chain", "rb", avc_rb),
+	R("anon_vma_chain", "vma", avc_vma),
+	R("address_space", "i_mmap.rb_root.rb_node", as_i_mmap),
+	R("vm_area_struct", "shared.rb", vma_shared_rb),
+	R("vm_area_struct", "vm_start", vma_start),
+	R("vm_area_struct", "vm_end", vma_end),
+	R("vm_area_struct", "vm_pgoff", vma_pgoff),
+	R("vm_area_struct", "vm_mm", vma_mm),
+	R("rb_node", "rb_left", rb_left),
+	R("rb_node", "rb_right", rb_right),
+};
+#undef R
+
+struct mapper {
+	uint64_t mm, va, vma;
+};
+
+/* Every node of the rb tree at root: the struct holding it (node - off)
+ * is a VMA (anon: an anon_vma_chain, whose vma is read). */
+static void rmap_tree(struct kmodel *k, const struct rmap_layout *L,
+		      uint64_t root, bool anon, uint64_t index,
+		      struct mapper **out, size_t *n)
 {
-	uint64_t l1[UM_PTRS_PER_TABLE], l2[UM_PTRS_PER_TABLE],
-		l3[UM_PTRS_PER_TABLE];
-	int i, j, e;
+	uint64_t stack[128];
+	int depth = 0, visited = 0;
+	bool ok = true;
 
-	if (kmodel_read(k, pgd, l1, sizeof(l1)) != (ssize_t)sizeof(l1))
-		return;
-	for (i = 0; i < UM_PTRS_PER_TABLE; i++) {
-		if (!(l1[i] & UM_PAGE_PRESENT) ||
-		    kmodel_read(k, physmem + (l1[i] & UM_PAGE_MASK), l2,
-				sizeof(l2)) != (ssize_t)sizeof(l2))
+	if (root)
+		stack[depth++] = root;
+	while (depth > 0 && visited++ < 100000 && ok) {
+		uint64_t node = stack[--depth], vma, start, end, pgoff, va;
+		uint64_t l = kmodel_read_member(k, node, &L->rb_left, &ok);
+		uint64_t r = kmodel_read_member(k, node, &L->rb_right, &ok);
+
+		if (l && depth < (int)ARRAY_SIZE(stack))
+			stack[depth++] = l;
+		if (r && depth < (int)ARRAY_SIZE(stack))
+			stack[depth++] = r;
+		vma = anon ? kmodel_read_member(k, node - L->avc_rb.offset,
+						&L->avc_vma, &ok) :
+			     node - L->vma_shared_rb.offset;
+		start = kmodel_read_member(k, vma, &L->vma_start, &ok);
+		end = kmodel_read_member(k, vma, &L->vma_end, &ok);
+		pgoff = kmodel_read_member(k, vma, &L->vma_pgoff, &ok);
+		va = start + ((index - pgoff) << 12);
+		if (!ok || index < pgoff || va < start || va >= end)
 			continue;
-		for (j = 0; j < UM_PTRS_PER_TABLE; j++) {
-			if (!(l2[j] & UM_PAGE_PRESENT) ||
-			    kmodel_read(k, physmem + (l2[j] & UM_PAGE_MASK),
-					l3, sizeof(l3)) != (ssize_t)sizeof(l3))
-				continue;
-			for (e = 0; e < UM_PTRS_PER_TABLE; e++) {
-				struct kmodel_page_user *u;
-
-				if (!(l3[e] & (UM_PAGE_PRESENT |
-					       UM_PAGE_PROTNONE)) ||
-				    (l3[e] & UM_PAGE_MASK) != phys)
-					continue;
-				*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-				u = &(*out)[(*n)++];
-				u->pid = t->pid;
-				memcpy(u->comm, t->comm, sizeof(u->comm));
-				u->va = ((uint64_t)i << UM_PGDIR_SHIFT) |
-					((uint64_t)j << UM_PMD_SHIFT) |
-					((uint64_t)e << 12);
-			}
-		}
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[*n].mm = kmodel_read_member(k, vma, &L->vma_mm, &ok);
+		(*out)[*n].vma = vma;
+		(*out)[(*n)++].va = va;
 	}
 }
 
 int kmodel_page_users(struct kmodel *k, uint64_t addr,
 		      struct kmodel_page_user **out, size_t *n, char **cause)
 {
-	struct kmodel_task *t;
-	uint64_t physmem, high, pgd, *seen = NULL;
-	size_t nt, i, j, nseen = 0;
+	const struct rmap_layout *L;
+	struct kmodel_kmem w;
+	struct kmodel_task *t = NULL;
+	struct mapper *m = NULL;
+	uint64_t mapping, index, root;
+	size_t nm = 0, nt = 0, i, j;
+	bool ok = true, anon;
 	int err;
 
 	*out = NULL;
 	*n = 0;
-	if ((err = physmem_range(k, &physmem, &high, cause)))
-		return err;
-	if (addr < physmem || addr >= high)
+	memset(&w, 0, sizeof(w));
+	if ((err = kmodel_kmem_page(k, addr, &w, cause)) < 0)
+		return err == -ENOENT ? 0 : err;
+	L = kmodel_layout(k, KMODEL_CACHE_RMAP, sizeof(*L), rmap_fields,
+			  ARRAY_SIZE(rmap_fields), cause);
+	if (!L)
+		return -ENOENT;
+	mapping = kmodel_read_member(k, w.page, &L->p_mapping, &ok);
+	index = kmodel_read_member(k, w.page, &L->p_index, &ok);
+	if (!ok || !mapping || (mapping & 2))	/* none, or KSM/movable */
 		return 0;
-	if ((err = kmodel_tasks(k, &t, &nt, cause)))
+	anon = mapping & 1;
+	mapping &= ~3ULL;
+	root = kmodel_read_member(k, mapping, anon ? &L->av_root :
+				  &L->as_i_mmap, &ok);
+	if (!ok)
+		return 0;
+	rmap_tree(k, L, root & ~1ULL, anon, index, &m, &nm);
+	if (nm && (err = kmodel_tasks(k, &t, &nt, cause)) < 0) {
+		free(m);
 		return err;
-	for (i = 0; i < nt; i++) {
-		if (!t[i].mm || t[i].kthread)
-			continue;
-		for (j = 0; j < nseen && seen[j] != t[i].mm; j++)
-			;
-		if (j < nseen)	/* a thread of a process already walked */
-			continue;
-		seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
-		seen[nseen++] = t[i].mm;
-		if (kmodel_mm_pgd(k, t[i].mm, &pgd, NULL) == 0)
-			find_in_tables(k, physmem, pgd,
-				       (addr - physmem) & UM_PAGE_MASK, &t[i],
-				       out, n);
 	}
-	free(seen);
+	for (i = 0; i < nm; i++) {
+		struct kmodel_page_user *u;
+
+		for (j = 0; j < nt && t[j].mm != m[i].mm; j++)
+			;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		u = &(*out)[(*n)++];
+		memset(u, 0, sizeof(*u));
+		u->pid = j < nt ? t[j].pid : -1;
+		u->mm = m[i].mm;
+		if (j < nt)
+			memcpy(u->comm, t[j].comm, sizeof(u->comm));
+		u->va = m[i].va;
+		u->vma = m[i].vma;
+	}
+	free(m);
 	free(t);
 	return 0;
 }

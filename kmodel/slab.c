@@ -79,6 +79,9 @@ static const struct kmodel_field slab_fields[] = {
 };
 #undef S
 
+/* struct pages read at once when scanning mem_map */
+#define SLAB_SCAN 1024
+
 /* What the layout cannot say, read once with it. */
 struct slab_model {
 	const struct slab_layout *L;
@@ -421,9 +424,9 @@ int kmodel_cache_slabs(struct kmodel *k, const char *name,
 {
 	struct kmodel_slabcache *caches;
 	struct slab_model m;
-	uint8_t page[KMODEL_PAGE_STRUCT_MAX];
-	size_t nc, i;
-	uint64_t pfn;
+	uint8_t *chunk;
+	size_t nc, i, psz;
+	uint64_t pfn, first = 0, have = 0;
 	int err;
 
 	*out = NULL;
@@ -442,12 +445,26 @@ int kmodel_cache_slabs(struct kmodel *k, const char *name,
 	kmodel_slab_caches_free(caches);
 	if ((err = slab_model(k, &m, cause)))
 		return err;
+	/* mem_map read SLAB_SCAN pages at a time */
+	psz = m.L->p_size.size;
+	chunk = xmalloc(SLAB_SCAN * psz);
 	for (pfn = 0; pfn < m.max_mapnr; pfn++) {
 		struct slab_info s;
 		struct kmodel_slab *o;
+		const uint8_t *page;
 
-		if (read_page(k, &m, pfn, page))
-			continue;
+		if (pfn >= first + have) {
+			uint64_t want = m.max_mapnr - pfn < SLAB_SCAN ?
+					m.max_mapnr - pfn : SLAB_SCAN;
+			ssize_t got = kmodel_read(k, page_of_pfn(&m, pfn), chunk,
+						  want * psz);
+
+			first = pfn;
+			have = got > 0 ? (uint64_t)got / psz : 0;
+			if (!have)
+				continue;
+		}
+		page = chunk + (pfn - first) * psz;
 		if (page_type(&m, page) != m.pgty_slab ||
 		    kmodel_member_value(page, &m.L->s_cache) != cache->addr ||
 		    read_slab(k, &m, pfn, page, &s))
@@ -464,6 +481,7 @@ int kmodel_cache_slabs(struct kmodel *k, const char *name,
 		o->frozen = s.frozen;
 		free(s.free);
 	}
+	free(chunk);
 	return 0;
 }
 
@@ -532,16 +550,31 @@ static void slab_object(struct kmodel *k, const struct slab_model *m,
 	read_track(k, m, w->start + info_end + m->L->t_size.size, &w->freed);
 }
 
-bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr,
+bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr, bool init_only,
 		       struct kmodel_kmem *w)
 {
-	struct kmodel_task *t;
-	uint64_t size, stack;
+	struct kmodel_task *t, it;
+	uint64_t size, stack, init;
 	size_t n, i;
 	bool found = false;
 
-	if (kmodel_thread_size(k, &size) ||
-	    kmodel_tasks(k, &t, &n, NULL))
+	if (kmodel_thread_size(k, &size))
+		return false;
+	if (init_only) {
+		/* the one stack in the kernel image: init_task's */
+		if (kmodel_symbol_addr(k, "init_task", &init) ||
+		    kmodel_task_stack(k, init, &stack) || addr < stack ||
+		    addr >= stack + size)
+			return false;
+		w->kind = KMODEL_KMEM_STACK;
+		w->start = stack;
+		w->size = size;
+		w->pid = 0;
+		if (kmodel_read_task(k, init, &it) == 0)
+			snprintf(w->name, sizeof(w->name), "%s", it.comm);
+		return true;
+	}
+	if (kmodel_tasks(k, &t, &n, NULL))
 		return false;
 	for (i = 0; i < n && !found; i++) {
 		if (kmodel_task_stack(k, t[i].addr, &stack) || !stack ||

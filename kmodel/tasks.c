@@ -227,3 +227,14 @@ int kmodel_task_stack(struct kmodel *k, uint64_t task, uint64_t *stack)
 	*stack = kmodel_read_member(k, task, &L->stack, &ok);
 	return ok ? 0 : -EIO;
 }
+
+int kmodel_read_task(struct kmodel *k, uint64_t addr, struct kmodel_task *t)
+{
+	const struct task_layout *L;
+	uint64_t current = 0;
+
+	if (task_layout(k, &L, NULL))
+		return -ENOENT;
+	kmodel_current_task(k, &current, NULL);
+	return read_task(k, L, addr, current, t);
+}

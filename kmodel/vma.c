@@ -16,7 +16,7 @@
 struct vma_layout {
 	struct kmodel_member mm_root, start_brk, brk, start_stack, mm_pgd;
 	struct kmodel_member vm_start, vm_end, vm_flags, vm_pgoff, vm_file;
-	struct kmodel_member vm_ops, vm_private, vma_size, sm_name;
+	struct kmodel_member vm_ops, vm_private, vma_size, sm_name, vm_mm;
 	struct kmodel_member f_dentry, f_mnt, f_inode, i_ino;
 	struct kmodel_member d_parent, d_name, mnt_root;
 	struct kmodel_member m_parent, m_mountpoint, m_mnt;
@@ -40,6 +40,7 @@ static const struct kmodel_field vma_fields[] = {
 	V("show_map_vma", "vm_area_struct", "vm_ops", vm_ops),
 	V("show_map_vma", "vm_area_struct", "vm_private_data", vm_private),
 	V("show_map_vma", "vm_area_struct", NULL, vma_size),
+	V("show_map_vma", "vm_area_struct", "vm_mm", vm_mm),
 	V("show_map_vma", "file", "f_path.dentry", f_dentry),
 	V("show_map_vma", "file", "f_path.mnt", f_mnt),
 	V("show_map_vma", "file", "f_inode", f_inode),
@@ -193,6 +194,18 @@ static int add_vma(void *arg, uint64_t first, uint64_t last, uint64_t vma)
 	return 0;
 }
 
+/* /proc/PID/maps names two anonymous areas (fs/proc/task_mmu.c). */
+static void name_anon(struct kmodel_vma *v, uint64_t start_brk, uint64_t brk,
+		      uint64_t stack)
+{
+	if (v->path[0])
+		return;
+	if (v->start < brk && v->end > start_brk)
+		snprintf(v->path, sizeof(v->path), "[heap]");
+	else if (v->start <= stack && v->end >= stack)
+		snprintf(v->path, sizeof(v->path), "[stack]");
+}
+
 int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 		size_t *n, char **cause)
 {
@@ -229,19 +242,34 @@ int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 		return set_cause(cause, err, "cannot walk the VMA tree of "
 				 "task %d", pid);
 	}
-	/* /proc/PID/maps names two anonymous areas (fs/proc/task_mmu.c). */
-	for (i = 0; i < c.n; i++) {
-		struct kmodel_vma *v = &c.v[i];
-
-		if (v->path[0])
-			continue;
-		if (v->start < brk && v->end > start_brk)
-			snprintf(v->path, sizeof(v->path), "[heap]");
-		else if (v->start <= stack && v->end >= stack)
-			snprintf(v->path, sizeof(v->path), "[stack]");
-	}
+	for (i = 0; i < c.n; i++)
+		name_anon(&c.v[i], start_brk, brk, stack);
 	*vmas = c.v;
 	*n = c.n;
+	return 0;
+}
+
+int kmodel_vma_at(struct kmodel *k, uint64_t vma, struct kmodel_vma *out)
+{
+	const struct vma_layout *L = NULL;
+	struct collect c = { .k = k };
+	uint64_t mm;
+	bool ok = true;
+	int err;
+
+	if ((err = vma_layout(k, &L, NULL)))
+		return err;
+	c.L = L;
+	kmodel_symbol_addr(k, "special_mapping_vmops", &c.special_ops);
+	if ((err = add_vma(&c, 0, 0, vma)) < 0)
+		return err;
+	*out = c.v[0];
+	free(c.v);
+	mm = kmodel_read_member(k, vma, &L->vm_mm, &ok);
+	if (ok && mm)
+		name_anon(out, kmodel_read_member(k, mm, &L->start_brk, &ok),
+			  kmodel_read_member(k, mm, &L->brk, &ok),
+			  kmodel_read_member(k, mm, &L->start_stack, &ok));
 	return 0;
 }
 
