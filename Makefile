@@ -79,6 +79,7 @@ CLI_OBJS += cli/step.o
 CLI_OBJS += cli/watch.o
 CLI_OBJS += cli/share.o
 CLI_OBJS += cli/kmem.o
+CLI_OBJS += cli/catch.o
 TUI_OBJS += tui/tui.o
 TUI_OBJS += tui/text.o
 TUI_OBJS += tui/views.o

@@ -297,6 +297,13 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
 		}
 	}
 	bp.spec = xstrdup(spec);
+	return session_add_bp(s, &bp, err);
+}
+
+int session_add_bp(struct session *s, struct breakpoint *b, FILE *err)
+{
+	struct breakpoint bp = *b;
+
 	bp.num = s->next_bp_num++;
 	bp.ids = xcalloc(bp.naddrs ? bp.naddrs : 1, sizeof(int));
 	s->bps = xrealloc(s->bps, (s->nbps + 1) * sizeof(*s->bps));
@@ -308,11 +315,12 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err)
 		resolve_pending(s, 0, err);
 		if (s->bps[s->nbps - 1].pending)
 			fprintf(err, "breakpoint %d at %s pending until module "
-				"'%s' loads\n", bp.num, spec, bp.module);
+				"'%s' loads\n", bp.num, bp.spec, bp.module);
 	} else {
 		bp_insert_all(s, &s->bps[s->nbps - 1], err);
-		fprintf(err, "breakpoint %d at %s (%zu location%s)\n", bp.num,
-			spec, bp.naddrs, bp.naddrs == 1 ? "" : "s");
+		fprintf(err, "%s %d at %s (%zu location%s)\n", bp.catch ?
+			"catchpoint" : "breakpoint", bp.num, bp.spec, bp.naddrs,
+			bp.naddrs == 1 ? "" : "s");
 	}
 	return 0;
 }

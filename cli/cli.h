@@ -33,9 +33,13 @@ enum umdbg_exit {
 	EXIT_TIMEOUT = 7,	/* --timeout: the guest ran too long */
 };
 
+struct catch_kind;
+
 struct breakpoint {
 	int num;		/* user-visible number */
 	char *spec;		/* as typed */
+	/* a catchpoint (catch.c): its stops are judged */
+	const struct catch_kind *catch;
 	/* MODULE:SYMBOL breakpoints wait for their module to load. */
 	char *module, *symbol;
 	bool pending;
@@ -232,6 +236,11 @@ struct session {
 	struct timeline tl;	/* moving in a replay (timeline.c) */
 	struct kmodel_expr_env expr_env;	/* session_expr_env */
 	int frame;		/* the selected frame (`frame N`; 0 at a stop) */
+	/* the last stop at a catchpoint (catch.c): its number, reason and
+	 * the culprit's frame (-1: none); 0/NULL once the guest moves */
+	int catch_num;
+	char *catch_reason;
+	int catch_frame;
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
@@ -463,6 +472,23 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 int session_user_bp_addrs(struct session *s, uint64_t *addrs, int max);
 /* Add a breakpoint from a location spec; prints errors to out. */
 int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
+/* Add a filled-in breakpoint (addrs or pending module; spec malloc'd):
+ * numbered, inserted if the guest runs. */
+int session_add_bp(struct session *s, struct breakpoint *bp, FILE *err);
+/* loop.c: tell the kernel model the host libraries (their CFI lets a
+ * backtrace cross UML's signal frames), once they are mapped. */
+void session_report_maps(struct session *s);
+/* catch.c */
+int session_add_catch(struct session *s, const char *kind, FILE *err);
+bool catch_judge_stop(struct session *s, const struct breakpoint *bp,
+		      const struct tracer_stop *st);
+int cmd_catch(struct cmd_ctx *ctx, int argc, char **argv);
+/* report.c: the stopped thread's frames, numbered as bt numbers them:
+ * fn(arg, pc, where, num) returns true to stop. */
+void session_walk_frames(struct session *s,
+			 bool (*fn)(void *arg, uint64_t pc,
+				    const struct kmodel_where *w, int num),
+			 void *arg);
 int session_resume(struct session *s);
 /* The guest runs (or is stepped from the event loop): leave the prompt. */
 void session_leave_prompt(struct session *s);
@@ -490,6 +516,8 @@ struct options {
 	bool gdb_wait, listen_any, use_tui;
 	char **specs;		/* --break */
 	int nspecs;
+	char **catches;		/* --catch */
+	int ncatches;
 	char *watches[4];	/* --watch */
 	int nwatch;
 	const char *flavour;	/* --flavour: "default" or "debug" */

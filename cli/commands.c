@@ -196,7 +196,8 @@ static int cmd_break(struct cmd_ctx *ctx, int argc, char **argv)
 					    (unsigned long long)bp->addrs[j]);
 			row_begin(ctx->o, ROW_BREAKPOINT);
 			row_int(ctx->o, BREAKPOINT_NUM, bp->num);
-			row_str(ctx->o, BREAKPOINT_TYPE, "break");
+			row_str(ctx->o, BREAKPOINT_TYPE,
+				bp->catch ? "catch" : "break");
 			row_str(ctx->o, BREAKPOINT_SPEC, bp->spec);
 			row_int(ctx->o, BREAKPOINT_HITS, (int64_t)bp->hits);
 			row_str(ctx->o, BREAKPOINT_ADDRS,
@@ -421,6 +422,9 @@ static const struct umdbg_cmd commands[] = {
 	  CMD_NEEDS_STOPPED, cmd_dmesg },
 	{ "break", "b", "break [SYMBOL|*ADDR|FILE:LINE]",
 	  "set a breakpoint, or list them", CMD_NEEDS_STOPPED, cmd_break },
+	{ "catch", NULL, "catch [KIND]",
+	  "stop where the kernel reports: warn bug oops panic kasan lockdep "
+	  "hung (without KIND: list)", CMD_NEEDS_STOPPED, cmd_catch },
 	{ "delete", "d", "delete N", "delete breakpoint or watchpoint N",
 	  CMD_NEEDS_STOPPED, cmd_delete },
 	{ "watch", NULL, "watch EXPR [LEN] [if COND...]",

@@ -96,8 +96,11 @@ static void print_track(struct cmd_ctx *ctx, const char *what,
 	row_begin(ctx->o, ROW_TRACK);
 	row_str(ctx->o, TRACK_WHAT, what);
 	row_int(ctx->o, TRACK_PID, t->pid);
-	row_int(ctx->o, TRACK_CPU, t->cpu);
-	row_int(ctx->o, TRACK_JIFFIES, (int64_t)t->when);
+	if (!t->kasan) {	/* KASAN keeps the task and the stack only */
+		row_int(ctx->o, TRACK_CPU, t->cpu);
+		row_int(ctx->o, TRACK_JIFFIES, (int64_t)t->when);
+	}
+	row_str(ctx->o, TRACK_BY, t->kasan ? "kasan" : "slub");
 	row_end(ctx->o);
 	if (t->nstack)
 		print_pc_frames(ctx->s, ctx->o, t->stack, t->nstack);
@@ -162,7 +165,8 @@ static int kmem_show(struct cmd_ctx *ctx, uint64_t addr)
 	if (w.size)
 		row_int(ctx->o, KMEM_SIZE, (int64_t)w.size);
 	if (w.kind == KMODEL_KMEM_SLAB)
-		row_str(ctx->o, KMEM_STATE, w.free ? "free" : "allocated");
+		row_str(ctx->o, KMEM_STATE, w.quarantined ? "quarantined" :
+			w.free ? "free" : "allocated");
 	if (w.kind == KMODEL_KMEM_STACK)
 		row_int(ctx->o, KMEM_PID, w.pid);
 	row_str(ctx->o, KMEM_SYMBOL, sym);

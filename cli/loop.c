@@ -56,6 +56,9 @@ static void notify_resume(struct session *s, bool step)
 {
 	int i;
 
+	free(s->catch_reason);	/* the catchpoint's stop is over */
+	s->catch_reason = NULL;
+	s->catch_num = 0;
 	for (i = 0; i < s->nsources; i++)
 		if (s->sources[i].on_resume)
 			s->sources[i].on_resume(s->sources[i].arg, step);
@@ -122,11 +125,8 @@ static bool guest_ended(struct session *s, const struct tracer_stop *st)
 	return true;
 }
 
-/* The stop report (the TUI's panes show all but its headline). */
-static void report(struct session *s)
+void session_report_maps(struct session *s)
 {
-	struct out *o;
-
 	if (!s->maps_reported && tracer_is_alive(s->t)) {
 		/* Host libraries are mapped by now; their CFI lets
 		 * backtraces cross UML's signal frames. */
@@ -136,6 +136,14 @@ static void report(struct session *s)
 		free(maps);
 		s->maps_reported = true;
 	}
+}
+
+/* The stop report (the TUI's panes show all but its headline). */
+static void report(struct session *s)
+{
+	struct out *o;
+
+	session_report_maps(s);
 	s->reported = true;
 	if (s->tui)
 		return;		/* it asks for the headline (tui_host) */
@@ -173,6 +181,35 @@ void session_end_unattended(struct session *s, bool failed)
 	}
 }
 
+/*
+ * A breakpoint stop where only catchpoints are: judge each; silent when
+ * none of them catches it (another caller of _printk...).  A breakpoint
+ * of the user's at the same place always stops.
+ */
+static bool catch_is_silent(struct session *s, const struct tracer_stop *st)
+{
+	bool plain = false, caught = false;
+	size_t i, j;
+
+	for (i = 0; i < s->nbps; i++)
+		for (j = 0; j < s->bps[i].naddrs; j++) {
+			if (s->bps[i].ids[j] != st->bp)
+				continue;
+			if (!s->bps[i].catch)
+				plain = true;
+			else if (!caught &&
+				 catch_judge_stop(s, &s->bps[i], st)) {
+				caught = true;
+				s->catch_num = s->bps[i].num;
+			}
+		}
+	if (!caught) {
+		free(s->catch_reason);
+		s->catch_reason = NULL;
+	}
+	return !plain && !caught && user_breakpoint(s, st->bp);
+}
+
 /* Stops that are not the user's: umdbg's own catch of module loads, a
  * silent watchpoint trigger, a step under way.  True when taken care of. */
 static bool internal_stop(struct session *s, const struct tracer_stop *st,
@@ -198,6 +235,10 @@ static bool internal_stop(struct session *s, const struct tracer_stop *st,
 			session_resume(s);
 			return true;
 		}
+	}
+	if (st->kind == TRACER_STOP_BREAKPOINT && catch_is_silent(s, st)) {
+		session_resume(s);
+		return true;
 	}
 	if (!watch_judged && watch_is_silent(s, st)) {
 		session_resume(s);
@@ -239,6 +280,9 @@ void on_stop(struct session *s, const struct tracer_stop *st,
 		return;
 	if (internal_stop(s, st, watch_judged))
 		return;
+	/* a catchpoint's culprit is the selected frame, for gdb's
+	 * monitor commands too */
+	s->frame = s->catch_reason && s->catch_frame > 0 ? s->catch_frame : 0;
 	if (st->kind == TRACER_STOP_HOOK)
 		fprintf(stderr, "umdbg: %s\n", rr_why(s->rr));
 	for (i = 0; i < (size_t)s->nsources; i++)
@@ -249,7 +293,9 @@ void on_stop(struct session *s, const struct tracer_stop *st,
 	if (st->kind == TRACER_STOP_BREAKPOINT)
 		for (i = 0; i < s->nbps; i++)
 			for (j = 0; j < s->bps[i].naddrs; j++)
-				s->bps[i].hits += s->bps[i].ids[j] == st->bp;
+				s->bps[i].hits += s->bps[i].ids[j] == st->bp &&
+					(!s->bps[i].catch ||
+					 s->bps[i].num == s->catch_num);
 	if (taken)
 		return;		/* gdb has it */
 	report(s);
@@ -488,7 +534,8 @@ void session_rest(struct session *s)
 	int i;
 
 	s->stopped = true;
-	s->frame = 0;		/* a new stop: its innermost frame */
+	/* a new stop: its innermost frame, or a catchpoint's culprit */
+	s->frame = s->catch_reason && s->catch_frame > 0 ? s->catch_frame : 0;
 	watch_refresh(s);	/* what a later trigger is compared with */
 	for (i = 0; i < s->nsources && !s->quit; i++)
 		if (s->sources[i].at_rest)

@@ -54,6 +54,9 @@ static int open_model(struct session *s, const struct options *o)
 	for (i = 0; i < o->nspecs; i++)
 		if (session_add_breakpoint(s, o->specs[i], stderr) < 0)
 			return -1;
+	for (i = 0; i < o->ncatches; i++)
+		if (session_add_catch(s, o->catches[i], stderr) < 0)
+			return -1;
 	for (i = 0; i < o->nwatch; i++)
 		if (watch_check(s, o->watches[i], stderr) < 0)
 			return -1;

@@ -27,6 +27,9 @@ static const char usage_text[] =
 "\n"
 "  -b, --break LOC        stop at LOC: SYMBOL, *EXPR or FILE:LINE\n"
 "                         (repeatable; 'panic' is the classic)\n"
+"      --catch KIND       stop where the kernel is about to report KIND:\n"
+"                         warn, bug, oops, panic, kasan, lockdep or hung,\n"
+"                         with the culprit's frame selected (repeatable)\n"
 "  -w, --watch EXPR       stop when a write changes EXPR (a variable, an\n"
 "                         lvalue, *ADDR); up to 4 (the debug registers, or\n"
 "                         page protection where they do not trap);\n"
@@ -188,6 +191,7 @@ static void parse_flags(int argc, char **argv, struct session *s,
 	static const struct option longopts[] = {
 		{ "break", required_argument, NULL, 'b' },
 		{ "watch", required_argument, NULL, 'w' },
+		{ "catch", required_argument, NULL, 'c' },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "log-lines", required_argument, NULL, 'n' },
 		{ "gdb", required_argument, NULL, 'g' },
@@ -221,6 +225,11 @@ static void parse_flags(int argc, char **argv, struct session *s,
 			o->specs = xrealloc(o->specs, (o->nspecs + 1) *
 					    sizeof(*o->specs));
 			o->specs[o->nspecs++] = optarg;
+			break;
+		case 'c':
+			o->catches = xrealloc(o->catches, (o->ncatches + 1) *
+					      sizeof(*o->catches));
+			o->catches[o->ncatches++] = optarg;
 			break;
 		case 'w':
 			if (o->nwatch == 4)

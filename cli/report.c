@@ -97,6 +97,37 @@ static int walk_frames(struct session *s, const uint64_t d[KMODEL_NREGS],
 	return n == MAX_FRAMES;
 }
 
+struct walk_adapter {
+	bool (*fn)(void *arg, uint64_t pc, const struct kmodel_where *w,
+		   int num);
+	void *arg;
+};
+
+static bool walk_adapt(void *arg, const struct kmodel_frame *f,
+		       const struct kmodel_where *w, int num)
+{
+	struct walk_adapter *a = arg;
+
+	return a->fn(a->arg, f->pc, w, num);
+}
+
+void session_walk_frames(struct session *s,
+			 bool (*fn)(void *arg, uint64_t pc,
+				    const struct kmodel_where *w, int num),
+			 void *arg)
+{
+	struct walk_adapter a = { fn, arg };
+	struct user_regs_struct r;
+	uint64_t d[KMODEL_NREGS];
+	char *cause = NULL;
+
+	if (tracer_get_regs(s->t, s->last_stop.tid, &r) < 0)
+		return;
+	regs_to_dwarf(&r, d);
+	if (walk_frames(s, d, walk_adapt, &a, &cause) < 0)
+		free(cause);
+}
+
 struct bt_print {
 	struct session *s;
 	struct out *o;
@@ -362,6 +393,17 @@ static struct breakpoint *bp_by_id(struct session *s, int id)
 	return NULL;
 }
 
+/* The spec of the catchpoint the last stop was judged for. */
+static const char *catch_spec(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nbps; i++)
+		if (s->bps[i].num == s->catch_num)
+			return s->bps[i].spec;
+	return "catch ?";
+}
+
 /* The kernel's own words: its last "Kernel panic - not syncing" line. */
 static char *panic_reason(struct session *s)
 {
@@ -392,6 +434,11 @@ static char *stop_why(struct session *s, char **detail)
 	*detail = NULL;
 	switch (st->kind) {
 	case TRACER_STOP_BREAKPOINT:
+		if (s->catch_reason) {
+			*detail = xstrdup(s->catch_reason);
+			return xasprintf("catchpoint %d (%s) hit in thread %d",
+					 s->catch_num, catch_spec(s), tid);
+		}
 		bp = bp_by_id(s, st->bp);
 		return xasprintf("breakpoint %d (%s) hit in thread %d",
 				 bp ? bp->num : 0, bp ? bp->spec : "?", tid);
@@ -444,6 +491,8 @@ void report_headline(struct session *s, struct out *o)
 			row_addr(o, HEADLINE_PC, r.rip);
 			row_str(o, HEADLINE_WHERE, where);
 		}
+		if (s->catch_reason && s->catch_frame >= 0)
+			row_int(o, HEADLINE_FRAME, s->catch_frame);
 		row_end(o);
 	} else if (where) {
 		fprintf(out_file(o), "  at 0x%016llx %s\n",

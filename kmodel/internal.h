@@ -31,6 +31,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_VMALLOC,	/* vmalloc.c */
 	KMODEL_CACHE_BUDDY,	/* buddy.c */
 	KMODEL_CACHE_RMAP,	/* pgtable.c: the reverse map */
+	KMODEL_CACHE_KASAN,	/* slab.c: KASAN's object metadata */
 	KMODEL_CACHE_MAX,
 };
 

@@ -337,6 +337,7 @@ enum kmodel_kmem_kind {
 #define KMODEL_TRACK_FRAMES 64
 struct kmodel_track {		/* SLUB's record of an allocation or free */
 	bool valid;
+	bool kasan;		/* KASAN's record: pid and stack only */
 	uint64_t addr;		/* the caller */
 	int pid, cpu;
 	uint64_t when;		/* jiffies */
@@ -352,6 +353,7 @@ struct kmodel_kmem {
 	/* slab objects */
 	uint64_t cache, slab, stride;
 	bool free;
+	bool quarantined;	/* freed, held in KASAN's quarantine */
 	bool outside;		/* in the slot, outside the object's bytes */
 	struct kmodel_track alloc, freed;
 	/* stacks */
@@ -368,6 +370,13 @@ struct kmodel_kmem {
  * kmodel_kmem_stack first). */
 int kmodel_kmem_page(struct kmodel *k, uint64_t addr, struct kmodel_kmem *w,
 		     char **cause);
+/* A function symbol's address and size. */
+int kmodel_function(struct kmodel *k, const char *name, uint64_t *addr,
+		    uint64_t *size);
+/* Bytes of the kernel image as the file has them (code before the
+ * kernel runs, or under breakpoints): how many, or -errno. */
+ssize_t kmodel_image_read(struct kmodel *k, uint64_t addr, void *buf,
+			  size_t len);
 /* The kernel image's allocated section holding addr. */
 bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
 		       size_t len);

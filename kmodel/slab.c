@@ -485,6 +485,136 @@ int kmodel_cache_slabs(struct kmodel *k, const char *name,
 	return 0;
 }
 
+/* ---- KASAN's view of an object ------------------------------------------- */
+
+/*
+ * With generic KASAN a freed object waits in KASAN's quarantine: SLUB
+ * still counts it allocated, its shadow says KASAN_SLAB_FREE, and KASAN
+ * keeps who allocated and who freed it (its alloc and free meta).
+ */
+struct kasan_layout {
+	struct kmodel_member c_alloc_off, c_free_off, t_pid, t_stack,
+		fm_track;
+};
+
+#define K(st, path, m) KFIELD(struct kasan_layout, \
+			      "kasan_complete_mode_report_info", st, path, m)
+static const struct kmodel_field kasan_fields[] = {
+	K("kmem_cache", "kasan_info.alloc_meta_offset", c_alloc_off),
+	K("kmem_cache", "kasan_info.free_meta_offset", c_free_off),
+	K("kasan_track", "pid", t_pid),
+	K("kasan_track", "stack", t_stack),
+	K("kasan_free_meta", "free_track", fm_track),
+};
+#undef K
+
+/* mm/kasan/kasan.h: shadow values of freed slab objects, and the free
+ * meta offset of a cache that has none */
+#define KASAN_SLAB_FREE 0xfb
+#define KASAN_SLAB_FREE_META 0xfa
+#define KASAN_NO_FREE_META 0x7fffffff
+
+/* CONFIG_KASAN_SHADOW_OFFSET, from the kernel's own config; 0: none */
+static uint64_t kasan_shadow_offset(struct kmodel *k)
+{
+	struct kmodel_config *c;
+	char *from = NULL;
+	size_t n, i;
+	uint64_t off = 0, a;
+
+	if (kmodel_symbol_addr(k, "kasan_flags", &a) ||
+	    kmodel_config(k, &c, &n, &from, NULL))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].name, "CONFIG_KASAN_SHADOW_OFFSET") &&
+		    c[i].value)
+			off = strtoull(c[i].value, NULL, 0);
+	free(from);
+	kmodel_config_free(c, n);
+	return off;
+}
+
+/* A saved stack starts in the code that saved it (UML's stack_trace_save
+ * skips nothing): start at the first frame outside the allocators, KASAN
+ * and the stack depot. */
+static void trim_internals(struct kmodel *k, struct kmodel_track *t)
+{
+	static const char *const inside[] = {
+		"mm/kasan/", "mm/slub.c", "mm/slab_common.c",
+		"kernel/stacktrace.c", "arch/um/kernel/stacktrace.c",
+		"lib/stackdepot.c", "mm/kasan", "include/linux/kasan.h",
+		"include/linux/slab.h",
+	};
+	int i, n;
+	size_t j;
+
+	for (i = 0; i < t->nstack; i++) {
+		struct kmodel_where *w;
+		bool in = false;
+
+		n = kmodel_where(k, t->stack[i], true, &w);
+		for (j = 0; n > 0 && w[n - 1].file && j < ARRAY_SIZE(inside);
+		     j++)
+			in |= !strncmp(w[n - 1].file, inside[j],
+				       strlen(inside[j]));
+		kmodel_where_free(w, n);
+		if (!in)
+			break;
+	}
+	if (i > 0 && i < t->nstack) {
+		memmove(t->stack, t->stack + i,
+			(size_t)(t->nstack - i) * sizeof(t->stack[0]));
+		t->nstack -= i;
+	}
+}
+
+static void kasan_track(struct kmodel *k, const struct kasan_layout *L,
+			uint64_t at, struct kmodel_track *t)
+{
+	bool ok = true;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = (int)kmodel_read_member(k, at, &L->t_pid, &ok);
+	t->handle = (uint32_t)kmodel_read_member(k, at, &L->t_stack, &ok);
+	t->valid = ok && t->handle;
+	t->kasan = true;
+	t->cpu = -1;
+	if (t->valid)
+		t->nstack = kmodel_stack_depot(k, t->handle, t->stack,
+					       KMODEL_TRACK_FRAMES);
+	trim_internals(k, t);
+}
+
+/* KASAN's state and records of the object at obj (cache at cache). */
+static void kasan_object(struct kmodel *k, uint64_t cache, uint64_t obj,
+			 struct kmodel_kmem *w)
+{
+	const struct kasan_layout *L;
+	uint64_t off = kasan_shadow_offset(k), aoff, foff;
+	uint8_t shadow = 0;
+	bool ok = true;
+
+	if (!off)
+		return;
+	L = kmodel_layout(k, KMODEL_CACHE_KASAN, sizeof(*L), kasan_fields,
+			  ARRAY_SIZE(kasan_fields), NULL);
+	if (!L || kmodel_read(k, (obj >> 3) + off, &shadow, 1) != 1)
+		return;
+	if (shadow == KASAN_SLAB_FREE || shadow == KASAN_SLAB_FREE_META) {
+		w->free = true;
+		w->quarantined = true;
+	}
+	aoff = kmodel_read_member(k, cache, &L->c_alloc_off, &ok);
+	foff = kmodel_read_member(k, cache, &L->c_free_off, &ok);
+	if (!ok)
+		return;
+	if (aoff && !w->alloc.valid)
+		kasan_track(k, L, obj + aoff + 0, &w->alloc);
+	if (shadow == KASAN_SLAB_FREE_META && foff != KASAN_NO_FREE_META &&
+	    !w->freed.valid)
+		kasan_track(k, L, obj + foff + L->fm_track.offset, &w->freed);
+}
+
 /* ---- what an address is ------------------------------------------------ */
 
 static void read_track(struct kmodel *k, const struct slab_model *m,
@@ -539,8 +669,10 @@ static void slab_object(struct kmodel *k, const struct slab_model *m,
 		if (s->free[i] == w->start)
 			w->free = true;
 	w->outside = addr < w->start || addr >= w->start + w->size;
-	if (!c.store_user)
+	if (!c.store_user) {
+		kasan_object(k, s->cache, w->start, w);
 		return;
+	}
 	/* struct track[2] after the object's metadata, as get_track() */
 	inuse = kmodel_read_member(k, s->cache, &m->L->c_inuse, &ok);
 	info_end = s->offset >= inuse ? inuse + 8 : inuse;
@@ -548,6 +680,7 @@ static void slab_object(struct kmodel *k, const struct slab_model *m,
 		return;
 	read_track(k, m, w->start + info_end, &w->alloc);
 	read_track(k, m, w->start + info_end + m->L->t_size.size, &w->freed);
+	kasan_object(k, s->cache, w->start, w);
 }
 
 bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr, bool init_only,

@@ -937,3 +937,46 @@ bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
 		}
 	return false;
 }
+
+int kmodel_function(struct kmodel *k, const char *name, uint64_t *addr,
+		    uint64_t *size)
+{
+	size_t n, i;
+	const struct ksym *s = sym_first(k, name, &n);
+
+	for (i = 0; s && i < n; i++)
+		if (s[i].type == STT_FUNC) {
+			*addr = s[i].addr;
+			*size = s[i].size;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+ssize_t kmodel_image_read(struct kmodel *k, uint64_t addr, void *buf,
+			  size_t len)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(k->mod, &bias);
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d;
+		uint64_t off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(sh.sh_flags & SHF_ALLOC) || addr < sh.sh_addr + bias ||
+		    addr >= sh.sh_addr + bias + sh.sh_size)
+			continue;
+		d = elf_getdata(scn, NULL);
+		off = addr - (sh.sh_addr + bias);
+		if (!d || off >= d->d_size)
+			return -EIO;
+		if (len > d->d_size - off)
+			len = d->d_size - off;
+		memcpy(buf, (const uint8_t *)d->d_buf + off, len);
+		return (ssize_t)len;
+	}
+	return -ENOENT;
+}

@@ -182,6 +182,8 @@ static void text_kmem(struct strbuf *sb, const struct row *r)
 	strbuf_addf(sb, "0x%016llx: ", (unsigned long long)row_u(r, KMEM_ADDR));
 	if (!strcmp(what, "slab"))
 		strbuf_addf(sb, "%s slab object 0x%llx of %s (%lld bytes)",
+			    !strcmp(str_or(r, KMEM_STATE, ""), "quarantined") ?
+			    "freed (in KASAN's quarantine)" :
 			    str_or(r, KMEM_STATE, "?"),
 			    (unsigned long long)row_u(r, KMEM_START), name,
 			    (long long)row_i(r, KMEM_SIZE));
@@ -341,6 +343,10 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			strbuf_addf(sb, "\n  at 0x%016llx %s",
 				    (unsigned long long)row_u(r, HEADLINE_PC),
 				    row_s(r, HEADLINE_WHERE));
+		if (row_has(r, HEADLINE_FRAME))
+			strbuf_addf(sb, "\n  frame #%lld selected (the "
+				    "culprit's; bt shows them all)",
+				    (long long)row_i(r, HEADLINE_FRAME));
 		break;
 	case ROW_VALUE:
 		strbuf_addf(sb, "%s = %s", str_or(r, VALUE_EXPR, "?"),
@@ -406,11 +412,13 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (unsigned long long)row_u(r, PAGE_MAPPING));
 		break;
 	case ROW_TRACK:
-		strbuf_addf(sb, "  last %s by task %lld on CPU %lld at jiffies "
-			    "%lld:", str_or(r, TRACK_WHAT, "?"),
-			    (long long)row_i(r, TRACK_PID),
-			    (long long)row_i(r, TRACK_CPU),
-			    (long long)row_i(r, TRACK_JIFFIES));
+		strbuf_addf(sb, "  last %s by task %lld", str_or(r, TRACK_WHAT,
+			    "?"), (long long)row_i(r, TRACK_PID));
+		if (row_has(r, TRACK_CPU))
+			strbuf_addf(sb, " on CPU %lld at jiffies %lld",
+				    (long long)row_i(r, TRACK_CPU),
+				    (long long)row_i(r, TRACK_JIFFIES));
+		strbuf_addf(sb, " (%s's record):", str_or(r, TRACK_BY, "?"));
 		break;
 	case ROW_BUDDY:
 		strbuf_addf(sb, "%-8s order %2lld: %6lld free blocks, %7lld "

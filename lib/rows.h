@@ -125,7 +125,8 @@ enum row_type {
 	X(HEADLINE, THREAD, "thread", ROW_INT)				\
 	X(HEADLINE, DETAIL, "detail", ROW_STR)	/* a panic's reason... */ \
 	X(HEADLINE, PC, "pc", ROW_ADDR)					\
-	X(HEADLINE, WHERE, "where", ROW_STR)
+	X(HEADLINE, WHERE, "where", ROW_STR)				\
+	X(HEADLINE, FRAME, "frame", ROW_INT) /* the one selected */
 #define ROW_FIELDS_CONFIG(X)						\
 	X(CONFIG, NAME, "name", ROW_STR)	/* CONFIG_X */		\
 	X(CONFIG, VALUE, "value", ROW_STR)	/* unset: is not set */
@@ -176,7 +177,8 @@ enum row_type {
 	X(TRACK, WHAT, "what", ROW_STR)		/* allocated, freed */	\
 	X(TRACK, PID, "pid", ROW_INT)					\
 	X(TRACK, CPU, "cpu", ROW_INT)					\
-	X(TRACK, JIFFIES, "jiffies", ROW_INT)	/* then its frames */
+	X(TRACK, JIFFIES, "jiffies", ROW_INT)				\
+	X(TRACK, BY, "by", ROW_STR)	/* slub, kasan; then its frames */
 #define ROW_FIELDS_PAGEUSER(X)						\
 	X(PAGEUSER, PID, "pid", ROW_INT)				\
 	X(PAGEUSER, COMM, "comm", ROW_STR)				\
