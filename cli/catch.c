@@ -66,9 +66,9 @@ static char *format_call(struct session *s, const struct user_regs_struct *r,
 		p += 2;
 	strbuf_init(&sb);
 	for (; *p; p++) {
-		char spec[32], conv;
-		size_t n = 0;
-		int longs = 0;
+		char conv, val[300];
+		bool left = false, zero = false;
+		int width = 0, longs = 0, pad;
 
 		if (*p != '%') {
 			if (*p != '\n' || p[1])
@@ -80,40 +80,63 @@ static char *format_call(struct session *s, const struct user_regs_struct *r,
 			p++;
 			continue;
 		}
-		spec[n++] = '%';
-		for (p++; *p && strchr("-+ #0123456789.*", *p) && n < 20; p++)
-			if (*p != '*')
-				spec[n++] = *p;
+		for (p++; *p == '-' || *p == '0' || *p == '+' || *p == ' ' ||
+			  *p == '#'; p++) {
+			left |= *p == '-';
+			zero |= *p == '0';
+		}
+		for (; *p >= '0' && *p <= '9'; p++)
+			width = width < 1000 ? width * 10 + (*p - '0') : width;
+		while (*p == '.' || *p == '*' || (*p >= '0' && *p <= '9'))
+			p++;	/* a precision: not kept */
 		for (; *p == 'l' || *p == 'z' || *p == 'h' || *p == 't'; p++)
 			longs += *p != 'h';
 		conv = *p;
 		if (!conv)
 			break;
+		val[0] = '\0';
 		if (conv == 's') {
 			guest_str(s, arg_at(s, r, arg++), tmp, sizeof(tmp));
-			spec[n++] = 's';
-			spec[n] = '\0';
-			strbuf_addf(&sb, spec, tmp);
+			snprintf(val, sizeof(val), "%s", tmp);
+			zero = false;
 		} else if (strchr("diuxXoc", conv)) {
 			uint64_t v = arg_at(s, r, arg++);
 
-			memcpy(spec + n, "ll", 2);
-			n += 2;
-			spec[n++] = conv;
-			spec[n] = '\0';
 			if (!longs)	/* an int: its low 32 bits */
 				v = conv == 'd' || conv == 'i' ?
 				    (uint64_t)(int64_t)(int32_t)v :
 				    (uint64_t)(uint32_t)v;
-			strbuf_addf(&sb, spec, (long long)v);
+			if (conv == 'd' || conv == 'i')
+				snprintf(val, sizeof(val), "%lld", (long long)v);
+			else if (conv == 'u')
+				snprintf(val, sizeof(val), "%llu",
+					 (unsigned long long)v);
+			else if (conv == 'x')
+				snprintf(val, sizeof(val), "%llx",
+					 (unsigned long long)v);
+			else if (conv == 'X')
+				snprintf(val, sizeof(val), "%llX",
+					 (unsigned long long)v);
+			else if (conv == 'o')
+				snprintf(val, sizeof(val), "%llo",
+					 (unsigned long long)v);
+			else
+				snprintf(val, sizeof(val), "%c", (char)v);
 		} else if (conv == 'p') {
-			strbuf_addf(&sb, "0x%llx",
-				    (unsigned long long)arg_at(s, r, arg++));
+			snprintf(val, sizeof(val), "0x%llx",
+				 (unsigned long long)arg_at(s, r, arg++));
 			while (p[1] && strchr("SsBFfRrhMmIiEUVKNadDgGCxe", p[1]))
 				p++;	/* %pS, %pV...: an address all the same */
 		} else {
-			strbuf_addf(&sb, "%%%c", conv);
+			snprintf(val, sizeof(val), "%%%c", conv);
 		}
+		pad = width - (int)strlen(val);
+		if (left)
+			strbuf_addf(&sb, "%s", val);
+		for (; pad > 0; pad--)
+			strbuf_addf(&sb, "%c", zero && !left ? '0' : ' ');
+		if (!left)
+			strbuf_addf(&sb, "%s", val);
 	}
 	return strbuf_detach(&sb);
 }
@@ -564,11 +587,6 @@ int session_add_catch(struct session *s, const char *name, FILE *err)
 	bp.catch = c;
 	bp.spec = xasprintf("catch %s", c->name);
 	return session_add_bp(s, &bp, err);
-}
-
-const char *catch_name(const struct catch_kind *c)
-{
-	return c->name;
 }
 
 /*
