@@ -423,6 +423,10 @@ int cmd_kmem(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_slab(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_buddy(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_page(struct cmd_ctx *ctx, int argc, char **argv);
+/* tviews.c */
+int cmd_files(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_cred(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_stack(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv);

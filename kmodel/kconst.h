@@ -30,6 +30,10 @@
 /* lib/stackdepot.c: DEPOT_STACK_ALIGN */
 #define KDEPOT_STACK_ALIGN	4
 
+/* include/uapi/linux/magic.h: STACK_END_MAGIC, the word at the end of a
+ * kernel stack (above UML's thread_info) */
+#define KSTACK_END_MAGIC	0x57ac6e9dULL
+
 /* include/linux/sched.h: task states as task_state_index() reports them */
 #define TASK_REPORT		0x7fULL	/* RUNNING..PARKED, with EXIT_* */
 #define TASK_IDLE		0x402ULL	/* UNINTERRUPTIBLE | NOLOAD */

@@ -205,6 +205,10 @@ struct kmodel_vma {
 };
 int kmodel_vmas(struct kmodel *k, int pid, struct kmodel_vma **vmas,
 		size_t *n, char **cause);
+/* The path of struct file `file`, as d_path() builds it, and its inode's
+ * number. */
+int kmodel_file_path(struct kmodel *k, uint64_t file, char *out, size_t len,
+		     uint64_t *ino);
 /* The one VMA at struct vm_area_struct address vma. */
 int kmodel_vma_at(struct kmodel *k, uint64_t vma, struct kmodel_vma *out);
 
@@ -414,6 +418,35 @@ int kmodel_stack_depot(struct kmodel *k, uint32_t handle, uint64_t *pcs,
 /* THREAD_SIZE, and a task's kernel stack (task_struct.stack). */
 int kmodel_thread_size(struct kmodel *k, uint64_t *size);
 int kmodel_task_stack(struct kmodel *k, uint64_t task, uint64_t *stack);
+
+/* One task's resources (taskinfo.c). */
+struct kmodel_fd {
+	int fd;
+	uint64_t file;		/* struct file */
+	unsigned flags;		/* f_flags: O_* */
+	unsigned mode;		/* f_mode: FMODE_* */
+	int64_t pos;
+	uint64_t ino;
+	bool cloexec;		/* close_on_exec: fdinfo adds O_CLOEXEC */
+	char path[256];
+};
+int kmodel_task_files(struct kmodel *k, int pid, struct kmodel_fd **out,
+		      size_t *n, char **cause);
+struct kmodel_cred {
+	uint64_t addr;		/* struct cred */
+	uint32_t uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+};
+int kmodel_task_cred(struct kmodel *k, int pid, struct kmodel_cred *c,
+		     char **cause);
+/* The kernel stack: its extent, the bytes in use at sp (0: the saved
+ * one of a sleeping task), and the deepest use its zeroed bottom shows
+ * (0: unknown, no end magic found). */
+struct kmodel_stack_use {
+	uint64_t base, size, sp, used, deepest;
+};
+int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
+			  struct kmodel_stack_use *u, char **cause);
 
 /* The kernel's configuration: its CONFIG_IKCONFIG copy, or else the
  * .config beside the kernel file (*from: that path, else NULL). */

@@ -287,3 +287,20 @@ int kmodel_mm_pgd(struct kmodel *k, uint64_t mm, uint64_t *pgd, char **cause)
 				 "0x%llx", (unsigned long long)mm);
 	return 0;
 }
+
+int kmodel_file_path(struct kmodel *k, uint64_t file, char *out, size_t len,
+		     uint64_t *ino)
+{
+	const struct vma_layout *L = NULL;
+	uint64_t inode;
+	bool ok = true;
+	int err;
+
+	if ((err = vma_layout(k, &L, NULL)))
+		return err;
+	file_path(k, L, kmodel_read_member(k, file, &L->f_dentry, &ok),
+		  kmodel_read_member(k, file, &L->f_mnt, &ok), out, len);
+	inode = kmodel_read_member(k, file, &L->f_inode, &ok);
+	*ino = inode ? kmodel_read_member(k, inode, &L->i_ino, &ok) : 0;
+	return ok ? 0 : -EIO;
+}

@@ -411,6 +411,45 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (long long)row_i(r, PAGE_REFCOUNT),
 			    (unsigned long long)row_u(r, PAGE_MAPPING));
 		break;
+	case ROW_FD:
+		strbuf_addf(sb, "%4lld  %-40s flags %s  pos %lld",
+			    (long long)row_i(r, FD_FD), str_or(r, FD_PATH, "?"),
+			    str_or(r, FD_FLAGS, "?"),
+			    (long long)row_i(r, FD_POS));
+		break;
+	case ROW_CRED:
+		/* as /proc/PID/status has them */
+		strbuf_addf(sb, "Uid:\t%lld\t%lld\t%lld\t%lld\n"
+			    "Gid:\t%lld\t%lld\t%lld\t%lld\n"
+			    "CapInh:\t%016llx\nCapPrm:\t%016llx\n"
+			    "CapEff:\t%016llx\nCapBnd:\t%016llx\n"
+			    "CapAmb:\t%016llx",
+			    (long long)row_i(r, CRED_UID),
+			    (long long)row_i(r, CRED_EUID),
+			    (long long)row_i(r, CRED_SUID),
+			    (long long)row_i(r, CRED_FSUID),
+			    (long long)row_i(r, CRED_GID),
+			    (long long)row_i(r, CRED_EGID),
+			    (long long)row_i(r, CRED_SGID),
+			    (long long)row_i(r, CRED_FSGID),
+			    (unsigned long long)row_u(r, CRED_CAP_INH),
+			    (unsigned long long)row_u(r, CRED_CAP_PRM),
+			    (unsigned long long)row_u(r, CRED_CAP_EFF),
+			    (unsigned long long)row_u(r, CRED_CAP_BND),
+			    (unsigned long long)row_u(r, CRED_CAP_AMB));
+		break;
+	case ROW_STACK:
+		strbuf_addf(sb, "task %lld's kernel stack 0x%llx-0x%llx (%lld "
+			    "bytes): %lld in use at sp 0x%llx, %lld at the "
+			    "deepest so far", (long long)row_i(r, STACK_PID),
+			    (unsigned long long)row_u(r, STACK_BASE),
+			    (unsigned long long)(row_u(r, STACK_BASE) +
+						 (uint64_t)row_i(r, STACK_SIZE)),
+			    (long long)row_i(r, STACK_SIZE),
+			    (long long)row_i(r, STACK_USED),
+			    (unsigned long long)row_u(r, STACK_SP),
+			    (long long)row_i(r, STACK_DEEPEST));
+		break;
 	case ROW_TRACK:
 		strbuf_addf(sb, "  last %s by task %lld", str_or(r, TRACK_WHAT,
 			    "?"), (long long)row_i(r, TRACK_PID));

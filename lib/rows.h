@@ -179,6 +179,35 @@ enum row_type {
 	X(TRACK, CPU, "cpu", ROW_INT)					\
 	X(TRACK, JIFFIES, "jiffies", ROW_INT)				\
 	X(TRACK, BY, "by", ROW_STR)	/* slub, kasan; then its frames */
+#define ROW_FIELDS_FD(X)						\
+	X(FD, FD, "fd", ROW_INT)					\
+	X(FD, PATH, "path", ROW_STR)					\
+	X(FD, FLAGS, "flags", ROW_STR)	/* octal, as /proc/PID/fdinfo */ \
+	X(FD, POS, "pos", ROW_INT)					\
+	X(FD, INO, "ino", ROW_INT)					\
+	X(FD, FILE, "file", ROW_ADDR)	/* its struct file */
+#define ROW_FIELDS_CRED(X)						\
+	X(CRED, PID, "pid", ROW_INT)					\
+	X(CRED, UID, "uid", ROW_INT)					\
+	X(CRED, EUID, "euid", ROW_INT)					\
+	X(CRED, SUID, "suid", ROW_INT)					\
+	X(CRED, FSUID, "fsuid", ROW_INT)				\
+	X(CRED, GID, "gid", ROW_INT)					\
+	X(CRED, EGID, "egid", ROW_INT)					\
+	X(CRED, SGID, "sgid", ROW_INT)					\
+	X(CRED, FSGID, "fsgid", ROW_INT)				\
+	X(CRED, CAP_INH, "cap_inh", ROW_HEX)				\
+	X(CRED, CAP_PRM, "cap_prm", ROW_HEX)				\
+	X(CRED, CAP_EFF, "cap_eff", ROW_HEX)				\
+	X(CRED, CAP_BND, "cap_bnd", ROW_HEX)				\
+	X(CRED, CAP_AMB, "cap_amb", ROW_HEX)
+#define ROW_FIELDS_STACK(X)						\
+	X(STACK, PID, "pid", ROW_INT)					\
+	X(STACK, BASE, "base", ROW_ADDR)				\
+	X(STACK, SIZE, "size", ROW_INT)					\
+	X(STACK, SP, "sp", ROW_ADDR)					\
+	X(STACK, USED, "used", ROW_INT)		/* bytes, at sp */	\
+	X(STACK, DEEPEST, "deepest", ROW_INT)	/* bytes, ever */
 #define ROW_FIELDS_PAGEUSER(X)						\
 	X(PAGEUSER, PID, "pid", ROW_INT)				\
 	X(PAGEUSER, COMM, "comm", ROW_STR)				\
@@ -232,6 +261,9 @@ enum row_type {
 	K(BUDDY, "buddy", ROW_FIELDS_BUDDY)				\
 	K(PAGE, "page", ROW_FIELDS_PAGE)				\
 	K(TRACK, "track", ROW_FIELDS_TRACK)				\
+	K(FD, "fd", ROW_FIELDS_FD)					\
+	K(CRED, "cred", ROW_FIELDS_CRED)				\
+	K(STACK, "stack", ROW_FIELDS_STACK)				\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -271,10 +303,13 @@ enum pageuser_field { ROW_FIELDS_PAGEUSER(ROW_FIELD_ENUM) PAGEUSER_NFIELDS };
 enum buddy_field { ROW_FIELDS_BUDDY(ROW_FIELD_ENUM) BUDDY_NFIELDS };
 enum page_field { ROW_FIELDS_PAGE(ROW_FIELD_ENUM) PAGE_NFIELDS };
 enum track_field { ROW_FIELDS_TRACK(ROW_FIELD_ENUM) TRACK_NFIELDS };
+enum fd_field { ROW_FIELDS_FD(ROW_FIELD_ENUM) FD_NFIELDS };
+enum cred_field { ROW_FIELDS_CRED(ROW_FIELD_ENUM) CRED_NFIELDS };
+enum stack_field { ROW_FIELDS_STACK(ROW_FIELD_ENUM) STACK_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 
-#define ROW_MAX_FIELDS 12
+#define ROW_MAX_FIELDS 14
 
 struct row_val {
 	bool set;

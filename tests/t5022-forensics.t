@@ -12,10 +12,12 @@
 #     back to the buddy lists, a page to the per-CPU list), stopped at
 #     umdbg_kmem_done: each address says what it is, and the records name
 #     the exact callers (file:line from the sample's source);
-#   - a stack, the image, a module's code; bad input.
+#   - a stack, the image, a module's code; bad input;
+#   - files, cred and stack of the shell that crashes the kernel, against
+#     its own /proc/PID/fd, fdinfo and status.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 47
+plan 59
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -159,6 +161,41 @@ read -r inuse nfree nobj < <(awk '$1 == "slab" && $2 == "umdbg_kmem" { v[$4] += 
 is "$inuse $((nfree + inuse))" "3 $nobj" "...its slabs: 3 in use, the rest free"
 is "$(awk '$1 == "page" && $3 == "refcount" { print $4 }' "$F")" 0 "page: the freed block's first page has no references"
 like "$S" '"kind":"track","what":"freed","pid":[0-9]+' "JSON: the records are track rows"
+
+# ---- per-task views: the shell's own /proc files ---------------------------
+# The shell opens files, prints what /proc says of its fds and creds,
+# then crashes the kernel itself (echo is built in): at the panic the
+# stopped task is that shell.
+run_umdbg "$SCRATCH/task" --break panic --run 'exec 3</init 4>/tmp/x 5>>/tmp/y
+	read -n 5 l <&3
+	for f in /proc/$$/fd/*; do echo "fd ${f##*/} $(readlink $f) $(sed -n "s/^flags:\t//p" /proc/$$/fdinfo/${f##*/}) $(sed -n "s/^pos:\t//p" /proc/$$/fdinfo/${f##*/})"; done
+	grep -E "^(Uid|Gid|Cap)" /proc/$$/status
+	echo c >/proc/sysrq-trigger' \
+	--batch -ex files -ex cred -ex stack -ex 'kmem $rsp' -ex 'regs'
+is "$rc" 2 "files, cred, stack at the shell's panic: exit status 2"
+T=$SCRATCH/task.txt
+tr -d '\r' <"$SCRATCH/task" >"$T"
+# what the guest said: "fd N PATH FLAGS POS", for the fds the script
+# controls (the listing's own pipe and the shell's saved copy of fd 1
+# for echo's redirection come and go; fd 1 is sysrq-trigger at the stop)
+keep='$2 == 0 || $2 == 2 || $2 == 3 || $2 == 4 || $2 == 5'
+grep -E '^fd [0-9]+ ' "$T" | awk "$keep { print \$2, \$3, \$4, \$5 }" | sort >"$SCRATCH/fd.want"
+awk '/^ +[0-9]+  \// { print "fd", $1, $2, $4, $6 }' "$T" | awk "$keep { print \$2, \$3, \$4, \$5 }" | sort >"$SCRATCH/fd.got"
+[ -s "$SCRATCH/fd.want" ] && cmp -s "$SCRATCH/fd.want" "$SCRATCH/fd.got"
+ok $? "files: each fd's path, flags and position as /proc/PID/fd and fdinfo say ($(wc -l <"$SCRATCH/fd.want") fds)"
+[ -s "$SCRATCH/fd.got" ] || diag "got none; want: $(tr '\n' ';' <"$SCRATCH/fd.want")"
+like "$T" '^ +1  /proc/sysrq-trigger +flags 0100001  pos 0$' "...fd 1 is the sysrq-trigger echo writes to"
+for line in Uid Gid CapInh CapPrm CapEff CapBnd CapAmb; do
+	want=$(grep -m1 "^$line:" "$T")
+	[ -n "$want" ] || no_fact "the guest printed no $line line"
+	got=$(grep "^$line:" "$T" | sed -n 2p)
+	is "$got" "$want" "cred: $line as /proc/PID/status"
+done
+read -r used sp deep < <(sed -n "s/^task [0-9]*'s kernel stack 0x[0-9a-f]*-0x[0-9a-f]* ([0-9]* bytes): \([0-9]*\) in use at sp \(0x[0-9a-f]*\), \([0-9]*\) at the deepest so far\$/\1 \2 \3/p" "$T")
+rsp=$(sed -n 's/^  .*rsp     0x0*\([0-9a-f]*\).*/0x\1/p' "$T" | tail -1)
+is "$((sp))" "$((rsp))" "stack: the stopped task's sp is its rsp"
+ok $((deep < used || used == 0)) "...the deepest use ($deep) is at least the use now ($used)"
+like "$T" "^0x0*${rsp#0x}: the kernel stack of task [0-9]+ \(sh\)" "kmem \$rsp agrees: the shell's kernel stack"
 
 # ---- bad input -------------------------------------------------------------
 run_umdbg "$SCRATCH/bad" --break panic --scenario panic --batch \

@@ -1,0 +1,124 @@
+/*
+ * cli/tviews.c - the prompt's per-task views: files PID, cred PID and
+ * stack PID (docs/forensics.md).  They fill rows (lib/rows.h); the kernel
+ * model (kmodel/taskinfo.c) reads the kernel.  Owns nothing across calls.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The task PID names, or the stopped thread's task without one. */
+static int pid_arg(struct cmd_ctx *ctx, const char *cmd, int *pid)
+{
+	const char *p = cmd_arg(ctx->args, "PID");
+	struct kmodel_task t;
+	uint64_t cur;
+	char *cause = NULL;
+	int err;
+
+	if (p)
+		return cmd_parse_pid(ctx, p, pid);
+	if ((err = kmodel_current_task(ctx->s->k, &cur, &cause)) < 0 ||
+	    (err = kmodel_read_task(ctx->s->k, cur, &t)) < 0)
+		return cmd_fail(ctx, cmd, cause, err);
+	*pid = t.pid;
+	return 0;
+}
+
+int cmd_files(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_fd *f;
+	char *cause = NULL, flags[16];
+	size_t n, i;
+	int pid, err;
+
+	(void)argc; (void)argv;
+	if (pid_arg(ctx, "files", &pid) < 0)
+		return -EINVAL;
+	err = kmodel_task_files(ctx->s->k, pid, &f, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "files", cause, err);
+	for (i = 0; i < n; i++) {
+		/* fdinfo's flags: f_flags, and O_CLOEXEC from the fd table */
+		snprintf(flags, sizeof(flags), "0%o",
+			 f[i].flags | (f[i].cloexec ? O_CLOEXEC : 0));
+		row_begin(ctx->o, ROW_FD);
+		row_int(ctx->o, FD_FD, f[i].fd);
+		row_str(ctx->o, FD_PATH, f[i].path);
+		row_str(ctx->o, FD_FLAGS, flags);
+		row_int(ctx->o, FD_POS, f[i].pos);
+		row_int(ctx->o, FD_INO, (int64_t)f[i].ino);
+		row_addr(ctx->o, FD_FILE, f[i].file);
+		row_end(ctx->o);
+	}
+	if (!n)
+		fprintf(ctx->out, "(task %d has no open files)\n", pid);
+	free(f);
+	return 0;
+}
+
+int cmd_cred(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_cred c;
+	char *cause = NULL;
+	int pid, err;
+
+	(void)argc; (void)argv;
+	if (pid_arg(ctx, "cred", &pid) < 0)
+		return -EINVAL;
+	err = kmodel_task_cred(ctx->s->k, pid, &c, &cause);
+	if (err)
+		return cmd_fail(ctx, "cred", cause, err);
+	row_begin(ctx->o, ROW_CRED);
+	row_int(ctx->o, CRED_PID, pid);
+	row_int(ctx->o, CRED_UID, c.uid);
+	row_int(ctx->o, CRED_EUID, c.euid);
+	row_int(ctx->o, CRED_SUID, c.suid);
+	row_int(ctx->o, CRED_FSUID, c.fsuid);
+	row_int(ctx->o, CRED_GID, c.gid);
+	row_int(ctx->o, CRED_EGID, c.egid);
+	row_int(ctx->o, CRED_SGID, c.sgid);
+	row_int(ctx->o, CRED_FSGID, c.fsgid);
+	row_addr(ctx->o, CRED_CAP_INH, c.cap_inh);
+	row_addr(ctx->o, CRED_CAP_PRM, c.cap_prm);
+	row_addr(ctx->o, CRED_CAP_EFF, c.cap_eff);
+	row_addr(ctx->o, CRED_CAP_BND, c.cap_bnd);
+	row_addr(ctx->o, CRED_CAP_AMB, c.cap_amb);
+	row_end(ctx->o);
+	return 0;
+}
+
+int cmd_stack(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_stack_use u;
+	struct kmodel_task t;
+	struct user_regs_struct r;
+	uint64_t sp = 0, cur = 0;
+	char *cause = NULL;
+	int pid, err;
+
+	(void)argc; (void)argv;
+	if (pid_arg(ctx, "stack", &pid) < 0)
+		return -EINVAL;
+	/* the task on the CPU: its live rsp */
+	if (kmodel_current_task(ctx->s->k, &cur, NULL) == 0 &&
+	    kmodel_read_task(ctx->s->k, cur, &t) == 0 && t.pid == pid &&
+	    tracer_get_regs(ctx->s->t, ctx->s->last_stop.tid, &r) == 0)
+		sp = r.rsp;
+	err = kmodel_task_stack_use(ctx->s->k, pid, sp, &u, &cause);
+	if (err)
+		return cmd_fail(ctx, "stack", cause, err);
+	row_begin(ctx->o, ROW_STACK);
+	row_int(ctx->o, STACK_PID, pid);
+	row_addr(ctx->o, STACK_BASE, u.base);
+	row_int(ctx->o, STACK_SIZE, (int64_t)u.size);
+	row_addr(ctx->o, STACK_SP, u.sp);
+	row_int(ctx->o, STACK_USED, (int64_t)u.used);
+	row_int(ctx->o, STACK_DEEPEST, (int64_t)u.deepest);
+	row_end(ctx->o);
+	return 0;
+}
