@@ -1,0 +1,105 @@
+#!/bin/bash
+# t5024-catch-debug: the catchpoints that need the debug guest's checkers
+# (docs/forensics.md): catch kasan on lab 3's use-after-free, catch
+# lockdep on lab 4's AB-BA deadlock, catch hung on samples/catch's
+# what=hang.  Each stops before the kernel prints its report, says why in
+# one line and selects the culprit's frame (file:line from the labs'
+# sources); kmem then names who allocated and who freed the object KASAN
+# caught (KASAN's own records of its quarantine).
+. "$(dirname "$0")/lib.sh"
+need_guest
+need_guest_debug
+plan 17
+
+for lab in 03-use-after-free 04-deadlock; do
+	cp -r "$TOP/samples/labs/$lab" "$SCRATCH/$lab"
+	timeout -k 5 300 "$UMDBG" module --flavour debug "$SCRATCH/$lab" >"$SCRATCH/$lab.build" 2>&1
+	is "$?" 0 "lab $lab's module builds against the debug guest"
+done
+line_of() {
+	local l
+	l=$(grep -nE -m1 -- "$2" "$1" | cut -d: -f1)
+	[ -n "$l" ] || no_fact "no line /$2/ in $1"
+	echo "$l"
+}
+facts() {
+	python3 - "$1" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], errors="replace") if l.startswith("{")]
+head = next((r for r in rows if r["kind"] == "headline"), {})
+print("why", head.get("why"))
+print("detail", head.get("detail"))
+frames = [r for r in rows if r["kind"] == "frame"]
+sel = head.get("frame")
+if sel is not None and sel < len(frames):
+    print("culprit", frames[sel]["func"], frames[sel]["line"])
+print("log", " | ".join(r["text"] for r in rows if r["kind"] == "log"))
+track = None
+n = 0
+for r in rows:
+    if r["kind"] == "kmem":
+        print("kmem", r.get("what"), r.get("name"), r.get("state"))
+    elif r["kind"] == "track":
+        track, n, by = r["what"], 0, r.get("by")
+    elif r["kind"] == "frame" and track:
+        # the first frame of the caller's own code (kzalloc and kmalloc
+        # are inlined from include/linux/slab.h)
+        if n == 0 and "include/" not in (r.get("file") or ""):
+            print("track", track, by, r["func"], r["line"])
+            n += 1
+    else:
+        track = None if r["kind"] != "frame" else track
+PY
+}
+fact() { awk -v k="$1" 'index($0, k " ") == 1 { print substr($0, length(k) + 2); exit }' "$2"; }
+
+# KASAN: conns_report() reads the connection conn_close() freed.
+c=$SCRATCH/03-use-after-free/conns.c
+run_umdbg "$SCRATCH/kasan" --flavour debug --catch kasan \
+	--share "$SCRATCH/03-use-after-free" --run 'insmod conns.ko' \
+	--batch --json -ex "dmesg -n 30" -ex 'kmem conns_last'
+is "$rc" 2 "catch kasan: stops (exit status 2)"
+tr -d '\r' <"$SCRATCH/kasan" >"$SCRATCH/kasan.txt"
+facts "$SCRATCH/kasan.txt" >"$SCRATCH/kasan.facts"
+like "$SCRATCH/kasan.facts" "^detail KASAN: read of size 4 at 0x[0-9a-f]+ in conns_report, in the freed \(quarantined\) slab object 0x[0-9a-f]+ of kmalloc-[0-9]+ \(\+0x4\)\$" \
+	"...the reason: the read, and the freed object it hit"
+is "$(fact culprit "$SCRATCH/kasan.facts")" "conns_report $(line_of "$c" 'return conns_last->bytes')" "...conns_report's frame selected"
+unlike "$SCRATCH/kasan.facts" '^log .*BUG: KASAN' "...before KASAN printed its report"
+like "$SCRATCH/kasan.facts" '^kmem slab kmalloc-[0-9]+ quarantined$' "kmem: the object is in KASAN's quarantine"
+is "$(fact 'track allocated' "$SCRATCH/kasan.facts")" "kasan conn_open $(line_of "$c" 'kzalloc\(')" \
+	"...KASAN's record: allocated by conn_open (its kzalloc)"
+is "$(fact 'track freed' "$SCRATCH/kasan.facts")" "kasan conn_close $(line_of "$c" 'kfree\(c\)')" \
+	"...and freed by conn_close (its kfree)"
+
+# lockdep: two threads take the same two mutexes in opposite orders.
+a=$SCRATCH/04-deadlock/abba.c
+run_umdbg "$SCRATCH/lockdep" --flavour debug --catch lockdep \
+	--share "$SCRATCH/04-deadlock" --run 'insmod abba.ko' \
+	--batch --json -ex "dmesg -n 30"
+is "$rc" 2 "catch lockdep: stops"
+tr -d '\r' <"$SCRATCH/lockdep" >"$SCRATCH/lockdep.txt"
+facts "$SCRATCH/lockdep.txt" >"$SCRATCH/lockdep.facts"
+like "$SCRATCH/lockdep.facts" '^detail lockdep: possible circular locking dependency \(print_circular_bug\) in [a-z_]+$' \
+	"...the reason: lockdep's report"
+culprit=$(fact culprit "$SCRATCH/lockdep.facts")
+ok $(grep -qE "^[a-z].*[ *]${culprit%% *}\(" "$a" && echo 0 || echo 1) "...the culprit's frame is a function of the lab's own (${culprit%% *})"
+unlike "$SCRATCH/lockdep.facts" '^log .*circular locking dependency' "...before lockdep printed its report"
+
+# A hung task: insmod sleeps uninterruptibly; the detector's timeout is
+# brought down to 2 seconds (time-travel makes them pass at once).
+s=$TOP/samples/catch/umdbg_catch.c
+run_umdbg "$SCRATCH/hung" --flavour debug --catch hung \
+	--run 'echo 2 >/proc/sys/kernel/hung_task_timeout_secs; insmod /lib/modules/umdbg_catch.ko what=hang' \
+	--batch --json -ex "dmesg -n 30" -ex ps
+is "$rc" 2 "catch hung: stops"
+tr -d '\r' <"$SCRATCH/hung" >"$SCRATCH/hung.txt"
+facts "$SCRATCH/hung.txt" >"$SCRATCH/hung.facts"
+like "$SCRATCH/hung.facts" '^detail INFO: task insmod:[0-9]+ blocked for more than [0-9]+ seconds\.$' \
+	"...the reason: the detector's words (task and pid)"
+unlike "$SCRATCH/hung.facts" '^log .*blocked for more than' "...before it printed them"
+pid=$(sed -n 's/^detail INFO: task insmod:\([0-9]*\) .*/\1/p' "$SCRATCH/hung.facts")
+run_umdbg "$SCRATCH/hung-bt" --flavour debug --catch hung \
+	--run 'echo 2 >/proc/sys/kernel/hung_task_timeout_secs; insmod /lib/modules/umdbg_catch.ko what=hang' \
+	--batch -ex "bt $pid"
+like "$SCRATCH/hung-bt" "catch_wait\+0x[0-9a-f]+ at .*/umdbg_catch.c:$(line_of "$s" 'UMDBG-CATCH hang')" \
+	"bt of the hung task shows where it sleeps"
