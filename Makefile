@@ -82,6 +82,7 @@ CLI_OBJS += cli/share.o
 CLI_OBJS += cli/kmem.o
 CLI_OBJS += cli/catch.o
 CLI_OBJS += cli/tviews.o
+CLI_OBJS += cli/history.o
 TUI_OBJS += tui/tui.o
 TUI_OBJS += tui/text.o
 TUI_OBJS += tui/views.o

@@ -35,6 +35,23 @@ enum umdbg_exit {
 
 struct catch_kind;
 
+/* history.c: one entry of the last `history` */
+enum hist_what { HIST_WRITE, HIST_ALLOC, HIST_FREE };
+struct hist_entry {
+	enum hist_what what;
+	uint64_t event;		/* the replay's event count then */
+	int pid;		/* the task on the CPU (-1: unknown) */
+	char comm[16];
+	uint64_t pc;		/* a write: the store; else the call's
+				 * return address */
+	uint64_t addr;		/* the bytes written, or the object */
+	int len;
+	uint64_t old, new;	/* a write's */
+	/* to go back: the nth trigger of a watch on (addr, len), or the
+	 * nth hit of the allocator's or free's entry */
+	uint64_t entry, nth;
+};
+
 struct breakpoint {
 	int num;		/* user-visible number */
 	char *spec;		/* as typed */
@@ -241,6 +258,9 @@ struct session {
 	int catch_num;
 	char *catch_reason;
 	int catch_frame;
+	/* the last `history` (history.c) */
+	struct hist_entry *hist;
+	size_t nhist;
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
@@ -482,6 +502,11 @@ int session_add_bp(struct session *s, struct breakpoint *bp, FILE *err);
 /* loop.c: tell the kernel model the host libraries (their CFI lets a
  * backtrace cross UML's signal frames), once they are mapped. */
 void session_report_maps(struct session *s);
+/* history.c */
+int cmd_history(struct cmd_ctx *ctx, int argc, char **argv);
+int history_goto(struct session *s, size_t n, struct tracer_stop *out,
+		 char **cause);
+void history_free(struct session *s);
 /* catch.c */
 int session_add_catch(struct session *s, const char *kind, FILE *err);
 bool catch_judge_stop(struct session *s, const struct breakpoint *bp,

@@ -140,14 +140,29 @@ static int timeline_op(struct cmd_ctx *ctx, const char *cmd, int op,
 
 static int cmd_goto(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	const char *arg = cmd_arg(ctx->args, "EVENT|hN");
 	uint64_t ev;
 
 	(void)argc; (void)argv;
 	if (!need_replay(ctx, "goto"))
 		return -EINVAL;
-	if (parse_u64(cmd_arg(ctx->args, "EVENT"), &ev) < 0) {
-		fprintf(ctx->out, "goto: bad event '%s'\n",
-			cmd_arg(ctx->args, "EVENT"));
+	if (arg[0] == 'h' && parse_u64(arg + 1, &ev) == 0) {
+		struct tracer_stop st;
+		char *cause = NULL;
+		int err;
+
+		ctx->s->quiet = true;
+		err = history_goto(ctx->s, (size_t)ev, &st, &cause);
+		ctx->s->quiet = false;
+		watch_refresh(ctx->s);
+		if (err < 0)
+			return cmd_fail(ctx, "goto", cause, err);
+		say_where(ctx, "goto");
+		return 0;
+	}
+	if (parse_u64(arg, &ev) < 0) {
+		fprintf(ctx->out, "goto: bad event '%s' (an event number, or "
+			"hN: history entry N)\n", arg);
 		return -EINVAL;
 	}
 	return timeline_op(ctx, "goto", 'g', ev);
@@ -366,9 +381,13 @@ static const struct umdbg_cmd commands[] = {
 	{ "rs", "reverse-stepi", "rs", "replay: back one instruction",
 	  CMD_NEEDS_STOPPED | CMD_NOT_FROM_GDB, cmd_rs },
 	{ "when", NULL, "when", "replay: the current event", 0, cmd_when },
-	{ "goto", NULL, "goto EVENT",
-	  "replay: go to event EVENT (before its syscall)",
+	{ "goto", NULL, "goto EVENT|hN",
+	  "replay: go to event EVENT (before its syscall), or history entry N",
 	  CMD_NEEDS_STOPPED | CMD_MOVES_TIME, cmd_goto },
+	{ "history", NULL, "history [-a] ADDR [LEN]",
+	  "replay: every write to ADDR's LEN bytes (8) over the recording; "
+	  "-a: every allocation and free of its slab object",
+	  CMD_NEEDS_STOPPED | CMD_MOVES_TIME, cmd_history },
 	{ "restart", NULL, "restart", "replay: back to the start",
 	  CMD_NEEDS_STOPPED | CMD_MOVES_TIME, cmd_restart },
 	{ "bt", "backtrace", "bt [PID]",

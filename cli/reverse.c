@@ -49,7 +49,7 @@ static int name_watch_stop(struct session *s, const struct fingerprint *fp,
  * Name the current moment (s->tl.pos), re-running the replay if it has no
  * name yet.  The session ends at the same moment.
  */
-static int name_now(struct session *s, char **cause)
+int tl_name_now(struct session *s, char **cause)
 {
 	struct fingerprint fp;
 	struct tracer_stop st;
@@ -488,7 +488,7 @@ static int reverse(struct session *s, struct tracer_stop *out, char **cause,
 		   bool stepping)
 {
 	struct rr_pos orig;
-	int err = name_now(s, cause);
+	int err = tl_name_now(s, cause);
 
 	if (err < 0) {
 		s->tl.pos_known = false;

@@ -77,6 +77,9 @@ struct counters {
 
 /* The count kept for addr (added at 0). */
 uint64_t *tl_count_of(struct counters *cs, uint64_t addr);
+/* reverse.c: name the current moment (s->tl.pos), re-running the replay
+ * if it has no name yet; the session ends at the same moment. */
+int tl_name_now(struct session *s, char **cause);
 /* Every user point counted since the start of the replay? */
 bool tl_all_covered(struct session *s, struct counters *user);
 void tl_take_fingerprint(struct session *s, struct fingerprint *fp);

@@ -450,6 +450,22 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (unsigned long long)row_u(r, STACK_SP),
 			    (long long)row_i(r, STACK_DEEPEST));
 		break;
+	case ROW_HISTORY:
+		strbuf_addf(sb, "%-4s event %-7lld %-5s task %lld (%s) at %s",
+			    str_or(r, HISTORY_ID, "?"),
+			    (long long)row_i(r, HISTORY_EVENT),
+			    str_or(r, HISTORY_WHAT, "?"),
+			    (long long)row_i(r, HISTORY_PID),
+			    str_or(r, HISTORY_COMM, "?"),
+			    str_or(r, HISTORY_WHERE, "??"));
+		if (row_has(r, HISTORY_OLD))
+			strbuf_addf(sb, ": 0x%llx -> 0x%llx",
+				    (unsigned long long)row_u(r, HISTORY_OLD),
+				    (unsigned long long)row_u(r, HISTORY_NEW));
+		else
+			strbuf_addf(sb, ": 0x%llx",
+				    (unsigned long long)row_u(r, HISTORY_ADDR));
+		break;
 	case ROW_TRACK:
 		strbuf_addf(sb, "  last %s by task %lld", str_or(r, TRACK_WHAT,
 			    "?"), (long long)row_i(r, TRACK_PID));

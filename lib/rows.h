@@ -208,6 +208,18 @@ enum row_type {
 	X(STACK, SP, "sp", ROW_ADDR)					\
 	X(STACK, USED, "used", ROW_INT)		/* bytes, at sp */	\
 	X(STACK, DEEPEST, "deepest", ROW_INT)	/* bytes, ever */
+#define ROW_FIELDS_HISTORY(X)						\
+	X(HISTORY, ID, "id", ROW_STR)		/* h1, h2...: goto hN */ \
+	X(HISTORY, WHAT, "what", ROW_STR)	/* write, alloc, free */ \
+	X(HISTORY, EVENT, "event", ROW_INT)				\
+	X(HISTORY, PID, "pid", ROW_INT)					\
+	X(HISTORY, COMM, "comm", ROW_STR)				\
+	X(HISTORY, PC, "pc", ROW_ADDR)					\
+	X(HISTORY, WHERE, "where", ROW_STR)				\
+	X(HISTORY, ADDR, "addr", ROW_ADDR)				\
+	X(HISTORY, LEN, "len", ROW_INT)					\
+	X(HISTORY, OLD, "old", ROW_HEX)					\
+	X(HISTORY, NEW, "new", ROW_HEX)
 #define ROW_FIELDS_PAGEUSER(X)						\
 	X(PAGEUSER, PID, "pid", ROW_INT)				\
 	X(PAGEUSER, COMM, "comm", ROW_STR)				\
@@ -264,6 +276,7 @@ enum row_type {
 	K(FD, "fd", ROW_FIELDS_FD)					\
 	K(CRED, "cred", ROW_FIELDS_CRED)				\
 	K(STACK, "stack", ROW_FIELDS_STACK)				\
+	K(HISTORY, "history", ROW_FIELDS_HISTORY)			\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -306,6 +319,7 @@ enum track_field { ROW_FIELDS_TRACK(ROW_FIELD_ENUM) TRACK_NFIELDS };
 enum fd_field { ROW_FIELDS_FD(ROW_FIELD_ENUM) FD_NFIELDS };
 enum cred_field { ROW_FIELDS_CRED(ROW_FIELD_ENUM) CRED_NFIELDS };
 enum stack_field { ROW_FIELDS_STACK(ROW_FIELD_ENUM) STACK_NFIELDS };
+enum history_field { ROW_FIELDS_HISTORY(ROW_FIELD_ENUM) HISTORY_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 
