@@ -42,6 +42,7 @@ KMODEL_OBJS += kmodel/slab.o
 KMODEL_OBJS += kmodel/vmalloc.o
 KMODEL_OBJS += kmodel/buddy.o
 KMODEL_OBJS += kmodel/taskinfo.o
+KMODEL_OBJS += kmodel/kstate.o
 KMODEL_OBJS += kmodel/unwind.o
 KMODEL_OBJS += kmodel/dmesg.o
 KMODEL_OBJS += kmodel/modules.o

@@ -447,6 +447,8 @@ int cmd_page(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_files(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_cred(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_stack(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_irqs(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_percpu(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv);

@@ -428,6 +428,12 @@ static const struct umdbg_cmd commands[] = {
 	{ "stack", NULL, "stack [PID]",
 	  "task PID's kernel stack: extent, use now, deepest use",
 	  CMD_NEEDS_STOPPED, cmd_stack },
+	{ "irqs", NULL, "irqs",
+	  "interrupts as /proc/interrupts lists them: count, chip, actions",
+	  CMD_NEEDS_STOPPED, cmd_irqs },
+	{ "percpu", NULL, "percpu[/FMT] SYMBOL",
+	  "each CPU's copy of a per-CPU variable", CMD_NEEDS_STOPPED |
+	  CMD_FORMAT, cmd_percpu },
 	{ "kconfig", NULL, "kconfig [PATTERN]",
 	  "the kernel's configuration (PATTERN: part of a name, or a glob)",
 	  CMD_NEEDS_STOPPED, cmd_kconfig },

@@ -1,6 +1,7 @@
 /*
  * cli/tviews.c - the prompt's per-task views: files PID, cred PID and
- * stack PID (docs/forensics.md).  They fill rows (lib/rows.h); the kernel
+ * stack PID; and views of kernel-wide state: irqs, percpu SYMBOL
+ * (docs/forensics.md).  They fill rows (lib/rows.h); the kernel
  * model (kmodel/taskinfo.c) reads the kernel.  Owns nothing across calls.
  */
 #define _GNU_SOURCE
@@ -121,4 +122,84 @@ int cmd_stack(struct cmd_ctx *ctx, int argc, char **argv)
 	row_int(ctx->o, STACK_DEEPEST, (int64_t)u.deepest);
 	row_end(ctx->o);
 	return 0;
+}
+
+int cmd_irqs(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_irq *q;
+	char *cause = NULL;
+	size_t n, i;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_irqs(ctx->s->k, &q, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "irqs", cause, err);
+	for (i = 0; i < n; i++) {
+		struct kmodel_where *w;
+		int nw = q[i].handler ?
+			kmodel_where(ctx->s->k, q[i].handler, false, &w) : 0;
+
+		row_begin(ctx->o, ROW_IRQ);
+		row_int(ctx->o, IRQ_IRQ, q[i].irq);
+		row_int(ctx->o, IRQ_COUNT, (int64_t)q[i].count);
+		row_str(ctx->o, IRQ_CHIP, q[i].chip);
+		row_str(ctx->o, IRQ_ACTIONS, q[i].actions);
+		if (nw > 0 && w[nw - 1].func)
+			row_str(ctx->o, IRQ_HANDLER, w[nw - 1].func);
+		row_end(ctx->o);
+		kmodel_where_free(w, nw);
+	}
+	free(q);
+	return 0;
+}
+
+/* percpu SYMBOL: each possible CPU's copy, printed from its DWARF type. */
+int cmd_percpu(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *sym = cmd_arg(ctx->args, "SYMBOL");
+	struct session *s = ctx->s;
+	struct strbuf type, val;
+	uint64_t offs[64], addr;
+	char *cause = NULL;
+	int ncpu, c, err = 0;
+
+	(void)argc; (void)argv;
+	if (kmodel_symbol_addr(s->k, sym, &addr)) {
+		fprintf(ctx->out, "percpu: no symbol '%s'\n", sym);
+		return -ENOENT;
+	}
+	strbuf_init(&type);
+	if (kmodel_eval_type(s->k, sym, session_expr_env(s), &type,
+			     &cause) < 0) {
+		strbuf_release(&type);
+		return cmd_fail(ctx, "percpu", cause, -ENOENT);
+	}
+	ncpu = kmodel_cpus(s->k, offs, 64);
+	for (c = 0; c < ncpu && !err; c++) {
+		/* its copy: *(TYPE *)(&SYMBOL + __per_cpu_offset[c]) */
+		char *expr = xasprintf("*(%s *)0x%llx", type.buf,
+				       (unsigned long long)(addr + offs[c]));
+		char *name = xasprintf("%s (cpu %d)", sym, c);
+
+		strbuf_init(&val);
+		err = kmodel_eval_print(s->k, expr, session_expr_env(s),
+					ctx->fmt ? ctx->fmt[0] : 0, 1, &val,
+					&cause);
+		if (err) {
+			fprintf(ctx->out, "percpu: %s\n", cause);
+			free(cause);
+		} else {
+			row_begin(ctx->o, ROW_VALUE);
+			row_str(ctx->o, VALUE_EXPR, name);
+			row_str(ctx->o, VALUE_TYPE, type.buf);
+			row_str(ctx->o, VALUE_VALUE, val.buf);
+			row_end(ctx->o);
+		}
+		strbuf_release(&val);
+		free(expr);
+		free(name);
+	}
+	strbuf_release(&type);
+	return err;
 }

@@ -33,6 +33,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_RMAP,	/* pgtable.c: the reverse map */
 	KMODEL_CACHE_KASAN,	/* slab.c: KASAN's object metadata */
 	KMODEL_CACHE_TASKINFO,	/* taskinfo.c */
+	KMODEL_CACHE_KSTATE,	/* kstate.c */
 	KMODEL_CACHE_MAX,
 };
 

@@ -448,6 +448,21 @@ struct kmodel_stack_use {
 int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
 			  struct kmodel_stack_use *u, char **cause);
 
+/* Kernel-wide state (kstate.c).  The possible CPUs' per-CPU offsets
+ * (__per_cpu_offset; 0 for the one CPU of a UP kernel): how many. */
+int kmodel_cpus(struct kmodel *k, uint64_t *offsets, int max);
+/* The interrupts /proc/interrupts lists: those with an action or a
+ * count. */
+struct kmodel_irq {
+	int irq;
+	uint64_t count;		/* all CPUs */
+	char chip[32];
+	char actions[192];	/* their names, ", " between */
+	uint64_t handler;	/* the first action's */
+};
+int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
+		char **cause);
+
 /* The kernel's configuration: its CONFIG_IKCONFIG copy, or else the
  * .config beside the kernel file (*from: that path, else NULL). */
 struct kmodel_config {

@@ -450,6 +450,15 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (unsigned long long)row_u(r, STACK_SP),
 			    (long long)row_i(r, STACK_DEEPEST));
 		break;
+	case ROW_IRQ:
+		/* as /proc/interrupts, one CPU column for them all */
+		strbuf_addf(sb, "%3lld: %10lld %9s      %s",
+			    (long long)row_i(r, IRQ_IRQ),
+			    (long long)row_i(r, IRQ_COUNT),
+			    str_or(r, IRQ_CHIP, ""), str_or(r, IRQ_ACTIONS, ""));
+		if (row_has(r, IRQ_HANDLER))
+			strbuf_addf(sb, "  (%s)", row_s(r, IRQ_HANDLER));
+		break;
 	case ROW_HISTORY:
 		strbuf_addf(sb, "%-4s event %-7lld %-5s task %lld (%s) at %s",
 			    str_or(r, HISTORY_ID, "?"),

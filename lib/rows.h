@@ -220,6 +220,12 @@ enum row_type {
 	X(HISTORY, LEN, "len", ROW_INT)					\
 	X(HISTORY, OLD, "old", ROW_HEX)					\
 	X(HISTORY, NEW, "new", ROW_HEX)
+#define ROW_FIELDS_IRQ(X)						\
+	X(IRQ, IRQ, "irq", ROW_INT)					\
+	X(IRQ, COUNT, "count", ROW_INT)		/* all CPUs */		\
+	X(IRQ, CHIP, "chip", ROW_STR)					\
+	X(IRQ, ACTIONS, "actions", ROW_STR)	/* names, ", " */	\
+	X(IRQ, HANDLER, "handler", ROW_STR)	/* the first's */
 #define ROW_FIELDS_PAGEUSER(X)						\
 	X(PAGEUSER, PID, "pid", ROW_INT)				\
 	X(PAGEUSER, COMM, "comm", ROW_STR)				\
@@ -277,6 +283,7 @@ enum row_type {
 	K(CRED, "cred", ROW_FIELDS_CRED)				\
 	K(STACK, "stack", ROW_FIELDS_STACK)				\
 	K(HISTORY, "history", ROW_FIELDS_HISTORY)			\
+	K(IRQ, "irq", ROW_FIELDS_IRQ)					\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -320,6 +327,7 @@ enum fd_field { ROW_FIELDS_FD(ROW_FIELD_ENUM) FD_NFIELDS };
 enum cred_field { ROW_FIELDS_CRED(ROW_FIELD_ENUM) CRED_NFIELDS };
 enum stack_field { ROW_FIELDS_STACK(ROW_FIELD_ENUM) STACK_NFIELDS };
 enum history_field { ROW_FIELDS_HISTORY(ROW_FIELD_ENUM) HISTORY_NFIELDS };
+enum irq_field { ROW_FIELDS_IRQ(ROW_FIELD_ENUM) IRQ_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

@@ -14,10 +14,12 @@
 #     the exact callers (file:line from the sample's source);
 #   - a stack, the image, a module's code; bad input;
 #   - files, cred and stack of the shell that crashes the kernel, against
-#     its own /proc/PID/fd, fdinfo and status.
+#     its own /proc/PID/fd, fdinfo and status;
+#   - irqs against /proc/interrupts; percpu process_counts against the
+#     processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 59
+plan 64
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -196,6 +198,28 @@ rsp=$(sed -n 's/^  .*rsp     0x0*\([0-9a-f]*\).*/0x\1/p' "$T" | tail -1)
 is "$((sp))" "$((rsp))" "stack: the stopped task's sp is its rsp"
 ok $((deep < used || used == 0)) "...the deepest use ($deep) is at least the use now ($used)"
 like "$T" "^0x0*${rsp#0x}: the kernel stack of task [0-9]+ \(sh\)" "kmem \$rsp agrees: the shell's kernel stack"
+
+# ---- kernel-wide state: irqs as /proc/interrupts, a per-CPU variable -------
+# The processes are counted by the shell's own glob (no process comes or
+# goes after), as the kernel counts them in process_counts.
+run_umdbg "$SCRATCH/state" --break panic --run 'cat /proc/interrupts
+	n=0; for d in /proc/[0-9]*; do n=$((n+1)); done; echo "procs $n"
+	echo c >/proc/sysrq-trigger' \
+	--batch -ex irqs -ex 'percpu process_counts' -ex 'percpu no_such_symbol'
+is "$rc" 1 "irqs and percpu: exit status 1 (the last command fails)"
+tr -d '\r' <"$SCRATCH/state" >"$SCRATCH/state.txt"
+# /proc/interrupts: " N:  COUNT  CHIP  ACTIONS"; ours: the same, then (handler)
+awk '/^ +CPU0/ { go = 1; next } go && /^ *[0-9]+: / { n = $1; c = $2; chip = $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); print n, c, chip, $0; next } go { exit }' \
+	"$SCRATCH/state.txt" >"$SCRATCH/irq.want"
+grep -E '^ *[0-9]+: .*\([a-z_0-9]+\)$' "$SCRATCH/state.txt" | sed 's/  ([a-z_0-9]*)$//' |
+	awk '{ n = $1; c = $2; chip = $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); print n, c, chip, $0 }' >"$SCRATCH/irq.got"
+[ -s "$SCRATCH/irq.want" ] && cmp -s "$SCRATCH/irq.want" "$SCRATCH/irq.got"
+ok $? "irqs: every interrupt /proc/interrupts lists, its count, chip and actions ($(wc -l <"$SCRATCH/irq.want"))"
+like "$SCRATCH/state.txt" '^ *[0-9]+: .*  \([a-z_]+\)$' "...and each one's handler"
+procs=$(sed -n 's/^procs \([0-9]*\)$/\1/p' "$SCRATCH/state.txt")
+[ -n "$procs" ] || no_fact "the guest counted no processes"
+like "$SCRATCH/state.txt" "^process_counts \(cpu 0\) = $procs\$" "percpu process_counts: the processes the guest counted ($procs)"
+like "$SCRATCH/state.txt" "^percpu: no symbol 'no_such_symbol'\$" "percpu of an unknown symbol says so"
 
 # ---- bad input -------------------------------------------------------------
 run_umdbg "$SCRATCH/bad" --break panic --scenario panic --batch \
