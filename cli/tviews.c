@@ -203,3 +203,39 @@ int cmd_percpu(struct cmd_ctx *ctx, int argc, char **argv)
 	strbuf_release(&type);
 	return err;
 }
+
+int cmd_locks(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_lock *l;
+	char *cause = NULL;
+	size_t n, i;
+	int pid, err;
+
+	(void)argc; (void)argv;
+	if (pid_arg(ctx, "locks", &pid) < 0)
+		return -EINVAL;
+	err = kmodel_task_locks(ctx->s->k, pid, &l, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "locks", cause, err);
+	for (i = 0; i < n; i++) {
+		struct kmodel_where *w;
+		int nw = kmodel_where(ctx->s->k, l[i].ip, true, &w);
+		char *where = nw > 0 ? kmodel_where_str(&w[nw - 1]) : NULL;
+
+		row_begin(ctx->o, ROW_LOCK);
+		row_int(ctx->o, LOCK_PID, pid);
+		row_int(ctx->o, LOCK_NUM, (int64_t)i);
+		row_str(ctx->o, LOCK_NAME, l[i].name);
+		row_addr(ctx->o, LOCK_MAP, l[i].map);
+		row_addr(ctx->o, LOCK_IP, l[i].ip);
+		row_str(ctx->o, LOCK_WHERE, where);
+		row_end(ctx->o);
+		free(where);
+		kmodel_where_free(w, nw);
+	}
+	if (!n)
+		fprintf(ctx->out, "(task %d holds no locks lockdep knows of)\n",
+			pid);
+	free(l);
+	return 0;
+}

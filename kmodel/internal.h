@@ -34,6 +34,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_KASAN,	/* slab.c: KASAN's object metadata */
 	KMODEL_CACHE_TASKINFO,	/* taskinfo.c */
 	KMODEL_CACHE_KSTATE,	/* kstate.c */
+	KMODEL_CACHE_LOCKS,	/* taskinfo.c: lockdep's held locks */
 	KMODEL_CACHE_MAX,
 };
 

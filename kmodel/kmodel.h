@@ -463,6 +463,15 @@ struct kmodel_irq {
 int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 		char **cause);
 
+/* The locks lockdep says a task holds, innermost last. */
+struct kmodel_lock {
+	uint64_t map;		/* its struct lockdep_map */
+	char name[96];		/* the lock's name ("&a->lock") */
+	uint64_t ip;		/* where it was taken */
+};
+int kmodel_task_locks(struct kmodel *k, int pid, struct kmodel_lock **out,
+		      size_t *n, char **cause);
+
 /* The kernel's configuration: its CONFIG_IKCONFIG copy, or else the
  * .config beside the kernel file (*from: that path, else NULL). */
 struct kmodel_config {

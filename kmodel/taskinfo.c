@@ -192,3 +192,66 @@ int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
 	u->deepest = u->base + u->size - a;
 	return 0;
 }
+
+/* lockdep's record of the locks a task holds (CONFIG_LOCKDEP). */
+struct locks_layout {
+	struct kmodel_member t_held, t_depth, hl_size, hl_ip, hl_instance,
+		map_name;
+};
+
+#define H(st, path, m) \
+	KFIELD(struct locks_layout, "lockdep_print_held_locks", st, path, m)
+static const struct kmodel_field locks_fields[] = {
+	H("task_struct", "held_locks", t_held),
+	H("task_struct", "lockdep_depth", t_depth),
+	H("held_lock", NULL, hl_size),
+	H("held_lock", "acquire_ip", hl_ip),
+	H("held_lock", "instance", hl_instance),
+	H("lockdep_map", "name", map_name),
+};
+#undef H
+
+int kmodel_task_locks(struct kmodel *k, int pid, struct kmodel_lock **out,
+		      size_t *n, char **cause)
+{
+	const struct locks_layout *L;
+	struct kmodel_task t;
+	uint64_t depth, i, a;
+	bool ok = true;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (kmodel_symbol_addr(k, "lockdep_print_held_locks", &a))
+		return set_cause(cause, -ENOENT, "the kernel keeps no record "
+				 "of held locks (no CONFIG_LOCKDEP: the debug "
+				 "guest has it)");
+	L = kmodel_layout(k, KMODEL_CACHE_LOCKS, sizeof(*L), locks_fields,
+			  ARRAY_SIZE(locks_fields), cause);
+	if (!L)
+		return -ENOENT;
+	if ((err = find(k, pid, &t, cause)))
+		return err;
+	depth = kmodel_read_member(k, t.addr, &L->t_depth, &ok);
+	if (!ok || depth > L->t_held.size / L->hl_size.size)
+		return set_cause(cause, -EIO, "cannot read the held locks of "
+				 "task %d", pid);
+	for (i = 0; i < depth; i++) {
+		uint64_t hl = t.addr + L->t_held.offset + i * L->hl_size.size;
+		uint64_t map = kmodel_read_member(k, hl, &L->hl_instance, &ok);
+		uint64_t name = map ? kmodel_read_member(k, map, &L->map_name,
+							 &ok) : 0;
+		struct kmodel_lock *l;
+		ssize_t r;
+
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		l = &(*out)[(*n)++];
+		memset(l, 0, sizeof(*l));
+		l->map = map;
+		l->ip = kmodel_read_member(k, hl, &L->hl_ip, &ok);
+		r = name ? kmodel_read(k, name, l->name, sizeof(l->name) - 1) : 0;
+		l->name[r > 0 ? r : 0] = '\0';
+		l->name[strnlen(l->name, sizeof(l->name) - 1)] = '\0';
+	}
+	return 0;
+}

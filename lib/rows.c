@@ -450,6 +450,14 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (unsigned long long)row_u(r, STACK_SP),
 			    (long long)row_i(r, STACK_DEEPEST));
 		break;
+	case ROW_LOCK:
+		/* as lockdep prints a held lock */
+		strbuf_addf(sb, " #%lld: %016llx (%s), at: %s",
+			    (long long)row_i(r, LOCK_NUM),
+			    (unsigned long long)row_u(r, LOCK_MAP),
+			    str_or(r, LOCK_NAME, "?"),
+			    str_or(r, LOCK_WHERE, "??"));
+		break;
 	case ROW_IRQ:
 		/* as /proc/interrupts, one CPU column for them all */
 		strbuf_addf(sb, "%3lld: %10lld %9s      %s",

@@ -220,6 +220,13 @@ enum row_type {
 	X(HISTORY, LEN, "len", ROW_INT)					\
 	X(HISTORY, OLD, "old", ROW_HEX)					\
 	X(HISTORY, NEW, "new", ROW_HEX)
+#define ROW_FIELDS_LOCK(X)						\
+	X(LOCK, PID, "pid", ROW_INT)					\
+	X(LOCK, NUM, "num", ROW_INT)		/* lockdep's #N */	\
+	X(LOCK, NAME, "name", ROW_STR)					\
+	X(LOCK, MAP, "map", ROW_ADDR)		/* its lockdep_map */	\
+	X(LOCK, IP, "ip", ROW_ADDR)		/* where taken */	\
+	X(LOCK, WHERE, "where", ROW_STR)
 #define ROW_FIELDS_IRQ(X)						\
 	X(IRQ, IRQ, "irq", ROW_INT)					\
 	X(IRQ, COUNT, "count", ROW_INT)		/* all CPUs */		\
@@ -284,6 +291,7 @@ enum row_type {
 	K(STACK, "stack", ROW_FIELDS_STACK)				\
 	K(HISTORY, "history", ROW_FIELDS_HISTORY)			\
 	K(IRQ, "irq", ROW_FIELDS_IRQ)					\
+	K(LOCK, "lock", ROW_FIELDS_LOCK)				\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -328,6 +336,7 @@ enum cred_field { ROW_FIELDS_CRED(ROW_FIELD_ENUM) CRED_NFIELDS };
 enum stack_field { ROW_FIELDS_STACK(ROW_FIELD_ENUM) STACK_NFIELDS };
 enum history_field { ROW_FIELDS_HISTORY(ROW_FIELD_ENUM) HISTORY_NFIELDS };
 enum irq_field { ROW_FIELDS_IRQ(ROW_FIELD_ENUM) IRQ_NFIELDS };
+enum lock_field { ROW_FIELDS_LOCK(ROW_FIELD_ENUM) LOCK_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

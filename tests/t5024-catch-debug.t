@@ -5,11 +5,12 @@
 # what=hang.  Each stops before the kernel prints its report, says why in
 # one line and selects the culprit's frame (file:line from the labs'
 # sources); kmem then names who allocated and who freed the object KASAN
-# caught (KASAN's own records of its quarantine).
+# caught (KASAN's own records of its quarantine), and locks the lock the
+# culprit holds, as lockdep's report then lists it.
 . "$(dirname "$0")/lib.sh"
 need_guest
 need_guest_debug
-plan 17
+plan 19
 
 for lab in 03-use-after-free 04-deadlock; do
 	cp -r "$TOP/samples/labs/$lab" "$SCRATCH/$lab"
@@ -84,6 +85,17 @@ like "$SCRATCH/lockdep.facts" '^detail lockdep: possible circular locking depend
 culprit=$(fact culprit "$SCRATCH/lockdep.facts")
 ok $(grep -qE "^[a-z].*[ *]${culprit%% *}\(" "$a" && echo 0 || echo 1) "...the culprit's frame is a function of the lab's own (${culprit%% *})"
 unlike "$SCRATCH/lockdep.facts" '^log .*circular locking dependency' "...before lockdep printed its report"
+# locks at the catch, then lockdep's own list of them once it reports
+run_umdbg "$SCRATCH/locks" --flavour debug --catch lockdep \
+	--share "$SCRATCH/04-deadlock" --run 'insmod abba.ko' \
+	--batch -ex locks -ex continue
+tr -d '\r' <"$SCRATCH/locks" >"$SCRATCH/locks.txt"
+ours=$(sed -n 's/^ #0: \([0-9a-f]*\) (\([^)]*\)), at: \([a-z_]*+0x[0-9a-f]*\) at .*/\1 \2 \3/p' "$SCRATCH/locks.txt")
+theirs=$(sed -n 's/^\[[ 0-9.]*\]  #0: \([0-9a-f]*\) (\([^)]*\)){.*}, at: \([a-z_]*+0x[0-9a-f]*\)\/.*/\1 \2 \3/p' "$SCRATCH/locks.txt" | head -1)
+[ -n "$theirs" ] || diag "lockdep printed no held lock"
+is "$ours" "$theirs" "locks: the lock held, as lockdep's report then lists it (map, name, where taken)"
+like "$SCRATCH/locks.txt" "^ #0: [0-9a-f]+ \(&abba_[a-z]+\.lock\), at: move\+0x[0-9a-f]+ at .*/abba.c:$(line_of "$a" 'mutex_lock\(&a->lock\)') \[abba\]\$" \
+	"...taken in move, at its first mutex_lock's line"
 
 # A hung task: insmod sleeps uninterruptibly; the detector's timeout is
 # brought down to 2 seconds (time-travel makes them pass at once).
