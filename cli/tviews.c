@@ -239,3 +239,38 @@ int cmd_locks(struct cmd_ctx *ctx, int argc, char **argv)
 	free(l);
 	return 0;
 }
+
+int cmd_timers(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_timer *t;
+	char *cause = NULL;
+	size_t n, i;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_timers(ctx->s->k, &t, &n, &cause);
+	if (err)
+		return cmd_fail(ctx, "timers", cause, err);
+	for (i = 0; i < n; i++) {
+		struct kmodel_where *w;
+		int nw = t[i].function ?
+			kmodel_where(ctx->s->k, t[i].function, false, &w) : 0;
+
+		row_begin(ctx->o, ROW_TIMER);
+		row_str(ctx->o, TIMER_KIND, t[i].hr ? "hrtimer" : "timer");
+		row_int(ctx->o, TIMER_CPU, t[i].cpu);
+		row_int(ctx->o, TIMER_BASE, t[i].base);
+		row_addr(ctx->o, TIMER_TIMER, t[i].timer);
+		row_int(ctx->o, TIMER_EXPIRES, (int64_t)t[i].expires);
+		if (t[i].hr)
+			row_int(ctx->o, TIMER_SOFT, (int64_t)t[i].soft);
+		row_str(ctx->o, TIMER_FUNCTION, nw > 0 && w[nw - 1].func ?
+			w[nw - 1].func : "?");
+		row_end(ctx->o);
+		kmodel_where_free(w, nw);
+	}
+	if (!n)
+		fprintf(ctx->out, "(no timers pending)\n");
+	free(t);
+	return 0;
+}

@@ -35,6 +35,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_TASKINFO,	/* taskinfo.c */
 	KMODEL_CACHE_KSTATE,	/* kstate.c */
 	KMODEL_CACHE_LOCKS,	/* taskinfo.c: lockdep's held locks */
+	KMODEL_CACHE_TIMERS,	/* kstate.c: hrtimers and the timer wheel */
 	KMODEL_CACHE_MAX,
 };
 

@@ -463,6 +463,19 @@ struct kmodel_irq {
 int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 		char **cause);
 
+/* Pending timers: each CPU's hrtimers per clock base, in expiry order (as
+ * /proc/timer_list lists them), then its timer wheel's timers. */
+struct kmodel_timer {
+	bool hr;		/* an hrtimer; else a timer_list */
+	int cpu, base;		/* the clock base, or the wheel's base */
+	uint64_t timer;		/* struct hrtimer or timer_list */
+	uint64_t expires;	/* ns (hrtimer), jiffies (wheel) */
+	uint64_t soft;		/* an hrtimer's soft expiry, ns */
+	uint64_t function;
+};
+int kmodel_timers(struct kmodel *k, struct kmodel_timer **out, size_t *n,
+		  char **cause);
+
 /* The locks lockdep says a task holds, innermost last. */
 struct kmodel_lock {
 	uint64_t map;		/* its struct lockdep_map */

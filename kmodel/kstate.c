@@ -123,3 +123,154 @@ int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 	}
 	return 0;
 }
+
+/* ---- timers ------------------------------------------------------------ */
+
+struct timers_layout {
+	struct kmodel_member cb_clock_base, cb_size, clk_size, clk_index,
+		clk_active, hr_expires, hr_soft, hr_function, rb_left, rb_right,
+		tb_size, tb_vectors, tl_expires, tl_function, tl_entry;
+};
+
+#define T(cu, st, path, m) KFIELD(struct timers_layout, cu, st, path, m)
+static const struct kmodel_field timers_fields[] = {
+	T("hrtimer_start_range_ns", "hrtimer_cpu_base", "clock_base",
+	  cb_clock_base),
+	T("hrtimer_start_range_ns", "hrtimer_cpu_base", NULL, cb_size),
+	T("hrtimer_start_range_ns", "hrtimer_clock_base", NULL, clk_size),
+	T("hrtimer_start_range_ns", "hrtimer_clock_base", "index", clk_index),
+	T("hrtimer_start_range_ns", "hrtimer_clock_base",
+	  "active.rb_root.rb_root.rb_node", clk_active),
+	T("hrtimer_start_range_ns", "hrtimer", "node.expires", hr_expires),
+	T("hrtimer_start_range_ns", "hrtimer", "_softexpires", hr_soft),
+	T("hrtimer_start_range_ns", "hrtimer", "function", hr_function),
+	T("hrtimer_start_range_ns", "rb_node", "rb_left", rb_left),
+	T("hrtimer_start_range_ns", "rb_node", "rb_right", rb_right),
+	T("add_timer", "timer_base", NULL, tb_size),
+	T("add_timer", "timer_base", "vectors", tb_vectors),
+	T("add_timer", "timer_list", "expires", tl_expires),
+	T("add_timer", "timer_list", "function", tl_function),
+	T("add_timer", "timer_list", "entry", tl_entry),
+};
+#undef T
+
+static void add_timer_row(struct kmodel_timer **out, size_t *n,
+			  const struct kmodel_timer *t)
+{
+	*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+	(*out)[(*n)++] = *t;
+}
+
+/* The hrtimers of one clock base, in expiry order (an in-order walk of
+ * its rb tree, as /proc/timer_list lists them). */
+static void hrtimers_of(struct kmodel *k, const struct timers_layout *L,
+			int cpu, int clock, uint64_t node,
+			struct kmodel_timer **out, size_t *n)
+{
+	uint64_t stack[96];
+	int depth = 0, guard = 0;
+	bool ok = true;
+
+	while ((node || depth) && guard++ < 100000 && ok) {
+		if (node) {
+			if (depth == (int)ARRAY_SIZE(stack))
+				return;
+			stack[depth++] = node;
+			node = kmodel_read_member(k, node, &L->rb_left, &ok);
+			continue;
+		}
+		node = stack[--depth];
+		{
+			/* struct hrtimer begins with its timerqueue_node,
+			 * which begins with the rb_node */
+			struct kmodel_timer t = { .hr = true, .cpu = cpu,
+						  .base = clock, .timer = node };
+
+			t.expires = kmodel_read_member(k, node, &L->hr_expires,
+						       &ok);
+			t.soft = kmodel_read_member(k, node, &L->hr_soft, &ok);
+			t.function = kmodel_read_member(k, node,
+							&L->hr_function, &ok);
+			add_timer_row(out, n, &t);
+		}
+		node = kmodel_read_member(k, node, &L->rb_right, &ok);
+	}
+}
+
+int kmodel_timers(struct kmodel *k, struct kmodel_timer **out, size_t *n,
+		  char **cause)
+{
+	const struct timers_layout *L;
+	uint64_t offs[64], hb, tb;
+	int ncpu, c;
+	uint64_t b, v, nbases, nclocks, nvec;
+
+	*out = NULL;
+	*n = 0;
+	L = kmodel_layout(k, KMODEL_CACHE_TIMERS, sizeof(*L), timers_fields,
+			  ARRAY_SIZE(timers_fields), cause);
+	if (!L)
+		return -ENOENT;
+	if (kmodel_symbol_addr(k, "hrtimer_bases", &hb) ||
+	    kmodel_symbol_addr(k, "timer_bases", &tb))
+		return set_cause(cause, -ENOENT, "no hrtimer_bases or "
+				 "timer_bases in '%s'", k->path);
+	ncpu = kmodel_cpus(k, offs, 64);
+	nclocks = L->cb_clock_base.size / L->clk_size.size;
+	nvec = L->tb_vectors.size / 8;
+	for (c = 0; c < ncpu; c++) {
+		uint64_t cpu_base = hb + offs[c];
+
+		for (b = 0; b < nclocks; b++) {
+			uint64_t clk = cpu_base + L->cb_clock_base.offset +
+				       b * L->clk_size.size;
+			bool ok = true;
+			uint64_t root = kmodel_read_member(k, clk,
+							   &L->clk_active, &ok);
+
+			if (ok && root)
+				hrtimers_of(k, L, c, (int)b, root, out, n);
+		}
+		/* the timer wheel: timer_bases[NR_BASES], each with its
+		 * vectors of hlists */
+		nbases = 1;
+		{
+			uint64_t sz = 0;
+
+			if (kmodel_symbol_object(k, "timer_bases", &b, &sz) == 0
+			    && sz >= L->tb_size.size)
+				nbases = sz / L->tb_size.size;
+		}
+		for (b = 0; b < nbases; b++) {
+			uint64_t base = tb + offs[c] + b * L->tb_size.size;
+
+			for (v = 0; v < nvec; v++) {
+				uint64_t pos = 0;
+				int guard = 0;
+
+				if (kmodel_read_u64(k, base + L->tb_vectors.offset
+						    + 8 * v, &pos))
+					continue;
+				while (pos && guard++ < 10000) {
+					uint64_t tl = pos - L->tl_entry.offset;
+					struct kmodel_timer t = {
+						.hr = false, .cpu = c,
+						.base = (int)b, .timer = tl };
+					bool ok = true;
+
+					t.expires = kmodel_read_member(k, tl,
+							&L->tl_expires, &ok);
+					t.function = kmodel_read_member(k, tl,
+							&L->tl_function, &ok);
+					if (!ok)
+						break;
+					add_timer_row(out, n, &t);
+					/* hlist_node: next first */
+					if (kmodel_read_u64(k, pos, &pos))
+						break;
+				}
+			}
+		}
+	}
+	return 0;
+}

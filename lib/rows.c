@@ -450,6 +450,23 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (unsigned long long)row_u(r, STACK_SP),
 			    (long long)row_i(r, STACK_DEEPEST));
 		break;
+	case ROW_TIMER:
+		if (!strcmp(str_or(r, TIMER_KIND, ""), "hrtimer"))
+			strbuf_addf(sb, "hrtimer cpu %lld clock %lld: %s, "
+				    "expires at %lld-%lld nsecs",
+				    (long long)row_i(r, TIMER_CPU),
+				    (long long)row_i(r, TIMER_BASE),
+				    str_or(r, TIMER_FUNCTION, "?"),
+				    (long long)row_i(r, TIMER_SOFT),
+				    (long long)row_i(r, TIMER_EXPIRES));
+		else
+			strbuf_addf(sb, "timer   cpu %lld base %lld: %s, "
+				    "expires at jiffies %lld",
+				    (long long)row_i(r, TIMER_CPU),
+				    (long long)row_i(r, TIMER_BASE),
+				    str_or(r, TIMER_FUNCTION, "?"),
+				    (long long)row_i(r, TIMER_EXPIRES));
+		break;
 	case ROW_LOCK:
 		/* as lockdep prints a held lock */
 		strbuf_addf(sb, " #%lld: %016llx (%s), at: %s",

@@ -227,6 +227,14 @@ enum row_type {
 	X(LOCK, MAP, "map", ROW_ADDR)		/* its lockdep_map */	\
 	X(LOCK, IP, "ip", ROW_ADDR)		/* where taken */	\
 	X(LOCK, WHERE, "where", ROW_STR)
+#define ROW_FIELDS_TIMER(X)						\
+	X(TIMER, KIND, "kind", ROW_STR)		/* hrtimer, timer */	\
+	X(TIMER, CPU, "cpu", ROW_INT)					\
+	X(TIMER, BASE, "base", ROW_INT)		/* clock, wheel base */	\
+	X(TIMER, TIMER, "timer", ROW_ADDR)				\
+	X(TIMER, EXPIRES, "expires", ROW_INT)	/* ns, jiffies */	\
+	X(TIMER, SOFT, "soft", ROW_INT)		/* an hrtimer's, ns */	\
+	X(TIMER, FUNCTION, "function", ROW_STR)
 #define ROW_FIELDS_IRQ(X)						\
 	X(IRQ, IRQ, "irq", ROW_INT)					\
 	X(IRQ, COUNT, "count", ROW_INT)		/* all CPUs */		\
@@ -292,6 +300,7 @@ enum row_type {
 	K(HISTORY, "history", ROW_FIELDS_HISTORY)			\
 	K(IRQ, "irq", ROW_FIELDS_IRQ)					\
 	K(LOCK, "lock", ROW_FIELDS_LOCK)				\
+	K(TIMER, "timer", ROW_FIELDS_TIMER)				\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -337,6 +346,7 @@ enum stack_field { ROW_FIELDS_STACK(ROW_FIELD_ENUM) STACK_NFIELDS };
 enum history_field { ROW_FIELDS_HISTORY(ROW_FIELD_ENUM) HISTORY_NFIELDS };
 enum irq_field { ROW_FIELDS_IRQ(ROW_FIELD_ENUM) IRQ_NFIELDS };
 enum lock_field { ROW_FIELDS_LOCK(ROW_FIELD_ENUM) LOCK_NFIELDS };
+enum timer_field { ROW_FIELDS_TIMER(ROW_FIELD_ENUM) TIMER_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

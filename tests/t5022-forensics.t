@@ -15,11 +15,11 @@
 #   - a stack, the image, a module's code; bad input;
 #   - files, cred and stack of the shell that crashes the kernel, against
 #     its own /proc/PID/fd, fdinfo and status;
-#   - irqs against /proc/interrupts; percpu process_counts against the
-#     processes the guest counts.
+#   - irqs against /proc/interrupts, timers against /proc/timer_list;
+#     percpu process_counts against the processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 64
+plan 66
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -202,10 +202,10 @@ like "$T" "^0x0*${rsp#0x}: the kernel stack of task [0-9]+ \(sh\)" "kmem \$rsp a
 # ---- kernel-wide state: irqs as /proc/interrupts, a per-CPU variable -------
 # The processes are counted by the shell's own glob (no process comes or
 # goes after), as the kernel counts them in process_counts.
-run_umdbg "$SCRATCH/state" --break panic --run 'cat /proc/interrupts
+run_umdbg "$SCRATCH/state" --break panic --run 'cat /proc/interrupts /proc/timer_list
 	n=0; for d in /proc/[0-9]*; do n=$((n+1)); done; echo "procs $n"
 	echo c >/proc/sysrq-trigger' \
-	--batch -ex irqs -ex 'percpu process_counts' -ex 'percpu no_such_symbol'
+	--batch -ex irqs -ex timers -ex 'percpu process_counts' -ex 'percpu no_such_symbol'
 is "$rc" 1 "irqs and percpu: exit status 1 (the last command fails)"
 tr -d '\r' <"$SCRATCH/state" >"$SCRATCH/state.txt"
 # /proc/interrupts: " N:  COUNT  CHIP  ACTIONS"; ours: the same, then (handler)
@@ -216,6 +216,15 @@ grep -E '^ *[0-9]+: .*\([a-z_0-9]+\)$' "$SCRATCH/state.txt" | sed 's/  ([a-z_0-9
 [ -s "$SCRATCH/irq.want" ] && cmp -s "$SCRATCH/irq.want" "$SCRATCH/irq.got"
 ok $? "irqs: every interrupt /proc/interrupts lists, its count, chip and actions ($(wc -l <"$SCRATCH/irq.want"))"
 like "$SCRATCH/state.txt" '^ *[0-9]+: .*  \([a-z_]+\)$' "...and each one's handler"
+# hrtimers: "CLOCK FUNCTION SOFT HARD" as /proc/timer_list has them
+awk '/^ clock [0-9]+:/ { c = $2; sub(/:/, "", c) } /^ #[0-9]+: </ { f = $3; sub(/,/, "", f) }
+	/^ # expires at / { split($4, e, "-"); print c, f, e[1], e[2] }' "$SCRATCH/state.txt" | sort >"$SCRATCH/hr.want"
+sed -n 's/^hrtimer cpu 0 clock \([0-9]*\): \([^,]*\), expires at \([0-9]*\)-\([0-9]*\) nsecs$/\1 \2 \3 \4/p' \
+	"$SCRATCH/state.txt" | sort >"$SCRATCH/hr.got"
+[ -s "$SCRATCH/hr.want" ] && cmp -s "$SCRATCH/hr.want" "$SCRATCH/hr.got"
+ok $? "timers: the hrtimers /proc/timer_list lists, their function and expiry ($(wc -l <"$SCRATCH/hr.want"))"
+wheel=$(grep -cE '^timer +cpu 0 base [0-9]+: [a-z_0-9]+, expires at jiffies [0-9]+$' "$SCRATCH/state.txt")
+ok $((wheel == 0)) "...and the timer wheel's ($wheel), each function named"
 procs=$(sed -n 's/^procs \([0-9]*\)$/\1/p' "$SCRATCH/state.txt")
 [ -n "$procs" ] || no_fact "the guest counted no processes"
 like "$SCRATCH/state.txt" "^process_counts \(cpu 0\) = $procs\$" "percpu process_counts: the processes the guest counted ($procs)"
