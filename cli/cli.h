@@ -450,6 +450,7 @@ int cmd_stack(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_irqs(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_locks(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_timers(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_workqueues(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_percpu(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);

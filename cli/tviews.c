@@ -136,7 +136,7 @@ int cmd_irqs(struct cmd_ctx *ctx, int argc, char **argv)
 	if (err)
 		return cmd_fail(ctx, "irqs", cause, err);
 	for (i = 0; i < n; i++) {
-		struct kmodel_where *w;
+		struct kmodel_where *w = NULL;
 		int nw = q[i].handler ?
 			kmodel_where(ctx->s->k, q[i].handler, false, &w) : 0;
 
@@ -252,7 +252,7 @@ int cmd_timers(struct cmd_ctx *ctx, int argc, char **argv)
 	if (err)
 		return cmd_fail(ctx, "timers", cause, err);
 	for (i = 0; i < n; i++) {
-		struct kmodel_where *w;
+		struct kmodel_where *w = NULL;
 		int nw = t[i].function ?
 			kmodel_where(ctx->s->k, t[i].function, false, &w) : 0;
 
@@ -272,5 +272,55 @@ int cmd_timers(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!n)
 		fprintf(ctx->out, "(no timers pending)\n");
 	free(t);
+	return 0;
+}
+
+static char *func_name(struct session *s, uint64_t pc)
+{
+	struct kmodel_where *w = NULL;
+	int n = pc ? kmodel_where(s->k, pc, false, &w) : 0;
+	char *name = n > 0 && w[n - 1].func ? xstrdup(w[n - 1].func) : NULL;
+
+	kmodel_where_free(w, n);
+	return name;
+}
+
+int cmd_workqueues(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct kmodel_workqueues q;
+	char *cause = NULL, *f;
+	size_t i;
+	int err;
+
+	(void)argc; (void)argv;
+	err = kmodel_workqueues(ctx->s->k, &q, &cause);
+	if (err)
+		return cmd_fail(ctx, "workqueues", cause, err);
+	fprintf(ctx->out, "%zu workqueues; %zu workers (rescuers are pool "
+		"-1); %zu work items pending\n", q.nwqs, q.nworkers,
+		q.nworks);
+	for (i = 0; i < q.nworkers; i++) {
+		f = func_name(ctx->s, q.workers[i].current);
+		row_begin(ctx->o, ROW_WORKER);
+		row_int(ctx->o, WORKER_POOL, q.workers[i].pool);
+		row_int(ctx->o, WORKER_CPU, q.workers[i].cpu);
+		row_int(ctx->o, WORKER_PID, q.workers[i].pid);
+		row_str(ctx->o, WORKER_COMM, q.workers[i].comm);
+		row_str(ctx->o, WORKER_CURRENT, f);
+		if (q.workers[i].rescues[0])
+			row_str(ctx->o, WORKER_RESCUES, q.workers[i].rescues);
+		row_end(ctx->o);
+		free(f);
+	}
+	for (i = 0; i < q.nworks; i++) {
+		f = func_name(ctx->s, q.works[i].func);
+		row_begin(ctx->o, ROW_WORK);
+		row_int(ctx->o, WORK_POOL, q.works[i].pool);
+		row_addr(ctx->o, WORK_WORK, q.works[i].work);
+		row_str(ctx->o, WORK_FUNC, f ? f : "?");
+		row_end(ctx->o);
+		free(f);
+	}
+	kmodel_workqueues_free(&q);
 	return 0;
 }

@@ -36,6 +36,7 @@ enum kmodel_cache {
 	KMODEL_CACHE_KSTATE,	/* kstate.c */
 	KMODEL_CACHE_LOCKS,	/* taskinfo.c: lockdep's held locks */
 	KMODEL_CACHE_TIMERS,	/* kstate.c: hrtimers and the timer wheel */
+	KMODEL_CACHE_WQ,	/* kstate.c: workqueues */
 	KMODEL_CACHE_MAX,
 };
 

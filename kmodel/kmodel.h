@@ -476,6 +476,37 @@ struct kmodel_timer {
 int kmodel_timers(struct kmodel *k, struct kmodel_timer **out, size_t *n,
 		  char **cause);
 
+/* The workqueues: their worker pools' workers (and each workqueue's
+ * rescuer), and the work pending in the pools and inactive in the
+ * workqueues. */
+struct kmodel_wq {
+	uint64_t wq;
+	char name[32];
+};
+struct kmodel_worker {
+	int pool, cpu;		/* pool id and CPU (-1: unbound / rescuer) */
+	uint64_t task;
+	int pid;
+	char comm[16];
+	uint64_t current;	/* the work function it runs, or 0 */
+	char rescues[32];	/* a rescuer: its workqueue */
+};
+struct kmodel_work {
+	int pool;
+	uint64_t work, func;
+};
+struct kmodel_workqueues {
+	struct kmodel_wq *wqs;
+	size_t nwqs;
+	struct kmodel_worker *workers;
+	size_t nworkers;
+	struct kmodel_work *works;
+	size_t nworks;
+};
+int kmodel_workqueues(struct kmodel *k, struct kmodel_workqueues *o,
+		      char **cause);
+void kmodel_workqueues_free(struct kmodel_workqueues *o);
+
 /* The locks lockdep says a task holds, innermost last. */
 struct kmodel_lock {
 	uint64_t map;		/* its struct lockdep_map */

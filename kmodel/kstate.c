@@ -274,3 +274,198 @@ int kmodel_timers(struct kmodel *k, struct kmodel_timer **out, size_t *n,
 	}
 	return 0;
 }
+
+/* ---- workqueues -------------------------------------------------------- */
+
+struct wq_layout {
+	struct kmodel_member pool_size, pool_id, pool_cpu, pool_worklist,
+		pool_workers, pool_hash, w_node, w_task, w_func, work_entry,
+		work_func, wq_list, wq_name, wq_rescuer, wq_pwqs, pwq_node,
+		pwq_pool, pwq_inactive;
+};
+
+#define W(st, path, m) KFIELD(struct wq_layout, "create_worker", st, path, m)
+static const struct kmodel_field wq_fields[] = {
+	W("worker_pool", NULL, pool_size),
+	W("worker_pool", "id", pool_id),
+	W("worker_pool", "cpu", pool_cpu),
+	W("worker_pool", "worklist", pool_worklist),
+	W("worker_pool", "workers", pool_workers),
+	W("worker_pool", "hash_node", pool_hash),
+	W("worker", "node", w_node),
+	W("worker", "task", w_task),
+	W("worker", "current_func", w_func),
+	W("work_struct", "entry", work_entry),
+	W("work_struct", "func", work_func),
+	W("workqueue_struct", "list", wq_list),
+	W("workqueue_struct", "name", wq_name),
+	W("workqueue_struct", "rescuer", wq_rescuer),
+	W("workqueue_struct", "pwqs", wq_pwqs),
+	W("pool_workqueue", "pwqs_node", pwq_node),
+	W("pool_workqueue", "pool", pwq_pool),
+	W("pool_workqueue", "inactive_works", pwq_inactive),
+};
+#undef W
+
+/* Each entry of the list at head: the struct holding it (off before). */
+static size_t list_items(struct kmodel *k, uint64_t head, uint64_t off,
+			 uint64_t *items, size_t max)
+{
+	uint64_t pos = 0;
+	size_t n = 0;
+
+	if (kmodel_read_u64(k, head, &pos))
+		return 0;
+	while (pos && pos != head && n < max) {
+		items[n++] = pos - off;
+		if (kmodel_read_u64(k, pos, &pos))
+			break;
+	}
+	return n;
+}
+
+static void add_work(struct kmodel_workqueues *o, const struct wq_layout *L,
+		     struct kmodel *k, int pool, uint64_t work)
+{
+	bool ok = true;
+	struct kmodel_work *w;
+
+	o->works = xrealloc(o->works, (o->nworks + 1) * sizeof(*o->works));
+	w = &o->works[o->nworks++];
+	w->pool = pool;
+	w->work = work;
+	w->func = kmodel_read_member(k, work, &L->work_func, &ok);
+}
+
+static void add_worker(struct kmodel_workqueues *o, const struct wq_layout *L,
+		       struct kmodel *k, int pool, int cpu, uint64_t worker,
+		       const char *wq)
+{
+	struct kmodel_worker *w;
+	struct kmodel_task t;
+	bool ok = true;
+	uint64_t task = kmodel_read_member(k, worker, &L->w_task, &ok);
+
+	if (!ok || !task)
+		return;
+	o->workers = xrealloc(o->workers,
+			      (o->nworkers + 1) * sizeof(*o->workers));
+	w = &o->workers[o->nworkers++];
+	memset(w, 0, sizeof(*w));
+	w->pool = pool;
+	w->cpu = cpu;
+	w->task = task;
+	w->current = kmodel_read_member(k, worker, &L->w_func, &ok);
+	if (kmodel_read_task(k, task, &t) == 0) {
+		w->pid = t.pid;
+		memcpy(w->comm, t.comm, sizeof(w->comm));
+	}
+	if (wq)
+		snprintf(w->rescues, sizeof(w->rescues), "%s", wq);
+}
+
+static void read_pool(struct kmodel *k, const struct wq_layout *L,
+		      uint64_t pool, struct kmodel_workqueues *o)
+{
+	uint64_t items[1024];
+	size_t n, i;
+	bool ok = true;
+	int id = (int)kmodel_read_member(k, pool, &L->pool_id, &ok);
+	int cpu = (int)kmodel_read_member(k, pool, &L->pool_cpu, &ok);
+
+	if (!ok)
+		return;
+	n = list_items(k, pool + L->pool_workers.offset, L->w_node.offset,
+		       items, ARRAY_SIZE(items));
+	for (i = 0; i < n; i++)
+		add_worker(o, L, k, id, cpu, items[i], NULL);
+	n = list_items(k, pool + L->pool_worklist.offset, L->work_entry.offset,
+		       items, ARRAY_SIZE(items));
+	for (i = 0; i < n; i++)
+		add_work(o, L, k, id, items[i]);
+}
+
+int kmodel_workqueues(struct kmodel *k, struct kmodel_workqueues *o,
+		      char **cause)
+{
+	const struct wq_layout *L;
+	uint64_t offs[64], pools, hash, hsize = 0, a, wqs[4096], pwqs[256];
+	size_t nwq, npwq, i, j, b;
+	int ncpu, c;
+
+	memset(o, 0, sizeof(*o));
+	L = kmodel_layout(k, KMODEL_CACHE_WQ, sizeof(*L), wq_fields,
+			  ARRAY_SIZE(wq_fields), cause);
+	if (!L)
+		return -ENOENT;
+	if (kmodel_symbol_object(k, "cpu_worker_pools", &pools, &a) ||
+	    kmodel_symbol_object(k, "unbound_pool_hash", &hash, &hsize) ||
+	    kmodel_symbol_addr(k, "workqueues", &a))
+		return set_cause(cause, -ENOENT, "no cpu_worker_pools, "
+				 "unbound_pool_hash or workqueues in '%s'",
+				 k->path);
+	/* the per-CPU pools, then the unbound ones */
+	ncpu = kmodel_cpus(k, offs, 64);
+	for (c = 0; c < ncpu; c++) {
+		uint64_t sz = 0, n;
+
+		kmodel_symbol_object(k, "cpu_worker_pools", &pools, &sz);
+		for (n = 0; n < sz / L->pool_size.size; n++)
+			read_pool(k, L, pools + offs[c] + n * L->pool_size.size,
+				  o);
+	}
+	for (b = 0; b < hsize / 8; b++) {
+		uint64_t pos = 0;
+		int guard = 0;
+
+		kmodel_read_u64(k, hash + 8 * b, &pos);
+		while (pos && guard++ < 1024) {
+			read_pool(k, L, pos - L->pool_hash.offset, o);
+			if (kmodel_read_u64(k, pos, &pos))
+				break;
+		}
+	}
+	/* the workqueues: their names, rescuers and inactive works */
+	nwq = list_items(k, a, L->wq_list.offset, wqs, ARRAY_SIZE(wqs));
+	for (i = 0; i < nwq; i++) {
+		struct kmodel_wq *q;
+		bool ok = true;
+		uint64_t resc = kmodel_read_member(k, wqs[i], &L->wq_rescuer,
+						   &ok);
+
+		o->wqs = xrealloc(o->wqs, (o->nwqs + 1) * sizeof(*o->wqs));
+		q = &o->wqs[o->nwqs++];
+		memset(q, 0, sizeof(*q));
+		q->wq = wqs[i];
+		kmodel_read(k, wqs[i] + L->wq_name.offset, q->name,
+			    sizeof(q->name) - 1);
+		q->name[sizeof(q->name) - 1] = '\0';
+		if (resc)
+			add_worker(o, L, k, -1, -1, resc, q->name);
+		npwq = list_items(k, wqs[i] + L->wq_pwqs.offset,
+				  L->pwq_node.offset, pwqs, ARRAY_SIZE(pwqs));
+		for (j = 0; j < npwq; j++) {
+			uint64_t items[256], pool;
+			size_t ni, m;
+
+			pool = kmodel_read_member(k, pwqs[j], &L->pwq_pool, &ok);
+			ni = list_items(k, pwqs[j] + L->pwq_inactive.offset,
+					L->work_entry.offset, items,
+					ARRAY_SIZE(items));
+			for (m = 0; m < ni; m++)
+				add_work(o, L, k, pool ? (int)
+					 kmodel_read_member(k, pool,
+							    &L->pool_id, &ok) :
+					 -1, items[m]);
+		}
+	}
+	return 0;
+}
+
+void kmodel_workqueues_free(struct kmodel_workqueues *o)
+{
+	free(o->wqs);
+	free(o->workers);
+	free(o->works);
+	memset(o, 0, sizeof(*o));
+}

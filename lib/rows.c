@@ -450,6 +450,25 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (unsigned long long)row_u(r, STACK_SP),
 			    (long long)row_i(r, STACK_DEEPEST));
 		break;
+	case ROW_WORKER:
+		strbuf_addf(sb, "worker pool %3lld cpu %2lld  %5lld %-16s %s",
+			    (long long)row_i(r, WORKER_POOL),
+			    (long long)row_i(r, WORKER_CPU),
+			    (long long)row_i(r, WORKER_PID),
+			    str_or(r, WORKER_COMM, "?"),
+			    row_has(r, WORKER_RESCUES) ? "rescuer of " :
+			    row_has(r, WORKER_CURRENT) ? "running " : "idle");
+		if (row_has(r, WORKER_RESCUES))
+			strbuf_addf(sb, "%s", row_s(r, WORKER_RESCUES));
+		else if (row_has(r, WORKER_CURRENT))
+			strbuf_addf(sb, "%s", row_s(r, WORKER_CURRENT));
+		break;
+	case ROW_WORK:
+		strbuf_addf(sb, "work   pool %3lld  0x%llx %s",
+			    (long long)row_i(r, WORK_POOL),
+			    (unsigned long long)row_u(r, WORK_WORK),
+			    str_or(r, WORK_FUNC, "?"));
+		break;
 	case ROW_TIMER:
 		if (!strcmp(str_or(r, TIMER_KIND, ""), "hrtimer"))
 			strbuf_addf(sb, "hrtimer cpu %lld clock %lld: %s, "

@@ -235,6 +235,17 @@ enum row_type {
 	X(TIMER, EXPIRES, "expires", ROW_INT)	/* ns, jiffies */	\
 	X(TIMER, SOFT, "soft", ROW_INT)		/* an hrtimer's, ns */	\
 	X(TIMER, FUNCTION, "function", ROW_STR)
+#define ROW_FIELDS_WORKER(X)						\
+	X(WORKER, POOL, "pool", ROW_INT)	/* -1: a rescuer */	\
+	X(WORKER, CPU, "cpu", ROW_INT)		/* -1: unbound */	\
+	X(WORKER, PID, "pid", ROW_INT)					\
+	X(WORKER, COMM, "comm", ROW_STR)				\
+	X(WORKER, CURRENT, "current", ROW_STR)	/* the work it runs */	\
+	X(WORKER, RESCUES, "rescues", ROW_STR)	/* a rescuer's wq */
+#define ROW_FIELDS_WORK(X)						\
+	X(WORK, POOL, "pool", ROW_INT)					\
+	X(WORK, WORK, "work", ROW_ADDR)					\
+	X(WORK, FUNC, "func", ROW_STR)
 #define ROW_FIELDS_IRQ(X)						\
 	X(IRQ, IRQ, "irq", ROW_INT)					\
 	X(IRQ, COUNT, "count", ROW_INT)		/* all CPUs */		\
@@ -301,6 +312,8 @@ enum row_type {
 	K(IRQ, "irq", ROW_FIELDS_IRQ)					\
 	K(LOCK, "lock", ROW_FIELDS_LOCK)				\
 	K(TIMER, "timer", ROW_FIELDS_TIMER)				\
+	K(WORKER, "worker", ROW_FIELDS_WORKER)				\
+	K(WORK, "work", ROW_FIELDS_WORK)				\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -347,6 +360,8 @@ enum history_field { ROW_FIELDS_HISTORY(ROW_FIELD_ENUM) HISTORY_NFIELDS };
 enum irq_field { ROW_FIELDS_IRQ(ROW_FIELD_ENUM) IRQ_NFIELDS };
 enum lock_field { ROW_FIELDS_LOCK(ROW_FIELD_ENUM) LOCK_NFIELDS };
 enum timer_field { ROW_FIELDS_TIMER(ROW_FIELD_ENUM) TIMER_NFIELDS };
+enum worker_field { ROW_FIELDS_WORKER(ROW_FIELD_ENUM) WORKER_NFIELDS };
+enum work_field { ROW_FIELDS_WORK(ROW_FIELD_ENUM) WORK_NFIELDS };
 enum text_field { ROW_FIELDS_TEXT(ROW_FIELD_ENUM) TEXT_NFIELDS };
 #undef ROW_FIELD_ENUM
 

@@ -15,11 +15,12 @@
 #   - a stack, the image, a module's code; bad input;
 #   - files, cred and stack of the shell that crashes the kernel, against
 #     its own /proc/PID/fd, fdinfo and status;
-#   - irqs against /proc/interrupts, timers against /proc/timer_list;
+#   - irqs against /proc/interrupts, timers against /proc/timer_list,
+#     workqueues' workers against the kworker tasks;
 #     percpu process_counts against the processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 66
+plan 68
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -204,8 +205,9 @@ like "$T" "^0x0*${rsp#0x}: the kernel stack of task [0-9]+ \(sh\)" "kmem \$rsp a
 # goes after), as the kernel counts them in process_counts.
 run_umdbg "$SCRATCH/state" --break panic --run 'cat /proc/interrupts /proc/timer_list
 	n=0; for d in /proc/[0-9]*; do n=$((n+1)); done; echo "procs $n"
+	for d in /proc/[0-9]*; do read c <$d/comm; case $c in kworker/*) echo "kw ${d#/proc/} $c";; esac; done
 	echo c >/proc/sysrq-trigger' \
-	--batch -ex irqs -ex timers -ex 'percpu process_counts' -ex 'percpu no_such_symbol'
+	--batch -ex irqs -ex timers -ex workqueues -ex 'percpu process_counts' -ex 'percpu no_such_symbol'
 is "$rc" 1 "irqs and percpu: exit status 1 (the last command fails)"
 tr -d '\r' <"$SCRATCH/state" >"$SCRATCH/state.txt"
 # /proc/interrupts: " N:  COUNT  CHIP  ACTIONS"; ours: the same, then (handler)
@@ -225,6 +227,15 @@ sed -n 's/^hrtimer cpu 0 clock \([0-9]*\): \([^,]*\), expires at \([0-9]*\)-\([0
 ok $? "timers: the hrtimers /proc/timer_list lists, their function and expiry ($(wc -l <"$SCRATCH/hr.want"))"
 wheel=$(grep -cE '^timer +cpu 0 base [0-9]+: [a-z_0-9]+, expires at jiffies [0-9]+$' "$SCRATCH/state.txt")
 ok $((wheel == 0)) "...and the timer wheel's ($wheel), each function named"
+# workqueues: the workers are the kworker tasks /proc lists; a
+# rescuer's comm names its workqueue
+sed -n 's/^kw \([0-9]*\) .*/\1/p' "$SCRATCH/state.txt" | sort -n >"$SCRATCH/kw.want"
+sed -n 's/^worker pool *-\{0,1\}[0-9]* cpu *-\{0,1\}[0-9]* *\([0-9]*\) .*/\1/p' "$SCRATCH/state.txt" | sort -n >"$SCRATCH/kw.got"
+[ -s "$SCRATCH/kw.want" ] && cmp -s "$SCRATCH/kw.want" "$SCRATCH/kw.got"
+ok $? "workqueues: the workers are the kworker tasks ($(wc -l <"$SCRATCH/kw.want"))"
+resc=$(sed -n 's/^kw [0-9]* kworker\/R-\(.*\)$/\1/p' "$SCRATCH/state.txt" | sort | tr '\n' ' ')
+is "$(sed -n 's/^worker .* rescuer of \(.*\)$/\1/p' "$SCRATCH/state.txt" | sort | tr '\n' ' ')" "$resc" \
+	"...each rescuer of the workqueue its comm names"
 procs=$(sed -n 's/^procs \([0-9]*\)$/\1/p' "$SCRATCH/state.txt")
 [ -n "$procs" ] || no_fact "the guest counted no processes"
 like "$SCRATCH/state.txt" "^process_counts \(cpu 0\) = $procs\$" "percpu process_counts: the processes the guest counted ($procs)"
