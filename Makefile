@@ -201,7 +201,7 @@ tests/fuzz/rsp-fuzzer: tests/fuzz/rsp-fuzzer.c gdbstub/*.c lib/util.c
 tests/fuzz/trace-fuzzer: tests/fuzz/trace-fuzzer.c tracer/trace.c replay/dump.c replay/syscalls.c lib/util.c
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -llz4
 tests/fuzz/elf-fuzzer: tests/fuzz/elf-fuzzer.c kmodel/*.c lib/util.c lib/rows.c
-	clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(shell pkg-config --libs libdw 2>/dev/null || echo -ldw -lelf)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(shell pkg-config --libs libdw zlib 2>/dev/null || echo -ldw -lelf -lz)
 FUZZERS = tests/fuzz/rsp-fuzzer tests/fuzz/trace-fuzzer tests/fuzz/elf-fuzzer
 # Each fuzzer for FUZZ_RUNS executions, its corpus kept in
 # tests/fuzz/corpus/TARGET (scripts/fuzz says how).

@@ -20,7 +20,7 @@
 #     percpu process_counts against the processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 68
+plan 69
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
