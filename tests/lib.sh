@@ -124,6 +124,15 @@ guest_line() {
 	printf -v "$1" %s $((_fact + ${4:-0}))
 }
 
+# line_in FILE ERE: the number of FILE's first line matching ERE (a
+# sample's or a lab's own source: its marker comments).
+line_in() {
+	local _l
+	_l=$(grep -nE -m1 -- "$2" "$1" | cut -d: -f1)
+	[ -n "$_l" ] || no_fact "no line /$2/ in $1"
+	echo "$_l"
+}
+
 # guest_gdb CMD...: gdb -batch on the guest kernel, no target, Intel
 # syntax, one -ex per CMD.
 guest_gdb() {

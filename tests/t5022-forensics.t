@@ -99,12 +99,7 @@ unlike "$SCRATCH/config" '^\(the kernel has no CONFIG_IKCONFIG' "...read from th
 
 # ---- the kmem story ------------------------------------------------------
 src=$TOP/samples/kmem/umdbg_kmem.c
-line_of() {
-	local l
-	l=$(grep -nE -m1 -- "$1" "$src" | cut -d: -f1)
-	[ -n "$l" ] || no_fact "no line /$1/ in $src"
-	echo "$l"
-}
+line_of() { line_in "$src" "$1"; }
 alloc_line=$(line_of 'kmem_cache_alloc\(records')
 free_line=$(line_of 'UMDBG-KMEM free')
 vmalloc_line=$(line_of 'UMDBG-KMEM vmalloc')

@@ -11,12 +11,7 @@ need_guest
 plan 30
 
 src=$TOP/samples/catch/umdbg_catch.c
-line_of() {
-	local l
-	l=$(grep -nE -m1 -- "$1" "$src" | cut -d: -f1)
-	[ -n "$l" ] || no_fact "no line /$1/ in $src"
-	echo "$l"
-}
+line_of() { line_in "$src" "$1"; }
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 
 # catch_run KIND WHAT: umdbg --catch KIND with the sample doing WHAT, the

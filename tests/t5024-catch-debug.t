@@ -17,12 +17,7 @@ for lab in 03-use-after-free 04-deadlock; do
 	timeout -k 5 300 "$UMDBG" module --flavour debug "$SCRATCH/$lab" >"$SCRATCH/$lab.build" 2>&1
 	is "$?" 0 "lab $lab's module builds against the debug guest"
 done
-line_of() {
-	local l
-	l=$(grep -nE -m1 -- "$2" "$1" | cut -d: -f1)
-	[ -n "$l" ] || no_fact "no line /$2/ in $1"
-	echo "$l"
-}
+line_of() { line_in "$@"; }
 facts() {
 	python3 - "$1" <<'PY'
 import json, sys

@@ -13,12 +13,7 @@ need_guest
 plan 17
 
 src=$TOP/samples/kmem/umdbg_kmem.c
-line_of() {
-	local l
-	l=$(grep -nE -m1 -- "$1" "$src" | cut -d: -f1)
-	[ -n "$l" ] || no_fact "no line /$1/ in $src"
-	echo "$l"
-}
+line_of() { line_in "$src" "$1"; }
 write_line=$(line_of 'UMDBG-KMEM write')
 free_line=$(line_of 'UMDBG-KMEM free')
 alloc_line=$(line_of 'kmem_cache_alloc\(records')
