@@ -14,7 +14,7 @@
 # holds on any patch level of the guest's 6.12.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 77
+plan 78
 
 GOLDEN="$TOP/tests/t4001-tui-80x24.expected"
 
@@ -105,6 +105,8 @@ tm send-keys Enter
 wait_for "memory: kernel, $ret( |\$)" 10
 ok $? "Enter follows the pointer under the cursor: the return address ($ret)"
 like "$SCRATCH/pane" "page walk: $ret" "the page walk follows the memory cursor"
+like "$SCRATCH/pane" "$(printf '0x%016x' "$ret"): the kernel image, section \.text: [a-z_]" \
+	"...and says what the byte is (kmem): the kernel's code, and where"
 word=$(printf '0x%x' $(( ret & ~7 )))
 tm send-keys w
 wait_for "umdbg> watch \\*$word" 10

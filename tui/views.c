@@ -353,14 +353,27 @@ void view_walk(struct tui *t)
 					     "address)\n"));
 		return;
 	}
-	if (t->walk_from_mem && t->mem_pid < 0)
-		view_fill(t, P_WALK, tui_capture(t, "vtop 0x%llx",
+	if (t->walk_from_mem) {
+		/* the memory cursor's byte: what it is (kmem), then its
+		 * page-table walk */
+		char *what = t->mem_pid < 0 ?
+			tui_capture(t, "kmem 0x%llx",
+				    (unsigned long long)t->walk_addr) :
+			tui_capture(t, "kmem -p %d 0x%llx", t->mem_pid,
+				    (unsigned long long)t->walk_addr);
+		char *walk = t->mem_pid < 0 ?
+			tui_capture(t, "vtop 0x%llx",
+				    (unsigned long long)t->walk_addr) :
+			tui_capture(t, "vtop %d 0x%llx", t->mem_pid,
+				    (unsigned long long)t->walk_addr);
+
+		view_fill(t, P_WALK, xasprintf("%s%s", what, walk));
+		free(what);
+		free(walk);
+	} else {
+		view_fill(t, P_WALK, tui_capture(t, "vtop %d 0x%llx", t->task,
 					     (unsigned long long)t->walk_addr));
-	else
-		view_fill(t, P_WALK, tui_capture(t, "vtop %d 0x%llx",
-					     t->walk_from_mem ? t->mem_pid :
-					     t->task,
-					     (unsigned long long)t->walk_addr));
+	}
 	snprintf(w->sub, sizeof(w->sub), "0x%llx",
 		 (unsigned long long)t->walk_addr);
 }
