@@ -642,5 +642,11 @@ int cmd_catch(struct cmd_ctx *ctx, int argc, char **argv)
 				ctx->s->bps[i].num, ctx->s->bps[i].spec,
 				ctx->s->bps[i].hits,
 				ctx->s->bps[i].hits == 1 ? "" : "s");
+	/* gdb's user sees no report: the stop's reason is here */
+	if (ctx->s->catch_reason)
+		fprintf(ctx->out, "stopped at catchpoint %d: %s%s\n",
+			ctx->s->catch_num, ctx->s->catch_reason,
+			ctx->s->catch_frame > 0 ? " (the culprit's frame is "
+			"selected)" : "");
 	return 0;
 }

@@ -8,7 +8,7 @@
 # gdb sets one with `monitor catch`.  Bad kinds are errors.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 30
+plan 31
 
 src=$TOP/samples/catch/umdbg_catch.c
 line_of() { line_in "$src" "$1"; }
@@ -78,12 +78,14 @@ like "$S" 'WARNING: .*umdbg_catch' "...and the kernel printed its WARN report"
 # gdb: monitor catch, continue; the stop is the catch's.
 gdb_at_stop --wait --run "insmod /lib/modules/umdbg_catch.ko what=panic" -- \
 	-ex "monitor catch panic" -ex "monitor catch" -ex continue \
-	-ex "monitor frame" -ex "monitor break" -ex kill
+	-ex "monitor frame" -ex "monitor break" -ex "monitor catch" -ex kill
 like "$SCRATCH/out" '^catchpoint 1 at catch panic \(1 location\)$' "gdb: monitor catch panic sets catchpoint 1"
 like "$SCRATCH/out" '^  kasan +a KASAN report \(CONFIG_KASAN\) - not in this kernel$' "monitor catch lists the kinds, and which this kernel lacks"
 like "$SCRATCH/out" 'SIGTRAP' "...continue stops"
 like "$SCRATCH/out" '^ *#1 +0x[0-9a-f]+ catch_give_up\+0x[0-9a-f]+ at ' "...and monitor frame is the culprit's, frame 1"
 like "$SCRATCH/out" '^ *1 +catch +catch panic +hits 1 ' "monitor break lists it as a catchpoint, hit once"
+like "$SCRATCH/out" "^stopped at catchpoint 1: panic: umdbg_catch gives up with code 3 \(the culprit's frame is selected\)\$" \
+	"monitor catch tells gdb's user why it stopped"
 
 # Bad kinds, and kinds this kernel cannot report.
 run_umdbg "$SCRATCH/nokind" --catch nope --scenario halt
