@@ -20,7 +20,7 @@
 #     percpu process_counts against the processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 69
+plan 70
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -169,7 +169,8 @@ run_umdbg "$SCRATCH/task" --break panic --run 'exec 3</init 4>/tmp/x 5>>/tmp/y
 	for f in /proc/$$/fd/*; do echo "fd ${f##*/} $(readlink $f) $(sed -n "s/^flags:\t//p" /proc/$$/fdinfo/${f##*/}) $(sed -n "s/^pos:\t//p" /proc/$$/fdinfo/${f##*/})"; done
 	grep -E "^(Uid|Gid|Cap)" /proc/$$/status
 	echo c >/proc/sysrq-trigger' \
-	--batch -ex files -ex cred -ex stack -ex 'kmem $rsp' -ex 'regs'
+	--batch -ex files -ex cred -ex stack -ex 'kmem $rsp' -ex 'regs' \
+	-ex 'kmem uml_physmem + (*(unsigned long *)$current->mm->pgd & ~0xfffUL)'
 is "$rc" 2 "files, cred, stack at the shell's panic: exit status 2"
 T=$SCRATCH/task.txt
 tr -d '\r' <"$SCRATCH/task" >"$T"
@@ -194,6 +195,7 @@ rsp=$(sed -n 's/^  .*rsp     0x0*\([0-9a-f]*\).*/0x\1/p' "$T" | tail -1)
 is "$((sp))" "$((rsp))" "stack: the stopped task's sp is its rsp"
 ok $((deep < used || used == 0)) "...the deepest use ($deep) is at least the use now ($used)"
 like "$T" "^0x0*${rsp#0x}: the kernel stack of task [0-9]+ \(sh\)" "kmem \$rsp agrees: the shell's kernel stack"
+like "$T" '^0x[0-9a-f]+: a page-table page, 0x[0-9a-f]+ \+0x0$' "kmem of the table the shell's first pgd entry points to: a page-table page"
 
 # ---- kernel-wide state: irqs as /proc/interrupts, a per-CPU variable -------
 # The processes are counted by the shell's own glob (no process comes or
