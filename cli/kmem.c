@@ -283,6 +283,7 @@ static void cache_row(struct out *o, const struct kmodel_slabcache *c)
 int cmd_slab(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const char *name = cmd_arg(ctx->args, "CACHE");
+	bool objects = cmd_arg(ctx->args, "-o") != NULL;
 	struct kmodel_slabcache *c, one;
 	struct kmodel_slab *sl;
 	char *cause = NULL;
@@ -304,6 +305,8 @@ int cmd_slab(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, "slab", cause, err);
 	cache_row(ctx->o, &one);
 	for (i = 0; i < n; i++) {
+		unsigned o, f;
+
 		row_begin(ctx->o, ROW_SLAB);
 		row_addr(ctx->o, SLAB_SLAB, sl[i].slab);
 		row_addr(ctx->o, SLAB_BASE, sl[i].base);
@@ -312,8 +315,20 @@ int cmd_slab(struct cmd_ctx *ctx, int argc, char **argv)
 		row_int(ctx->o, SLAB_FREE, sl[i].nfree);
 		row_bool(ctx->o, SLAB_CPU, sl[i].cpu);
 		row_end(ctx->o);
+		for (o = 0; objects && o < sl[i].objects; o++) {
+			uint64_t a = sl[i].first + o * sl[i].stride;
+			bool is_free = false;
+
+			for (f = 0; f < sl[i].nfree && !is_free; f++)
+				is_free = sl[i].free[f] == a;
+			row_begin(ctx->o, ROW_OBJECT);
+			row_addr(ctx->o, OBJECT_ADDR, a);
+			row_str(ctx->o, OBJECT_STATE, is_free ? "free" :
+				"allocated");
+			row_end(ctx->o);
+		}
 	}
-	free(sl);
+	kmodel_slabs_free(sl, n);
 	return 0;
 }
 

@@ -320,10 +320,14 @@ struct kmodel_slab {
 	unsigned objects, inuse, nfree;
 	bool cpu;		/* the CPU's current slab */
 	bool frozen;
+	/* object i is at first + i * stride; free: the free ones */
+	uint64_t first, stride;
+	uint64_t *free;
 };
 int kmodel_cache_slabs(struct kmodel *k, const char *name,
 		       struct kmodel_slabcache *cache,
 		       struct kmodel_slab **out, size_t *n, char **cause);
+void kmodel_slabs_free(struct kmodel_slab *s, size_t n);
 
 /* What an address is (kmem). */
 enum kmodel_kmem_kind {

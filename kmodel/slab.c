@@ -479,7 +479,9 @@ int kmodel_cache_slabs(struct kmodel *k, const char *name,
 		o->nfree = (unsigned)s.nfree;
 		o->cpu = s.is_cpu;
 		o->frozen = s.frozen;
-		free(s.free);
+		o->first = s.base + s.red_left;
+		o->stride = s.size;
+		o->free = s.free;	/* theirs now */
 	}
 	free(chunk);
 	return 0;
@@ -888,4 +890,13 @@ int kmodel_pfn_addr(struct kmodel *k, uint64_t pfn, uint64_t *addr)
 		return -ERANGE;
 	*addr = pfn_addr(&m, pfn);
 	return 0;
+}
+
+void kmodel_slabs_free(struct kmodel_slab *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		free(s[i].free);
+	free(s);
 }

@@ -547,6 +547,11 @@ static void text_row(struct strbuf *sb, const struct row *r)
 				    str_or(r, PAGEUSER_PERMS, "----"),
 				    str_or(r, PAGEUSER_PATH, ""));
 		break;
+	case ROW_OBJECT:
+		strbuf_addf(sb, "    0x%016llx  %s",
+			    (unsigned long long)row_u(r, OBJECT_ADDR),
+			    str_or(r, OBJECT_STATE, "?"));
+		break;
 	case ROW_CONFIG:
 		/* as the .config has it */
 		if (row_has(r, CONFIG_VALUE))

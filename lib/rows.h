@@ -252,6 +252,9 @@ enum row_type {
 	X(IRQ, CHIP, "chip", ROW_STR)					\
 	X(IRQ, ACTIONS, "actions", ROW_STR)	/* names, ", " */	\
 	X(IRQ, HANDLER, "handler", ROW_STR)	/* the first's */
+#define ROW_FIELDS_OBJECT(X)						\
+	X(OBJECT, ADDR, "addr", ROW_ADDR)				\
+	X(OBJECT, STATE, "state", ROW_STR)	/* allocated, free */
 #define ROW_FIELDS_PAGEUSER(X)						\
 	X(PAGEUSER, PID, "pid", ROW_INT)				\
 	X(PAGEUSER, COMM, "comm", ROW_STR)				\
@@ -301,6 +304,7 @@ enum row_type {
 	K(KMEM, "kmem", ROW_FIELDS_KMEM)				\
 	K(SLABCACHE, "slabcache", ROW_FIELDS_SLABCACHE)			\
 	K(SLAB, "slab", ROW_FIELDS_SLAB)				\
+	K(OBJECT, "object", ROW_FIELDS_OBJECT)				\
 	K(PAGEUSER, "pageuser", ROW_FIELDS_PAGEUSER)			\
 	K(BUDDY, "buddy", ROW_FIELDS_BUDDY)				\
 	K(PAGE, "page", ROW_FIELDS_PAGE)				\
@@ -349,6 +353,7 @@ enum slabcache_field {
 	ROW_FIELDS_SLABCACHE(ROW_FIELD_ENUM) SLABCACHE_NFIELDS
 };
 enum slab_field { ROW_FIELDS_SLAB(ROW_FIELD_ENUM) SLAB_NFIELDS };
+enum object_field { ROW_FIELDS_OBJECT(ROW_FIELD_ENUM) OBJECT_NFIELDS };
 enum pageuser_field { ROW_FIELDS_PAGEUSER(ROW_FIELD_ENUM) PAGEUSER_NFIELDS };
 enum buddy_field { ROW_FIELDS_BUDDY(ROW_FIELD_ENUM) BUDDY_NFIELDS };
 enum page_field { ROW_FIELDS_PAGE(ROW_FIELD_ENUM) PAGE_NFIELDS };

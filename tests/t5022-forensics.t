@@ -20,7 +20,7 @@
 #     percpu process_counts against the processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 70
+plan 72
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -112,7 +112,7 @@ run_umdbg "$SCRATCH/story" --break umdbg_kmem:umdbg_kmem_done \
 	-ex "kmem umdbg_kmem_freed" -ex "kmem (char *)umdbg_kmem_freed + 8" \
 	-ex "kmem umdbg_kmem_big + 5000" -ex "kmem umdbg_kmem_block + 40000" \
 	-ex "kmem umdbg_kmem_page" -ex 'kmem $rsp' -ex "kmem &init_task" \
-	-ex "kmem umdbg_kmem_done" -ex "slab umdbg_kmem" -ex "page umdbg_kmem_block" \
+	-ex "kmem umdbg_kmem_done" -ex "slab -o umdbg_kmem" -ex "page umdbg_kmem_block" \
 	-ex "p sizeof(struct record)" -ex ps
 is "$rc" 2 "the kmem story: stopped at umdbg_kmem_done (exit status 2)"
 S=$SCRATCH/story.txt
@@ -157,6 +157,10 @@ is "$(awk '$1 == "slabcache" && $2 == "umdbg_kmem" && $3 == "active" { print $4 
 	"slab umdbg_kmem: 3 objects in use (records 0, 3, 4)"
 read -r inuse nfree nobj < <(awk '$1 == "slab" && $2 == "umdbg_kmem" { v[$4] += $5 } END { print v["inuse"], v["free"], v["objects"] }' "$F")
 is "$inuse $((nfree + inuse))" "3 $nobj" "...its slabs: 3 in use, the rest free"
+allocated=$(awk '$1 == "object" && $3 == "allocated" { print $2 }' "$F")
+is "$(echo "$allocated" | grep -c .) $(echo "$allocated" | grep -cE "^($(hex "$live")|$(hex "$reused"))\$")" "3 2" \
+	"slab -o: three objects allocated (records 0, 3 and 4), among them the live and the reused"
+like "$F" "^object $(hex "$freed") free\$" "...and record 2's is free"
 is "$(awk '$1 == "page" && $3 == "refcount" { print $4 }' "$F")" 0 "page: the freed block's first page has no references"
 like "$S" '"kind":"track","what":"freed","pid":[0-9]+' "JSON: the records are track rows"
 

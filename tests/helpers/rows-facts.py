@@ -9,6 +9,7 @@ kind kmem, slabcache, page, buddy, config or value on.
                                 (FILE: the base name)
   slabcache NAME FIELD VALUE
   slab CACHE I FIELD VALUE      the I-th slab row after cache CACHE
+  object ADDR STATE             slab -o's objects
   page I FIELD VALUE
   buddy ZONE ORDER FREE
   task PID COMM RUNNING
@@ -63,6 +64,8 @@ def main():
                 if f != "kind" and v is not None:
                     print("slab", cache, slab, f, v)
             slab += 1
+        elif k == "object":
+            print("object", r["addr"], r["state"])
         elif k == "page":
             page += 1
             for f, v in r.items():
