@@ -92,10 +92,10 @@ int kmodel_zones(struct kmodel *k, struct kmodel_zone **out, size_t *n,
 		memset(r, 0, sizeof(*r));
 		r->addr = zone;
 		r->present = present;
-		if (kmodel_read(k, kmodel_read_member(k, zone, &L->z_name, &ok),
-				r->name, sizeof(r->name) - 1) <= 0)
+		if (!kmodel_read_str(k, kmodel_read_member(k, zone, &L->z_name,
+							   &ok),
+				     r->name, sizeof(r->name)))
 			snprintf(r->name, sizeof(r->name), "?");
-		r->name[sizeof(r->name) - 1] = '\0';
 		if (norders > KMODEL_MAX_ORDERS)
 			norders = KMODEL_MAX_ORDERS;
 		r->norders = (int)norders;

@@ -51,14 +51,6 @@ int kmodel_cpus(struct kmodel *k, uint64_t *offsets, int max)
 	return i;
 }
 
-static void read_cstr(struct kmodel *k, uint64_t ptr, char *buf, size_t len)
-{
-	ssize_t n = ptr ? kmodel_read(k, ptr, buf, len - 1) : -1;
-
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strnlen(buf, len - 1)] = '\0';
-}
-
 int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 		char **cause)
 {
@@ -103,14 +95,14 @@ int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 		q->count = count;
 		chip = kmodel_read_member(k, d, &L->d_chip, &ok);
 		if (chip)
-			read_cstr(k, kmodel_read_member(k, chip, &L->chip_name,
+			kmodel_read_str(k, kmodel_read_member(k, chip, &L->chip_name,
 							&ok),
 				  q->chip, sizeof(q->chip));
 		while (act && guard++ < 64) {
 			char name[64];
 			size_t used = strlen(q->actions);
 
-			read_cstr(k, kmodel_read_member(k, act, &L->a_name,
+			kmodel_read_str(k, kmodel_read_member(k, act, &L->a_name,
 							&ok), name,
 				  sizeof(name));
 			if (!q->handler)

@@ -218,13 +218,8 @@ static uint64_t head_pfn(struct kmodel *k, const struct slab_model *m,
 
 static void read_name(struct kmodel *k, uint64_t ptr, char *buf, size_t len)
 {
-	ssize_t n;
-
-	memset(buf, 0, len);
-	n = ptr ? kmodel_read(k, ptr, buf, len - 1) : -1;
-	if (n <= 0)
+	if (!kmodel_read_str(k, ptr, buf, len))
 		snprintf(buf, len, "?");
-	buf[len - 1] = '\0';
 }
 
 /* Free objects on the partial list of one node: objects - inuse each. */

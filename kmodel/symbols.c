@@ -367,6 +367,15 @@ ssize_t kmodel_read(struct kmodel *k, uint64_t addr, void *buf, size_t len)
 	return k->mem.read(k->mem.arg, addr, buf, len);
 }
 
+bool kmodel_read_str(struct kmodel *k, uint64_t ptr, char *buf, size_t len)
+{
+	ssize_t n = ptr ? kmodel_read(k, ptr, buf, len - 1) : -1;
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strnlen(buf, len - 1)] = '\0';
+	return n > 0;
+}
+
 int kmodel_read_u64(struct kmodel *k, uint64_t addr, uint64_t *v)
 {
 	ssize_t n = kmodel_read(k, addr, v, sizeof(*v));

@@ -242,16 +242,13 @@ int kmodel_task_locks(struct kmodel *k, int pid, struct kmodel_lock **out,
 		uint64_t name = map ? kmodel_read_member(k, map, &L->map_name,
 							 &ok) : 0;
 		struct kmodel_lock *l;
-		ssize_t r;
 
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 		l = &(*out)[(*n)++];
 		memset(l, 0, sizeof(*l));
 		l->map = map;
 		l->ip = kmodel_read_member(k, hl, &L->hl_ip, &ok);
-		r = name ? kmodel_read(k, name, l->name, sizeof(l->name) - 1) : 0;
-		l->name[r > 0 ? r : 0] = '\0';
-		l->name[strnlen(l->name, sizeof(l->name) - 1)] = '\0';
+		kmodel_read_str(k, name, l->name, sizeof(l->name));
 	}
 	return 0;
 }
