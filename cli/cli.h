@@ -504,6 +504,11 @@ int session_add_breakpoint(struct session *s, const char *spec, FILE *err);
 /* Add a filled-in breakpoint (addrs or pending module; spec malloc'd):
  * numbered, inserted if the guest runs. */
 int session_add_bp(struct session *s, struct breakpoint *bp, FILE *err);
+/* loop.c: is Ctrl-C, SIGTERM or SIGHUP waiting for the event loop?
+ * Long stepping checks it every STEPI_SLICE steps and goes back. */
+#define STEPI_SLICE 256
+bool session_signal_pending(void);
+void stepi_stopped(struct session *s, uint64_t left, FILE *out);
 /* loop.c: tell the kernel model the host libraries (their CFI lets a
  * backtrace cross UML's signal frames), once they are mapped. */
 void session_report_maps(struct session *s);

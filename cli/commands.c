@@ -48,6 +48,13 @@ static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		if (err)
 			return err == -EBUSY ? err : -ESRCH;
+		/* Ctrl-C or SIGTERM waits for the event loop: go back to
+		 * it (steps without a host syscall never would) */
+		if (i + 1 < n && !((i + 1) % STEPI_SLICE) &&
+		    session_signal_pending()) {
+			stepi_stopped(ctx->s, n - i - 1, ctx->out);
+			return 0;
+		}
 	}
 	return 0;
 }

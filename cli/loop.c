@@ -411,6 +411,18 @@ void end_guest(struct session *s, int code)
 	s->exit_code = code;
 }
 
+/* stepi N leaves `left` steps undone for a signal (Ctrl-C, SIGTERM) the
+ * event loop is to hear: say where it is. */
+void stepi_stopped(struct session *s, uint64_t left, FILE *out)
+{
+	char *str = where_line(s, s->last_stop.addr);
+
+	fprintf(out, "stepi: stopped by a signal, %llu steps short, at "
+		"0x%016llx %s\n", (unsigned long long)left,
+		(unsigned long long)s->last_stop.addr, str);
+	free(str);
+}
+
 /*
  * The end of a stepi that waited for a host syscall: where it is, as
  * stepi says it, then the steps left of `stepi N`, then the prompt.
@@ -433,8 +445,14 @@ static bool stepi_ended(struct session *s, const struct tracer_stop *st)
 		printf("0x%016llx %s\n", (unsigned long long)st->addr, str);
 		free(str);
 	}
-	while (left && (err = session_stepi(s, left == 1 ? stdout : NULL)) == 0)
+	while (left && (err = session_stepi(s, left == 1 ? stdout : NULL)) == 0) {
 		left--;
+		/* a signal waits for the event loop: go back to it */
+		if (left && !(left % STEPI_SLICE) && session_signal_pending()) {
+			stepi_stopped(s, left, stdout);
+			left = 0;
+		}
+	}
 	if (err == 1) {
 		s->stepi_left = left - 1;
 		return true;
@@ -442,6 +460,17 @@ static bool stepi_ended(struct session *s, const struct tracer_stop *st)
 	if (err == 0 && s->interactive)
 		session_rest(s);
 	return true;
+}
+
+bool session_signal_pending(void)
+{
+	sigset_t set;
+
+	/* they are blocked (read through the signalfd): pending till then */
+	return sigpending(&set) == 0 &&
+	       (sigismember(&set, SIGINT) == 1 ||
+		sigismember(&set, SIGTERM) == 1 ||
+		sigismember(&set, SIGHUP) == 1);
 }
 
 /* Ctrl-C: stop the running guest, or a line being stepped. */

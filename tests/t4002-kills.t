@@ -10,7 +10,7 @@
 # t6006 (the recorder and replay killed at 10 points) that is 22 points.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 62
+plan 67
 
 # A trace to replay, recorded without a terminal.
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
@@ -60,3 +60,18 @@ for sig in KILL TERM; do
 	at $sig $st "the guest's shell" '^/ #' ./umdbg --scenario shell
 	at $sig $st "a replay" '^umdbg>' ./umdbg replay "$SCRATCH/panic.trace"
 done
+
+# Ctrl-C during a long stepi: the prompt comes back.  Steps that make no
+# host syscall never go back to the event loop by themselves; stepi looks
+# for a signal every few hundred steps.
+rm -f "$SCRATCH/status"
+tm send-keys "clear; ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
+wait_for '^umdbg>' 60
+ok $? "Ctrl-C while stepping: at the prompt"
+tm send-keys "stepi 100000000" Enter
+wait_for '^umdbg> stepi 100000000$' 10
+sleep 1
+tm send-keys C-c
+wait_for '^umdbg> *$' 20
+ok $? "...Ctrl-C stops stepi 100000000: the prompt comes back"
+signal_tui KILL 137 "...then SIGKILL ends umdbg"
