@@ -46,6 +46,7 @@ struct hist_entry {
 				 * return address */
 	uint64_t addr;		/* the bytes written, or the object */
 	int len;
+	int chunk;		/* a write's: which of the watched pieces */
 	uint64_t old, new;	/* a write's */
 	/* to go back: the nth trigger of a watch on (addr, len), or the
 	 * nth hit of the allocator's or free's entry */
@@ -261,6 +262,8 @@ struct session {
 	/* the last `history` (history.c) */
 	struct hist_entry *hist;
 	size_t nhist;
+	uint64_t hist_ca[4];	/* the watched pieces of a write history */
+	int hist_cl[4], hist_nc;
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
@@ -514,8 +517,7 @@ void stepi_stopped(struct session *s, uint64_t left, FILE *out);
 void session_report_maps(struct session *s);
 /* history.c */
 int cmd_history(struct cmd_ctx *ctx, int argc, char **argv);
-int history_goto(struct session *s, size_t n, struct tracer_stop *out,
-		 char **cause);
+int history_goto(struct session *s, size_t n, char **cause);
 void history_free(struct session *s);
 /* catch.c */
 int session_add_catch(struct session *s, const char *kind, FILE *err);

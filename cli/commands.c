@@ -117,6 +117,9 @@ static int timeline_op(struct cmd_ctx *ctx, const char *cmd, int op,
 	case 'g':
 		err = timeline_goto_event(ctx->s, arg, &cause);
 		break;
+	case 'h':	/* goto hN: an entry of the last history */
+		err = history_goto(ctx->s, (size_t)arg, &cause);
+		break;
 	case 'c':
 		err = timeline_reverse_continue(ctx->s, &st, &cause);
 		break;
@@ -153,20 +156,8 @@ static int cmd_goto(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc; (void)argv;
 	if (!need_replay(ctx, "goto"))
 		return -EINVAL;
-	if (arg[0] == 'h' && parse_u64(arg + 1, &ev) == 0) {
-		struct tracer_stop st;
-		char *cause = NULL;
-		int err;
-
-		ctx->s->quiet = true;
-		err = history_goto(ctx->s, (size_t)ev, &st, &cause);
-		ctx->s->quiet = false;
-		watch_refresh(ctx->s);
-		if (err < 0)
-			return cmd_fail(ctx, "goto", cause, err);
-		say_where(ctx, "goto");
-		return 0;
-	}
+	if (arg[0] == 'h' && parse_u64(arg + 1, &ev) == 0)
+		return timeline_op(ctx, "goto", 'h', ev);
 	if (parse_u64(arg, &ev) < 0) {
 		fprintf(ctx->out, "goto: bad event '%s' (an event number, or "
 			"hN: history entry N)\n", arg);

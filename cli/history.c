@@ -123,64 +123,99 @@ static bool at_end(struct session *s, const struct tracer_stop *st)
 	       (st->kind == TRACER_STOP_HOOK && s->rr && rr_at_end(s->rr));
 }
 
+/* The next stop of a scan: 0, 1 at the recording's end, or -errno (a
+ * divergence, Ctrl-C: -EINTR). */
+static int scan_next(struct session *s, struct tracer_stop *st, char **cause)
+{
+	int err = tl_run(s, st, cause);
+
+	if (err < 0)
+		return err;
+	if (at_end(s, st))
+		return 1;
+	if (st->kind == TRACER_STOP_HOOK)
+		return set_cause(cause, -ESRCH, "%s", TGT(s, why));
+	return 0;
+}
+
+/* Write watchpoints on the last history's chunks, inserted now so the
+ * replay launched next carries them from its first instruction (as the
+ * user's own: an emulated one waits for its page).  0 or -errno. */
+static int watch_chunks(struct session *s, int slot[4], char **cause)
+{
+	int i;
+
+	for (i = 0; i < s->hist_nc; i++) {
+		slot[i] = tracer_hw_insert(s->t, TRACER_HW_WRITE,
+					   s->hist_ca[i], s->hist_cl[i]);
+		if (slot[i] < 0) {
+			int err = slot[i], bad = i;
+
+			while (i-- > 0)
+				tracer_hw_remove_slot(s->t, slot[i]);
+			return set_cause(cause, err, "cannot watch 0x%llx (%d "
+					 "bytes): %s", (unsigned long long)
+					 s->hist_ca[bad], s->hist_cl[bad],
+					 err == -ENOSPC ? "all four watchpoints "
+					 "are in use (delete one)" :
+					 errstr(-err));
+		}
+	}
+	return 0;
+}
+
+static void unwatch_chunks(struct session *s, const int slot[4])
+{
+	int i;
+
+	for (i = 0; i < s->hist_nc; i++)
+		tracer_hw_remove_slot(s->t, slot[i]);
+}
+
 /* Run the replay from its start to its end, watching writes to the
  * chunks: one entry per trigger. */
-static int scan_writes(struct session *s, const uint64_t a[4], const int l[4],
-		       int n, char **cause)
+static int scan_writes(struct session *s, char **cause)
 {
 	struct tracer_stop st;
 	struct user_regs_struct r;
 	uint64_t nth[4] = { 0 };
 	int slot[4], i, err;
 
-	err = timeline_restart(s, cause);
-	if (err < 0)
+	if ((err = watch_chunks(s, slot, cause)) < 0)
 		return err;
-	for (i = 0; i < n; i++) {
-		slot[i] = tracer_hw_insert(s->t, TRACER_HW_WRITE, a[i], l[i]);
-		if (slot[i] < 0) {
-			int bad = i;
+	err = timeline_restart(s, cause);
+	while (err == 0 && (err = scan_next(s, &st, cause)) == 0) {
+		struct hist_entry *e;
+		uint64_t v = 0;
 
-			while (i-- > 0)
-				tracer_hw_remove_slot(s->t, slot[i]);
-			return set_cause(cause, -ENOSPC, "no free watchpoint "
-					 "slot for 0x%llx (%d bytes): delete "
-					 "a watchpoint",
-					 (unsigned long long)a[bad], l[bad]);
-		}
-	}
-	for (;;) {
-		err = tl_run(s, &st, cause);
-		if (err < 0 || at_end(s, &st) || st.kind == TRACER_STOP_HOOK)
-			break;
 		if (st.kind != TRACER_STOP_WATCH)
 			continue;	/* the user's breakpoints: on */
-		for (i = 0; i < n && slot[i] != st.bp; i++)
+		for (i = 0; i < s->hist_nc && slot[i] != st.bp; i++)
 			;
-		if (i == n)
+		if (i == s->hist_nc)
 			continue;
-		{
-			struct hist_entry *e = hist_add(s, HIST_WRITE);
-			uint64_t v = 0;
-
-			nth[i]++;
-			e->addr = a[i];
-			e->len = l[i];
-			e->nth = nth[i];
-			if (tracer_hw_before(s->t, slot[i], &v) == 0)
-				e->old = v;
-			v = 0;
-			TGT(s, read, a[i], &v, (size_t)l[i]);
-			e->new = v;
-			if (TGT(s, regs, &r) == 0)
-				e->pc = insn_before(s, r.rip);
-			who(s, e);
-		}
+		e = hist_add(s, HIST_WRITE);
+		nth[i]++;
+		e->addr = s->hist_ca[i];
+		e->len = s->hist_cl[i];
+		e->chunk = i;
+		e->nth = nth[i];
+		if (tracer_hw_before(s->t, slot[i], &v) == 0)
+			e->old = v;
+		v = 0;
+		TGT(s, read, e->addr, &v, (size_t)e->len);
+		e->new = v;
+		if (TGT(s, regs, &r) == 0)
+			e->pc = insn_before(s, r.rip);
+		who(s, e);
 	}
-	for (i = 0; i < n; i++)
-		tracer_hw_remove_slot(s->t, slot[i]);
+	unwatch_chunks(s, slot);
 	return err < 0 ? err : 0;
 }
+
+/* Two stack pointers this far apart are on different tasks' stacks
+ * (kernel stacks are 16 KB or 32 KB). */
+#define THREAD_MAX (64 << 10)
 
 /* A pending allocator return: where and with which stack pointer. */
 struct pending {
@@ -232,17 +267,16 @@ static int scan_allocs(struct session *s, uint64_t start, uint64_t size,
 		ids = xrealloc(ids, (size_t)(nids + 1) * sizeof(*ids));
 		ids[nids++] = id;
 	}
-	for (;;) {
-		err = tl_run(s, &st, cause);
-		if (err < 0 || at_end(s, &st) || st.kind == TRACER_STOP_HOOK)
-			break;
+	while ((err = scan_next(s, &st, cause)) == 0) {
 		if (st.kind != TRACER_STOP_BREAKPOINT ||
 		    TGT(s, regs, &r) < 0)
 			continue;
 		a = tl_bp_addr_of(s, &st);
-		for (i = 0; i < np && p[i].ret != a; i++)
+		/* the return of a pending call: the same address and stack
+		 * (two tasks may sleep in the same allocator) */
+		for (i = 0; i < np && (p[i].ret != a || p[i].sp != r.rsp); i++)
 			;
-		if (i < np && r.rsp == p[i].sp) {
+		if (i < np) {
 			/* an allocator returns: is it our object?  Only the
 			 * outermost of nested ones (krealloc's kmalloc)
 			 * counts: none still pending above it. */
@@ -252,7 +286,11 @@ static int scan_allocs(struct session *s, uint64_t start, uint64_t size,
 			p[i] = p[--np];
 			if (r.rax < start || r.rax >= start + size)
 				continue;
-			for (j = 0; j < np && p[j].sp <= done.sp; j++)
+			/* an outer call pending on the same stack: its
+			 * return is the one to list */
+			for (j = 0; j < np && (p[j].sp <= done.sp ||
+					       p[j].sp - done.sp > THREAD_MAX);
+			     j++)
 				;
 			if (j < np)
 				continue;
@@ -397,18 +435,26 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, "history", cause, err);
 	here = s->tl.pos;
 	history_free(s);
+	memcpy(s->hist_ca, ca, sizeof(ca));
+	memcpy(s->hist_cl, cl, sizeof(cl));
+	s->hist_nc = n;
 	s->quiet = true;
 	err = allocs ? scan_allocs(s, addr, len, &cause) :
-		       scan_writes(s, ca, cl, n, &cause);
-	/* back where we were, whatever happened */
-	if (timeline_goto(s, &here, &ignored) < 0) {
+		       scan_writes(s, &cause);
+	/* Back where we were: not after Ctrl-C (the user asked to stop:
+	 * the replay stays where the scan got to). */
+	if (err != -EINTR && timeline_goto(s, &here, &ignored) < 0) {
 		fprintf(ctx->out, "history: could not go back: %s\n", ignored);
 		free(ignored);
 	}
+	if (err == -EINTR)
+		s->tl.pos_known = false;
 	s->quiet = false;
 	watch_refresh(s);
-	if (err < 0)
+	if (err < 0) {
+		history_free(s);	/* half a history: no goto into it */
 		return cmd_fail(ctx, "history", cause, err);
+	}
 	if (!allocs)
 		fprintf(ctx->out, "writes to 0x%llx (%llu bytes), over the "
 			"whole recording:\n", (unsigned long long)addr,
@@ -422,13 +468,12 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 /* goto hN: run the replay again to entry N of the last history. */
-int history_goto(struct session *s, size_t n, struct tracer_stop *out,
-		 char **cause)
+int history_goto(struct session *s, size_t n, char **cause)
 {
 	const struct hist_entry *e;
 	struct tracer_stop st;
 	uint64_t count = 0;
-	int slot = -1, err;
+	int slot[4], err;
 
 	if (n == 0 || n > s->nhist)
 		return set_cause(cause, -ENOENT, "no history entry h%zu (the "
@@ -439,34 +484,28 @@ int history_goto(struct session *s, size_t n, struct tracer_stop *out,
 		struct rr_pos pos = { .kind = RR_POS_BP, .addr = e->entry,
 				      .count = e->nth };
 
-		err = timeline_goto(s, &pos, cause);
-		if (err == 0)
-			*out = s->last_stop;
-		return err;
+		return timeline_goto(s, &pos, cause);
 	}
-	err = timeline_restart(s, cause);
-	if (err < 0)
+	/* the same watchpoints as the scan: the same triggers to count */
+	if ((err = watch_chunks(s, slot, cause)) < 0)
 		return err;
-	slot = tracer_hw_insert(s->t, TRACER_HW_WRITE, e->addr, e->len);
-	if (slot < 0)
-		return set_cause(cause, slot, "no free watchpoint slot");
-	while (count < e->nth) {
-		err = tl_run(s, &st, cause);
-		if (err < 0)
-			break;
-		if (at_end(s, &st) || st.kind == TRACER_STOP_HOOK) {
+	err = timeline_restart(s, cause);
+	while (err == 0 && count < e->nth) {
+		err = scan_next(s, &st, cause);
+		if (err == 1)
 			err = set_cause(cause, -ESRCH, "the replay ended before "
 					"write h%zu", n);
-			break;
-		}
-		if (st.kind == TRACER_STOP_WATCH && st.bp == slot)
+		else if (err == 0 && st.kind == TRACER_STOP_WATCH &&
+			 st.bp == slot[e->chunk])
 			count++;
 	}
-	tracer_hw_remove_slot(s->t, slot);
-	/* a plain moment now: named by a breakpoint at its pc if needed */
-	st.kind = TRACER_STOP_STEP;
-	s->last_stop = st;
+	unwatch_chunks(s, slot);
 	s->tl.pos_known = false;
-	*out = st;
+	if (err == 0) {
+		/* a plain moment now: named by a breakpoint at its pc if
+		 * needed (the watchpoint that found it is gone) */
+		st.kind = TRACER_STOP_STEP;
+		s->last_stop = st;
+	}
 	return err;
 }

@@ -182,23 +182,23 @@ void session_end_unattended(struct session *s, bool failed)
 }
 
 /*
- * A breakpoint stop where only catchpoints are: judge each; silent when
- * none of them catches it (another caller of _printk...).  A breakpoint
- * of the user's at the same place always stops.
+ * A breakpoint stop where catchpoints are: judge each; silent when none
+ * of them catches it (another caller of _printk...) and nobody else has
+ * a breakpoint there: the prompt's, gdb's (the tracer counts every
+ * insertion of the address).
  */
 static bool catch_is_silent(struct session *s, const struct tracer_stop *st)
 {
-	bool plain = false, caught = false;
+	bool caught = false;
+	int catches = 0;
 	size_t i, j;
 
 	for (i = 0; i < s->nbps; i++)
 		for (j = 0; j < s->bps[i].naddrs; j++) {
-			if (s->bps[i].ids[j] != st->bp)
+			if (s->bps[i].ids[j] != st->bp || !s->bps[i].catch)
 				continue;
-			if (!s->bps[i].catch)
-				plain = true;
-			else if (!caught &&
-				 catch_judge_stop(s, &s->bps[i], st)) {
+			catches++;
+			if (!caught && catch_judge_stop(s, &s->bps[i], st)) {
 				caught = true;
 				s->catch_num = s->bps[i].num;
 			}
@@ -207,7 +207,7 @@ static bool catch_is_silent(struct session *s, const struct tracer_stop *st)
 		free(s->catch_reason);
 		s->catch_reason = NULL;
 	}
-	return !plain && !caught && user_breakpoint(s, st->bp);
+	return catches && !caught && tracer_bp_refs(s->t, st->bp) <= catches;
 }
 
 /* Stops that are not the user's: umdbg's own catch of module loads, a
@@ -589,6 +589,10 @@ void session_restarted(struct session *s)
 {
 	int i;
 
+	/* a replay run again: a catchpoint's stop is no more */
+	free(s->catch_reason);
+	s->catch_reason = NULL;
+	s->catch_num = 0;
 	for (i = 0; i < s->nsources; i++)
 		if (s->sources[i].on_restart)
 			s->sources[i].on_restart(s->sources[i].arg);

@@ -428,6 +428,16 @@ int tracer_hw_count(const struct tracer *t)
 	return n;
 }
 
+int tracer_bp_refs(const struct tracer *t, int id)
+{
+	int i;
+
+	for (i = 0; i < t->nbps; i++)
+		if (t->bps[i].id == id && id)
+			return t->bps[i].refs;
+	return 0;
+}
+
 bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr)
 {
 	int i;

@@ -229,6 +229,8 @@ void tracer_bp_retry(struct tracer *t, bool (*ready)(void *arg, uint64_t),
 		     void *arg);
 /* How many hardware points are set. */
 int tracer_hw_count(const struct tracer *t);
+/* How many inserted breakpoint id (0: none): its users. */
+int tracer_bp_refs(const struct tracer *t, int id);
 /* The address of breakpoint id; false if there is none. */
 bool tracer_bp_addr(const struct tracer *t, int id, uint64_t *addr);
 /* The addresses of all breakpoints: fills up to max, returns how many. */
