@@ -124,13 +124,22 @@ guest_line() {
 	printf -v "$1" %s $((_fact + ${4:-0}))
 }
 
-# line_in FILE ERE: the number of FILE's first line matching ERE (a
-# sample's or a lab's own source: its marker comments).
+# line_in VAR FILE ERE: the number of FILE's first line matching ERE (a
+# sample's or a lab's own source: its marker comments).  Not in $(...):
+# a fact that is missing must fail the test here.
 line_in() {
 	local _l
-	_l=$(grep -nE -m1 -- "$2" "$1" | cut -d: -f1)
-	[ -n "$_l" ] || no_fact "no line /$2/ in $1"
-	echo "$_l"
+	_l=$(grep -nE -m1 -- "$3" "$2" | cut -d: -f1)
+	[ -n "$_l" ] || no_fact "no line /$3/ in $2"
+	printf -v "$1" %s "$_l"
+}
+
+# before_report FACTS ERE DESC: a catchpoint stopped before the kernel's
+# report: the kernel log at the stop ("log ..." facts) is there (it has
+# the sample module's taint line) and has no line matching ERE yet.
+before_report() {
+	grep -q '^log .*taints kernel' "$1" && ! grep -Eq -- "^log .*($2)" "$1"
+	ok $? "$3"
 }
 
 # guest_gdb CMD...: gdb -batch on the guest kernel, no target, Intel

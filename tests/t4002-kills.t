@@ -10,7 +10,7 @@
 # t6006 (the recorder and replay killed at 10 points) that is 22 points.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 67
+plan 68
 
 # A trace to replay, recorded without a terminal.
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/panic.trace" --scenario panic \
@@ -43,8 +43,9 @@ for sig in KILL TERM; do
 		./umdbg --tui --scenario panic --break panic
 	at $sig $st "the prompt at a stop" '^umdbg>' \
 		./umdbg --scenario panic --break panic
-	# stepi steps in the event loop, one instruction a turn: a hundred
-	# million of them outlast the test on any machine
+	# stepi goes back to the event loop at every host syscall and
+	# every 256 steps: a hundred million steps outlast the test on any
+	# machine, and the signal is heard meanwhile
 	rm -f "$SCRATCH/status"
 	tm send-keys "clear; ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
 	wait_for '^umdbg>' 60
@@ -71,6 +72,9 @@ ok $? "Ctrl-C while stepping: at the prompt"
 tm send-keys "stepi 100000000" Enter
 wait_for '^umdbg> stepi 100000000$' 10
 sleep 1
+tm capture-pane -p | grep '^umdbg>' | tail -1 >"$SCRATCH/last"
+is "$(sed 's/ *$//' "$SCRATCH/last")" "umdbg> stepi 100000000" \
+	"...a second later it still steps (no new prompt)"
 tm send-keys C-c
 wait_for '^umdbg> *$' 20
 ok $? "...Ctrl-C stops stepi 100000000: the prompt comes back"

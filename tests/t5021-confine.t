@@ -50,7 +50,8 @@ while True:
 lpid=$!
 sleep 300 &
 victim=$!
-usrdir=/usr/local/lib/umdbg-t5021.$$
+usrdir=$(mktemp -d /usr/local/lib/umdbg-t5021.XXXXXX) ||
+	{ echo "Bail out! cannot make a directory under /usr/local/lib"; exit 1; }
 trap 'kill $lpid $victim 2>/dev/null; rm -f "$plant"; rm -rf "$usrdir"; [ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$SCRATCH"' EXIT
 wait_until 10 "the listener's port" test -s "$SCRATCH/port"
 port=$(cat "$SCRATCH/port")
@@ -126,7 +127,7 @@ rm -f "$SCRATCH/private-linux"
 
 # A kernel under /usr, which the confined root shows read-only: it is
 # there at its own path all the same.
-mkdir -p "$usrdir"
+chmod 0755 "$usrdir"	# mktemp makes it 0700: the confined uid must reach it
 cp -L guest/linux "$usrdir/linux"
 run_umdbg "$SCRATCH/usr" --run "echo hello from usr" "$usrdir/linux" mem=128M \
 	initrd=guest/rootfs.cpio.gz con=null con0=fd:0,fd:1

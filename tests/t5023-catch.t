@@ -11,7 +11,10 @@ need_guest
 plan 31
 
 src=$TOP/samples/catch/umdbg_catch.c
-line_of() { line_in "$src" "$1"; }
+line_in warn_line "$src" 'UMDBG-CATCH warn'
+line_in bug_line "$src" 'UMDBG-CATCH bug'
+line_in oops_line "$src" 'UMDBG-CATCH oops'
+line_in panic_line "$src" 'UMDBG-CATCH panic'
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 
 # catch_run KIND WHAT: umdbg --catch KIND with the sample doing WHAT, the
@@ -43,30 +46,30 @@ fact() { awk -v k="$1" 'index($0, k " ") == 1 { print substr($0, length(k) + 2);
 catch_run warn warn
 is "$rc" 2 "catch warn: stops (exit status 2)"
 like "$F" '^why catchpoint 1 \(catch warn\) hit in thread [0-9]+$' "...at catchpoint 1"
-like "$F" "^detail WARNING at .*/umdbg_catch.c:$(line_of 'UMDBG-CATCH warn') in catch_check_level\$" \
+like "$F" "^detail WARNING at .*/umdbg_catch.c:$warn_line in catch_check_level\$" \
 	"...the reason: the WARN's file:line, and its function"
-is "$(fact culprit)" "catch_check_level $(line_of 'UMDBG-CATCH warn')" "...the culprit's frame selected"
-unlike "$F" '^log .*(cut here|WARNING: CPU)' "...before the kernel printed its report"
+is "$(fact culprit)" "catch_check_level $warn_line" "...the culprit's frame selected"
+before_report "$F" '(cut here|WARNING: CPU)' "...before the kernel printed its report"
 
 catch_run bug bug
 is "$rc" 2 "catch bug: stops"
-like "$F" "^detail BUG: failure at .*/umdbg_catch.c:$(line_of 'UMDBG-CATCH bug')/catch_check_level\(\)!\$" \
+like "$F" "^detail BUG: failure at .*/umdbg_catch.c:$bug_line/catch_check_level\(\)!\$" \
 	"...the reason: BUG()'s own words"
-is "$(fact culprit)" "catch_check_level $(line_of 'UMDBG-CATCH bug')" "...the culprit's frame selected"
-unlike "$F" '^log .*BUG: failure' "...before the kernel printed it"
+is "$(fact culprit)" "catch_check_level $bug_line" "...the culprit's frame selected"
+before_report "$F" 'BUG: failure' "...before the kernel printed it"
 
 catch_run oops oops
 is "$rc" 2 "catch oops: stops"
-like "$F" "^detail kernel mode fault at ip 0x[0-9a-f]+, catch_poke at .*/umdbg_catch.c:$(line_of 'UMDBG-CATCH oops') \[umdbg_catch\]\$" \
+like "$F" "^detail kernel mode fault at ip 0x[0-9a-f]+, catch_poke at .*/umdbg_catch.c:$oops_line \[umdbg_catch\]\$" \
 	"...the reason: the faulting ip, its function and line"
-is "$(fact culprit)" "catch_poke $(line_of 'UMDBG-CATCH oops')" "...its frame, beyond UML's signal frame, selected"
-unlike "$F" '^log .*Kernel mode fault' "...before UML panics"
+is "$(fact culprit)" "catch_poke $oops_line" "...its frame, beyond UML's signal frame, selected"
+before_report "$F" 'Kernel mode fault' "...before UML panics"
 
 catch_run panic panic
 is "$rc" 2 "catch panic: stops"
 is "$(fact detail)" "panic: umdbg_catch gives up with code 3" "...the reason: panic's message, formatted"
-is "$(fact culprit)" "catch_give_up $(line_of 'UMDBG-CATCH panic')" "...the caller's frame selected"
-unlike "$F" '^log .*Kernel panic' "...before panic printed it"
+is "$(fact culprit)" "catch_give_up $panic_line" "...the caller's frame selected"
+before_report "$F" 'Kernel panic' "...before panic printed it"
 
 # A WARN while only BUG is caught: every printk (the WARN's own report
 # too) passes, and the module loads.
@@ -81,7 +84,7 @@ gdb_at_stop --wait --run "insmod /lib/modules/umdbg_catch.ko what=panic" -- \
 	-ex "monitor frame" -ex "monitor break" -ex "monitor catch" -ex kill
 like "$SCRATCH/out" '^catchpoint 1 at catch panic \(1 location\)$' "gdb: monitor catch panic sets catchpoint 1"
 like "$SCRATCH/out" '^  kasan +a KASAN report \(CONFIG_KASAN\) - not in this kernel$' "monitor catch lists the kinds, and which this kernel lacks"
-like "$SCRATCH/out" 'SIGTRAP' "...continue stops"
+like "$SCRATCH/out" 'received signal SIGTRAP' "...continue stops"
 like "$SCRATCH/out" '^ *#1 +0x[0-9a-f]+ catch_give_up\+0x[0-9a-f]+ at ' "...and monitor frame is the culprit's, frame 1"
 like "$SCRATCH/out" '^ *1 +catch +catch panic +hits 1 ' "monitor break lists it as a catchpoint, hit once"
 like "$SCRATCH/out" "^stopped at catchpoint 1: panic: umdbg_catch gives up with code 3 \(the culprit's frame is selected\)\$" \

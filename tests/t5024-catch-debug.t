@@ -17,7 +17,6 @@ for lab in 03-use-after-free 04-deadlock; do
 	timeout -k 5 300 "$UMDBG" module --flavour debug "$SCRATCH/$lab" >"$SCRATCH/$lab.build" 2>&1
 	is "$?" 0 "lab $lab's module builds against the debug guest"
 done
-line_of() { line_in "$@"; }
 facts() {
 	python3 - "$1" <<'PY'
 import json, sys
@@ -59,12 +58,15 @@ tr -d '\r' <"$SCRATCH/kasan" >"$SCRATCH/kasan.txt"
 facts "$SCRATCH/kasan.txt" >"$SCRATCH/kasan.facts"
 like "$SCRATCH/kasan.facts" "^detail KASAN: read of size 4 at 0x[0-9a-f]+ in conns_report, in the freed \(quarantined\) slab object 0x[0-9a-f]+ of kmalloc-[0-9]+ \(\+0x4\)\$" \
 	"...the reason: the read, and the freed object it hit"
-is "$(fact culprit "$SCRATCH/kasan.facts")" "conns_report $(line_of "$c" 'return conns_last->bytes')" "...conns_report's frame selected"
-unlike "$SCRATCH/kasan.facts" '^log .*BUG: KASAN' "...before KASAN printed its report"
+line_in report_line "$c" 'return conns_last->bytes'
+line_in kzalloc_line "$c" 'kzalloc\('
+line_in kfree_line "$c" 'kfree\(c\)'
+is "$(fact culprit "$SCRATCH/kasan.facts")" "conns_report $report_line" "...conns_report's frame selected"
+before_report "$SCRATCH/kasan.facts" 'BUG: KASAN' "...before KASAN printed its report"
 like "$SCRATCH/kasan.facts" '^kmem slab kmalloc-[0-9]+ quarantined$' "kmem: the object is in KASAN's quarantine"
-is "$(fact 'track allocated' "$SCRATCH/kasan.facts")" "kasan conn_open $(line_of "$c" 'kzalloc\(')" \
+is "$(fact 'track allocated' "$SCRATCH/kasan.facts")" "kasan conn_open $kzalloc_line" \
 	"...KASAN's record: allocated by conn_open (its kzalloc)"
-is "$(fact 'track freed' "$SCRATCH/kasan.facts")" "kasan conn_close $(line_of "$c" 'kfree\(c\)')" \
+is "$(fact 'track freed' "$SCRATCH/kasan.facts")" "kasan conn_close $kfree_line" \
 	"...and freed by conn_close (its kfree)"
 
 # lockdep: two threads take the same two mutexes in opposite orders.
@@ -78,8 +80,9 @@ facts "$SCRATCH/lockdep.txt" >"$SCRATCH/lockdep.facts"
 like "$SCRATCH/lockdep.facts" '^detail lockdep: possible circular locking dependency \(print_circular_bug\) in [a-z_]+$' \
 	"...the reason: lockdep's report"
 culprit=$(fact culprit "$SCRATCH/lockdep.facts")
-ok $(grep -qE "^[a-z].*[ *]${culprit%% *}\(" "$a" && echo 0 || echo 1) "...the culprit's frame is a function of the lab's own (${culprit%% *})"
-unlike "$SCRATCH/lockdep.facts" '^log .*circular locking dependency' "...before lockdep printed its report"
+[ -n "$culprit" ] || diag "no culprit frame selected"
+ok $([ -n "$culprit" ] && grep -qE "^[a-z].*[ *]${culprit%% *}\(" "$a" && echo 0 || echo 1) "...the culprit's frame is a function of the lab's own (${culprit%% *})"
+before_report "$SCRATCH/lockdep.facts" 'circular locking dependency' "...before lockdep printed its report"
 # locks at the catch, then lockdep's own list of them once it reports
 run_umdbg "$SCRATCH/locks" --flavour debug --catch lockdep \
 	--share "$SCRATCH/04-deadlock" --run 'insmod abba.ko' \
@@ -87,9 +90,9 @@ run_umdbg "$SCRATCH/locks" --flavour debug --catch lockdep \
 tr -d '\r' <"$SCRATCH/locks" >"$SCRATCH/locks.txt"
 ours=$(sed -n 's/^ #0: \([0-9a-f]*\) (\([^)]*\)), at: \([a-z_]*+0x[0-9a-f]*\) at .*/\1 \2 \3/p' "$SCRATCH/locks.txt")
 theirs=$(sed -n 's/^\[[ 0-9.]*\]  #0: \([0-9a-f]*\) (\([^)]*\)){.*}, at: \([a-z_]*+0x[0-9a-f]*\)\/.*/\1 \2 \3/p' "$SCRATCH/locks.txt" | head -1)
-[ -n "$theirs" ] || diag "lockdep printed no held lock"
-is "$ours" "$theirs" "locks: the lock held, as lockdep's report then lists it (map, name, where taken)"
-like "$SCRATCH/locks.txt" "^ #0: [0-9a-f]+ \(&abba_[a-z]+\.lock\), at: move\+0x[0-9a-f]+ at .*/abba.c:$(line_of "$a" 'mutex_lock\(&a->lock\)') \[abba\]\$" \
+is "${ours:-(none)}" "${theirs:-(lockdep printed none)}" "locks: the lock held, as lockdep's report then lists it (map, name, where taken)"
+line_in lock_line "$a" 'mutex_lock\(&a->lock\)'
+like "$SCRATCH/locks.txt" "^ #0: [0-9a-f]+ \(&abba_[a-z]+\.lock\), at: move\+0x[0-9a-f]+ at .*/abba.c:$lock_line \[abba\]\$" \
 	"...taken in move, at its first mutex_lock's line"
 
 # A hung task: insmod sleeps uninterruptibly; the detector's timeout is
@@ -103,10 +106,11 @@ tr -d '\r' <"$SCRATCH/hung" >"$SCRATCH/hung.txt"
 facts "$SCRATCH/hung.txt" >"$SCRATCH/hung.facts"
 like "$SCRATCH/hung.facts" '^detail INFO: task insmod:[0-9]+ blocked for more than [0-9]+ seconds\.$' \
 	"...the reason: the detector's words (task and pid)"
-unlike "$SCRATCH/hung.facts" '^log .*blocked for more than' "...before it printed them"
+before_report "$SCRATCH/hung.facts" 'blocked for more than' "...before it printed them"
 pid=$(sed -n 's/^detail INFO: task insmod:\([0-9]*\) .*/\1/p' "$SCRATCH/hung.facts")
+line_in hang_line "$s" 'UMDBG-CATCH hang'
 run_umdbg "$SCRATCH/hung-bt" --flavour debug --catch hung \
 	--run 'echo 2 >/proc/sys/kernel/hung_task_timeout_secs; insmod /lib/modules/umdbg_catch.ko what=hang' \
 	--batch -ex "bt $pid"
-like "$SCRATCH/hung-bt" "catch_wait\+0x[0-9a-f]+ at .*/umdbg_catch.c:$(line_of "$s" 'UMDBG-CATCH hang')" \
+like "$SCRATCH/hung-bt" "catch_wait\+0x[0-9a-f]+ at .*/umdbg_catch.c:$hang_line" \
 	"bt of the hung task shows where it sleeps"

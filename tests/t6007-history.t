@@ -14,10 +14,9 @@ need_guest
 plan 29
 
 src=$TOP/samples/kmem/umdbg_kmem.c
-line_of() { line_in "$src" "$1"; }
-write_line=$(line_of 'UMDBG-KMEM write')
-free_line=$(line_of 'UMDBG-KMEM free')
-alloc_line=$(line_of 'kmem_cache_alloc\(records')
+line_in write_line "$src" 'UMDBG-KMEM write'
+line_in free_line "$src" 'UMDBG-KMEM free'
+line_in alloc_line "$src" 'kmem_cache_alloc\(records'
 value=$(sed -n 's/.*record_touch(kept\[4\], \([0-9]*\)).*/\1/p' "$src")
 [ -n "$value" ] || no_fact "no record_touch(kept[4], N) in $src"
 
