@@ -176,6 +176,10 @@ int cmd_percpu(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, "percpu", cause, -ENOENT);
 	}
 	ncpu = kmodel_cpus(s->k, offs, 64);
+	if (ncpu < 0) {
+		fprintf(ctx->out, "percpu: cannot read __per_cpu_offset\n");
+		err = ncpu;
+	}
 	for (c = 0; c < ncpu && !err; c++) {
 		/* its copy: *(TYPE *)(&SYMBOL + __per_cpu_offset[c]) */
 		char *expr = xasprintf("*(%s *)0x%llx", type.buf,

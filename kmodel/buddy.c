@@ -18,7 +18,7 @@
 struct buddy_layout {
 	struct kmodel_member node_zones, z_size, z_name, z_present,
 		z_free_area, z_pcp, fa_size, fa_nr_free, pcp_count, pcp_lists,
-		p_pcp_list, p_size;
+		p_pcp_list, p_size, lh_size;
 };
 
 #define B(st, path, m) \
@@ -36,6 +36,7 @@ static const struct kmodel_field buddy_fields[] = {
 	B("per_cpu_pages", "lists", pcp_lists),
 	B("page", "pcp_list", p_pcp_list),
 	B("page", NULL, p_size),
+	B("list_head", NULL, lh_size),
 };
 #undef B
 
@@ -52,27 +53,20 @@ static int buddy_layout(struct kmodel *k, const struct buddy_layout **L,
 	return 0;
 }
 
-/* A __percpu pointer, for CPU 0. */
-static uint64_t cpu0(struct kmodel *k, uint64_t ptr)
-{
-	uint64_t a, off = 0;
-
-	if (kmodel_symbol_addr(k, "__per_cpu_offset", &a) == 0)
-		kmodel_read_u64(k, a, &off);
-	return ptr + off;
-}
 
 int kmodel_zones(struct kmodel *k, struct kmodel_zone **out, size_t *n,
 		 char **cause)
 {
 	const struct buddy_layout *L;
-	uint64_t pgdat, nz, z;
-	int err;
+	uint64_t pgdat, nz, z, offs[KMODEL_MAX_CPUS];
+	int err, ncpus, c;
 
 	*out = NULL;
 	*n = 0;
 	if ((err = buddy_layout(k, &L, &pgdat, cause)))
 		return err;
+	if ((ncpus = kmodel_cpus(k, offs, KMODEL_MAX_CPUS)) < 0)
+		return set_cause(cause, ncpus, "cannot read __per_cpu_offset");
 	nz = L->node_zones.size / L->z_size.size;
 	for (z = 0; z < nz; z++) {
 		uint64_t zone = pgdat + L->node_zones.offset + z * L->z_size.size;
@@ -82,9 +76,13 @@ int kmodel_zones(struct kmodel *k, struct kmodel_zone **out, size_t *n,
 		uint64_t present = kmodel_read_member(k, zone, &L->z_present,
 						      &ok), pcp;
 
-		if (!ok)
+		if (!ok) {
+			free(*out);
+			*out = NULL;
+			*n = 0;
 			return set_cause(cause, -EIO, "cannot read zone %llu",
 					 (unsigned long long)z);
+		}
 		if (!present)	/* as /proc/buddyinfo: populated zones */
 			continue;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
@@ -103,11 +101,12 @@ int kmodel_zones(struct kmodel *k, struct kmodel_zone **out, size_t *n,
 			r->nr_free[o] = kmodel_read_member(k,
 				zone + L->z_free_area.offset +
 				o * L->fa_size.size, &L->fa_nr_free, &ok);
+		/* the per-CPU lists' pages, all CPUs */
 		pcp = kmodel_read_member(k, zone, &L->z_pcp, &ok);
-		if (pcp)
-			r->pcp_pages = (int)kmodel_read_member(k, cpu0(k, pcp),
-							       &L->pcp_count,
-							       &ok);
+		for (c = 0; pcp && c < ncpus; c++)
+			r->pcp_pages += (int)kmodel_read_member(k, pcp + offs[c],
+								&L->pcp_count,
+								&ok);
 	}
 	return 0;
 }
@@ -115,35 +114,32 @@ int kmodel_zones(struct kmodel *k, struct kmodel_zone **out, size_t *n,
 int kmodel_pcp_free(struct kmodel *k, uint64_t pfn, int *order)
 {
 	const struct buddy_layout *L;
-	uint64_t pgdat, nz, z, mem_map, a;
+	uint64_t pgdat, nz, z, mem_map, a, offs[KMODEL_MAX_CPUS];
 	int64_t pcptypes = 0;
-	static const int tags[] = { DW_TAG_enumerator, 0 };
-	Dwarf_Attribute attr;
-	Dwarf_Word uv;
-	Dwarf_Die die;
+	int ncpus;
 
 	if (buddy_layout(k, &L, &pgdat, NULL) ||
 	    kmodel_symbol_addr(k, "mem_map", &a) ||
-	    kmodel_read_u64(k, a, &mem_map))
-		return -ENOENT;
-	if (kmodel_dwarf_lookup(k, "MIGRATE_PCPTYPES", tags, &die, NULL) &&
-	    dwarf_formudata(dwarf_attr(&die, DW_AT_const_value, &attr),
-			    &uv) == 0)
-		pcptypes = (int64_t)uv;
-	if (pcptypes <= 0)
+	    kmodel_read_u64(k, a, &mem_map) ||
+	    !kmodel_enum_value(k, "MIGRATE_PCPTYPES", &pcptypes) ||
+	    pcptypes <= 0 ||
+	    (ncpus = kmodel_cpus(k, offs, KMODEL_MAX_CPUS)) < 0)
 		return -ENOENT;
 	nz = L->node_zones.size / L->z_size.size;
-	for (z = 0; z < nz; z++) {
-		uint64_t zone = pgdat + L->node_zones.offset + z * L->z_size.size;
-		uint64_t nlists = L->pcp_lists.size / 16, l, pcp;
+	for (z = 0; z < nz * (uint64_t)ncpus; z++) {
+		uint64_t zone = pgdat + L->node_zones.offset +
+				(z / (uint64_t)ncpus) * L->z_size.size;
+		uint64_t nlists = L->pcp_lists.size / L->lh_size.size, l, pcp;
 		bool ok = true;
 
+		/* each zone's lists on each CPU */
 		pcp = kmodel_read_member(k, zone, &L->z_pcp, &ok);
 		if (!ok || !pcp)
 			continue;
-		pcp = cpu0(k, pcp);
+		pcp += offs[z % (uint64_t)ncpus];
 		for (l = 0; l < nlists; l++) {
-			uint64_t head = pcp + L->pcp_lists.offset + 16 * l, pos;
+			uint64_t head = pcp + L->pcp_lists.offset +
+					l * L->lh_size.size, pos;
 			/* order_to_pindex(): MIGRATE_PCPTYPES lists an order
 			 * up to PAGE_ALLOC_COSTLY_ORDER, then THP ones */
 			int o = l < (uint64_t)pcptypes * (KPAGE_ALLOC_COSTLY_ORDER

@@ -60,6 +60,9 @@ struct kmodel {
 	 * sorted */
 	uint64_t *units_ok;
 	size_t nunits_ok;
+	/* slab.c: CONFIG_KASAN_SHADOW_OFFSET (0: none), read once */
+	uint64_t kasan_shadow;
+	bool kasan_shadow_known;
 };
 
 ssize_t kmodel_read(struct kmodel *k, uint64_t addr, void *buf, size_t len);
@@ -139,6 +142,12 @@ struct kmodel_field {
 const void *kmodel_layout(struct kmodel *k, enum kmodel_cache slot,
 			  size_t size, const struct kmodel_field *f, size_t n,
 			  char **cause);
+
+/* A non-negative enumerator's value (read unsigned: GCC gives PGTY_slab,
+ * 0xf5, as one byte a signed reading would make -11). */
+bool kmodel_enum_value(struct kmodel *k, const char *name, int64_t *v);
+/* CPUs whose per-CPU data the allocator views read */
+#define KMODEL_MAX_CPUS 64
 
 /* struct page is 64 bytes on x86_64; room for debug options. */
 #define KMODEL_PAGE_STRUCT_MAX 256

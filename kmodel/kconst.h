@@ -16,8 +16,6 @@
 /* kernel/printk/printk_ringbuffer.c: struct prb_data_block { long id; ... } */
 #define PRB_BLK_ID_SIZE		8
 
-/* arch/um/include/asm/page.h: PAGE_SHIFT */
-#define KPAGE_SHIFT		12
 /* include/linux/mmzone.h: MAX_PAGE_ORDER (without ARCH_FORCE_MAX_ORDER) */
 #define KMAX_PAGE_ORDER		10
 /* include/linux/mmzone.h: PAGE_ALLOC_COSTLY_ORDER; HPAGE_PMD_ORDER

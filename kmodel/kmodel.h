@@ -453,7 +453,8 @@ int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
 			  struct kmodel_stack_use *u, char **cause);
 
 /* Kernel-wide state (kstate.c).  The possible CPUs' per-CPU offsets
- * (__per_cpu_offset; 0 for the one CPU of a UP kernel): how many. */
+ * (__per_cpu_offset; 0 for the one CPU of a UP kernel): how many, or
+ * -EIO. */
 int kmodel_cpus(struct kmodel *k, uint64_t *offsets, int max);
 /* The interrupts /proc/interrupts lists: those with an action or a
  * count. */

@@ -32,23 +32,21 @@ static const struct kmodel_field kstate_fields[] = {
 
 int kmodel_cpus(struct kmodel *k, uint64_t *offsets, int max)
 {
-	uint64_t a;
+	uint64_t off, n32;
 	uint32_t n = 1;
 	int i;
 
 	/* UP kernels (UML's): one CPU, per-CPU data where it is linked */
-	if (kmodel_symbol_addr(k, "__per_cpu_offset", &a)) {
+	if (kmodel_symbol_addr(k, "__per_cpu_offset", &off)) {
 		offsets[0] = 0;
 		return 1;
 	}
-	if (kmodel_symbol_addr(k, "nr_cpu_ids", &a) == 0)
-		kmodel_read(k, a, &n, sizeof(n));
-	if (kmodel_symbol_addr(k, "__per_cpu_offset", &a))
-		return 0;
+	if (kmodel_symbol_addr(k, "nr_cpu_ids", &n32) == 0)
+		kmodel_read(k, n32, &n, sizeof(n));
 	for (i = 0; i < (int)n && i < max; i++)
-		if (kmodel_read_u64(k, a + 8 * (uint64_t)i, &offsets[i]))
+		if (kmodel_read_u64(k, off + 8 * (uint64_t)i, &offsets[i]))
 			break;
-	return i;
+	return i ? i : -EIO;	/* not even CPU 0's: the guest's memory */
 }
 
 int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
@@ -73,7 +71,8 @@ int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 	if (kmodel_symbol_addr(k, "nr_irqs", &a) ||
 	    kmodel_read(k, a, &nr, sizeof(nr)) != sizeof(nr) || nr > 65536)
 		return set_cause(cause, -EIO, "cannot read nr_irqs");
-	ncpu = kmodel_cpus(k, offs, 64);
+	if ((ncpu = kmodel_cpus(k, offs, 64)) < 0)
+		return set_cause(cause, ncpu, "cannot read __per_cpu_offset");
 	for (i = 0; i < nr; i++) {
 		uint64_t d = descs + i * L->desc_size.size, act, stat, chip;
 		uint64_t count = 0, guard = 0;
@@ -119,7 +118,7 @@ int kmodel_irqs(struct kmodel *k, struct kmodel_irq **out, size_t *n,
 /* ---- timers ------------------------------------------------------------ */
 
 struct timers_layout {
-	struct kmodel_member cb_clock_base, cb_size, clk_size, clk_index,
+	struct kmodel_member cb_clock_base, clk_size,
 		clk_active, hr_expires, hr_soft, hr_function, rb_left, rb_right,
 		tb_size, tb_vectors, tl_expires, tl_function, tl_entry;
 };
@@ -128,9 +127,7 @@ struct timers_layout {
 static const struct kmodel_field timers_fields[] = {
 	T("hrtimer_start_range_ns", "hrtimer_cpu_base", "clock_base",
 	  cb_clock_base),
-	T("hrtimer_start_range_ns", "hrtimer_cpu_base", NULL, cb_size),
 	T("hrtimer_start_range_ns", "hrtimer_clock_base", NULL, clk_size),
-	T("hrtimer_start_range_ns", "hrtimer_clock_base", "index", clk_index),
 	T("hrtimer_start_range_ns", "hrtimer_clock_base",
 	  "active.rb_root.rb_root.rb_node", clk_active),
 	T("hrtimer_start_range_ns", "hrtimer", "node.expires", hr_expires),
@@ -207,7 +204,8 @@ int kmodel_timers(struct kmodel *k, struct kmodel_timer **out, size_t *n,
 	    kmodel_symbol_addr(k, "timer_bases", &tb))
 		return set_cause(cause, -ENOENT, "no hrtimer_bases or "
 				 "timer_bases in '%s'", k->path);
-	ncpu = kmodel_cpus(k, offs, 64);
+	if ((ncpu = kmodel_cpus(k, offs, 64)) < 0)
+		return set_cause(cause, ncpu, "cannot read __per_cpu_offset");
 	nclocks = L->cb_clock_base.size / L->clk_size.size;
 	nvec = L->tb_vectors.size / 8;
 	for (c = 0; c < ncpu; c++) {
@@ -397,7 +395,8 @@ int kmodel_workqueues(struct kmodel *k, struct kmodel_workqueues *o,
 				 "unbound_pool_hash or workqueues in '%s'",
 				 k->path);
 	/* the per-CPU pools, then the unbound ones */
-	ncpu = kmodel_cpus(k, offs, 64);
+	if ((ncpu = kmodel_cpus(k, offs, 64)) < 0)
+		return set_cause(cause, ncpu, "cannot read __per_cpu_offset");
 	for (c = 0; c < ncpu; c++) {
 		uint64_t sz = 0, n;
 
@@ -429,9 +428,8 @@ int kmodel_workqueues(struct kmodel *k, struct kmodel_workqueues *o,
 		q = &o->wqs[o->nwqs++];
 		memset(q, 0, sizeof(*q));
 		q->wq = wqs[i];
-		kmodel_read(k, wqs[i] + L->wq_name.offset, q->name,
-			    sizeof(q->name) - 1);
-		q->name[sizeof(q->name) - 1] = '\0';
+		kmodel_read_str(k, wqs[i] + L->wq_name.offset, q->name,
+				sizeof(q->name));
 		if (resc)
 			add_worker(o, L, k, -1, -1, resc, q->name);
 		npwq = list_items(k, wqs[i] + L->wq_pwqs.offset,

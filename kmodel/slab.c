@@ -86,7 +86,8 @@ static const struct kmodel_field slab_fields[] = {
 struct slab_model {
 	const struct slab_layout *L;
 	uint64_t physmem, high, mem_map, max_mapnr;
-	uint64_t per_cpu_offset;	/* added to a __percpu pointer */
+	uint64_t cpu_off[KMODEL_MAX_CPUS];	/* each CPU's __percpu offset */
+	int ncpus;
 	int pgty_slab, pgty_buddy, pgty_table;
 	uint64_t store_user;		/* SLAB_STORE_USER */
 	bool hardened;			/* CONFIG_SLAB_FREELIST_HARDENED */
@@ -94,23 +95,6 @@ struct slab_model {
 	uint64_t nnodes;		/* kmem_cache.node[] entries */
 };
 
-/* A non-negative enumerator's value from the kernel's DWARF (read
- * unsigned: GCC gives PGTY_slab, 0xf5, as one byte a signed reading
- * would make -11). */
-static bool enum_value(struct kmodel *k, const char *name, int64_t *v)
-{
-	static const int tags[] = { DW_TAG_enumerator, 0 };
-	Dwarf_Attribute attr;
-	Dwarf_Word uv;
-	Dwarf_Die die;
-
-	if (!kmodel_dwarf_lookup(k, name, tags, &die, NULL) ||
-	    dwarf_formudata(dwarf_attr(&die, DW_AT_const_value, &attr),
-			    &uv) != 0)
-		return false;
-	*v = (int64_t)uv;
-	return true;
-}
 
 static int read_sym_u64(struct kmodel *k, const char *name, uint64_t *v,
 			char **cause)
@@ -126,7 +110,6 @@ static int slab_model(struct kmodel *k, struct slab_model *m, char **cause)
 {
 	int64_t slab, buddy, table, store_user;
 	Dwarf_Die st;
-	uint64_t a;
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -139,10 +122,10 @@ static int slab_model(struct kmodel *k, struct slab_model *m, char **cause)
 	    (err = read_sym_u64(k, "mem_map", &m->mem_map, cause)) ||
 	    (err = read_sym_u64(k, "max_mapnr", &m->max_mapnr, cause)))
 		return err;
-	if (!enum_value(k, "PGTY_slab", &slab) ||
-	    !enum_value(k, "PGTY_buddy", &buddy) ||
-	    !enum_value(k, "PGTY_table", &table) ||
-	    !enum_value(k, "_SLAB_STORE_USER", &store_user))
+	if (!kmodel_enum_value(k, "PGTY_slab", &slab) ||
+	    !kmodel_enum_value(k, "PGTY_buddy", &buddy) ||
+	    !kmodel_enum_value(k, "PGTY_table", &table) ||
+	    !kmodel_enum_value(k, "_SLAB_STORE_USER", &store_user))
 		return set_cause(cause, -ENOENT, "no PGTY_slab, PGTY_buddy, "
 				 "PGTY_table or _SLAB_STORE_USER in the debug "
 				 "info of '%s'", k->path);
@@ -150,9 +133,8 @@ static int slab_model(struct kmodel *k, struct slab_model *m, char **cause)
 	m->pgty_buddy = (int)buddy;
 	m->pgty_table = (int)table;
 	m->store_user = 1ULL << store_user;
-	/* SMP kernels keep per-CPU data at an offset per CPU: CPU 0's. */
-	if (kmodel_symbol_addr(k, "__per_cpu_offset", &a) == 0)
-		kmodel_read_u64(k, a, &m->per_cpu_offset);
+	if ((m->ncpus = kmodel_cpus(k, m->cpu_off, KMODEL_MAX_CPUS)) < 0)
+		return set_cause(cause, -EIO, "cannot read __per_cpu_offset");
 	/* Hardened freelists are stored XORed with kmem_cache.random. */
 	m->hardened = kmodel_struct(k, "kmem_cache_free", "kmem_cache", &st,
 				    NULL) == 0 &&
@@ -259,6 +241,8 @@ static int read_cache(struct kmodel *k, const struct slab_model *m,
 	c->flags = kmodel_read_member(k, addr, &L->c_flags, &ok);
 	oo = kmodel_read_member(k, addr, &L->c_oo, &ok);
 	c->order = (unsigned)(oo >> KOO_SHIFT);
+	if (c->order > KMAX_PAGE_ORDER)
+		ok = false;	/* not a cache: damaged or not one */
 	c->per_slab = (unsigned)(oo & KOO_MASK);
 	for (i = 0; i < m->nnodes; i++) {
 		uint64_t node;
@@ -352,9 +336,10 @@ struct slab_info {
 	size_t nfree;
 };
 
-/* The cache's CPU 0 slab and freelist. */
+/* The cache's slab and freelist on CPU cpu. */
 static void cpu_slab(struct kmodel *k, const struct slab_model *m,
-		     uint64_t cache, uint64_t *slab, uint64_t *freelist)
+		     uint64_t cache, int cpu, uint64_t *slab,
+		     uint64_t *freelist)
 {
 	bool ok = true;
 	uint64_t c = kmodel_read_member(k, cache, &m->L->c_cpu_slab, &ok);
@@ -362,7 +347,7 @@ static void cpu_slab(struct kmodel *k, const struct slab_model *m,
 	*slab = *freelist = 0;
 	if (!ok || !c)
 		return;
-	c += m->per_cpu_offset;
+	c += m->cpu_off[cpu];
 	*slab = kmodel_read_member(k, c, &m->L->cpu_slab, &ok);
 	*freelist = kmodel_read_member(k, c, &m->L->cpu_freelist, &ok);
 }
@@ -388,6 +373,7 @@ static int read_slab(struct kmodel *k, const struct slab_model *m,
 	const struct slab_layout *L = m->L;
 	uint64_t cpu, cpu_free;
 	bool ok = true;
+	int c;
 
 	memset(s, 0, sizeof(*s));
 	s->page = page_of_pfn(m, pfn);
@@ -402,11 +388,14 @@ static int read_slab(struct kmodel *k, const struct slab_model *m,
 		return -EIO;
 	s->base = pfn_addr(m, pfn);
 	add_free_chain(k, m, s, kmodel_member_value(page, &L->s_freelist));
-	cpu_slab(k, m, s->cache, &cpu, &cpu_free);
-	if (cpu == s->page) {
-		/* The CPU's own freelist holds this slab's other free ones. */
-		s->is_cpu = true;
-		add_free_chain(k, m, s, cpu_free);
+	for (c = 0; c < m->ncpus && !s->is_cpu; c++) {
+		cpu_slab(k, m, s->cache, c, &cpu, &cpu_free);
+		if (cpu == s->page) {
+			/* a CPU's own freelist holds this slab's other free
+			 * objects */
+			s->is_cpu = true;
+			add_free_chain(k, m, s, cpu_free);
+		}
 	}
 	return 0;
 }
@@ -511,7 +500,8 @@ static const struct kmodel_field kasan_fields[] = {
 #define KASAN_SLAB_FREE_META 0xfa
 #define KASAN_NO_FREE_META 0x7fffffff
 
-/* CONFIG_KASAN_SHADOW_OFFSET, from the kernel's own config; 0: none */
+/* CONFIG_KASAN_SHADOW_OFFSET, from the kernel's own config, read once;
+ * 0: none */
 static uint64_t kasan_shadow_offset(struct kmodel *k)
 {
 	struct kmodel_config *c;
@@ -519,6 +509,9 @@ static uint64_t kasan_shadow_offset(struct kmodel *k)
 	size_t n, i;
 	uint64_t off = 0, a;
 
+	if (k->kasan_shadow_known)
+		return k->kasan_shadow;
+	k->kasan_shadow_known = true;
 	if (kmodel_symbol_addr(k, "kasan_flags", &a) ||
 	    kmodel_config(k, &c, &n, &from, NULL))
 		return 0;
@@ -528,6 +521,7 @@ static uint64_t kasan_shadow_offset(struct kmodel *k)
 			off = strtoull(c[i].value, NULL, 0);
 	free(from);
 	kmodel_config_free(c, n);
+	k->kasan_shadow = off;
 	return off;
 }
 
@@ -773,7 +767,8 @@ int kmodel_kmem_page(struct kmodel *k, uint64_t addr, struct kmodel_kmem *w,
 		    page_type(&m, page) != m.pgty_buddy)
 			continue;
 		order = kmodel_member_value(page, &m.L->p_private);
-		if (order >= (uint64_t)o && pfn < b + (1ULL << order)) {
+		if (order >= (uint64_t)o && order <= KMAX_PAGE_ORDER &&
+		    pfn < b + (1ULL << order)) {
 			w->kind = KMODEL_KMEM_FREE;
 			w->order = (int)order;
 			w->start = pfn_addr(&m, b);
@@ -858,7 +853,7 @@ void kmodel_page_flag_names(struct kmodel *k, uint64_t flags, char *buf,
 	/* enum pageflags: the first name of each bit below __NR_PAGEFLAGS
 	 * (later ones are aliases, as PG_swapcache for PG_owner_priv_1) */
 	if (!kmodel_dwarf_lookup(k, "pageflags", tags, &e, NULL) ||
-	    !enum_value(k, "__NR_PAGEFLAGS", &nr) || dwarf_child(&e, &c) != 0)
+	    !kmodel_enum_value(k, "__NR_PAGEFLAGS", &nr) || dwarf_child(&e, &c) != 0)
 		return;
 	do {
 		Dwarf_Attribute attr;

@@ -14,7 +14,7 @@
 #include "kconst.h"
 
 struct taskinfo_layout {
-	struct kmodel_member t_files, t_cred, t_stack, files_fdt, fdt_max,
+	struct kmodel_member t_files, t_cred, ti_size, files_fdt, fdt_max,
 		fdt_fd, fdt_cloexec, f_flags, f_pos, f_mode;
 	struct kmodel_member c_uid, c_gid, c_suid, c_sgid, c_euid, c_egid,
 		c_fsuid, c_fsgid, c_inh, c_prm, c_eff, c_bset, c_amb;
@@ -24,7 +24,7 @@ struct taskinfo_layout {
 static const struct kmodel_field taskinfo_fields[] = {
 	T("copy_thread", "task_struct", "files", t_files),
 	T("copy_thread", "task_struct", "cred", t_cred),
-	T("copy_thread", "task_struct", "stack", t_stack),
+	T("copy_thread", "thread_info", NULL, ti_size),
 	T("expand_files", "files_struct", "fdt", files_fdt),
 	T("expand_files", "fdtable", "max_fds", fdt_max),
 	T("expand_files", "fdtable", "fd", fdt_fd),
@@ -153,8 +153,7 @@ int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
 {
 	const struct taskinfo_layout *L;
 	struct kmodel_task t;
-	uint64_t w = 0, a;
-	bool ok = true;
+	uint64_t *words, magic, i, n;
 	int err;
 
 	memset(u, 0, sizeof(*u));
@@ -163,8 +162,8 @@ int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
 	if (kmodel_thread_size(k, &u->size))
 		return set_cause(cause, -ENOENT, "no THREAD_SIZE (init_stack) "
 				 "in '%s'", k->path);
-	u->base = kmodel_read_member(k, t.addr, &L->t_stack, &ok);
-	if (!ok || !u->base)
+	if (kmodel_task_stack(k, t.addr, &u->base) || !u->base ||
+	    u->size > (1u << 20))
 		return set_cause(cause, -EIO, "task %d has no kernel stack",
 				 pid);
 	if (!sp) {
@@ -177,19 +176,26 @@ int kmodel_task_stack_use(struct kmodel *k, int pid, uint64_t sp,
 	u->sp = sp;
 	if (sp > u->base && sp <= u->base + u->size)
 		u->used = u->base + u->size - sp;
-	/* The deepest use: stacks are allocated zeroed (THREADINFO_GFP);
-	 * at their bottom UML keeps thread_info, then the end magic.  The
-	 * first word not zero above the magic is the deepest any call
-	 * went. */
-	for (a = u->base; a < u->base + 1024; a += 8)
-		if (kmodel_read_u64(k, a, &w) == 0 && w == KSTACK_END_MAGIC)
-			break;
-	if (a >= u->base + 1024)
-		return 0;	/* no magic: deepest unknown */
-	for (a += 8; a < u->base + u->size; a += 8)
-		if (kmodel_read_u64(k, a, &w) || w)
-			break;
-	u->deepest = u->base + u->size - a;
+	/* The deepest use: stacks are allocated zeroed (THREADINFO_GFP).
+	 * end_of_stack() holds the end magic: above thread_info where the
+	 * stack starts with it (UML), at the bottom where it does not
+	 * (THREAD_INFO_IN_TASK).  The first word not zero above the magic
+	 * is the deepest any call went; no magic: unknown. */
+	n = u->size / 8;
+	words = xmalloc(u->size);
+	if (kmodel_read(k, u->base, words, u->size) != (ssize_t)u->size) {
+		free(words);
+		return 0;
+	}
+	magic = L->ti_size.size / 8;
+	if (magic >= n || words[magic] != KSTACK_END_MAGIC)
+		magic = 0;
+	if (words[magic] == KSTACK_END_MAGIC) {
+		for (i = magic + 1; i < n && !words[i]; i++)
+			;
+		u->deepest = (n - i) * 8;
+	}
+	free(words);
 	return 0;
 }
 

@@ -240,3 +240,18 @@ fail:
 	free(L);
 	return NULL;
 }
+
+bool kmodel_enum_value(struct kmodel *k, const char *name, int64_t *v)
+{
+	static const int tags[] = { DW_TAG_enumerator, 0 };
+	Dwarf_Attribute attr;
+	Dwarf_Word uv;
+	Dwarf_Die die;
+
+	if (!kmodel_dwarf_lookup(k, name, tags, &die, NULL) ||
+	    dwarf_formudata(dwarf_attr(&die, DW_AT_const_value, &attr),
+			    &uv) != 0)
+		return false;
+	*v = (int64_t)uv;
+	return true;
+}

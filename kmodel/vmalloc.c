@@ -15,7 +15,7 @@
 
 struct vmalloc_layout {
 	struct kmodel_member n_size, n_busy_head, va_start, va_end, va_list,
-		va_vm, vm_caller, vm_size;
+		va_vm, vm_caller;
 };
 
 #define V(st, path, m) \
@@ -28,7 +28,6 @@ static const struct kmodel_field vmalloc_fields[] = {
 	V("vmap_area", "list", va_list),
 	V("vmap_area", "vm", va_vm),
 	V("vm_struct", "caller", vm_caller),
-	V("vm_struct", "size", vm_size),
 };
 #undef V
 
