@@ -37,15 +37,6 @@ static uint64_t arg_at(struct session *s, const struct user_regs_struct *r,
 	return v;
 }
 
-/* A NUL-ended string of the guest (at most max - 1 bytes). */
-static void guest_str(struct session *s, uint64_t addr, char *buf, size_t max)
-{
-	ssize_t n = addr ? tracer_read_mem(s->t, addr, buf, max - 1) : -1;
-
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strnlen(buf, max - 1)] = '\0';
-}
-
 /*
  * printf's format at fmt with its arguments from argument `first` on, as
  * the kernel would print it (the common conversions; %p and its kernel
@@ -60,7 +51,7 @@ static char *format_call(struct session *s, const struct user_regs_struct *r,
 	const char *p;
 	int arg = first;
 
-	guest_str(s, fmt, f, sizeof(f));
+	kmodel_read_str(s->k, fmt, f, sizeof(f));
 	p = f;
 	while (p[0] == '\001' && p[1])	/* KERN_SOH and the level */
 		p += 2;
@@ -85,10 +76,19 @@ static char *format_call(struct session *s, const struct user_regs_struct *r,
 			left |= *p == '-';
 			zero |= *p == '0';
 		}
+		if (*p == '*') {	/* the width is an argument */
+			int64_t w = (int32_t)arg_at(s, r, arg++);
+
+			left |= w < 0;
+			width = w < 0 ? (w < -1000 ? 1000 : (int)-w) :
+					(w > 1000 ? 1000 : (int)w);
+			p++;
+		}
 		for (; *p >= '0' && *p <= '9'; p++)
 			width = width < 1000 ? width * 10 + (*p - '0') : width;
-		while (*p == '.' || *p == '*' || (*p >= '0' && *p <= '9'))
-			p++;	/* a precision: not kept */
+		for (; *p == '.' || *p == '*' || (*p >= '0' && *p <= '9'); p++)
+			if (*p == '*')	/* a precision: not kept, but taken */
+				arg++;
 		for (; *p == 'l' || *p == 'z' || *p == 'h' || *p == 't'; p++)
 			longs += *p != 'h';
 		conv = *p;
@@ -96,7 +96,7 @@ static char *format_call(struct session *s, const struct user_regs_struct *r,
 			break;
 		val[0] = '\0';
 		if (conv == 's') {
-			guest_str(s, arg_at(s, r, arg++), tmp, sizeof(tmp));
+			kmodel_read_str(s->k, arg_at(s, r, arg++), tmp, sizeof(tmp));
 			snprintf(val, sizeof(val), "%s", tmp);
 			zero = false;
 		} else if (strchr("diuxXoc", conv)) {
@@ -243,7 +243,7 @@ static bool judge_warn(struct session *s, const struct user_regs_struct *r,
 	char file[256], *msg = NULL;
 
 	/* warn_slowpath_fmt(file, line, taint, fmt, ...) */
-	guest_str(s, r->rdi, file, sizeof(file));
+	kmodel_read_str(s->k, r->rdi, file, sizeof(file));
 	if (r->rcx)
 		msg = format_call(s, r, r->rcx, 4);
 	*reason = xasprintf("WARNING at %s:%d%s%s%s%s", file, (int)r->rsi,
@@ -262,7 +262,7 @@ static bool printk_of(struct session *s, const struct user_regs_struct *r,
 	char f[128];
 	const char *p = f;
 
-	guest_str(s, r->rdi, f, sizeof(f));
+	kmodel_read_str(s->k, r->rdi, f, sizeof(f));
 	while (p[0] == '\001' && p[1])
 		p += 2;
 	return !strncmp(p, prefix, strlen(prefix));
@@ -604,6 +604,9 @@ bool catch_judge_stop(struct session *s, const struct breakpoint *bp,
 	int frame = -1;
 	bool stop;
 
+	free(s->catch_reason);
+	s->catch_reason = NULL;
+	s->catch_frame = -1;
 	if (tracer_get_regs(s->t, st->tid, &r) < 0)
 		return true;
 	session_report_maps(s);
@@ -612,7 +615,6 @@ bool catch_judge_stop(struct session *s, const struct breakpoint *bp,
 	stop = bp->catch->judge(s, &r, fl, &reason, &frame);
 	frames_free(fl);
 	free(fl);
-	free(s->catch_reason);
 	s->catch_reason = stop ? reason : NULL;
 	s->catch_frame = stop ? frame : -1;
 	if (!stop)

@@ -70,9 +70,6 @@ ssize_t kmodel_read(struct kmodel *k, uint64_t addr, void *buf, size_t len);
  * use)?  -EBADMSG with *cause naming the damage. */
 int kmodel_unit_ok(struct kmodel *k, Dwarf_Die *cu, char **cause);
 int kmodel_read_u64(struct kmodel *k, uint64_t addr, uint64_t *v);
-/* The NUL-ended string at ptr, cut to len - 1 bytes; false (and "") if
- * it cannot be read. */
-bool kmodel_read_str(struct kmodel *k, uint64_t ptr, char *buf, size_t len);
 
 /* DWARF types: a struct named `name` (without "struct "), looked up in the
  * CU that defines function `cu_func` first, then everywhere. */

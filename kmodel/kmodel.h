@@ -45,6 +45,9 @@ bool kmodel_has_dwarf(const struct kmodel *k);
 /* The kernel's GNU build-id: its length (0: none), up to max bytes. */
 size_t kmodel_build_id(const struct kmodel *k, uint8_t *buf, size_t max);
 void kmodel_set_mem(struct kmodel *k, const struct kmodel_mem *mem);
+/* The NUL-ended string at ptr, cut to len - 1 bytes; false (and "") if
+ * it cannot be read. */
+bool kmodel_read_str(struct kmodel *k, uint64_t ptr, char *buf, size_t len);
 
 /* Address of a symbol (locals included); 0 or -ENOENT. */
 int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr);
