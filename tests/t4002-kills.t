@@ -35,6 +35,22 @@ at() {
 	tm send-keys "clear" Enter
 }
 
+# long_stepi WHAT: umdbg at a panic stop in the pane, then `stepi
+# 100000000`; a second later no new prompt has come (2 checks).
+long_stepi() {
+	local what=$1
+	rm -f "$SCRATCH/status"
+	tm send-keys "clear; ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
+	wait_for '^umdbg>' 60
+	ok $? "$what: at the prompt"
+	tm send-keys "stepi 100000000" Enter
+	wait_for '^umdbg> stepi 100000000$' 10
+	sleep 1
+	tm capture-pane -p | grep '^umdbg>' | tail -1 >"$SCRATCH/last"
+	is "$(sed 's/ *$//' "$SCRATCH/last")" "umdbg> stepi 100000000" \
+		"$what: a second later it still steps (no new prompt)"
+}
+
 for sig in KILL TERM; do
 	[ $sig = KILL ] && st=137 || st=143
 	at $sig $st "the TUI while booting" '^ umdbg  RUNNING' \
@@ -46,16 +62,7 @@ for sig in KILL TERM; do
 	# stepi goes back to the event loop at every host syscall and
 	# every 256 steps: a hundred million steps outlast the test on any
 	# machine, and the signal is heard meanwhile
-	rm -f "$SCRATCH/status"
-	tm send-keys "clear; ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
-	wait_for '^umdbg>' 60
-	ok $? "the prompt while stepping: there"
-	tm send-keys "stepi 100000000" Enter
-	wait_for '^umdbg> stepi 100000000$' 10
-	sleep 1
-	tm capture-pane -p | grep '^umdbg>' | tail -1 >"$SCRATCH/last"
-	is "$(sed 's/ *$//' "$SCRATCH/last")" "umdbg> stepi 100000000" \
-		"the prompt while stepping: a second later it still steps (no new prompt)"
+	long_stepi "the prompt while stepping"
 	signal_tui $sig $st "the prompt while stepping: SIG$sig ends umdbg"
 	is "$(ls -A /dev/shm)" "$shm_before" "the prompt while stepping: nothing new in /dev/shm after SIG$sig"
 	at $sig $st "the guest's shell" '^/ #' ./umdbg --scenario shell
@@ -65,16 +72,7 @@ done
 # Ctrl-C during a long stepi: the prompt comes back.  Steps that make no
 # host syscall never go back to the event loop by themselves; stepi looks
 # for a signal every few hundred steps.
-rm -f "$SCRATCH/status"
-tm send-keys "clear; ./umdbg --scenario panic --break panic; echo \"status=\$?\" | tee $SCRATCH/status" Enter
-wait_for '^umdbg>' 60
-ok $? "Ctrl-C while stepping: at the prompt"
-tm send-keys "stepi 100000000" Enter
-wait_for '^umdbg> stepi 100000000$' 10
-sleep 1
-tm capture-pane -p | grep '^umdbg>' | tail -1 >"$SCRATCH/last"
-is "$(sed 's/ *$//' "$SCRATCH/last")" "umdbg> stepi 100000000" \
-	"...a second later it still steps (no new prompt)"
+long_stepi "Ctrl-C while stepping"
 tm send-keys C-c
 wait_for '^umdbg> *$' 20
 ok $? "...Ctrl-C stops stepi 100000000: the prompt comes back"
