@@ -344,9 +344,11 @@ int cmd_buddy(struct cmd_ctx *ctx, int argc, char **argv)
 	if (err)
 		return cmd_fail(ctx, "buddy", cause, err);
 	for (i = 0; i < n; i++) {
-		fprintf(ctx->out, "zone %s: %llu pages, %d free on CPU 0's "
-			"per-CPU lists\n", z[i].name,
-			(unsigned long long)z[i].present, z[i].pcp_pages);
+		row_begin(ctx->o, ROW_ZONE);
+		row_str(ctx->o, ZONE_NAME, z[i].name);
+		row_int(ctx->o, ZONE_PRESENT, (int64_t)z[i].present);
+		row_int(ctx->o, ZONE_PCP, z[i].pcp_pages);
+		row_end(ctx->o);
 		for (o = 0; o < z[i].norders; o++) {
 			row_begin(ctx->o, ROW_BUDDY);
 			row_str(ctx->o, BUDDY_ZONE, z[i].name);

@@ -528,6 +528,12 @@ static void text_row(struct strbuf *sb, const struct row *r)
 				    (long long)row_i(r, TRACK_JIFFIES));
 		strbuf_addf(sb, " (%s's record):", str_or(r, TRACK_BY, "?"));
 		break;
+	case ROW_ZONE:
+		strbuf_addf(sb, "zone %s: %lld pages, %lld free on the per-CPU "
+			    "lists", str_or(r, ZONE_NAME, "?"),
+			    (long long)row_i(r, ZONE_PRESENT),
+			    (long long)row_i(r, ZONE_PCP));
+		break;
 	case ROW_BUDDY:
 		strbuf_addf(sb, "%-8s order %2lld: %6lld free blocks, %7lld "
 			    "pages", str_or(r, BUDDY_ZONE, "?"),

@@ -161,6 +161,10 @@ enum row_type {
 	X(SLAB, INUSE, "inuse", ROW_INT)				\
 	X(SLAB, FREE, "free", ROW_INT)					\
 	X(SLAB, CPU, "cpu", ROW_BOOL)		/* the CPU's slab */
+#define ROW_FIELDS_ZONE(X)						\
+	X(ZONE, NAME, "name", ROW_STR)					\
+	X(ZONE, PRESENT, "present", ROW_INT)	/* pages */		\
+	X(ZONE, PCP, "pcp", ROW_INT)	/* free pages on per-CPU lists */
 #define ROW_FIELDS_BUDDY(X)						\
 	X(BUDDY, ZONE, "zone", ROW_STR)					\
 	X(BUDDY, ORDER, "order", ROW_INT)				\
@@ -306,6 +310,7 @@ enum row_type {
 	K(SLAB, "slab", ROW_FIELDS_SLAB)				\
 	K(OBJECT, "object", ROW_FIELDS_OBJECT)				\
 	K(PAGEUSER, "pageuser", ROW_FIELDS_PAGEUSER)			\
+	K(ZONE, "zone", ROW_FIELDS_ZONE)				\
 	K(BUDDY, "buddy", ROW_FIELDS_BUDDY)				\
 	K(PAGE, "page", ROW_FIELDS_PAGE)				\
 	K(TRACK, "track", ROW_FIELDS_TRACK)				\
@@ -355,6 +360,7 @@ enum slabcache_field {
 enum slab_field { ROW_FIELDS_SLAB(ROW_FIELD_ENUM) SLAB_NFIELDS };
 enum object_field { ROW_FIELDS_OBJECT(ROW_FIELD_ENUM) OBJECT_NFIELDS };
 enum pageuser_field { ROW_FIELDS_PAGEUSER(ROW_FIELD_ENUM) PAGEUSER_NFIELDS };
+enum zone_field { ROW_FIELDS_ZONE(ROW_FIELD_ENUM) ZONE_NFIELDS };
 enum buddy_field { ROW_FIELDS_BUDDY(ROW_FIELD_ENUM) BUDDY_NFIELDS };
 enum page_field { ROW_FIELDS_PAGE(ROW_FIELD_ENUM) PAGE_NFIELDS };
 enum track_field { ROW_FIELDS_TRACK(ROW_FIELD_ENUM) TRACK_NFIELDS };

@@ -20,7 +20,7 @@
 #     percpu process_counts against the processes the guest counts.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 73
+plan 76
 
 facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 # fact FILE WORDS...: the value after the first fact starting with WORDS
@@ -32,7 +32,7 @@ fact() {
 
 # ---- counts, against the kernel's own ------------------------------------
 run_umdbg "$SCRATCH/counts" --break panic \
-	--run 'for f in /proc/slabinfo /proc/buddyinfo; do while read -r l; do echo "$l"; done <$f; done; echo c >/proc/sysrq-trigger' \
+	--run 'for f in /proc/slabinfo /proc/buddyinfo /proc/zoneinfo; do while read -r l; do echo "$l"; done <$f; done; echo c >/proc/sysrq-trigger' \
 	--batch --json -ex slab -ex buddy
 is "$rc" 2 "slab and buddy at the panic: exit status 2"
 tr -d '\r' <"$SCRATCH/counts" >"$SCRATCH/counts.txt"
@@ -83,6 +83,18 @@ orders=$(wc -l <"$SCRATCH/buddyinfo")
 ok $((same < orders - 3)) "...free blocks per order equal for $same of $orders orders"
 ok $(awk -v t="$total_t" -v o="$total_o" 'BEGIN { d = t - o; if (d < 0) d = -d; exit !(t > 0 && d <= t / 50) }'; echo $?) \
 	"...and free pages within 2% ($total_o against $total_t)"
+# the zones: present pages as /proc/zoneinfo says (populated zones only, as
+# /proc/buddyinfo), and a count of free pages on the per-CPU lists
+awk '/^Node [0-9]+, zone/ { z = $4 } $1 == "present" && $2 > 0 { print z, $2 }' \
+	"$SCRATCH/counts.txt" >"$SCRATCH/zoneinfo"
+facts "$SCRATCH/counts.txt" | awk '$1 == "zone" { print $2, $3 }' >"$SCRATCH/zones"
+[ -s "$SCRATCH/zoneinfo" ]
+ok $? "the guest printed /proc/zoneinfo"
+is "$(tr '\n' ' ' <"$SCRATCH/zones")" "$(tr '\n' ' ' <"$SCRATCH/zoneinfo")" \
+	"buddy: a zone row for each populated zone, with its present pages"
+ok $(facts "$SCRATCH/counts.txt" | awk '$1 == "zone" { n++; if ($4 !~ /^[0-9]+$/ || $4 > $3) bad++ }
+	END { exit !(n > 0 && !bad) }'; echo $?) \
+	"...and its free pages on the per-CPU lists (0 to present)"
 
 # ---- kconfig: the build's .config ----------------------------------------
 run_umdbg "$SCRATCH/config" --break panic --scenario panic --batch \

@@ -2,7 +2,7 @@
 """rows-facts.py JSON: umdbg's --json rows as facts, one per line, for a
 shell test to look up with awk (t5022).  Rows of the stop report (before
 the first command's output) are skipped: everything from the first row of
-kind kmem, slabcache, page, buddy, config or value on.
+kind kmem, slabcache, page, zone, buddy, config or value on.
 
   kmem I FIELD VALUE            the I-th kmem row (from 0)
   kmem I TRACK N FUNC FILE LINE frame N of its allocated/freed track
@@ -11,6 +11,7 @@ kind kmem, slabcache, page, buddy, config or value on.
   slab CACHE I FIELD VALUE      the I-th slab row after cache CACHE
   object ADDR STATE             slab -o's objects
   page I FIELD VALUE
+  zone NAME PRESENT PCP
   buddy ZONE ORDER FREE
   task PID COMM RUNNING
   value EXPR VALUE
@@ -19,7 +20,7 @@ import json
 import os
 import sys
 
-START = {"kmem", "slabcache", "page", "buddy", "config", "value"}
+START = {"kmem", "slabcache", "page", "zone", "buddy", "config", "value"}
 
 
 def main():
@@ -71,6 +72,8 @@ def main():
             for f, v in r.items():
                 if f != "kind" and v is not None:
                     print("page", page, f, v if v != "" else "-")
+        elif k == "zone":
+            print("zone", r["name"], r["present"], r["pcp"])
         elif k == "buddy":
             print("buddy", r["zone"], r["order"], r["free"])
         elif k == "task":
