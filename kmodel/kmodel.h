@@ -396,7 +396,8 @@ bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
 bool kmodel_kmem_stack(struct kmodel *k, uint64_t addr, bool init_only,
 		       struct kmodel_kmem *w);
 /* The page allocator (buddy.c): each populated zone's free blocks per
- * order, as /proc/buddyinfo, and its free pages on every CPU's per-CPU lists. */
+ * order, as /proc/buddyinfo, and its free pages on every CPU's per-CPU
+ * lists. */
 #define KMODEL_MAX_ORDERS 16
 struct kmodel_zone {
 	uint64_t addr;		/* struct zone */
