@@ -633,22 +633,33 @@ int cmd_catch(struct cmd_ctx *ctx, int argc, char **argv)
 	if (kind)
 		return session_add_catch(ctx->s, kind, ctx->out) < 0 ?
 		       -EINVAL : 0;
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		fprintf(ctx->out, "  %-8s %s%s\n", kinds[i].name,
-			kinds[i].what, kinds[i].requires &&
-			kmodel_symbol_addr(ctx->s->k, kinds[i].requires, &a) ?
-			" - not in this kernel" : "");
-	for (i = 0; i < ctx->s->nbps; i++)
-		if (ctx->s->bps[i].catch)
-			fprintf(ctx->out, "catchpoint %d: %s, %lu hit%s\n",
-				ctx->s->bps[i].num, ctx->s->bps[i].spec,
-				ctx->s->bps[i].hits,
-				ctx->s->bps[i].hits == 1 ? "" : "s");
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		row_begin(ctx->o, ROW_CATCHKIND);
+		row_str(ctx->o, CATCHKIND_NAME, kinds[i].name);
+		row_str(ctx->o, CATCHKIND_WHAT, kinds[i].what);
+		row_bool(ctx->o, CATCHKIND_MISSING, kinds[i].requires &&
+			 kmodel_symbol_addr(ctx->s->k, kinds[i].requires,
+					    &a));
+		row_end(ctx->o);
+	}
+	for (i = 0; i < ctx->s->nbps; i++) {
+		const struct breakpoint *bp = &ctx->s->bps[i];
+
+		if (!bp->catch)
+			continue;
+		row_begin(ctx->o, ROW_CATCHPOINT);
+		row_int(ctx->o, CATCHPOINT_NUM, bp->num);
+		row_str(ctx->o, CATCHPOINT_SPEC, bp->spec);
+		row_int(ctx->o, CATCHPOINT_HITS, (int64_t)bp->hits);
+		row_end(ctx->o);
+	}
 	/* gdb's user sees no report: the stop's reason is here */
-	if (ctx->s->catch_reason)
-		fprintf(ctx->out, "stopped at catchpoint %d: %s%s\n",
-			ctx->s->catch_num, ctx->s->catch_reason,
-			ctx->s->catch_frame > 0 ? " (the culprit's frame is "
-			"selected)" : "");
+	if (ctx->s->catch_reason) {
+		row_begin(ctx->o, ROW_CATCHSTOP);
+		row_int(ctx->o, CATCHSTOP_NUM, ctx->s->catch_num);
+		row_str(ctx->o, CATCHSTOP_REASON, ctx->s->catch_reason);
+		row_bool(ctx->o, CATCHSTOP_CULPRIT, ctx->s->catch_frame > 0);
+		row_end(ctx->o);
+	}
 	return 0;
 }

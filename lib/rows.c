@@ -567,6 +567,26 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			strbuf_addf(sb, "# %s is not set",
 				    str_or(r, CONFIG_NAME, "?"));
 		break;
+	case ROW_CATCHKIND:
+		strbuf_addf(sb, "  %-8s %s%s", str_or(r, CATCHKIND_NAME, "?"),
+			    str_or(r, CATCHKIND_WHAT, ""),
+			    row_i(r, CATCHKIND_MISSING) ?
+			    " - not in this kernel" : "");
+		break;
+	case ROW_CATCHPOINT:
+		strbuf_addf(sb, "catchpoint %lld: %s, %lld hit%s",
+			    (long long)row_i(r, CATCHPOINT_NUM),
+			    str_or(r, CATCHPOINT_SPEC, "?"),
+			    (long long)row_i(r, CATCHPOINT_HITS),
+			    row_i(r, CATCHPOINT_HITS) == 1 ? "" : "s");
+		break;
+	case ROW_CATCHSTOP:
+		strbuf_addf(sb, "stopped at catchpoint %lld: %s%s",
+			    (long long)row_i(r, CATCHSTOP_NUM),
+			    str_or(r, CATCHSTOP_REASON, "?"),
+			    row_i(r, CATCHSTOP_CULPRIT) ?
+			    " (the culprit's frame is selected)" : "");
+		break;
 	case ROW_TEXT:
 	case ROW_NKINDS:
 		strbuf_addf(sb, "%s", str_or(r, TEXT_TEXT, ""));

@@ -267,6 +267,18 @@ enum row_type {
 	X(PAGEUSER, END, "end", ROW_ADDR)				\
 	X(PAGEUSER, PERMS, "perms", ROW_STR)				\
 	X(PAGEUSER, PATH, "path", ROW_STR)
+#define ROW_FIELDS_CATCHKIND(X)						\
+	X(CATCHKIND, NAME, "name", ROW_STR)				\
+	X(CATCHKIND, WHAT, "what", ROW_STR)				\
+	X(CATCHKIND, MISSING, "missing", ROW_BOOL) /* not in this kernel */
+#define ROW_FIELDS_CATCHPOINT(X)					\
+	X(CATCHPOINT, NUM, "num", ROW_INT)				\
+	X(CATCHPOINT, SPEC, "spec", ROW_STR)				\
+	X(CATCHPOINT, HITS, "hits", ROW_INT)
+#define ROW_FIELDS_CATCHSTOP(X)						\
+	X(CATCHSTOP, NUM, "num", ROW_INT)				\
+	X(CATCHSTOP, REASON, "reason", ROW_STR)				\
+	X(CATCHSTOP, CULPRIT, "culprit", ROW_BOOL) /* its frame selected */
 #define ROW_FIELDS_TEXT(X)						\
 	X(TEXT, TEXT, "text", ROW_STR)
 #define ROW_FIELDS_VERSION(X)						\
@@ -323,6 +335,9 @@ enum row_type {
 	K(TIMER, "timer", ROW_FIELDS_TIMER)				\
 	K(WORKER, "worker", ROW_FIELDS_WORKER)				\
 	K(WORK, "work", ROW_FIELDS_WORK)				\
+	K(CATCHKIND, "catchkind", ROW_FIELDS_CATCHKIND)			\
+	K(CATCHPOINT, "catchpoint", ROW_FIELDS_CATCHPOINT)		\
+	K(CATCHSTOP, "catchstop", ROW_FIELDS_CATCHSTOP)			\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -360,6 +375,15 @@ enum slabcache_field {
 enum slab_field { ROW_FIELDS_SLAB(ROW_FIELD_ENUM) SLAB_NFIELDS };
 enum object_field { ROW_FIELDS_OBJECT(ROW_FIELD_ENUM) OBJECT_NFIELDS };
 enum pageuser_field { ROW_FIELDS_PAGEUSER(ROW_FIELD_ENUM) PAGEUSER_NFIELDS };
+enum catchkind_field {
+	ROW_FIELDS_CATCHKIND(ROW_FIELD_ENUM) CATCHKIND_NFIELDS
+};
+enum catchpoint_field {
+	ROW_FIELDS_CATCHPOINT(ROW_FIELD_ENUM) CATCHPOINT_NFIELDS
+};
+enum catchstop_field {
+	ROW_FIELDS_CATCHSTOP(ROW_FIELD_ENUM) CATCHSTOP_NFIELDS
+};
 enum zone_field { ROW_FIELDS_ZONE(ROW_FIELD_ENUM) ZONE_NFIELDS };
 enum buddy_field { ROW_FIELDS_BUDDY(ROW_FIELD_ENUM) BUDDY_NFIELDS };
 enum page_field { ROW_FIELDS_PAGE(ROW_FIELD_ENUM) PAGE_NFIELDS };

@@ -8,7 +8,7 @@
 # gdb sets one with `monitor catch`.  Bad kinds are errors.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 31
+plan 32
 
 src=$TOP/samples/catch/umdbg_catch.c
 line_in warn_line "$src" 'UMDBG-CATCH warn'
@@ -22,7 +22,7 @@ facts() { python3 "$TOP/tests/helpers/rows-facts.py" "$1"; }
 catch_run() {
 	run_umdbg "$SCRATCH/$1-$2" --catch "$1" \
 		--run "insmod /lib/modules/umdbg_catch.ko what=$2" \
-		--batch --json -ex "dmesg -n 40" -ex frame
+		--batch --json -ex "dmesg -n 40" -ex frame -ex catch
 	S=$SCRATCH/$1-$2.txt
 	tr -d '\r' <"$SCRATCH/$1-$2" >"$S"
 	F=$SCRATCH/$1-$2.facts
@@ -38,6 +38,8 @@ sel = head.get("frame")
 if sel is not None and sel < len(frames):
     print("culprit", frames[sel]["func"], frames[sel]["line"])
 logs = [r["text"] for r in rows if r["kind"] == "log"]
+stop = next((r for r in rows if r["kind"] == "catchstop"), {})
+print("catchstop", stop.get("num"), stop.get("culprit"), stop.get("reason"))
 print("log", " | ".join(logs))
 PY
 }
@@ -50,6 +52,8 @@ like "$F" "^detail WARNING at .*/umdbg_catch.c:$warn_line in catch_check_level\$
 	"...the reason: the WARN's file:line, and its function"
 is "$(fact culprit)" "catch_check_level $warn_line" "...the culprit's frame selected"
 before_report "$F" '(cut here|WARNING: CPU)' "...before the kernel printed its report"
+is "$(fact catchstop)" "1 True $(fact detail)" \
+	"...and catch says it in a row: catchpoint 1, the culprit selected, the reason"
 
 catch_run bug bug
 is "$rc" 2 "catch bug: stops"
