@@ -434,21 +434,30 @@ int kmodel_symbol_addr(struct kmodel *k, const char *name, uint64_t *addr)
 	return kmodel_symbol_info(k, name, addr, &func);
 }
 
-int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
-			 uint64_t *size)
+/* The first symbol named `name` of ELF type `type`: 0 or -ENOENT. */
+static int sym_typed(struct kmodel *k, const char *name, int type,
+		     uint64_t *addr, uint64_t *size)
 {
 	size_t n, i;
 	const struct ksym *s = sym_first(k, name, &n);
 
 	for (i = 0; s && i < n; i++)
-		if (s[i].type == STT_OBJECT) {
+		if (s[i].type == type) {
 			*addr = s[i].addr;
 			*size = s[i].size;
-			if (!*size)
-				kmodel_var_size(k, name, size);
 			return 0;
 		}
 	return -ENOENT;
+}
+
+int kmodel_symbol_object(struct kmodel *k, const char *name, uint64_t *addr,
+			 uint64_t *size)
+{
+	int err = sym_typed(k, name, STT_OBJECT, addr, size);
+
+	if (!err && !*size)
+		kmodel_var_size(k, name, size);
+	return err;
 }
 
 static void push_addr(uint64_t **v, size_t *n, uint64_t a)
@@ -950,16 +959,7 @@ bool kmodel_section_of(struct kmodel *k, uint64_t addr, char *name,
 int kmodel_function(struct kmodel *k, const char *name, uint64_t *addr,
 		    uint64_t *size)
 {
-	size_t n, i;
-	const struct ksym *s = sym_first(k, name, &n);
-
-	for (i = 0; s && i < n; i++)
-		if (s[i].type == STT_FUNC) {
-			*addr = s[i].addr;
-			*size = s[i].size;
-			return 0;
-		}
-	return -ENOENT;
+	return sym_typed(k, name, STT_FUNC, addr, size);
 }
 
 ssize_t kmodel_image_read(struct kmodel *k, uint64_t addr, void *buf,
