@@ -26,22 +26,7 @@ catch_run() {
 	S=$SCRATCH/$1-$2.txt
 	tr -d '\r' <"$SCRATCH/$1-$2" >"$S"
 	F=$SCRATCH/$1-$2.facts
-	python3 - "$S" >"$F" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1], errors="replace") if l.startswith("{")]
-head = next((r for r in rows if r["kind"] == "headline"), {})
-print("why", head.get("why"))
-print("detail", head.get("detail"))
-print("frame", head.get("frame"))
-frames = [r for r in rows if r["kind"] == "frame"]
-sel = head.get("frame")
-if sel is not None and sel < len(frames):
-    print("culprit", frames[sel]["func"], frames[sel]["line"])
-logs = [r["text"] for r in rows if r["kind"] == "log"]
-stop = next((r for r in rows if r["kind"] == "catchstop"), {})
-print("catchstop", stop.get("num"), stop.get("culprit"), stop.get("reason"))
-print("log", " | ".join(logs))
-PY
+	python3 "$TOP/tests/helpers/stop-facts.py" "$S" >"$F"
 }
 fact() { awk -v k="$1" 'index($0, k " ") == 1 { print substr($0, length(k) + 2); exit }' "$F"; }
 

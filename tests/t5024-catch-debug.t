@@ -17,35 +17,7 @@ for lab in 03-use-after-free 04-deadlock; do
 	timeout -k 5 300 "$UMDBG" module --flavour debug "$SCRATCH/$lab" >"$SCRATCH/$lab.build" 2>&1
 	is "$?" 0 "lab $lab's module builds against the debug guest"
 done
-facts() {
-	python3 - "$1" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1], errors="replace") if l.startswith("{")]
-head = next((r for r in rows if r["kind"] == "headline"), {})
-print("why", head.get("why"))
-print("detail", head.get("detail"))
-frames = [r for r in rows if r["kind"] == "frame"]
-sel = head.get("frame")
-if sel is not None and sel < len(frames):
-    print("culprit", frames[sel]["func"], frames[sel]["line"])
-print("log", " | ".join(r["text"] for r in rows if r["kind"] == "log"))
-track = None
-n = 0
-for r in rows:
-    if r["kind"] == "kmem":
-        print("kmem", r.get("what"), r.get("name"), r.get("state"))
-    elif r["kind"] == "track":
-        track, n, by = r["what"], 0, r.get("by")
-    elif r["kind"] == "frame" and track:
-        # the first frame of the caller's own code (kzalloc and kmalloc
-        # are inlined from include/linux/slab.h)
-        if n == 0 and "include/" not in (r.get("file") or ""):
-            print("track", track, by, r["func"], r["line"])
-            n += 1
-    else:
-        track = None if r["kind"] != "frame" else track
-PY
-}
+facts() { python3 "$TOP/tests/helpers/stop-facts.py" "$1"; }
 fact() { awk -v k="$1" 'index($0, k " ") == 1 { print substr($0, length(k) + 2); exit }' "$2"; }
 
 # KASAN: conns_report() reads the connection conn_close() freed.
