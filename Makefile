@@ -33,6 +33,7 @@ TRACER_OBJS += tracer/confine.o
 TRACER_OBJS += tracer/tracer.o
 TRACER_OBJS += tracer/trace.o
 TRACER_OBJS += tracer/pagewatch.o
+TRACER_OBJS += tracer/detour.o
 TRACER_OBJS += tracer/probe.o
 KMODEL_OBJS += kmodel/symbols.o
 KMODEL_OBJS += kmodel/types.o

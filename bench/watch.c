@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	t1 = now();
 	tracer_hw_emulation_stats(t, &ps);
 	tracer_free(t);
-	printf("%.3f %lu %lu %lu %lu %lu\n", t1 - t0, triggers, ps.faults,
-	       ps.emulated, ps.lifted, ps.injected);
+	printf("%.3f %lu %lu %lu %lu %lu %lu\n", t1 - t0, triggers, ps.faults,
+	       ps.emulated, ps.lifted, ps.injected, ps.detours);
 	return 0;
 }

@@ -360,6 +360,53 @@ static void run_emulated_syscall(struct kmodel *k)
 	tracer_free(t);
 }
 
+/*
+ * Emulated only: a store that keeps faulting beside the watched bytes
+ * is detoured (tracer/detour.c), so it stops faulting; the same store
+ * instruction aimed at the watched bytes still stops right after it, in
+ * the program's own code; the program's code reads as it was.
+ */
+static void run_emulated_detour(struct kmodel *k)
+{
+	const char *argv[] = { VICTIM, "500", "detour", NULL };
+	struct tracer_pw_stats ps = { 0 };
+	uint64_t addr, store, size = 0;
+	uint8_t before[32], after[32];
+	struct user_regs_struct r;
+	char *cause = NULL;
+	struct tracer_stop st;
+	struct tracer *t;
+	int slot, n;
+	long v = 0;
+
+	kmodel_function(k, "victim_store", &store, &size);
+	t = launch_watched(k, argv, true, "victim_counter", TRACER_HW_WRITE,
+			   &slot, &addr);
+	tracer_read_mem(t, store, before, sizeof(before));
+	n = tracer_resume(t, &cause) >= 0 && tracer_wait(t, &st, &cause) == 1;
+	tracer_read_mem(t, addr, &v, sizeof(v));
+	tracer_get_regs(t, 0, &r);
+	tracer_hw_emulation_stats(t, &ps);
+	ok(n && st.kind == TRACER_STOP_WATCH && st.bp == slot && v == 77,
+	   "emulated, detoured: the store to the watched bytes stops (kind "
+	   "%d, value %ld)", st.kind, v);
+	ok(r.rip > store && r.rip < store + size,
+	   "...right after it, in victim_store (rip 0x%llx, victim_store "
+	   "0x%llx, %llu bytes)", (unsigned long long)r.rip,
+	   (unsigned long long)store, (unsigned long long)size);
+	ok(ps.detours >= 1 && ps.faults < 100,
+	   "...the 500 stores beside it were detoured (%lu detours, %lu "
+	   "faults)", ps.detours, ps.faults);
+	tracer_read_mem(t, store, after, sizeof(after));
+	ok(!memcmp(before, after, sizeof(before)),
+	   "...and victim_store's code reads as it was at the stop");
+	tracer_resume(t, &cause);
+	tracer_wait(t, &st, &cause);
+	ok(st.kind == TRACER_STOP_EXITED && st.status == (500 + 77) % 100,
+	   "...the program ends as it would (status %d)", st.status);
+	tracer_free(t);
+}
+
 static int cpus_of(pid_t pid)
 {
 	cpu_set_t set;
@@ -407,7 +454,7 @@ int main(void)
 	struct tracer *t;
 	struct tracer_stop st;
 
-	plan(26 + 2 * WATCH_TESTS + 4 + 1 + 1);
+	plan(26 + 2 * WATCH_TESTS + 4 + 5 + 1 + 1);
 	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
 		diag("%s", cause);
 		return 1;
@@ -479,6 +526,7 @@ int main(void)
 		free(why);
 	}
 	run_emulated_syscall(k);
+	run_emulated_detour(k);
 	run_emulated_pinning(k);
 	run_decode();
 	{

@@ -125,6 +125,12 @@ struct tracer {
 	bool pw_pinned;
 	cpu_set_t pw_cpus;
 	struct tracer_pw_stats pw_stats;
+	/* The last fault's store, done by the tracer (pw_step_fault): its
+	 * pc, address and length; pw_last_pc 0 when it was not a store. */
+	uint64_t pw_last_pc, pw_last_ea;
+	int pw_last_len;
+	/* Store detours (detour.c); NULL until the first. */
+	struct dt_state *dt;
 };
 
 /* confine.c: the given mounts, made by the parent before the clone. */
@@ -199,8 +205,36 @@ int pw_protect(struct tracer *t, bool on);
  * for any other instruction.  Exported for t3001. */
 bool pw_decode_store(const uint8_t *insn, const struct user_regs_struct *r,
 		     uint64_t *addr, int *size, uint64_t *value, int *len);
+/* Run syscall nr(a[0..5]) in stopped thread tid, its registers put
+ * back: the result, or -ESRCH when the process died. */
+long pw_inject6(struct tracer *t, pid_t tid, long nr, const uint64_t a[6],
+		sigset_t *later);
 /* The process was launched afresh (replay): nothing is protected. */
 void pw_reset(struct tracer *t);
 void pw_pin(struct tracer *t, bool on);
+
+/*
+ * detour.c: the stores that keep faulting beside a watched variable are
+ * detoured through a trampoline that stores via an alias of the page.
+ */
+/* The store at pc (len bytes) to ea faulted and was done by the tracer
+ * while the process ran on (not a step): count it, and detour it when it
+ * is hot. */
+void dt_note_store(struct tracer *t, pid_t tid, uint64_t pc, uint64_t ea,
+		   int len, sigset_t *later);
+/* The pc after the store of a trampoline's own copy of it: the pc after
+ * the original store (else pc). */
+uint64_t dt_resume_pc(struct tracer *t, uint64_t pc);
+/* Take every detour out and move threads out of the trampolines (at a
+ * reported stop, and before code is written). */
+void dt_off(struct tracer *t);
+/* Where the tracer writes addr: through its page's alias, if it has
+ * one (a shared page made read-only refuses even /proc/PID/mem). */
+uint64_t dt_alias_addr(const struct tracer *t, uint64_t addr);
+/* Show the original bytes under active detours in buf (addr, n). */
+void dt_mask(const struct tracer *t, uint64_t addr, void *buf, size_t n);
+bool dt_overlaps(const struct tracer *t, uint64_t addr, size_t n);
+/* Forget it all (a new process). */
+void dt_reset(struct tracer *t);
 
 #endif

@@ -143,12 +143,12 @@ static int died(struct tracer *t, pid_t tid, int status)
 }
 
 /*
- * Run syscall nr(a0, a1, a2) in stopped thread tid and put its
+ * Run syscall nr(a[0], ..., a[5]) in stopped thread tid and put its
  * registers back.  Returns the syscall's result, or -ESRCH when the
  * process died.  Asynchronous signals that arrive go to *later.
  */
-static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
-		   uint64_t a1, uint64_t a2, sigset_t *later)
+long pw_inject6(struct tracer *t, pid_t tid, long nr, const uint64_t a[6],
+		sigset_t *later)
 {
 	struct user_regs_struct saved, r;
 	int status, sig, op = tracer_syscall_stop_kind(tid);
@@ -182,9 +182,12 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 	/* No restart of a syscall the thread was interrupted in, and a
 	 * syscall it is stopped at the entry of does not run. */
 	r.orig_rax = (uint64_t)-1;
-	r.rdi = a0;
-	r.rsi = a1;
-	r.rdx = a2;
+	r.rdi = a[0];
+	r.rsi = a[1];
+	r.rdx = a[2];
+	r.r10 = a[3];
+	r.r8 = a[4];
+	r.r9 = a[5];
 	if (tracer_gpr_set(t, tid, &r) < 0)
 		return -ESRCH;
 	for (;;) {
@@ -226,6 +229,14 @@ static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
 	if (tracer_gpr_set(t, tid, &saved) < 0)
 		return -ESRCH;
 	return ret;
+}
+
+static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
+		   uint64_t a1, uint64_t a2, sigset_t *later)
+{
+	const uint64_t a[6] = { a0, a1, a2 };
+
+	return pw_inject6(t, tid, nr, a, later);
 }
 
 /* A stopped thread to run our syscalls in: the last stop's if it can. */
@@ -366,6 +377,7 @@ void pw_pin(struct tracer *t, bool on)
 void pw_reset(struct tracer *t)
 {
 	pw_pin(t, false);
+	dt_reset(t);
 	t->pw_npages = 0;
 	t->pw_lifted = false;
 	t->pw_nwin = 0;
@@ -870,9 +882,14 @@ static bool emulate_store(struct tracer *t, pid_t tid, uint64_t fault_addr,
 		return false;
 	/* Little-endian: the low `size` bytes of value.  A shared page we
 	 * made read-only refuses even this write: then it runs lifted. */
-	if (tracer_raw_write(t, addr, &value, (size_t)size) != size)
+	if (tracer_raw_write(t, dt_alias_addr(t, addr), &value,
+			     (size_t)size) != size)
 		return false;
-	r.rip += (uint64_t)len;
+	/* From a trampoline's copy of a store: back after the original. */
+	r.rip = dt_resume_pc(t, r.rip + (uint64_t)len);
+	t->pw_last_pc = r.rip - (uint64_t)len;
+	t->pw_last_ea = addr;
+	t->pw_last_len = len;
 	*touched = false;
 	for (i = 0; i < 4; i++)
 		*touched |= t->hw[i].used && t->hw[i].kind != TRACER_HW_EXEC &&
@@ -889,6 +906,7 @@ int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
 	bool touched;
 
 	t->pw_stats.faults++;
+	t->pw_last_pc = 0;
 	if (emulate_store(t, tid, addr, &touched)) {
 		t->pw_stats.emulated++;
 		/* A store beside every watched byte changes none of them. */
@@ -939,6 +957,15 @@ int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
 			t->stop_pending = false;
 		}
 		return -ESRCH;
+	}
+	if (err != -EAGAIN) {
+		struct user_regs_struct r;
+
+		if (tracer_gpr_get(t, tid, &r) == 0 &&
+		    dt_resume_pc(t, r.rip) != r.rip) {
+			r.rip = dt_resume_pc(t, r.rip);
+			tracer_gpr_set(t, tid, &r);
+		}
 	}
 	return err == -EAGAIN ? -EAGAIN : judge(t, addr);
 }

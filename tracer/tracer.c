@@ -241,7 +241,9 @@ ssize_t tracer_read_mem(struct tracer *t, uint64_t addr, void *buf,
 	ssize_t n = tracer_raw_read(t, addr, buf, len);
 	int i;
 
-	/* Show original bytes, never our int3s. */
+	/* Show original bytes, never our int3s or detours. */
+	if (n > 0)
+		dt_mask(t, addr, buf, (size_t)n);
 	for (i = 0; n > 0 && i < t->nbps; i++) {
 		struct tracer_bp *bp = &t->bps[i];
 
@@ -260,6 +262,8 @@ ssize_t tracer_write_mem(struct tracer *t, uint64_t addr, const void *buf,
 	int i;
 
 	memcpy(copy, buf, len);
+	if (dt_overlaps(t, addr, len))
+		dt_off(t);
 	/* A write over a breakpoint changes its saved byte, not the int3. */
 	for (i = 0; i < t->nbps; i++) {
 		struct tracer_bp *bp = &t->bps[i];
@@ -292,6 +296,8 @@ static int bp_poke(struct tracer *t, struct tracer_bp *bp, bool insert)
 
 	if (insert == bp->inserted)
 		return 0;
+	if (insert && dt_overlaps(t, bp->addr, 1))
+		dt_off(t);
 	if (insert) {
 		n = tracer_raw_read(t, bp->addr, &bp->orig, 1);
 		if (n != 1)
@@ -1097,8 +1103,11 @@ static int on_pw_fault(struct tracer *t, pid_t tid, uint64_t addr,
 	slot = pw_step_fault(t, tid, addr, &later, stop);
 	if (slot == -ESRCH)
 		return t->alive ? 0 : 1;
-	tracer_reraise(t, tid, &later);
 	th = tracer_thread_find(t, tid);
+	if (slot == -1 && th && !th->stepping && t->pw_last_pc)
+		dt_note_store(t, tid, t->pw_last_pc, t->pw_last_ea,
+			      t->pw_last_len, &later);
+	tracer_reraise(t, tid, &later);
 	if (!th)
 		return 0;
 	if (th->stepping && slot != -EAGAIN)
@@ -1400,6 +1409,8 @@ static int finish_stop(struct tracer *t, struct tracer_stop *stop)
 	stop_all(t, stop->tid);
 	t->running = false;
 	t->last_tid = stop->tid;
+	/* What the user sees is the kernel's own code. */
+	dt_off(t);
 	{
 		int i;
 
@@ -1775,6 +1786,7 @@ void tracer_free(struct tracer *t)
 		kill(t->init_pid, SIGKILL);
 		waitpid(t->init_pid, NULL, __WALL);
 	}
+	dt_reset(t);
 	free(t->threads);
 	free(t->bps);
 	free(t);

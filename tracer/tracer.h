@@ -292,6 +292,7 @@ struct tracer_pw_stats {
 	unsigned long emulated;		/* of which plain stores done here */
 	unsigned long lifted;		/* syscalls run with it lifted */
 	unsigned long injected;		/* syscalls the tracer made it run */
+	unsigned long detours;		/* stores detoured (detour.c) */
 };
 void tracer_hw_emulation_stats(const struct tracer *t,
 			       struct tracer_pw_stats *out);

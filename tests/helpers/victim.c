@@ -41,6 +41,17 @@ static void *victim_thread(void *arg)
 /* Filled by a read() next to the counter (pagewatch's syscall path). */
 volatile long victim_buf;
 
+/*
+ * One store instruction for every address (tracer/detour.c's test): a
+ * ten-byte instruction that touches no memory, then the store.  Run at
+ * victim_buf many times, it is detoured; then at victim_counter.
+ */
+__attribute__((noinline)) void victim_store(volatile long *p, long v)
+{
+	asm volatile("movabs $0x5eed5eed5eed, %%rax\n\t"
+		     "mov %1, (%0)" : : "r"(p), "r"(v) : "rax", "memory");
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3, i;
@@ -59,6 +70,13 @@ int main(int argc, char **argv)
 		    read(fd[0], (void *)&victim_buf, sizeof(v)) != sizeof(v))
 			return 99;
 		victim_counter = 7;
+		return (int)((victim_buf + victim_counter) % 100);
+	}
+	if (argc > 2 && argv[2][0] == 'd') {
+		/* n stores beside the counter, then one to it */
+		for (i = 1; i <= n; i++)
+			victim_store(&victim_buf, i);
+		victim_store(&victim_counter, 77);
 		return (int)((victim_buf + victim_counter) % 100);
 	}
 	if (argc > 2 && argv[2][0] == 't') {
