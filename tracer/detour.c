@@ -719,9 +719,10 @@ static int install(struct tracer *t, struct dt_state *d, struct dt_site *s,
 	for (i = 0; i < t->pw_npages; i++)
 		if (t->pw_pages[i].addr == page)
 			pp = &t->pw_pages[i];
-	/* Only pages that are still readable: reads do not fault there. */
+	/* Only pages that are still readable: reads do not fault there.
+	 * (An access point may go, so this is no reason to give up.) */
 	if (!pp || !(pp->prot & PROT_READ))
-		return -1;
+		return -EAGAIN;
 	if (tracer_read_mem(t, s->pc, insn, sizeof(insn)) < s->len ||
 	    !parse_store(insn, &st) || st.len != s->len)
 		return -1;
@@ -775,9 +776,16 @@ void dt_note_store(struct tracer *t, pid_t tid, uint64_t pc, uint64_t ea,
 		if (d->sites[i].pc == pc)
 			s = &d->sites[i];
 	if (!s) {
-		if (d->nsites == DT_MAX_SITES)
+		/* Full: the coldest site without a trampoline makes room. */
+		if (d->nsites < DT_MAX_SITES)
+			s = &d->sites[d->nsites++];
+		else
+			for (i = 0; i < d->nsites; i++)
+				if (!d->sites[i].tramp &&
+				    (!s || d->sites[i].hits < s->hits))
+					s = &d->sites[i];
+		if (!s)
 			return;
-		s = &d->sites[d->nsites++];
 		memset(s, 0, sizeof(*s));
 		s->pc = pc;
 		s->ea = ea;
@@ -791,7 +799,10 @@ void dt_note_store(struct tracer *t, pid_t tid, uint64_t pc, uint64_t ea,
 	}
 	if (++s->hits < DT_HOT)
 		return;
-	if (install(t, d, s, tid, later) < 0) {
+	i = install(t, d, s, tid, later);
+	if (i == -EAGAIN) {
+		s->hits = 0;
+	} else if (i < 0) {
 		LOG("tracer", "store at 0x%llx: no detour",
 		    (unsigned long long)pc);
 		s->refused = true;
