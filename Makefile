@@ -7,6 +7,8 @@
 #   make unit       the tests that need no guest (seconds)
 #   make demo       bootstrap, build, guest, run the panic demo
 #   make bench      run the benchmarks under bench/
+#   make install    install under PREFIX (/usr/local), with DESTDIR;
+#                   make uninstall removes exactly that (scripts/install)
 #   make DEVELOPER=1 / ASAN=1   stricter warnings / sanitizers
 
 CC ?= cc
@@ -63,6 +65,7 @@ REPLAY_OBJS += replay/dump.o
 CLI_OBJS += cli/main.o
 CLI_OBJS += cli/termguard.o
 CLI_OBJS += cli/options.o
+CLI_OBJS += cli/places.o
 CLI_OBJS += cli/breakpoints.o
 CLI_OBJS += cli/record.o
 CLI_OBJS += cli/loop.o
@@ -112,10 +115,10 @@ umdbg: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
 %.o: %.c .build-flags
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # Everything is rebuilt when the flags change (ASAN=1, DEVELOPER=1, CFLAGS).
-BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS)
+BUILD_FLAGS := $(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
 .build-flags: FORCE
 	@echo '$(BUILD_FLAGS)' | cmp -s - $@ || echo '$(BUILD_FLAGS)' >$@
 FORCE:
@@ -184,6 +187,27 @@ demo: bootstrap
 	@guest/mkguest
 	./umdbg --break panic --scenario panic || [ $$? -eq 2 ]
 
+# The commit and the guest recipe's versions, for umdbg --version;
+# rewritten only when they change.
+cli/buildinfo.h: FORCE
+	@{ printf '#define UMDBG_COMMIT "%s"\n' "$${UMDBG_COMMIT:-$$(git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)}"; \
+	   . guest/recipe; \
+	   printf '#define UMDBG_RECIPE "kernel %s, rootfs %s"\n' "$$kernel_recipe" "$$rootfs_recipe"; } >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+cli/options.o cli/commands.o: cli/buildinfo.h
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: umdbg
+	@scripts/install "$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+	@scripts/install --uninstall "$(DESTDIR)" "$(PREFIX)"
+
+# The Debian package (scripts/deb): umdbg_VERSION_amd64.deb here.
+deb:
+	@scripts/deb
+
 bench/stop-floor: bench/stop-floor.c
 	$(CC) $(CFLAGS) -o $@ $<
 
@@ -221,8 +245,8 @@ check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f .build-flags umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) $(FUZZERS)
+	rm -f .build-flags cli/buildinfo.h umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) $(FUZZERS)
 
-.PHONY: FORCE all bootstrap guest guest-debug tests unit check demo bench fuzz fuzz-long check-deps clean
+.PHONY: FORCE all bootstrap guest guest-debug tests unit check demo bench fuzz fuzz-long check-deps clean install uninstall deb
 
 -include $(OBJS:.o=.d) $(wildcard tests/*.d)

@@ -208,7 +208,7 @@ struct share {
 struct session {
 	struct kmodel *k;
 	char *kernel_abs;	/* absolute path of the kernel binary */
-	char *self_dir;		/* where umdbg lives (guest/ is there) */
+	char *guest_dir;	/* the built guest's links (places.c) */
 	struct gdbserver *gdb;	/* --gdb */
 	const char *gdb_where;	/* where it listens, for messages */
 	bool killed_by_gdb;
@@ -578,8 +578,6 @@ void die_usage(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 /* The kernel's path as gdb's qXfer:exec-file gives it (malloc'd). */
 char *exec_file_for_gdb(const char *kernel);
-/* The directory holding umdbg (the repository root when run from there). */
-char *self_dir(void);
 /* Does an argument start with prefix? */
 bool has_arg(char **args, int n, const char *prefix);
 
@@ -605,7 +603,20 @@ int shares_setup(struct session *s, const char *kernel, char **kargs,
  * the kernel (at l->path, absolute) and the files its arguments name. */
 void launch_gives(struct session *s, const struct options *o,
 		 struct tracer_launch *l);
-int module_command(int argc, char **argv, const char *self_dir);
+int module_command(int argc, char **argv);
+
+/* places.c: a source tree or an installation */
+bool places_source_tree(void);	/* run from its build directory */
+char *cache_dir(void);		/* $UMDBG_CACHE, or ~/.cache/umdbg */
+char *recipe_dir(void);		/* guest/, samples/, scripts/gdb/ are here */
+char *guest_dir(void);		/* the built guest: linux, src, ... */
+/* How to build the guest, as the user runs umdbg ("make guest"...). */
+const char *guest_build_hint(bool debug);
+int guest_command(int argc, char **argv);	/* umdbg guest build */
+/* The host's XSAVE area for a ptraced thread (bytes; probed once), or a
+ * negative errno.  UML 6.12 alone assumes UML_XSTATE_SIZE. */
+int host_xstate_size(void);
+#define UML_XSTATE_SIZE 2696
 
 /* record.c: --record, umdbg replay, umdbg trace */
 int trace_command(int argc, char **argv);

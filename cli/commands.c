@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buildinfo.h"
 #include "cli.h"
 #include "../tui/tui.h"
 
@@ -358,6 +359,10 @@ static int cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
 	row_str(o, VERSION_WATCH, ctx->s->hw_emulated ? "page-protection" :
 		"debug-registers");
 	row_str(o, VERSION_WATCH_WHY, ctx->s->hw_why);
+	row_str(o, VERSION_COMMIT, UMDBG_COMMIT);
+	row_str(o, VERSION_RECIPE, UMDBG_RECIPE);
+	if (host_xstate_size() > 0)
+		row_int(o, VERSION_XSTATE, host_xstate_size());
 	row_end(o);
 	return 0;
 }

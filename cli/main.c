@@ -311,11 +311,10 @@ int main(int argc, char **argv)
 	log_init();
 	if (argc >= 2 && !strcmp(argv[1], "trace"))
 		return trace_command(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "module")) {
-		char *self = self_dir();
-
-		return module_command(argc - 1, argv + 1, self);
-	}
+	if (argc >= 2 && !strcmp(argv[1], "module"))
+		return module_command(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "guest"))
+		return guest_command(argc - 1, argv + 1);
 	if (options_parse(argc, argv, s, &o) < 0 || open_model(s, &o) < 0)
 		return EXIT_ERROR;
 	use_ns = tracer_namespaces_available();

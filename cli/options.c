@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buildinfo.h"
 #include "cli.h"
 
 static const char usage_text[] =
@@ -21,9 +22,10 @@ static const char usage_text[] =
 "       umdbg replay TRACE [options]\n"
 "       umdbg trace info|dump TRACE\n"
 "       umdbg module [--flavour debug] DIR [TARGET...]\n"
+"       umdbg guest build [--flavour default|debug]\n"
 "\n"
 "Run a UML kernel under umdbg's supervisor and stop it where you ask.\n"
-"KERNEL defaults to the built guest (guest/linux, see 'make guest').\n"
+"KERNEL defaults to the built guest ('umdbg guest build' builds it).\n"
 "\n"
 "  -b, --break LOC        stop at LOC: SYMBOL, *EXPR or FILE:LINE\n"
 "                         (repeatable; 'panic' is the classic)\n"
@@ -45,7 +47,8 @@ static const char usage_text[] =
 "                         come when the host's timer fires; by default\n"
 "                         time is simulated and every run is the same\n"
 "      --flavour debug    the debug guest (KASAN, lockdep, DEBUG_LIST,\n"
-"                         SLUB debugging; 'make guest-debug')\n"
+"                         SLUB debugging; 'umdbg guest build --flavour\n"
+"                         debug')\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
 "      --timeout SECS     end the guest when it has run SECS seconds (the\n"
 "                         time it spends stopped does not count); exit\n"
@@ -83,7 +86,8 @@ static const char usage_text[] =
 "command failed), 2 stopped without a terminal or with --batch (report\n"
 "printed, commands run), 3 guest kernel panicked,\n"
 "4 guest died another way, 5 a replay diverged from its recording,\n"
-"6 --run's command failed (the guest powered off normally).\n"
+"6 --run's command failed (the guest powered off normally),\n"
+"7 --timeout: the guest ran too long.\n"
 "\n"
 "'umdbg replay TRACE' runs the recorded kernel again, exactly, with\n"
 "--break, --gdb and the prompt as above; it needs no input, terminal or\n"
@@ -92,7 +96,11 @@ static const char usage_text[] =
 "\n"
 "'umdbg module DIR' builds the out-of-tree module in DIR (a Kbuild or\n"
 "Makefile: obj-m += NAME.o) against the built guest's kernel tree;\n"
-"then 'umdbg --share DIR --run \"insmod /share/NAME/NAME.ko\"' loads it.\n";
+"then 'umdbg --share DIR --run \"insmod /share/NAME/NAME.ko\"' loads it.\n"
+"\n"
+"'umdbg guest build' builds the guest kernel (Debian's linux-source-6.12\n"
+"with umdbg's patches and config) and its root filesystem into the cache\n"
+"(~/.cache/umdbg, or $UMDBG_CACHE); a second run is instant.\n";
 
 static const char *const scenarios[] = {
 	"halt", "panic", "oops", "inspect", "many", "work", "shell",
@@ -108,17 +116,6 @@ void die_usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; try 'umdbg --help'\n");
 	exit(EXIT_ERROR);
-}
-
-char *self_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return xstrdup(".");
-	buf[n] = '\0';
-	return xstrdup(dirname(buf));
 }
 
 /*
@@ -321,11 +318,22 @@ static void parse_flags(int argc, char **argv, struct session *s,
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
-		case 'V':
-			printf("umdbg %s\n", UMDBG_VERSION);
+		case 'V': {
+			char *recipe = recipe_dir();
+			int xs = host_xstate_size();
+
+			printf("umdbg %s (commit %s)\n", UMDBG_VERSION,
+			       UMDBG_COMMIT);
+			printf("guest recipe: %s (%s)\n", UMDBG_RECIPE, recipe);
+			if (xs > 0)
+				printf("host: XSAVE area %d bytes (UML 6.12 "
+				       "assumes %d; the recipe's xstate patch "
+				       "asks the host)\n", xs, UML_XSTATE_SIZE);
 			session_watch_mode(s);
 			session_say_watch_mode(s, stdout);
+			free(recipe);
 			exit(0);
+		}
 		default:
 			die_usage("bad option or missing argument: '%s'",
 				  argv[optind - 1]);
@@ -344,8 +352,8 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 	int rargc = 0, i;
 	struct stat stb;
 
-	def_kernel = xasprintf("%s/guest/%slinux", s->self_dir, sub);
-	def_rootfs = xasprintf("%s/guest/%srootfs.cpio.gz", s->self_dir, sub);
+	def_kernel = xasprintf("%s/%slinux", s->guest_dir, sub);
+	def_rootfs = xasprintf("%s/%srootfs.cpio.gz", s->guest_dir, sub);
 	if (o->replay_path) {
 		s->trace_path = o->replay_path;
 		replay_open(s, o->replay_path, &rargv, &rargc);
@@ -365,9 +373,9 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 		o->kernel = def_kernel;
 		if (stat(o->kernel, &stb) < 0) {
 			fprintf(stderr, "umdbg: no %sguest kernel at '%s': run "
-				"'make guest%s' first, or name a KERNEL\n",
+				"'%s' first, or name a KERNEL\n",
 				*sub ? "debug " : "", o->kernel,
-				*sub ? "-debug" : "");
+				guest_build_hint(*sub));
 			return -1;
 		}
 		default_args(&o->kargs, &o->nkargs,
@@ -406,7 +414,7 @@ int options_parse(int argc, char **argv, struct session *s,
 		if (!strcmp(argv[i], "-ex"))
 			argv[i] = long_ex;
 	parse_flags(argc, argv, s, o);
-	s->self_dir = self_dir();
+	s->guest_dir = guest_dir();
 	if (o->replay_path && (s->trace_path || o->scenario))
 		die_usage("replay takes neither --record nor --scenario");
 	if (o->replay_path && (o->nshares || o->run_cmd || o->flavour ||

@@ -106,7 +106,7 @@ int shares_setup(struct session *s, const char *kernel, char **kargs,
 	dir = xasprintf("%s/modules", slash ? kdir : ".");
 	if (stat(dir, &stb) < 0 || !S_ISDIR(stb.st_mode)) {
 		free(dir);
-		dir = xasprintf("%s/guest/modules", s->self_dir);
+		dir = xasprintf("%s/modules", s->guest_dir);
 	}
 	free(kdir);
 	s->moddirs = xrealloc(s->moddirs, (s->nmoddirs + 1) *
@@ -245,8 +245,9 @@ static int module_usage(void)
 
 /* Build the out-of-tree module in DIR against the built guest's kernel
  * tree: make's own output, and its status. */
-int module_command(int argc, char **argv, const char *self_dir)
+int module_command(int argc, char **argv)
 {
+	char *gdir = guest_dir();
 	const char *flavour = "default", *dir;
 	char *abs, *tree, *top, **margv;
 	struct stat stb;
@@ -286,13 +287,14 @@ int module_command(int argc, char **argv, const char *self_dir)
 		return EXIT_ERROR;
 	}
 	free(top);
-	tree = xasprintf("%s/guest/%ssrc", self_dir,
+	tree = xasprintf("%s/%ssrc", gdir,
 			 strcmp(flavour, "debug") ? "" : "debug/");
+	free(gdir);
 	top = xasprintf("%s/Module.symvers", tree);
 	if (access(top, R_OK) < 0) {
 		fprintf(stderr, "umdbg: module: no built guest kernel tree at "
-			"'%s': run 'make guest%s' first\n", tree,
-			strcmp(flavour, "debug") ? "" : "-debug");
+			"'%s': run '%s' first\n", tree,
+			guest_build_hint(!strcmp(flavour, "debug")));
 		free(top);
 		free(tree);
 		free(abs);

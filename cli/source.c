@@ -206,7 +206,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	path = file[0] == '/' ? xstrdup(file) :
-		xasprintf("%s/guest/src/%s", s->self_dir, file);
+		xasprintf("%s/src/%s", s->guest_dir, file);
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(ctx->out, "list: cannot open '%s': %s\n", path,

@@ -353,9 +353,19 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    str_or(r, VALUE_VALUE, "?"));
 		break;
 	case ROW_VERSION:
-		strbuf_addf(sb, "umdbg %s, kernel '%s'\nwatchpoints: ",
-			    str_or(r, VERSION_VERSION, "?"),
+		strbuf_addf(sb, "umdbg %s", str_or(r, VERSION_VERSION, "?"));
+		if (r->v[VERSION_COMMIT].set)
+			strbuf_addf(sb, " (commit %s)",
+				    str_or(r, VERSION_COMMIT, "?"));
+		strbuf_addf(sb, ", kernel '%s'\n",
 			    str_or(r, VERSION_KERNEL, "?"));
+		if (r->v[VERSION_RECIPE].set)
+			strbuf_addf(sb, "guest recipe: %s\n",
+				    str_or(r, VERSION_RECIPE, "?"));
+		if (r->v[VERSION_XSTATE].set)
+			strbuf_addf(sb, "host XSAVE area: %lld bytes\n",
+				    (long long)r->v[VERSION_XSTATE].i);
+		strbuf_addf(sb, "watchpoints: ");
 		if (!strcmp(str_or(r, VERSION_WATCH, ""), "debug-registers"))
 			strbuf_addf(sb, "the debug registers (they trap on "
 				    "this host)");

@@ -285,7 +285,10 @@ enum row_type {
 	X(VERSION, VERSION, "version", ROW_STR)				\
 	X(VERSION, KERNEL, "kernel", ROW_STR)				\
 	X(VERSION, WATCH, "watchpoints", ROW_STR) /* debug-registers, */ \
-	X(VERSION, WATCH_WHY, "watch_why", ROW_STR) /* page-protection */
+	X(VERSION, WATCH_WHY, "watch_why", ROW_STR) /* page-protection */ \
+	X(VERSION, COMMIT, "commit", ROW_STR)				\
+	X(VERSION, RECIPE, "recipe", ROW_STR)	/* the guest recipe's */ \
+	X(VERSION, XSTATE, "xstate", ROW_INT)	/* host XSAVE bytes */
 #define ROW_FIELDS_VALUE(X)						\
 	X(VALUE, EXPR, "expr", ROW_STR)					\
 	X(VALUE, TYPE, "type", ROW_STR)					\

@@ -276,6 +276,9 @@ void tracer_hw_clear(struct tracer *t);
  * itself failed (*why says why).
  */
 int tracer_probe_debug_registers(char **why);
+/* The host's XSAVE area size for a ptraced thread (PTRACE_GETREGSET
+ * NT_X86_XSTATE), in bytes, or -errno with *why. */
+int tracer_probe_xstate_size(char **why);
 
 /*
  * Emulate the hardware points instead of using the debug registers
