@@ -16,7 +16,8 @@ plan 16
 
 D=$SCRATCH/destdir
 mkdir -p "$D"
-make -s -C "$TOP" install DESTDIR="$D" PREFIX=/usr >"$SCRATCH/install" 2>&1
+# -o umdbg: the binary as built (a sanitized run must keep its own)
+make -s -C "$TOP" -o umdbg install DESTDIR="$D" PREFIX=/usr >"$SCRATCH/install" 2>&1
 is "$?" 0 "make install DESTDIR=... PREFIX=/usr (exit status 0)"
 (cd "$D/usr" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >"$SCRATCH/got"
 { "$TOP/scripts/install" --list; echo share/umdbg/.install-manifest; } |
@@ -75,7 +76,7 @@ is "$(comp umdbg --sce) $(comp umdbg --scenario wo) $missing" "--scenario work "
 	"bash completes --sce, a scenario name, and every long option"
 
 cd "$TOP" || exit 1
-make -s install DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1
+make -s -o umdbg install DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1
 make -s uninstall DESTDIR="$D" PREFIX=/usr >"$SCRATCH/uninstall" 2>&1
 is "$(find "$D" -mindepth 1 | wc -l)" 0 "make uninstall leaves the DESTDIR empty"
 done_testing
