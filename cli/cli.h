@@ -610,8 +610,11 @@ bool places_source_tree(void);	/* run from its build directory */
 char *cache_dir(void);		/* $UMDBG_CACHE, or ~/.cache/umdbg */
 char *recipe_dir(void);		/* guest/, samples/, scripts/gdb/ are here */
 char *guest_dir(void);		/* the built guest: linux, src, ... */
-/* How to build the guest, as the user runs umdbg ("make guest"...). */
-const char *guest_build_hint(bool debug);
+/* How to build guest NAME (NULL: the default), as the user runs umdbg
+ * ("make guest"...). */
+const char *guest_build_hint(const char *name);
+/* Can NAME name a built guest (lower-case letters, digits, - and _)? */
+bool guest_name_ok(const char *name);
 int guest_command(int argc, char **argv);	/* umdbg guest build */
 /* The host's XSAVE area for a ptraced thread (bytes; probed once), or a
  * negative errno.  UML 6.12 alone assumes UML_XSTATE_SIZE. */

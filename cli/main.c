@@ -30,6 +30,8 @@ static bool replay_unconfined(struct session *s)
 }
 
 /* The kernel model, and what the command line asks of it. */
+static void kernel_advice(struct session *s, const struct options *o);
+
 static int open_model(struct session *s, const struct options *o)
 {
 	char *cause = NULL;
@@ -61,10 +63,52 @@ static int open_model(struct session *s, const struct options *o)
 		if (watch_check(s, o->watches[i], stderr) < 0)
 			return -1;
 	/* After the checks: an error above stays the one line it says. */
+	kernel_advice(s, o);
+	return 0;
+}
+
+/*
+ * What a kernel of the user's own lacks, one line each, with the fix:
+ * debug info; the xstate patch on a host whose XSAVE area is not the
+ * 2696 bytes UML 6.12 assumes (it dies at its first user process); gdb's
+ * scripts, when gdb is served.
+ */
+static void kernel_advice(struct session *s, const struct options *o)
+{
+	uint64_t a;
+	int xs;
+
 	if (!kmodel_has_dwarf(s->k))
 		fprintf(stderr, "umdbg: warning: '%s' has no debug info: "
-			"backtraces will lack file:line\n", o->kernel);
-	return 0;
+			"backtraces will lack file:line (build it with "
+			"CONFIG_DEBUG_INFO_DWARF5=y, as 'umdbg guest build "
+			"--src TREE' does)\n", o->kernel);
+	if (kmodel_symbol_addr(s->k, "have_xstate_support", &a) == 0 &&
+	    kmodel_symbol_addr(s->k, "host_fp_size", &a) < 0 &&
+	    (xs = host_xstate_size()) > UML_XSTATE_SIZE)
+		fprintf(stderr, "umdbg: warning: '%s' is UML without umdbg's "
+			"xstate patch, and this host's XSAVE area is %d bytes, "
+			"not %d: it will die at its first user process "
+			"('ptrace set fp regs failed'); 'umdbg guest build "
+			"--src TREE' applies the patch\n", o->kernel, xs,
+			UML_XSTATE_SIZE);
+	if (o->gdb_spec && !o->replay_path) {
+		char *py = xasprintf("%s-gdb.py", s->kernel_abs);
+		char *dir = xstrdup(s->kernel_abs), *slash = strrchr(dir, '/');
+		char *vm;
+
+		if (slash)
+			*slash = '\0';
+		vm = xasprintf("%s/vmlinux-gdb.py", slash ? dir : ".");
+		if (access(py, R_OK) < 0 && access(vm, R_OK) < 0)
+			fprintf(stderr, "umdbg: note: no vmlinux-gdb.py beside "
+				"'%s': gdb's lx- commands need "
+				"CONFIG_GDB_SCRIPTS=y and 'make scripts_gdb'\n",
+				o->kernel);
+		free(py);
+		free(vm);
+		free(dir);
+	}
 }
 
 /*

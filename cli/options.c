@@ -22,7 +22,8 @@ static const char usage_text[] =
 "       umdbg replay TRACE [options]\n"
 "       umdbg trace info|dump TRACE\n"
 "       umdbg module [--flavour debug] DIR [TARGET...]\n"
-"       umdbg guest build [--flavour default|debug]\n"
+"       umdbg guest build [--flavour default|debug] [--src DIR|TARBALL]\n"
+"                         [--config FILE] [--name NAME]\n"
 "\n"
 "Run a UML kernel under umdbg's supervisor and stop it where you ask.\n"
 "KERNEL defaults to the built guest ('umdbg guest build' builds it).\n"
@@ -46,9 +47,10 @@ static const char usage_text[] =
 "                         host's clock, so timer interrupts (and races)\n"
 "                         come when the host's timer fires; by default\n"
 "                         time is simulated and every run is the same\n"
-"      --flavour debug    the debug guest (KASAN, lockdep, DEBUG_LIST,\n"
-"                         SLUB debugging; 'umdbg guest build --flavour\n"
-"                         debug')\n"
+"      --flavour NAME     another built guest: debug (KASAN, lockdep,\n"
+"                         DEBUG_LIST, SLUB debugging; 'umdbg guest build\n"
+"                         --flavour debug'), or one built with 'umdbg\n"
+"                         guest build --name NAME'\n"
 "  -n, --log-lines N      kernel log lines in the stop report (10)\n"
 "      --timeout SECS     end the guest when it has run SECS seconds (the\n"
 "                         time it spends stopped does not count); exit\n"
@@ -100,7 +102,10 @@ static const char usage_text[] =
 "\n"
 "'umdbg guest build' builds the guest kernel (Debian's linux-source-6.12\n"
 "with umdbg's patches and config) and its root filesystem into the cache\n"
-"(~/.cache/umdbg, or $UMDBG_CACHE); a second run is instant.\n";
+"(~/.cache/umdbg, or $UMDBG_CACHE); a second run is instant.  --src builds\n"
+"another 6.12 source (a tarball, or your tree, copied), --config starts\n"
+"from your configuration (it lists each option umdbg had to change); such\n"
+"a guest is NAME (default: custom): run it with --flavour NAME.\n";
 
 static const char *const scenarios[] = {
 	"halt", "panic", "oops", "inspect", "many", "work", "shell",
@@ -265,9 +270,10 @@ static void parse_flags(int argc, char **argv, struct session *s,
 			s->run_left_ms = (int64_t)v * 1000;
 			break;
 		case 'f':
-			if (strcmp(optarg, "default") && strcmp(optarg, "debug"))
-				die_usage("unknown flavour '%s' (default, "
-					  "debug)", optarg);
+			if (!guest_name_ok(optarg))
+				die_usage("bad flavour '%s' (default, debug, or "
+					  "a name given to 'umdbg guest build "
+					  "--name')", optarg);
 			o->flavour = optarg;
 			break;
 		case 'n':
@@ -346,8 +352,8 @@ static void parse_flags(int argc, char **argv, struct session *s,
 static int pick_kernel(int argc, char **argv, struct session *s,
 		       struct options *o)
 {
-	const char *sub = o->flavour && !strcmp(o->flavour, "debug") ?
-		"debug/" : "";
+	char *sub = o->flavour && strcmp(o->flavour, "default") ?
+		xasprintf("%s/", o->flavour) : xstrdup("");
 	char *def_kernel, *def_rootfs, **rargv = NULL;
 	int rargc = 0, i;
 	struct stat stb;
@@ -372,10 +378,11 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 	} else {
 		o->kernel = def_kernel;
 		if (stat(o->kernel, &stb) < 0) {
-			fprintf(stderr, "umdbg: no %sguest kernel at '%s': run "
-				"'%s' first, or name a KERNEL\n",
-				*sub ? "debug " : "", o->kernel,
-				guest_build_hint(*sub));
+			fprintf(stderr, "umdbg: no %s%sguest kernel at '%s': "
+				"run '%s' first, or name a KERNEL\n",
+				*sub ? o->flavour : "", *sub ? " " : "",
+				o->kernel, guest_build_hint(o->flavour));
+			free(sub);
 			return -1;
 		}
 		default_args(&o->kargs, &o->nkargs,
@@ -391,6 +398,7 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 		o->kargs[o->nkargs++] = o->shares[i];
 	if (o->run_cmd)
 		o->kargs[o->nkargs++] = run_arg(o->run_cmd);
+	free(sub);
 	return 0;
 }
 

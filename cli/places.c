@@ -82,12 +82,30 @@ char *guest_dir(void)
 	return g;
 }
 
-const char *guest_build_hint(bool debug)
+const char *guest_build_hint(const char *name)
 {
+	bool debug = name && !strcmp(name, "debug");
+
+	if (name && strcmp(name, "default") && !debug)
+		return "umdbg guest build --src ... --name NAME";
 	if (places_source_tree())
 		return debug ? "make guest-debug" : "make guest";
 	return debug ? "umdbg guest build --flavour debug" :
 		       "umdbg guest build";
+}
+
+bool guest_name_ok(const char *name)
+{
+	const char *p;
+
+	if (!*name || !((*name >= 'a' && *name <= 'z') ||
+			(*name >= '0' && *name <= '9')))
+		return false;
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return false;
+	return true;
 }
 
 int host_xstate_size(void)
@@ -107,7 +125,8 @@ int host_xstate_size(void)
 
 static int guest_usage(void)
 {
-	fprintf(stderr, "usage: umdbg guest build [--flavour default|debug]\n");
+	fprintf(stderr, "usage: umdbg guest build [--flavour default|debug] "
+		"[--src DIR|TARBALL] [--config FILE] [--name NAME]\n");
 	return EXIT_ERROR;
 }
 

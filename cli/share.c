@@ -261,9 +261,10 @@ int module_command(int argc, char **argv)
 	}
 	if (argc < 1 || argv[0][0] == '-')
 		return module_usage();
-	if (strcmp(flavour, "default") && strcmp(flavour, "debug")) {
-		fprintf(stderr, "umdbg: unknown flavour '%s' (default, "
-			"debug)\n", flavour);
+	if (!guest_name_ok(flavour)) {
+		fprintf(stderr, "umdbg: bad flavour '%s' (default, debug, "
+			"or a name given to 'umdbg guest build --name')\n",
+			flavour);
 		return EXIT_ERROR;
 	}
 	dir = argv[0];
@@ -287,14 +288,15 @@ int module_command(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	free(top);
-	tree = xasprintf("%s/%ssrc", gdir,
-			 strcmp(flavour, "debug") ? "" : "debug/");
+	tree = strcmp(flavour, "default") ?
+	       xasprintf("%s/%s/src", gdir, flavour) :
+	       xasprintf("%s/src", gdir);
 	free(gdir);
 	top = xasprintf("%s/Module.symvers", tree);
 	if (access(top, R_OK) < 0) {
 		fprintf(stderr, "umdbg: module: no built guest kernel tree at "
 			"'%s': run '%s' first\n", tree,
-			guest_build_hint(!strcmp(flavour, "debug")));
+			guest_build_hint(flavour));
 		free(top);
 		free(tree);
 		free(abs);

@@ -49,7 +49,10 @@ like "$SCRATCH/gb" "^guest: unknown flavour 'nosuch' \(default, debug\)$" \
 # The manual.
 man -l "$D/usr/share/man/man1/umdbg.1" >"$SCRATCH/man" 2>"$SCRATCH/man.err"
 ok $(( $? != 0 || $(wc -l <"$SCRATCH/man") < 100 )) "man -l renders umdbg(1) ($(wc -l <"$SCRATCH/man") lines)"
-"$U" --help | grep -oE -- '(^|[ ,])--?[a-z][a-z-]*' | sed 's/^[ ,]*//' | sort -u >"$SCRATCH/opts"
+# The options: --help's option lines, and the subcommands' usage lines.
+"$U" --help | grep -oE -- '(^|[ ,[])--?[a-z][a-z-]*' | sed 's/^[ ,[]*//' | sort -u >"$SCRATCH/opts"
+"$U" --help | grep -E '^ +-' | grep -oE -- '(^|[ ,])--?[a-z][a-z-]*' |
+	sed 's/^[ ,]*//' | sort -u >"$SCRATCH/main-opts"
 missing=$(while read -r o; do grep -qF -- "$o" "$SCRATCH/man" || echo "$o"; done <"$SCRATCH/opts")
 is "$missing" "" "umdbg(1) names every option of --help ($(wc -l <"$SCRATCH/opts"))"
 python3 -c '
@@ -69,11 +72,12 @@ comp() {	# comp WORD... : what bash completes for the last word
 		 printf "%s\n" "${COMPREPLY[@]}"' comp \
 		"$D/usr/share/bash-completion/completions/umdbg" "$@"
 }
-longs=$(grep -- '^--' "$SCRATCH/opts" | tr '\n' ' ')
+longs=$(grep -- '^--' "$SCRATCH/main-opts" | tr '\n' ' ')
 offered=$(comp umdbg -- | tr '\n' ' ')
 missing=$(for o in $longs; do case " $offered " in *" $o "*) ;; *) echo "$o" ;; esac; done)
-is "$(comp umdbg --sce) $(comp umdbg --scenario wo) $missing" "--scenario work " \
-	"bash completes --sce, a scenario name, and every long option"
+is "$(comp umdbg --sce) $(comp umdbg --scenario wo) $(comp umdbg guest build --sr) $missing" \
+	"--scenario work --src " \
+	"bash completes --sce, a scenario name, guest build's --sr, and every long option"
 
 cd "$TOP" || exit 1
 make -s -o umdbg install DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1

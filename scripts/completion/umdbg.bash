@@ -20,8 +20,8 @@ _umdbg()
 	--catch)
 		COMPREPLY=($(compgen -W "warn bug oops panic kasan lockdep hung" -- "$cur"))
 		return ;;
-	--flavour)
-		COMPREPLY=($(compgen -W "default debug" -- "$cur"))
+	--flavour)	# and the guests built with --name
+		COMPREPLY=($(compgen -W "default debug $(ls "${UMDBG_CACHE:-$HOME/.cache/umdbg}/guest" 2>/dev/null)" -- "$cur"))
 		return ;;
 	-r|--record|info|dump|replay)
 		if [ "$prev" = replay ] || [ "$prev" = -r ] ||
@@ -43,12 +43,22 @@ _umdbg()
 		[ "$COMP_CWORD" -eq 2 ] &&
 			COMPREPLY=($(compgen -W "build" -- "$cur"))
 		return ;;
+	--src|--config)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--name)
+		return ;;
 	-b|--break|-w|--watch|--run|-ex|--ex|-F|--format|-n|--log-lines|\
 	--timeout|-g|--gdb)
 		return ;;	# an expression, a command, a number
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		if [ "${COMP_WORDS[1]-}" = guest ]; then
+			COMPREPLY=($(compgen -W "--flavour --src --config --name" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		fi
 		return
 	fi
 	compopt -o filenames 2>/dev/null
