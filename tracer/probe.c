@@ -27,30 +27,52 @@
 
 static volatile unsigned long probe_word;
 
-int tracer_probe_debug_registers(char **why)
+/*
+ * A child of ours, traced and stopped at its SIGSTOP (*status says so);
+ * resumed, it writes probe_word and exits.  0, or -errno with *why (and
+ * then the child, if any, is for end_child all the same).
+ */
+static int start_child(pid_t *pid, int *status, char **why)
 {
-	/* DR7: local enable of slot 0, a write of 8 bytes (RW 01, LEN 10) */
-	unsigned long dr7 = 1UL | (1UL << 16) | (2UL << 18);
-	int status = 0x7f, err, ret;	/* "stopped" until seen otherwise */
-	pid_t pid;
-	long dr6;
+	int err;
 
-	pid = fork();
-	if (pid < 0)
+	*status = 0x7f;		/* "stopped" until seen otherwise */
+	*pid = fork();
+	if (*pid < 0)
 		return set_cause(why, -errno, "fork: %s", errstr(errno));
-	if (pid == 0) {
+	if (*pid == 0) {
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			_exit(2);
 		raise(SIGSTOP);
 		probe_word = 1;
 		_exit(0);
 	}
-	err = tracer_waitpid(pid, &status);
-	if (err < 0 || !WIFSTOPPED(status)) {
-		ret = set_cause(why, err < 0 ? err : -ECHILD,
-				"the probe's child did not stop");
-		goto out;
+	err = tracer_waitpid(*pid, status);
+	if (err < 0 || !WIFSTOPPED(*status))
+		return set_cause(why, err < 0 ? err : -ECHILD,
+				 "the probe's child did not stop");
+	return 0;
+}
+
+static void end_child(pid_t pid, int status)
+{
+	if (pid > 0 && !WIFEXITED(status) && !WIFSIGNALED(status)) {
+		kill(pid, SIGKILL);
+		tracer_waitpid(pid, &status);
 	}
+}
+
+int tracer_probe_debug_registers(char **why)
+{
+	/* DR7: local enable of slot 0, a write of 8 bytes (RW 01, LEN 10) */
+	unsigned long dr7 = 1UL | (1UL << 16) | (2UL << 18);
+	int status, err, ret;
+	pid_t pid;
+	long dr6;
+
+	ret = start_child(&pid, &status, why);
+	if (ret < 0)
+		goto out;
 	if (ptrace(PTRACE_POKEUSER, pid, DR(0), &probe_word) < 0 ||
 	    ptrace(PTRACE_POKEUSER, pid, DR(7), dr7) < 0) {
 		ret = 0;
@@ -75,10 +97,7 @@ int tracer_probe_debug_registers(char **why)
 	set_cause(why, 0, "the debug registers do not trap here: a write "
 		  "watched by DR0 did not stop the writer");
 out:
-	if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
-		kill(pid, SIGKILL);
-		tracer_waitpid(pid, &status);
-	}
+	end_child(pid, status);
 	return ret;
 }
 
@@ -92,30 +111,17 @@ int tracer_probe_xstate_size(char **why)
 {
 	static uint8_t buf[64 << 10];
 	struct iovec iov = { buf, sizeof(buf) };
-	int status = 0x7f, err, ret;
+	int status, ret;
 	pid_t pid;
 
-	pid = fork();
-	if (pid < 0)
-		return set_cause(why, -errno, "fork: %s", errstr(errno));
-	if (pid == 0) {
-		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
-			_exit(2);
-		raise(SIGSTOP);
-		_exit(0);
+	ret = start_child(&pid, &status, why);
+	if (ret == 0) {
+		if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) < 0)
+			ret = set_cause(why, -errno, "PTRACE_GETREGSET "
+					"NT_X86_XSTATE: %s", errstr(errno));
+		else
+			ret = (int)iov.iov_len;
 	}
-	err = tracer_waitpid(pid, &status);
-	if (err < 0 || !WIFSTOPPED(status))
-		ret = set_cause(why, err < 0 ? err : -ECHILD,
-				"the probe's child did not stop");
-	else if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) < 0)
-		ret = set_cause(why, -errno, "PTRACE_GETREGSET NT_X86_XSTATE: "
-				"%s", errstr(errno));
-	else
-		ret = (int)iov.iov_len;
-	if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
-		kill(pid, SIGKILL);
-		tracer_waitpid(pid, &status);
-	}
+	end_child(pid, status);
 	return ret;
 }
