@@ -609,7 +609,9 @@ int module_command(int argc, char **argv);
 bool places_source_tree(void);	/* run from its build directory */
 char *cache_dir(void);		/* $UMDBG_CACHE, or ~/.cache/umdbg */
 char *recipe_dir(void);		/* guest/, samples/, scripts/gdb/ are here */
-char *guest_dir(void);		/* the built guest: linux, src, ... */
+/* Where built guest NAME is (NULL or "default": the default one):
+ * linux, rootfs.cpio.gz, src, modules. */
+char *guest_dir(const char *name);
 /* How to build guest NAME (NULL: the default), as the user runs umdbg
  * ("make guest"...). */
 const char *guest_build_hint(const char *name);

@@ -352,14 +352,13 @@ static void parse_flags(int argc, char **argv, struct session *s,
 static int pick_kernel(int argc, char **argv, struct session *s,
 		       struct options *o)
 {
-	char *sub = o->flavour && strcmp(o->flavour, "default") ?
-		xasprintf("%s/", o->flavour) : xstrdup("");
+	bool other = o->flavour && strcmp(o->flavour, "default");
 	char *def_kernel, *def_rootfs, **rargv = NULL;
 	int rargc = 0, i;
 	struct stat stb;
 
-	def_kernel = xasprintf("%s/%slinux", s->guest_dir, sub);
-	def_rootfs = xasprintf("%s/%srootfs.cpio.gz", s->guest_dir, sub);
+	def_kernel = xasprintf("%s/linux", s->guest_dir);
+	def_rootfs = xasprintf("%s/rootfs.cpio.gz", s->guest_dir);
 	if (o->replay_path) {
 		s->trace_path = o->replay_path;
 		replay_open(s, o->replay_path, &rargv, &rargc);
@@ -380,9 +379,8 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 		if (stat(o->kernel, &stb) < 0) {
 			fprintf(stderr, "umdbg: no %s%sguest kernel at '%s': "
 				"run '%s' first, or name a KERNEL\n",
-				*sub ? o->flavour : "", *sub ? " " : "",
+				other ? o->flavour : "", other ? " " : "",
 				o->kernel, guest_build_hint(o->flavour));
-			free(sub);
 			return -1;
 		}
 		default_args(&o->kargs, &o->nkargs,
@@ -398,7 +396,6 @@ static int pick_kernel(int argc, char **argv, struct session *s,
 		o->kargs[o->nkargs++] = o->shares[i];
 	if (o->run_cmd)
 		o->kargs[o->nkargs++] = run_arg(o->run_cmd);
-	free(sub);
 	return 0;
 }
 
@@ -422,7 +419,7 @@ int options_parse(int argc, char **argv, struct session *s,
 		if (!strcmp(argv[i], "-ex"))
 			argv[i] = long_ex;
 	parse_flags(argc, argv, s, o);
-	s->guest_dir = guest_dir();
+	s->guest_dir = guest_dir(o->flavour);
 	if (o->replay_path && (s->trace_path || o->scenario))
 		die_usage("replay takes neither --record nor --scenario");
 	if (o->replay_path && (o->nshares || o->run_cmd || o->flavour ||

@@ -8,7 +8,9 @@
  * binary's bin/, and the built guest is linked into the cache:
  * $UMDBG_CACHE (default ~/.cache/umdbg)/guest/.  mkguest makes the
  * cache's links either way, so an installed umdbg also finds a guest
- * built from a source tree.
+ * built from a source tree.  A guest of the user's own (guest build
+ * --src or --config, --name NAME) is linked in the cache only, as
+ * guest/NAME/.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,17 +69,18 @@ char *recipe_dir(void)
 	return share;
 }
 
-char *guest_dir(void)
+char *guest_dir(const char *name)
 {
+	bool own = name && strcmp(name, "default") && strcmp(name, "debug");
 	char *dir, *g;
 
-	if (places_source_tree()) {
-		dir = exe_dir();
+	/* A guest of the user's (--src, --config) is linked in the cache
+	 * only, never in a source tree. */
+	dir = places_source_tree() && !own ? exe_dir() : cache_dir();
+	if (name && strcmp(name, "default"))
+		g = xasprintf("%s/guest/%s", dir, name);
+	else
 		g = xasprintf("%s/guest", dir);
-	} else {
-		dir = cache_dir();
-		g = xasprintf("%s/guest", dir);
-	}
 	free(dir);
 	return g;
 }

@@ -247,7 +247,7 @@ static int module_usage(void)
  * tree: make's own output, and its status. */
 int module_command(int argc, char **argv)
 {
-	char *gdir = guest_dir();
+	char *gdir;
 	const char *flavour = "default", *dir;
 	char *abs, *tree, *top, **margv;
 	struct stat stb;
@@ -288,9 +288,8 @@ int module_command(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	free(top);
-	tree = strcmp(flavour, "default") ?
-	       xasprintf("%s/%s/src", gdir, flavour) :
-	       xasprintf("%s/src", gdir);
+	gdir = guest_dir(flavour);
+	tree = xasprintf("%s/src", gdir);
 	free(gdir);
 	top = xasprintf("%s/Module.symvers", tree);
 	if (access(top, R_OK) < 0) {
