@@ -12,11 +12,13 @@
 #   - the guest boots that kernel (the previous version, the user's
 #     LOCALVERSION) and stops at panic in kernel/panic.c;
 #   - a second build of the same tree is the cached one;
+#   - the previous tarball itself (--src TARBALL, the recipe's config)
+#     builds and stops at panic too;
 #   - a kernel without debug info gets one line that says how to fix it;
 #   - a bad --src gets one line and exit status 1.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 13
+plan 17
 
 tarball=$("$TOP/scripts/previous-source" 2>"$SCRATCH/prev.err")
 ok $? "the previous linux-source-6.12 ($(basename "${tarball:-none}"))"
@@ -75,6 +77,16 @@ run_umdbg "$SCRATCH/nodebug" --break panic "$SCRATCH/linux-nodebug"
 like "$SCRATCH/nodebug" "^umdbg: warning: '$SCRATCH/linux-nodebug' has no debug info: backtraces will lack file:line \(build it with CONFIG_DEBUG_INFO_DWARF5=y" \
 	"a kernel without debug info: one line that says how to fix it"
 is "$rc" 2 "...and it still stops at panic (exit status 2)"
+
+# The previous tarball itself, with the recipe's own config.
+timeout -k 10 1800 "$UMDBG" guest build --src "$tarball" --name t5028-tar \
+	</dev/null >"$SCRATCH/tar" 2>&1
+is "$?" 0 "umdbg guest build --src TARBALL (the previous one) --name t5028-tar (exit status 0)"
+run_umdbg "$SCRATCH/tarpanic" --flavour t5028-tar --break panic --scenario panic --batch --json
+is "$rc" 2 "umdbg --flavour t5028-tar --break panic --scenario panic stops (exit status 2)"
+like "$SCRATCH/tarpanic" "Linux version $version " "...in Linux $version, with no LOCALVERSION"
+like "$SCRATCH/tarpanic" '"kind":"frame","num":0,.*"func":"panic".*"file":"kernel/panic.c"' \
+	"...at panic, in kernel/panic.c"
 
 "$UMDBG" guest build --src "$SCRATCH/my.config" >"$SCRATCH/bad" 2>&1
 is "$?:$(wc -l <"$SCRATCH/bad")" "1:1" "--src FILE that is no tarball: exit status 1, one line"
