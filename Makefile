@@ -188,9 +188,10 @@ demo: bootstrap
 	./umdbg --break panic --scenario panic || [ $$? -eq 2 ]
 
 # The commit and the guest recipe's versions, for umdbg --version;
-# rewritten only when they change.
+# rewritten only when they change.  The commit: $UMDBG_COMMIT, else git,
+# else .umdbg-commit (scripts/copy-tree writes it into a copy).
 cli/buildinfo.h: FORCE
-	@{ printf '#define UMDBG_COMMIT "%s"\n' "$${UMDBG_COMMIT:-$$(git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)}"; \
+	@{ printf '#define UMDBG_COMMIT "%s"\n' "$${UMDBG_COMMIT:-$$(git describe --always --dirty --abbrev=12 2>/dev/null || cat .umdbg-commit 2>/dev/null || echo unknown)}"; \
 	   . guest/recipe; \
 	   printf '#define UMDBG_RECIPE "kernel %s, rootfs %s"\n' "$$kernel_recipe" "$$rootfs_recipe"; } >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@

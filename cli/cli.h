@@ -267,6 +267,11 @@ struct session {
 	/* a stepi waits in the event loop for its host syscall, and how
 	 * many steps of `stepi N` come after it */
 	bool stepi_waiting;
+	/* time COMMAND whose move goes on from the event loop (continue, a
+	 * step into a host syscall): said when the session is at rest. */
+	bool time_pending, time_quiet;	/* time -q: no stepi output */
+	struct timespec time_t0;
+	char *time_what;
 	uint64_t stepi_left;
 	bool tl_winch;		/* a resize came during a timeline wait */
 	struct step_state step;
@@ -397,6 +402,7 @@ struct cmd_ctx {
 	FILE *out;		/* free text: out_file(o) */
 	const struct cmd_args *args;	/* parsed against the usage */
 	const char *fmt;	/* "x" of p/x, x/s; NULL: none */
+	int from;		/* enum cmd_from: the prompt, or gdb's monitor */
 };
 
 enum cmd_flags {
@@ -648,6 +654,8 @@ bool session_held(struct session *s);
 /* Stopped for the user: tell the sources (at_rest).  A session without
  * a prompt or --batch ends instead (session_end_unattended). */
 void session_rest(struct session *s);
+/* A `time` whose move went on from the event loop: its figure, now. */
+void session_time_done(struct session *s, FILE *out);
 /* Nobody at a prompt: end the guest, saying why (--batch: failed, its
  * commands failed). */
 void session_end_unattended(struct session *s, bool failed);

@@ -318,11 +318,26 @@ static int cmd_tui(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/* time [-q] COMMAND...: run it and say how long it took (-q: discard its
- * output, so the figure is umdbg's own work, not the terminal's). */
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e3 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/*
+ * time [-q] COMMAND...: run it, from where time was given, and say how
+ * long it took (-q: discard its output, so the figure is umdbg's own
+ * work, not the terminal's).  A command that moves the guest is timed
+ * to the end of the move: when it goes on from the event loop (continue,
+ * a step into a host syscall), the figure comes when the guest is at
+ * rest again (session_time_done).
+ */
 static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct timespec t0, t1;
+	struct timespec t0;
 	struct strbuf line;
 	const struct cmd_args *a = ctx->args;
 	struct out *out = ctx->o;
@@ -338,14 +353,32 @@ static int cmd_time(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		out_flush(ctx->o);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = cmd_execute_from(ctx->s, line.buf, out, CMD_FROM_MONITOR);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ret = cmd_execute_from(ctx->s, line.buf, out, ctx->from);
 	if (quiet)
 		out_free(out);
+	if (!ctx->s->stopped && tracer_is_alive(ctx->s->t)) {
+		free(ctx->s->time_what);
+		ctx->s->time_what = strbuf_detach(&line);
+		ctx->s->time_t0 = t0;
+		ctx->s->time_pending = true;
+		ctx->s->time_quiet = quiet;
+		return ret;
+	}
 	fprintf(ctx->out, "time: '%s' took %.3f ms\n", line.buf,
-		(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		ms_since(&t0));
 	strbuf_release(&line);
 	return ret;
+}
+
+void session_time_done(struct session *s, FILE *out)
+{
+	if (!s->time_pending)
+		return;
+	s->time_pending = false;
+	fprintf(out, "time: '%s' took %.3f ms (until the guest was at rest "
+		"again)\n", s->time_what, ms_since(&s->time_t0));
+	free(s->time_what);
+	s->time_what = NULL;
 }
 
 static int cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
@@ -594,7 +627,7 @@ int cmd_execute_from(struct session *s, const char *line, struct out *o,
 {
 	char *copy = xstrdup(line), *argv[MAX_ARGS], *fmt;
 	FILE *out = out_file(o);
-	struct cmd_ctx ctx = { s, o, out, NULL, NULL };
+	struct cmd_ctx ctx = { s, o, out, NULL, NULL, from };
 	struct cmd_args args;
 	int argc = 0, ret = 0;
 	size_t i;

@@ -374,8 +374,13 @@ int session_stepi(struct session *s, FILE *out)
 		return -EBUSY;
 	}
 	if (err == 0) {
-		/* It waits in the event loop; on_stop says where it ends. */
-		say_step_waits(s, tracer_pid(s->t), nr, out ? out : stdout);
+		/* It waits in the event loop; on_stop says where it ends.
+		 * The steps of stepi N before its last pass their syscalls
+		 * silently, but for the idle one (an interrupt may be long
+		 * in coming). */
+		if (out || nr == SYS_rt_sigsuspend || s->step.mode != STEP_NONE)
+			say_step_waits(s, tracer_pid(s->t), nr,
+				       out ? out : stdout);
 		s->stepi_waiting = true;
 		session_leave_prompt(s);
 		return 1;
@@ -431,6 +436,8 @@ void stepi_stopped(struct session *s, uint64_t left, FILE *out)
 static bool stepi_ended(struct session *s, const struct tracer_stop *st)
 {
 	uint64_t left = s->stepi_left;
+	/* time -q stepi N: the last step's line is output too */
+	FILE *last = s->time_pending && s->time_quiet ? NULL : stdout;
 	char *str;
 	int err = 0;
 
@@ -440,12 +447,13 @@ static bool stepi_ended(struct session *s, const struct tracer_stop *st)
 		return false;
 	if (s->step.mode != STEP_NONE)
 		return false;	/* step.c's line step goes on */
-	if (!left) {
+	if (!left && last) {
 		str = where_line(s, st->addr);
-		printf("0x%016llx %s\n", (unsigned long long)st->addr, str);
+		fprintf(last, "0x%016llx %s\n", (unsigned long long)st->addr,
+			str);
 		free(str);
 	}
-	while (left && (err = session_stepi(s, left == 1 ? stdout : NULL)) == 0) {
+	while (left && (err = session_stepi(s, left == 1 ? last : NULL)) == 0) {
 		left--;
 		/* a signal waits for the event loop: go back to it */
 		if (left && !(left % STEPI_SLICE) && session_signal_pending()) {
@@ -457,7 +465,7 @@ static bool stepi_ended(struct session *s, const struct tracer_stop *st)
 		s->stepi_left = left - 1;
 		return true;
 	}
-	if (err == 0 && s->interactive)
+	if (err == 0 && (s->interactive || s->batch))
 		session_rest(s);
 	return true;
 }
@@ -563,6 +571,7 @@ void session_rest(struct session *s)
 	int i;
 
 	s->stopped = true;
+	session_time_done(s, stdout);
 	/* a new stop: its innermost frame, or a catchpoint's culprit */
 	s->frame = s->catch_reason && s->catch_frame > 0 ? s->catch_frame : 0;
 	watch_refresh(s);	/* what a later trigger is compared with */

@@ -149,7 +149,7 @@ void session_say_watch_mode(const struct session *s, FILE *out)
 
 int watch_check(struct session *s, const char *spec, FILE *err)
 {
-	struct cmd_ctx ctx = { s, NULL, err, NULL, NULL };
+	struct cmd_ctx ctx = { s, NULL, err, NULL, NULL, CMD_FROM_PROMPT };
 	char *line = xasprintf("watch %s", spec), *argv[16];
 	struct cmd_args a;
 	uint64_t addr;

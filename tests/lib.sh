@@ -282,7 +282,7 @@ end_umdbg() {
 	done
 	if kill -0 "$upid" 2>/dev/null; then
 		diag "umdbg $upid still running after its session: killing it"
-		tail -3 "$SCRATCH"/*.umdbg | sed 's/^/#   /' | tail -6
+		tail -n 3 "$SCRATCH"/*.umdbg | sed 's/^/#   /' | tail -6
 		kill -KILL "$upid" 2>/dev/null
 	fi
 	wait "$upid" 2>/dev/null

@@ -74,7 +74,7 @@ like "$A" '^\* 1 +Thread [0-9]+ \(UML kernel process\)' "info threads lists the 
 like "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, kernel_init \(unused=' "the next breakpoint hits (the condition kept do_one_initcall quiet)"
 unlike "$A" '^(Thread [0-9]+ hit )?Breakpoint [0-9]+, do_one_initcall' "conditional breakpoint with a false condition never stops"
 like "$A" '^  bt \[PID\] +backtrace of the stopped thread' "monitor help lists the command table"
-like "$A" '^umdbg 0\.1, kernel ' "monitor version"
+like "$A" '^umdbg 0\.1 \(commit [0-9a-f]+(-dirty)?\), kernel ' "monitor version (with the commit)"
 like "$A" '^watchpoints: (the debug registers \(they trap on this host\)|emulated by page protection \(.+\))$' "monitor version says how watchpoints work here"
 like "$A" "^continue: use gdb's own command for that" "monitor refuses to resume behind gdb's back"
 like "$A" '^  #0  0x[0-9a-f]+ .* at [a-z/_]+\.[ch]:[0-9]+' "monitor bt prints umdbg's backtrace"

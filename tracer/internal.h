@@ -122,7 +122,9 @@ struct tracer {
 	bool pw_filter_failed;	/* seccomp refused: said once */
 	/* While pages are protected, the tracer and the process share one
 	 * CPU (pw_pin); the process's own CPUs, to give back. */
-	bool pw_pinned;
+	bool pw_pinned;		/* on one CPU now, for either reason: */
+	bool pw_want_pin;	/* pages are protected */
+	bool step_pin;		/* single-steps since the last resume */
 	cpu_set_t pw_cpus;
 	struct tracer_pw_stats pw_stats;
 	/* The last fault's store, done by the tracer (pw_step_fault): its

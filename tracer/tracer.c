@@ -1651,6 +1651,7 @@ int tracer_resume(struct tracer *t, char **cause)
 		return set_cause(cause, -ESRCH, "the process has exited");
 	if (t->running)
 		return 0;
+	tracer_pin_steps(t, false);
 	if (t->emulate_hw && arm(t) < 0 && !t->alive) {
 		t->stop_pending = true;
 		return 1;
@@ -1710,6 +1711,7 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 	if (!th || !th->stopped)
 		return set_cause(cause, -ESRCH, "no stopped thread %d", tid);
 	tid = th->tid;
+	tracer_pin_steps(t, true);
 	if (t->emulate_hw && arm(t) < 0 && !t->alive) {
 		report_death(t, stop);
 		return 1;
@@ -1780,6 +1782,7 @@ void tracer_free(struct tracer *t)
 	if (!t)
 		return;
 	tracer_kill(t);
+	t->step_pin = false;
 	pw_pin(t, false);
 	if (t->init_pid) {
 		/* The init leaves once its only child is gone. */

@@ -281,6 +281,14 @@ int tracer_probe_debug_registers(char **why);
 int tracer_probe_xstate_size(char **why);
 
 /*
+ * Keep the tracer and the process on one CPU (on), or give them their
+ * CPUs back (off, unless emulated watchpoints want it).  tracer_step
+ * turns it on and tracer_resume off: each single-step is a stop, and a
+ * stop whose wakeups stay on one CPU costs a fraction on a VM.
+ */
+void tracer_pin_steps(struct tracer *t, bool on);
+
+/*
  * Emulate the hardware points instead of using the debug registers
  * (set it right after launch, before any point): data points by page
  * protection in the traced process, execute points as software
