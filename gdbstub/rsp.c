@@ -41,6 +41,7 @@ struct rsp {
 	bool have_stop;
 	bool reverse;		/* bc/bs allowed (a replay) */
 	bool error_text;	/* gdb takes "E.reason" (error-message+) */
+	bool x_bare;		/* x replies without the 'b' (old lldb) */
 	long *tids;		/* thread list snapshot for qf/qsThreadInfo */
 	int ntids, tid_pos;
 };
@@ -306,7 +307,8 @@ static void h_supported(struct rsp *r, const char *p, size_t n)
 	snprintf(buf, sizeof(buf),
 		 "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
 		 "qXfer:threads:read+;qXfer:exec-file:read+;swbreak+;"
-		 "hwbreak+;vContSupported+;QPassSignals+%s%s%s",
+		 "hwbreak+;vContSupported+;QPassSignals+;binary-upload+"
+		 "%s%s%s",
 		 RSP_MAX_PACKET,
 		 r->reverse ? ";ReverseStep+;ReverseContinue+" : "",
 		 r->ops->libraries ? ";qXfer:libraries:read+" : "",
@@ -482,6 +484,47 @@ static void h_read_mem(struct rsp *r, const char *p, size_t n)
 	add_hex(&sb, buf, got);
 	reply_sb(r, &sb);
 	strbuf_release(&sb);
+	free(buf);
+}
+
+/*
+ * x ADDR,LEN: the memory as binary data, escaped: about half the bytes
+ * of m's hex.  Two dialects.  GDB 16 and newer lldb, told by qSupported's
+ * binary-upload+, take it after a 'b'.  lldb before that probes with
+ * x0,0, wants "OK" for it, and takes the data bare: a client that
+ * probes so gets bare data from then on.
+ */
+static void h_read_bin(struct rsp *r, const char *p, size_t n)
+{
+	uint64_t addr, len;
+	const char *end;
+	uint8_t *buf;
+	ssize_t got;
+
+	(void)n;
+	if (parse_addr_len(p + 1, &end, &addr, &len) < 0 || *end) {
+		reply_err(r, EINVAL);
+		return;
+	}
+	if (!addr && !len) {
+		r->x_bare = true;
+		reply(r, "OK");
+		return;
+	}
+	if (len > RSP_MAX_PACKET / 2)
+		len = RSP_MAX_PACKET / 2;
+	buf = xmalloc(len + 1);
+	buf[0] = 'b';
+	got = len ? r->ops->read_mem(r->arg, addr, buf + 1, len) : 0;
+	if (got < 0 || (got == 0 && len)) {
+		free(buf);
+		reply_err(r, got < 0 ? (int)got : EIO);
+		return;
+	}
+	if (r->x_bare)
+		send_packet(r, (const char *)buf + 1, (size_t)got, true);
+	else
+		send_packet(r, (const char *)buf, (size_t)got + 1, true);
 	free(buf);
 }
 
@@ -1196,6 +1239,7 @@ static const struct packet_handler {
 	{ "p", 0, h_read_reg },
 	{ "P", 0, h_write_reg },
 	{ "m", 0, h_read_mem },
+	{ "x", 0, h_read_bin },
 	{ "M", 0, h_write_mem },
 	{ "X", 0, h_write_bin },
 	{ "Z", 0, h_point },

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 94
+plan 97
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -186,6 +186,34 @@ end_umdbg
 is "$urc" 0 "umdbg exits 0 after gdb's kill"
 like "$SCRATCH/b.umdbg" 'refused a second gdb connection' "umdbg says it refused"
 like "$SCRATCH/b.umdbg" 'gdb killed the guest' "umdbg says gdb killed the guest"
+
+# ---- the binary memory read ----------------------------------------------
+# The binary memory read (x), in both of its dialects, against m's hex:
+# 2 KB of start_kernel's code (rsp-relative operands: '$' bytes to escape).
+# Its own session: a client that leaves lets the guest run on, so this
+# one kills it.
+guest_addr sk start_kernel
+start_umdbg x --gdb 0 --break panic --scenario panic
+wait_until 10 "/waiting for gdb/ in $SCRATCH/x.umdbg" grep -qs 'waiting for gdb' "$SCRATCH/x.umdbg"
+printf '%s\n' 'send qSupported' expect "send m${sk#0x},800" expect \
+	"send x${sk#0x},800" 'expectx b' 'send x0,0' expect \
+	"send x${sk#0x},800" 'expectx bare' 'send k' >"$SCRATCH/x.rsp"
+python3 "$TOP/tests/helpers/rsp-client.py" "127.0.0.1:$port" "$SCRATCH/x.rsp" >"$SCRATCH/x.out" 2>&1
+like "$SCRATCH/x.out" '^reply: .*binary-upload\+' "qSupported offers the binary memory read (binary-upload+)"
+python3 - "$SCRATCH/x.out" >"$SCRATCH/x.facts" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+replies = [l.split(' ', 1)[1] for l in lines if l.startswith('reply: ')]
+xs = [l.split() for l in lines if l.startswith('xreply: ')]
+m = replies[1] if len(replies) > 1 else ''
+ok = len(xs) == 2 and all(len(x) == 3 and x[1] == m for x in xs) and len(m) == 4096
+print('same' if ok else 'differ', 'escapes', min(int(x[2]) for x in xs) if len(xs) == 2 and all(len(x) == 3 for x in xs) else -1,
+      'probe', replies[2] if len(replies) > 2 else '-')
+PY
+read -r same _ esc _ probe <"$SCRATCH/x.facts"
+is "$same $probe" "same OK" "x gives m's 2048 bytes, after a 'b' and bare after lldb's x0,0 probe (OK)"
+ok $(( esc < 1 )) "...with the bytes the protocol reserves escaped ($esc of them)"
+end_umdbg
 
 # ---- a --break stop waits for gdb -----------------------------------------
 start_umdbg d --gdb 0 --break panic --scenario panic

@@ -12,6 +12,10 @@ SCRIPT lines:
   long N                a well-framed packet of N 'x' bytes
   intr                  send the interrupt byte 0x03
   expect                read one reply packet (acking it) and print it
+  expectx b|bare        read one binary reply (an x packet's), unescape
+                        it and print "xreply: HEX ESCAPES" (b: it must
+                        start with 'b', which is dropped; else "xreply:
+                        no-b")
   acks                  read and print pending ack characters
   sleep SECONDS
 """
@@ -70,6 +74,23 @@ def main():
                 s.sendall(b'\x03')
             elif cmd == 'expect':
                 print('reply:', read_packet())
+            elif cmd == 'expectx':
+                pkt = read_packet().encode('latin-1')
+                if arg == 'b':
+                    if pkt[:1] != b'b':
+                        print('xreply: no-b', pkt[:40])
+                        continue
+                    pkt = pkt[1:]
+                out, i, esc = bytearray(), 0, 0
+                while i < len(pkt):
+                    if pkt[i] == 0x7d and i + 1 < len(pkt):
+                        out.append(pkt[i + 1] ^ 0x20)
+                        esc += 1
+                        i += 2
+                    else:
+                        out.append(pkt[i])
+                        i += 1
+                print('xreply:', out.hex(), esc)
             elif cmd == 'acks':
                 time.sleep(0.3)
                 s.setblocking(False)
