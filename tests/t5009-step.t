@@ -3,10 +3,11 @@
 # real terminal (tmux), on the guest's first printk: step goes into
 # vprintk_emit, finish comes back with its return value, next steps over
 # the call, each stepped a slice at a time from the event loop; gdb's
-# monitor refuses them (gdb steps itself); regs -f and regs PID.
+# monitor refuses them (gdb steps itself); regs -f and regs PID; time of
+# a continue and of stepi.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 15
+plan 19
 
 # Clear the screen (readline's Ctrl-L) and tmux's history of it.
 cls() { tm send-keys C-l; sleep 0.3; tm clear-history; }
@@ -75,5 +76,16 @@ like "$SCRATCH/out" 'rbp +0x[0-9a-f]{16}  rsp +0x[0-9a-f]{16}' "with the registe
 like "$SCRATCH/out" '^task 2 \(kthreadd\) sleeps; switch_to saved:$' "regs PID: a sleeping task's saved registers"
 like "$SCRATCH/out" '^frame #2: (context_switch|__schedule)' "regs PID -f N: a frame of the sleeping task"
 like "$SCRATCH/out" '^regs: no frame #999$' "regs -f: a frame that is not there"
+
+# time times the whole move: a continue to the next hit, a stepi at the
+# prompt (not refused as if it came from gdb's monitor).
+run_umdbg "$SCRATCH/time" --break do_one_initcall --scenario halt --batch \
+	-ex 'time continue' -ex 'time stepi 3' -ex 'time -q stepi 5'
+like "$SCRATCH/time" "^time: 'continue' took [0-9.]+ ms \(until the guest was at rest again\)$" \
+	"time continue: said when the guest stopped again"
+grep -A1 "^time: 'continue'" "$SCRATCH/time" | grep -qE '^0x[0-9a-f]+ do_one_initcall\+0x[0-9a-f]+ at '
+ok $? "...then time stepi 3 steps (its last position, before its figure)"
+like "$SCRATCH/time" "^time: 'stepi 5' took [0-9.]+ ms$" "time -q stepi 5: the figure alone"
+unlike "$SCRATCH/time" "use gdb's own command" "...and nothing refused"
 
 done_testing
