@@ -34,6 +34,7 @@ TRACER_OBJS += tracer/launch.o
 TRACER_OBJS += tracer/confine.o
 TRACER_OBJS += tracer/tracer.o
 TRACER_OBJS += tracer/trace.o
+TRACER_OBJS += tracer/inject.o
 TRACER_OBJS += tracer/pagewatch.o
 TRACER_OBJS += tracer/detour.o
 TRACER_OBJS += tracer/probe.o

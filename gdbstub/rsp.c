@@ -458,28 +458,49 @@ static int parse_addr_len(const char *s, const char **end, uint64_t *addr,
 	return parse_hex(*end + 1, end, len);
 }
 
+/* m's and x's "ADDR,LEN" after the packet's letter, LEN bounded; false
+ * when an error was replied. */
+static bool parse_read(struct rsp *r, const char *p, uint64_t *addr,
+		       uint64_t *len)
+{
+	const char *end;
+
+	if (parse_addr_len(p + 1, &end, addr, len) < 0 || *end) {
+		reply_err(r, EINVAL);
+		return false;
+	}
+	if (*len > RSP_MAX_PACKET / 2)
+		*len = RSP_MAX_PACKET / 2;
+	return true;
+}
+
+/* The memory, into a buffer with `lead` bytes free before it (*got
+ * bytes read); NULL when an error was replied. */
+static uint8_t *read_block(struct rsp *r, uint64_t addr, uint64_t len,
+			   size_t lead, ssize_t *got)
+{
+	uint8_t *buf = xmalloc(lead + len + 1);
+
+	*got = len ? r->ops->read_mem(r->arg, addr, buf + lead, len) : 0;
+	if (*got < 0 || (*got == 0 && len)) {
+		free(buf);
+		reply_err(r, *got < 0 ? (int)*got : EIO);
+		return NULL;
+	}
+	return buf;
+}
+
 static void h_read_mem(struct rsp *r, const char *p, size_t n)
 {
 	uint64_t addr, len;
-	const char *end;
 	struct strbuf sb;
 	uint8_t *buf;
 	ssize_t got;
 
 	(void)n;
-	if (parse_addr_len(p + 1, &end, &addr, &len) < 0 || *end) {
-		reply_err(r, EINVAL);
+	if (!parse_read(r, p, &addr, &len) ||
+	    !(buf = read_block(r, addr, len, 0, &got)))
 		return;
-	}
-	if (len > RSP_MAX_PACKET / 2)
-		len = RSP_MAX_PACKET / 2;
-	buf = xmalloc(len ? len : 1);
-	got = len ? r->ops->read_mem(r->arg, addr, buf, len) : 0;
-	if (got < 0 || (got == 0 && len)) {
-		free(buf);
-		reply_err(r, got < 0 ? (int)got : EIO);
-		return;
-	}
 	strbuf_init(&sb);
 	add_hex(&sb, buf, got);
 	reply_sb(r, &sb);
@@ -497,30 +518,20 @@ static void h_read_mem(struct rsp *r, const char *p, size_t n)
 static void h_read_bin(struct rsp *r, const char *p, size_t n)
 {
 	uint64_t addr, len;
-	const char *end;
 	uint8_t *buf;
 	ssize_t got;
 
 	(void)n;
-	if (parse_addr_len(p + 1, &end, &addr, &len) < 0 || *end) {
-		reply_err(r, EINVAL);
+	if (!parse_read(r, p, &addr, &len))
 		return;
-	}
 	if (!addr && !len) {
 		r->x_bare = true;
 		reply(r, "OK");
 		return;
 	}
-	if (len > RSP_MAX_PACKET / 2)
-		len = RSP_MAX_PACKET / 2;
-	buf = xmalloc(len + 1);
-	buf[0] = 'b';
-	got = len ? r->ops->read_mem(r->arg, addr, buf + 1, len) : 0;
-	if (got < 0 || (got == 0 && len)) {
-		free(buf);
-		reply_err(r, got < 0 ? (int)got : EIO);
+	if (!(buf = read_block(r, addr, len, 1, &got)))
 		return;
-	}
+	buf[0] = 'b';
 	if (r->x_bare)
 		send_packet(r, (const char *)buf + 1, (size_t)got, true);
 	else

@@ -558,7 +558,7 @@ static int ensure_area(struct tracer *t, struct dt_state *d, pid_t tid,
 
 		if (away[i] < 0 && near < (uint64_t)-away[i] + DT_AREA)
 			continue;
-		r = pw_inject6(t, tid, SYS_mmap, a, later);
+		r = tracer_inject6(t, tid, SYS_mmap, a, later);
 		if (r == -ESRCH)
 			return -1;
 		if (r == (long)hint) {
@@ -570,7 +570,7 @@ static int ensure_area(struct tracer *t, struct dt_state *d, pid_t tid,
 		if (r > 0 && r != (long)hint) {
 			uint64_t u[6] = { (uint64_t)r, DT_AREA };
 
-			pw_inject6(t, tid, SYS_munmap, u, later);
+			tracer_inject6(t, tid, SYS_munmap, u, later);
 		}
 	}
 	d->area_failed = true;
@@ -634,12 +634,12 @@ static int make_alias(struct tracer *t, struct dt_state *d, pid_t tid,
 
 		uint64_t p[6] = { 0, PAGE, PROT_READ | PROT_WRITE };
 
-		alias = pw_inject6(t, tid, SYS_mremap, m, later);
+		alias = tracer_inject6(t, tid, SYS_mremap, m, later);
 		if (alias < 0)
 			return -1;
 		/* It comes with the page's protection: ours. */
 		p[0] = (uint64_t)alias;
-		if (pw_inject6(t, tid, SYS_mprotect, p, later) < 0)
+		if (tracer_inject6(t, tid, SYS_mprotect, p, later) < 0)
 			return -1;
 		goto done;
 	}
@@ -652,25 +652,25 @@ static int make_alias(struct tracer *t, struct dt_state *d, pid_t tid,
 		return -1;
 	a[0] = name;
 	a[1] = MFD_CLOEXEC;
-	fd = pw_inject6(t, tid, SYS_memfd_create, a, later);
+	fd = tracer_inject6(t, tid, SYS_memfd_create, a, later);
 	if (fd < 0)
 		return -1;
 	a[0] = (uint64_t)fd;
 	a[1] = PAGE;
-	r = pw_inject6(t, tid, SYS_ftruncate, a, later);
+	r = tracer_inject6(t, tid, SYS_ftruncate, a, later);
 	alias = -1;
 	if (r == 0) {
 		uint64_t m[6] = { 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 				  (uint64_t)fd, 0 };
 
-		alias = pw_inject6(t, tid, SYS_mmap, m, later);
+		alias = tracer_inject6(t, tid, SYS_mmap, m, later);
 	}
 	if (alias > 0 &&
 	    tracer_raw_write(t, (uint64_t)alias, buf, PAGE) == (ssize_t)PAGE) {
 		uint64_t m[6] = { page, PAGE, (uint64_t)prot,
 				  MAP_SHARED | MAP_FIXED, (uint64_t)fd, 0 };
 
-		r = pw_inject6(t, tid, SYS_mmap, m, later);
+		r = tracer_inject6(t, tid, SYS_mmap, m, later);
 		if (r != (long)page) {
 			LOG("tracer", "remapping 0x%llx: %ld",
 			    (unsigned long long)page, r);
@@ -678,7 +678,7 @@ static int make_alias(struct tracer *t, struct dt_state *d, pid_t tid,
 		}
 	}
 	a[0] = (uint64_t)fd;
-	pw_inject6(t, tid, SYS_close, a, later);
+	tracer_inject6(t, tid, SYS_close, a, later);
 	if (alias <= 0)
 		return -1;
 done:

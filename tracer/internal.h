@@ -175,6 +175,20 @@ int tracer_waitpid(pid_t pid, int *status);
 void tracer_reraise(struct tracer *t, pid_t tid, const sigset_t *later);
 
 /*
+ * inject.c: syscalls run inside the stopped process.  tracer_inject6
+ * runs nr(a[0..5]) in stopped thread tid and puts its registers back:
+ * the result, or -ESRCH when the process died (then tracer_died has
+ * recorded it); asynchronous signals that came meanwhile go to *later.
+ */
+long tracer_inject6(struct tracer *t, pid_t tid, long nr, const uint64_t a[6],
+		    sigset_t *later);
+long tracer_inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
+		   uint64_t a1, uint64_t a2, sigset_t *later);
+/* Thread tid ended with status while we held it: -ESRCH, and for the
+ * main thread the death is the next stop the pump reports. */
+int tracer_died(struct tracer *t, pid_t tid, int status);
+
+/*
  * pagewatch.c: data watchpoints by page protection, execute points as
  * software breakpoints.  Every function wants the process stopped.
  */
@@ -207,10 +221,6 @@ int pw_protect(struct tracer *t, bool on);
  * for any other instruction.  Exported for t3001. */
 bool pw_decode_store(const uint8_t *insn, const struct user_regs_struct *r,
 		     uint64_t *addr, int *size, uint64_t *value, int *len);
-/* Run syscall nr(a[0..5]) in stopped thread tid, its registers put
- * back: the result, or -ESRCH when the process died. */
-long pw_inject6(struct tracer *t, pid_t tid, long nr, const uint64_t a[6],
-		sigset_t *later);
 /* The process was launched afresh (replay): nothing is protected. */
 void pw_reset(struct tracer *t);
 void pw_pin(struct tracer *t, bool on);

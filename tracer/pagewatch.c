@@ -21,7 +21,7 @@
  * the syscalls that take a pointer near a protected page, and those run
  * with the protection lifted and are judged at their exit.
  *
- * Owns: t->pw_pages (each with the protection it had), t->gadget, the
+ * Owns: t->pw_pages (each with the protection it had), the
  * seccomp windows.  Invariants: a page is in pw_pages while an emulated
  * data point lies in it; outside the functions here (which all run with
  * the process stopped) every page in pw_pages has its `prot` applied.
@@ -78,167 +78,6 @@ static int maps_prot(pid_t pid, uint64_t addr)
 	return prot;
 }
 
-static bool gadget_usable(struct tracer *t, uint64_t a)
-{
-	struct tracer_bp *b0 = tracer_bp_at(t, a), *b1 = tracer_bp_at(t, a + 1);
-
-	return !(b0 && b0->inserted) && !(b1 && b1->inserted);
-}
-
-/* A `syscall` instruction (0f 05) in executable memory, not under one
- * of our breakpoints.  The bytes need not start an instruction of the
- * program: the process jumps straight to them. */
-static int find_gadget(struct tracer *t)
-{
-	char path[64], line[512], perms[8];
-	unsigned long long lo, hi;
-	const size_t chunk = 65536;
-	uint8_t *buf;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", t->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	buf = xmalloc(chunk);
-	t->gadget = 0;
-	while (!t->gadget && fgets(line, sizeof(line), f)) {
-		uint64_t a;
-
-		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3 ||
-		    perms[2] != 'x')
-			continue;
-		/* chunks overlap by a byte: a pair may straddle two */
-		for (a = lo; a < hi && !t->gadget; a += chunk - 1) {
-			size_t want = hi - a < chunk ? hi - a : chunk;
-			ssize_t n = tracer_raw_read(t, a, buf, want), i;
-
-			for (i = 0; i + 1 < n; i++)
-				if (buf[i] == 0x0f && buf[i + 1] == 0x05 &&
-				    gadget_usable(t, a + i)) {
-					t->gadget = a + i;
-					break;
-				}
-		}
-	}
-	fclose(f);
-	free(buf);
-	LOG("tracer", "syscall gadget at 0x%llx",
-	    (unsigned long long)t->gadget);
-	return t->gadget ? 0 : -ENOEXEC;
-}
-
-/* ---- syscalls the tracer makes the process run ---------------------- */
-
-/* The process died under us: what the next pump reports. */
-static int died(struct tracer *t, pid_t tid, int status)
-{
-	if (tid != t->pid) {
-		tracer_thread_del(t, tid);
-		return -ESRCH;
-	}
-	tracer_main_gone(t, status, &t->pending);
-	t->stop_pending = true;
-	return -ESRCH;
-}
-
-/*
- * Run syscall nr(a[0], ..., a[5]) in stopped thread tid and put its
- * registers back.  Returns the syscall's result, or -ESRCH when the
- * process died.  Asynchronous signals that arrive go to *later.
- */
-long pw_inject6(struct tracer *t, pid_t tid, long nr, const uint64_t a[6],
-		sigset_t *later)
-{
-	struct user_regs_struct saved, r;
-	int status, sig, op = tracer_syscall_stop_kind(tid);
-	long ret = -EIO;
-
-	if ((!t->gadget || !gadget_usable(t, t->gadget)) &&
-	    find_gadget(t) < 0)
-		return -ENOEXEC;
-	t->pw_stats.injected++;
-	if (tracer_gpr_get(t, tid, &saved) < 0)
-		return -ESRCH;
-	if (op < 0 && saved.orig_rax != (uint64_t)-1 &&
-	    saved.rax == (uint64_t)-ENOSYS) {
-		/*
-		 * An event stop inside a syscall (the exec stop): its return
-		 * would overwrite our rax.  Let it return first; a step
-		 * from there traps at its exit, before any instruction.
-		 */
-		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0 ||
-		    tracer_waitpid(tid, &status) < 0)
-			return -ESRCH;
-		if (WIFEXITED(status) || WIFSIGNALED(status))
-			return died(t, tid, status);
-		tracer_gpr_drop(t, tid);
-		if (tracer_gpr_get(t, tid, &saved) < 0)
-			return -ESRCH;
-	}
-	r = saved;
-	r.rip = t->gadget;
-	r.rax = (uint64_t)nr;
-	/* No restart of a syscall the thread was interrupted in, and a
-	 * syscall it is stopped at the entry of does not run. */
-	r.orig_rax = (uint64_t)-1;
-	r.rdi = a[0];
-	r.rsi = a[1];
-	r.rdx = a[2];
-	r.r10 = a[3];
-	r.r8 = a[4];
-	r.r9 = a[5];
-	if (tracer_gpr_set(t, tid, &r) < 0)
-		return -ESRCH;
-	for (;;) {
-		tracer_gpr_drop(t, tid);
-		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0)
-			return -ESRCH;
-		if (tracer_waitpid(tid, &status) < 0)
-			return -ESRCH;
-		if (WIFEXITED(status) || WIFSIGNALED(status))
-			return died(t, tid, status);
-		sig = WSTOPSIG(status);
-		if (status >> 16)	/* a seccomp stop: let it run */
-			continue;
-		if (sig == SIGTRAP) {
-			if (tracer_gpr_get(t, tid, &r) < 0)
-				return -ESRCH;
-			/* From an entry stop the first trap comes before the
-			 * process is back at the gadget. */
-			if (r.rip == t->gadget)
-				continue;
-			ret = (long)r.rax;
-			break;
-		}
-		if (tracer_is_async_signal(sig)) {
-			sigaddset(later, sig);
-			continue;
-		}
-		LOG("tracer", "injected syscall %ld: signal %d", nr, sig);
-		ret = -EFAULT;
-		break;
-	}
-	if ((op == TRACER_SYS_ENTRY || op == TRACER_SYS_SECCOMP) &&
-	    saved.orig_rax != (uint64_t)-1) {
-		/* It was stopped entering a syscall, which did not run:
-		 * back onto the instruction, so it is made again. */
-		saved.rip -= 2;
-		saved.rax = saved.orig_rax;
-	}
-	if (tracer_gpr_set(t, tid, &saved) < 0)
-		return -ESRCH;
-	return ret;
-}
-
-static long inject(struct tracer *t, pid_t tid, long nr, uint64_t a0,
-		   uint64_t a1, uint64_t a2, sigset_t *later)
-{
-	const uint64_t a[6] = { a0, a1, a2 };
-
-	return pw_inject6(t, tid, nr, a, later);
-}
-
 /* A stopped thread to run our syscalls in: the last stop's if it can. */
 static pid_t some_stopped(struct tracer *t)
 {
@@ -256,7 +95,7 @@ static pid_t some_stopped(struct tracer *t)
 static int mprotect_in(struct tracer *t, pid_t tid, uint64_t page, int prot,
 		       sigset_t *later)
 {
-	long r = inject(t, tid, SYS_mprotect, page, PAGE, (uint64_t)prot,
+	long r = tracer_inject(t, tid, SYS_mprotect, page, PAGE, (uint64_t)prot,
 			later);
 
 	if (r < 0)
@@ -616,7 +455,7 @@ static int filter_sync(struct tracer *t, pid_t tid, sigset_t *later)
 			     n * sizeof(prog[0])) !=
 	    (ssize_t)(n * sizeof(prog[0])))
 		return -EFAULT;
-	ret = inject(t, tid, SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	ret = tracer_inject(t, tid, SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		     SECCOMP_FILTER_FLAG_TSYNC, at,
 		     later);
 	if (ret < 0) {
@@ -941,7 +780,7 @@ int pw_step_fault(struct tracer *t, pid_t tid, uint64_t addr,
 			break;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			err = died(t, tid, status);
+			err = tracer_died(t, tid, status);
 			break;
 		}
 		sig = WSTOPSIG(status);
@@ -1039,7 +878,7 @@ bool pw_syscall_entry(struct tracer *t, pid_t tid)
 	    tracer_waitpid(tid, &status) < 0)
 		return false;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
-		died(t, tid, status);
+		tracer_died(t, tid, status);
 		return false;
 	}
 	/* The exit stop of our mprotect (signals wait: none is taken
