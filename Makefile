@@ -213,7 +213,10 @@ deb:
 bench/stop-floor: bench/stop-floor.c
 	$(CC) $(CFLAGS) -o $@ $<
 
-bench: all bench/watch-run bench/stop-floor
+bench/rsp-raw: bench/rsp-raw.c
+	$(CC) $(CFLAGS) -Wall -Wextra -o $@ $<
+
+bench: all bench/watch-run bench/stop-floor bench/rsp-raw
 	@guest/mkguest
 	bench/boot-overhead
 	bench/rsp
@@ -247,7 +250,7 @@ check-deps:
 	@scripts/check-deps
 
 clean:
-	rm -f .build-flags cli/buildinfo.h umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor $(TEST_PROGS) $(TEST_HELPERS) $(FUZZERS)
+	rm -f .build-flags cli/buildinfo.h umdbg $(OBJS) $(OBJS:.o=.d) tests/*.o tests/*.d bench/*.o bench/*.d bench/watch-run bench/stop-floor bench/rsp-raw $(TEST_PROGS) $(TEST_HELPERS) $(FUZZERS)
 
 .PHONY: FORCE all bootstrap guest guest-debug tests unit check demo bench fuzz fuzz-long check-deps clean install uninstall deb
 
