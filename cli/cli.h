@@ -541,7 +541,8 @@ int session_resume(struct session *s);
 void session_leave_prompt(struct session *s);
 /* One instruction; prints where it ends on out (if not NULL).  0: done,
  * 1: it waits for a host syscall in the event loop (said on out; on_stop
- * ends it), <0: it ended otherwise (reported). */
+ * ends it), 2: it ended in another stop (a watchpoint...: reported),
+ * <0: the guest is gone. */
 int session_stepi(struct session *s, FILE *out);
 /* Before a single-step: keep the replay moment's name up to date. */
 void session_note_step(struct session *s);

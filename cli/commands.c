@@ -47,6 +47,8 @@ static int cmd_stepi(struct cmd_ctx *ctx, int argc, char **argv)
 			ctx->s->stepi_left = n - i - 1;
 			return 0;
 		}
+		if (err == 2)		/* stopped short, and said why */
+			return 0;
 		if (err)
 			return err == -EBUSY ? err : -ESRCH;
 		/* Ctrl-C or SIGTERM waits for the event loop: go back to

@@ -395,7 +395,8 @@ int session_stepi(struct session *s, FILE *out)
 	if (st.kind != TRACER_STOP_STEP) {
 		session_leave_prompt(s);
 		on_stop(s, &st, true);
-		return -ESRCH;
+		/* a watchpoint, a breakpoint, a signal: a stop like any */
+		return tracer_is_alive(s->t) ? 2 : -ESRCH;
 	}
 	s->last_stop = st;
 	if (out) {
