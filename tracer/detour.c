@@ -213,7 +213,7 @@ static bool relocatable(csh cs, const cs_insn *insn)
 static int find_entry(struct tracer *t, struct dt_state *d, uint64_t pc,
 		      int len, uint64_t *entry)
 {
-	uint64_t fn, at[256];
+	uint64_t fn;
 	uint8_t code[1024];
 	cs_insn *insn = NULL;
 	size_t n, i, k = 0;
@@ -242,9 +242,8 @@ static int find_entry(struct tracer *t, struct dt_state *d, uint64_t pc,
 		for (i = n; i-- > 0 && k < DT_MAX_BEFORE; k++) {
 			if (!relocatable(cs, &insn[i]))
 				break;
-			at[k] = insn[i].address;
 			if (insn[i].size >= 5) {
-				*entry = at[k];
+				*entry = insn[i].address;
 				found = 0;
 				break;
 			}
