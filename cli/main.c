@@ -29,9 +29,9 @@ static bool replay_unconfined(struct session *s)
 	return rr_header(s->rr)->flags & TRACE_HDR_UNCONFINED;
 }
 
-/* The kernel model, and what the command line asks of it. */
 static void kernel_advice(struct session *s, const struct options *o);
 
+/* The kernel model, and what the command line asks of it. */
 static int open_model(struct session *s, const struct options *o)
 {
 	char *cause = NULL;
