@@ -60,10 +60,14 @@ int main(int argc, char **argv)
 	}
 	initrd = xasprintf("initrd=%s", argv[2]);
 	{
-		char *gargv[] = { argv[1], "mem=128M", initrd, "con=null",
-				  "con0=fd:0,fd:1", "time-travel=inf-cpu",
-				  "time-travel-start=0", "umdbg.scenario=work",
-				  "uml_dir=/dev/shm/umdbg", "umid=bench", NULL };
+		/* execv's argv is not const; these strings are never written */
+		char *gargv[] = { argv[1], (char *)"mem=128M", initrd,
+				  (char *)"con=null", (char *)"con0=fd:0,fd:1",
+				  (char *)"time-travel=inf-cpu",
+				  (char *)"time-travel-start=0",
+				  (char *)"umdbg.scenario=work",
+				  (char *)"uml_dir=/dev/shm/umdbg",
+				  (char *)"umid=bench", NULL };
 
 		out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			   0644);
