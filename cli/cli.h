@@ -197,7 +197,12 @@ struct timeline {
 	size_t ntrack;
 	struct rr_pos *history;	/* the hits so far, in order */
 	size_t nhistory;
+	bool history_partial;	/* it begins at a checkpoint, not the start */
 	bool stepped_since_stop, step_pending;
+	/* a re-run under way: its counts (struct counters, timeline.h),
+	 * all since the start, or only those seeded from a checkpoint */
+	void *run_cs;
+	bool run_from_start;
 };
 
 /* A --share directory: the guest sees it as /share/NAME. */
@@ -252,6 +257,7 @@ struct session {
 	struct tracer_launch launch;	/* to launch a replay again */
 	bool quiet;		/* replay console output not printed */
 	struct timeline tl;	/* moving in a replay (timeline.c) */
+	struct ckpts *ck;	/* checkpoints of a replay (checkpoint.c) */
 	struct kmodel_expr_env expr_env;	/* session_expr_env */
 	int frame;		/* the selected frame (`frame N`; 0 at a stop) */
 	/* the last stop at a catchpoint (catch.c): its number, reason and
@@ -294,6 +300,35 @@ struct session {
 	bool batch_failed, batch_busy;
 };
 
+/* checkpoint.c: checkpoints of a replay. */
+/* A count of hits since the start of the recording that a checkpoint
+ * knows: of a breakpoint's address, or of ~slot for a watchpoint. */
+struct ck_count {
+	uint64_t key, n;
+};
+/* timeline.c: the counts known now (malloc'd), for a checkpoint. */
+size_t timeline_known_counts(struct session *s, struct ck_count **out);
+struct ck_settings {
+	size_t max_count;	/* 0: no checkpoints */
+	uint64_t max_bytes;	/* of guest memory copies; 0: the guest's */
+	uint64_t interval_ns;	/* of the kernel running between two */
+};
+struct ck_stats {
+	uint64_t taken, restored, dropped;
+	uint64_t take_ns, restore_ns;	/* in all */
+};
+struct ckpts;
+void ck_init(struct session *s, const struct ck_settings *set);
+void ck_attach(struct ckpts *ck, struct tracer *t);
+void ck_forget(struct ckpts *ck);
+void ck_free(struct ckpts *ck);
+size_t ck_count(struct ckpts *ck);
+void ck_info(const struct ckpts *ck, size_t i, uint64_t *event,
+	     const struct ck_count **counts, size_t *n);
+int ck_restore(struct ckpts *ck, size_t i, char **cause);
+uint64_t ck_bytes(const struct ckpts *ck);
+void ck_stats(const struct ckpts *ck, struct ck_stats *out, size_t *count,
+	      uint64_t *bytes, const char **why_off);
 
 /* timeline.c: moving backwards in a replay; timeline_init registers
  * the counting of hits as a source of the session. */
@@ -463,6 +498,8 @@ int cmd_workqueues(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_percpu(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_sym(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_regs(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_memcrc(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_dmesg(struct cmd_ctx *ctx, int argc, char **argv);
 /* source.c: disassembly (capstone) and source lines, pc marked "=>" */
 int cmd_disas(struct cmd_ctx *ctx, int argc, char **argv);
@@ -574,6 +611,7 @@ struct options {
 	const char *run_cmd;	/* --run */
 	bool real_time;		/* --real-time: no time-travel */
 	bool no_confine;	/* --no-confine */
+	struct ck_settings ck;	/* --checkpoints etc. */
 };
 /* Fills o (and the session's own settings: --record, --batch, --json,
  * -F, --log-lines).  --help, --version and usage errors print and exit;

@@ -169,7 +169,7 @@ void session_end_unattended(struct session *s, bool failed)
 		fprintf(stderr, "umdbg: guest kernel fault; no terminal, "
 			"ending the guest (exit status %d)\n", EXIT_PANIC);
 		end_guest(s, EXIT_PANIC);
-	} else if (st->kind == TRACER_STOP_HOOK && !rr_at_end(s->rr)) {
+	} else if (st->kind == TRACER_STOP_HOOK && rr_diverged(s->rr)) {
 		fprintf(stderr, "umdbg: the replay diverged; ending the guest "
 			"(exit status %d)\n", EXIT_DIVERGED);
 		end_guest(s, EXIT_DIVERGED);

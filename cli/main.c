@@ -318,6 +318,8 @@ static void finish(struct session *s, bool use_ns, const char *umldir)
 	} else if (s->stopped) {
 		rl_callback_handler_remove();
 	}
+	ck_free(s->ck);
+	s->ck = NULL;
 	tracer_free(s->t);
 	console_drain(&s->con);
 	console_restore(&s->con);
@@ -385,6 +387,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	timeline_init(s, &session_target, s);
+	ck_init(s, &o.ck);
 	step_init(s);
 	prompt_init(s);
 	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,

@@ -65,6 +65,12 @@ static const char usage_text[] =
 "                         in a root of its own: docs/security.md)\n"
 "  -r, --record TRACE     record the kernel's host syscalls and signals\n"
 "                         into TRACE, for 'umdbg replay TRACE'\n"
+"      --checkpoints N    replay: keep up to N checkpoints (64; 0: none),\n"
+"                         so going back restores the nearest one instead\n"
+"                         of re-running from the start\n"
+"      --checkpoint-mem MB  replay: their copies of guest memory take at\n"
+"                         most MB (default: the guest's memory size)\n"
+"      --checkpoint-every MS  replay: one per MS ms of running (250)\n"
 "  -t, --tui              the full-screen workbench (source, disassembly,\n"
 "                         registers, tasks, VMAs, memory, log, console)\n"
 "      --batch            no prompt: at the first stop print the report,\n"
@@ -211,6 +217,9 @@ static void parse_flags(int argc, char **argv, struct session *s,
 		{ "flavour", required_argument, NULL, 'f' },
 		{ "real-time", no_argument, NULL, 'T' },
 		{ "timeout", required_argument, NULL, 'O' },
+		{ "checkpoints", required_argument, NULL, 'K' },
+		{ "checkpoint-mem", required_argument, NULL, 'M' },
+		{ "checkpoint-every", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -261,6 +270,24 @@ static void parse_flags(int argc, char **argv, struct session *s,
 			break;
 		case 'T':
 			o->real_time = true;
+			break;
+		case 'K':
+			if (parse_u64(optarg, &v) < 0 || v > 100000)
+				die_usage("bad --checkpoints '%s': a count, from "
+					  "0 to 100000", optarg);
+			o->ck.max_count = (size_t)v;
+			break;
+		case 'M':
+			if (parse_u64(optarg, &v) < 0 || !v || v > (1u << 24))
+				die_usage("bad --checkpoint-mem '%s': MB, from 1 "
+					  "to 16777216", optarg);
+			o->ck.max_bytes = v << 20;
+			break;
+		case 'E':
+			if (parse_u64(optarg, &v) < 0 || !v || v > 3600000)
+				die_usage("bad --checkpoint-every '%s': ms, from "
+					  "1 to 3600000", optarg);
+			o->ck.interval_ns = v * 1000000;
 			break;
 		case 'O':
 			if (parse_u64(optarg, &v) < 0 || !v || v > 1000000)
@@ -406,6 +433,8 @@ int options_parse(int argc, char **argv, struct session *s,
 	int i;
 
 	memset(o, 0, sizeof(*o));
+	o->ck.max_count = 64;
+	o->ck.interval_ns = 250 * 1000000ull;
 	if (argc >= 2 && !strcmp(argv[1], "replay")) {
 		if (argc < 3 || argv[2][0] == '-')
 			die_usage("usage: umdbg replay TRACE [options] [KERNEL]");

@@ -172,17 +172,26 @@ static void step_trigger(struct session *s, const struct tracer_stop *st,
  * in place, and return the last hit before it (RR_POS_START if none).
  */
 static int last_hit_before(struct session *s, const struct rr_pos *now,
-			   struct rr_pos *last, char **cause)
+			   struct rr_pos *last, size_t below, size_t step,
+			   char **cause)
 {
 	struct counters cs = { NULL, 0 };
 	struct counters user = user_points(s);
 	struct user_regs_struct r;
 	struct tracer_stop st;
 	uint64_t a, j;
+	bool from_start, named = false;
 	int err, id = 0;
 
 	*last = (struct rr_pos){ .kind = RR_POS_START };
-	err = timeline_restart(s, cause);
+	if (now->kind == RR_POS_START || !below) {
+		err = timeline_restart(s, cause);
+		s->tl.run_cs = &cs;
+		s->tl.run_from_start = true;
+	} else {
+		err = tl_restart_for(s, now, &below, &cs, cause);
+	}
+	from_start = s->tl.run_from_start;
 	if (err < 0)
 		goto out;
 	if (now->kind == RR_POS_START) {
@@ -212,10 +221,12 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			/* An anchor that is itself a user breakpoint, with
 			 * steps still to go, comes before now. */
 			if (now->kind == RR_POS_BP && now->steps &&
-			    is_user_point(&user, a))
+			    is_user_point(&user, a)) {
 				*last = (struct rr_pos){ .kind = RR_POS_BP,
 							 .addr = a,
 							 .count = now->count };
+				named = true;
+			}
 			break;
 		}
 		if (st.kind == TRACER_STOP_HOOK) {
@@ -229,11 +240,14 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 						 .addr = (uint64_t)st.bp,
 						 .count = *tl_count_of(&cs,
 							~(uint64_t)st.bp) };
+			named = tl_count_known(s, &cs, ~(uint64_t)st.bp);
 			continue;
 		}
-		if (is_user_point(&user, a))
+		if (is_user_point(&user, a)) {
 			*last = (struct rr_pos){ .kind = RR_POS_BP, .addr = a,
 						 .count = *tl_count_of(&cs, a) };
+			named = tl_count_known(s, &cs, a);
+		}
 	}
 	if (id > 0)
 		TGT(s, bp_remove, id);
@@ -243,13 +257,25 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 		    is_user_point(&user, r.rip)) {
 			*last = *now;
 			last->steps = j;
+			named = true;
 		}
 		err = tl_step(s, &st, cause);
 		step_trigger(s, &st, now, j, last);
+		named |= last->kind == now->kind && last->steps == j + 1;
 	}
 out:
+	tl_run_done(s);
 	free(cs.c);
 	free(user.c);
+	if (!err && !from_start && !named) {
+		/* From a checkpoint, with no hit after it that can be
+		 * named: the last one is further back, from an older one
+		 * (twice as far back each time), or the start. */
+		LOG("timeline", "rc: nothing after checkpoint %zu", below);
+		return last_hit_before(s, now, last,
+				       below >= step ? below - step + 1 : 0,
+				       step * 2, cause);
+	}
 	return err;
 }
 
@@ -280,8 +306,12 @@ static int reverse_continue(struct session *s, struct tracer_stop *out,
 				break;
 			}
 		err = 0;
+		/* a history that begins at a checkpoint knows no hit
+		 * before it */
+		if (last.kind == RR_POS_START && s->tl.history_partial)
+			err = last_hit_before(s, &now, &last, SIZE_MAX, 1, cause);
 	} else {
-		err = last_hit_before(s, &now, &last, cause);
+		err = last_hit_before(s, &now, &last, SIZE_MAX, 1, cause);
 	}
 	free(user.c);
 	if (err < 0)

@@ -40,9 +40,26 @@ static int t_restart(void *arg, char **cause)
 	}
 	tracer_free(s->t);
 	s->t = t;
+	ck_attach(s->ck, t);
 	s->powered_off = false;
 	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
 	return 0;
+}
+
+static size_t t_ckpt_count(void *arg)
+{
+	return ck_count(((struct session *)arg)->ck);
+}
+
+static void t_ckpt_info(void *arg, size_t i, uint64_t *event,
+			const struct ck_count **counts, size_t *n)
+{
+	ck_info(((struct session *)arg)->ck, i, event, counts, n);
+}
+
+static int t_ckpt_restore(void *arg, size_t i, char **cause)
+{
+	return ck_restore(((struct session *)arg)->ck, i, cause);
 }
 
 static int t_attach(void *arg, char **cause)
@@ -204,7 +221,9 @@ static bool t_at_event_stop(void *arg)
 }
 
 const struct tl_target session_target = {
-	.restart = t_restart, .attach = t_attach, .alive = t_alive,
+	.restart = t_restart, .ckpt_count = t_ckpt_count,
+	.ckpt_info = t_ckpt_info, .ckpt_restore = t_ckpt_restore,
+	.attach = t_attach, .alive = t_alive,
 	.pid = t_pid, .resume = t_resume, .step = t_step, .pump = t_pump,
 	.wait = t_wait, .interrupt = t_interrupt, .regs = t_regs,
 	.read = t_read, .bp_addrs = t_bp_addrs, .bp_addr = t_bp_addr,

@@ -39,7 +39,7 @@ uint64_t *tl_count_of(struct counters *cs, uint64_t addr)
 		if (cs->c[i].addr == addr)
 			return &cs->c[i].n;
 	cs->c = xrealloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
-	cs->c[cs->n] = (struct counter){ addr, 0 };
+	cs->c[cs->n] = (struct counter){ addr, 0, false };
 	return &cs->c[cs->n++].n;
 }
 
@@ -69,6 +69,7 @@ static void track_reset(struct session *s)
 	free(s->tl.history);
 	s->tl.history = NULL;
 	s->tl.nhistory = 0;
+	s->tl.history_partial = false;
 }
 
 /* At the start of a replay (or after a re-run that counted every
@@ -82,13 +83,17 @@ static void track_start(struct session *s, const struct counters *cs)
 	track_reset(s);
 	for (i = 0; i < n && i < 256; i++) {
 		uint64_t c = 0;
+		bool known = !cs || !s->tl.run_cs || s->tl.run_from_start;
 
 		for (j = 0; cs && j < cs->n; j++)
-			if (cs->c[j].addr == addrs[i])
+			if (cs->c[j].addr == addrs[i]) {
 				c = cs->c[j].n;
+				known |= cs->c[j].known;
+			}
 		s->tl.track = xrealloc(s->tl.track, (s->tl.ntrack + 1) *
 				    sizeof(*s->tl.track));
-		s->tl.track[s->tl.ntrack++] = (struct rr_track){ addrs[i], c, true };
+		s->tl.track[s->tl.ntrack++] = (struct rr_track){ addrs[i], c,
+								 known };
 	}
 }
 
@@ -251,6 +256,121 @@ int timeline_restart(struct session *s, char **cause)
 	if (err < 0)
 		s->tl.pos_known = false;
 	return err;
+}
+
+/* ---- checkpoints --------------------------------------------------------- */
+
+bool tl_count_known(struct session *s, struct counters *cs, uint64_t addr)
+{
+	size_t i;
+
+	if (s->tl.run_from_start)
+		return true;
+	for (i = 0; i < cs->n; i++)
+		if (cs->c[i].addr == addr)
+			return cs->c[i].known;
+	return false;
+}
+
+size_t timeline_known_counts(struct session *s, struct ck_count **out)
+{
+	struct counters *cs = s->tl.run_cs;
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (cs) {
+		/* a re-run: what it counts since the start */
+		*out = xmalloc((cs->n ? cs->n : 1) * sizeof(**out));
+		for (i = 0; i < cs->n; i++)
+			if (s->tl.run_from_start || cs->c[i].known)
+				(*out)[n++] = (struct ck_count){ cs->c[i].addr,
+								 cs->c[i].n };
+		return n;
+	}
+	/* going forward: the breakpoints counted since the start */
+	*out = xmalloc((s->tl.ntrack ? s->tl.ntrack : 1) * sizeof(**out));
+	for (i = 0; i < s->tl.ntrack; i++)
+		if (s->tl.track[i].covered)
+			(*out)[n++] = (struct ck_count){ s->tl.track[i].addr,
+							 s->tl.track[i].count };
+	return n;
+}
+
+/* Does checkpoint i come before moment pos (its counts seeded)? */
+static bool ckpt_serves(struct session *s, size_t i, const struct rr_pos *pos)
+{
+	const struct ck_count *c;
+	uint64_t event, key;
+	size_t n, j;
+
+	TGT(s, ckpt_info, i, &event, &c, &n);
+	switch (pos->kind) {
+	case RR_POS_EVENT:
+		return event <= pos->event;
+	case RR_POS_STOP:
+		return event < pos->event;
+	case RR_POS_BP:
+	case RR_POS_WATCH:
+		key = pos->kind == RR_POS_BP ? pos->addr : ~pos->addr;
+		for (j = 0; j < n; j++)
+			if (c[j].key == key)
+				return c[j].n < pos->count;
+		return false;
+	default:
+		return false;
+	}
+}
+
+int tl_restart_for(struct session *s, const struct rr_pos *pos,
+		   size_t *below, struct counters *cs, char **cause)
+{
+	const struct ck_count *c;
+	uint64_t event;
+	size_t i, n, j;
+	char *why = NULL;
+	int err;
+
+	i = s->tl.target->ckpt_count ? TGT(s, ckpt_count) : 0;
+	if (below && *below < i)
+		i = *below;
+	while (i-- > 0 && !ckpt_serves(s, i, pos))
+		;
+	if (below)
+		*below = i == (size_t)-1 ? 0 : i;
+	if (i != (size_t)-1) {
+		TGT(s, ckpt_info, i, &event, &c, &n);
+		for (j = 0; j < n; j++) {
+			*tl_count_of(cs, c[j].key) = c[j].n;
+			cs->c[cs->n - 1].known = true;
+		}
+		err = TGT(s, ckpt_restore, i, &why);
+		if (!err) {
+			s->last_stop = (struct tracer_stop){
+				.kind = TRACER_STOP_EXEC,
+				.tid = TGT(s, pid) };
+			s->tl.pos_known = false;
+			track_reset(s);
+			session_restarted(s);
+			s->tl.run_cs = cs;
+			s->tl.run_from_start = false;
+			return 0;
+		}
+		LOG("timeline", "checkpoint not restored (%s): from the start",
+		    why);
+		free(why);
+		free(cs->c);
+		cs->c = NULL;
+		cs->n = 0;
+	}
+	err = timeline_restart(s, cause);
+	s->tl.run_cs = cs;
+	s->tl.run_from_start = true;
+	return err;
+}
+
+void tl_run_done(struct session *s)
+{
+	s->tl.run_cs = NULL;
 }
 
 static void src_on_resume(void *arg, bool step)
@@ -478,9 +598,16 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 	uint64_t i, a;
 	int err, id = 0;
 
-	err = timeline_restart(s, cause);
-	if (err < 0)
+	err = tl_restart_for(s, pos, NULL, &cs, cause);
+	if (err < 0) {
+		tl_run_done(s);
+		free(cs.c);
 		return err;
+	}
+	if (pos->kind == RR_POS_START) {
+		tl_run_done(s);
+		free(cs.c);
+	}
 	for (i = 0; pos->kind == RR_POS_START && i < pos->steps; i++) {
 		err = tl_step(s, &st, cause);
 		if (err < 0)
@@ -491,8 +618,11 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		return 0;
 	}
 	id = tl_arm_for(s, pos, cause);
-	if (id < 0)
+	if (id < 0) {
+		tl_run_done(s);
+		free(cs.c);
 		return id;
+	}
 	for (;;) {
 		err = tl_run_to(s, &st, cause);
 		if (err < 0)
@@ -512,6 +642,7 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		}
 	}
 	if (err < 0) {
+		tl_run_done(s);
 		free(cs.c);
 		free(hist);
 		if (id > 0)
@@ -520,14 +651,16 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		s->tl.pos_known = false;
 		return err;
 	}
-	/* Every breakpoint was in place from the start of this run: their
-	 * counts and order are known. */
+	/* Every breakpoint was in place from the start of this run (or its
+	 * checkpoint): their counts and order are known (after it). */
 	if (pos->kind == RR_POS_BP || pos->kind == RR_POS_WATCH) {
 		track_start(s, &cs);
 		s->tl.history = hist;
 		s->tl.nhistory = nhist;
+		s->tl.history_partial = !s->tl.run_from_start;
 		hist = NULL;
 	}
+	tl_run_done(s);
 	free(hist);
 	free(cs.c);
 	if (id > 0)

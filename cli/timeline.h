@@ -20,6 +20,14 @@ struct tl_target {
 	 * breakpoint and watchpoint of before; on failure the old one
 	 * stays.  attach: the replay takes over the fresh kernel. */
 	int (*restart)(void *arg, char **cause);
+	/* Checkpoints (optional), oldest first: how many; the i-th's
+	 * event and the hit counts since the start it knows; make the
+	 * live kernel the i-th's (0; -errno when that failed, and the old
+	 * kernel is gone: restart then). */
+	size_t (*ckpt_count)(void *arg);
+	void (*ckpt_info)(void *arg, size_t i, uint64_t *event,
+			  const struct ck_count **counts, size_t *n);
+	int (*ckpt_restore)(void *arg, size_t i, char **cause);
 	int (*attach)(void *arg, char **cause);
 	bool (*alive)(void *arg);
 	pid_t (*pid)(void *arg);
@@ -68,6 +76,7 @@ struct fingerprint {
 struct counter {
 	uint64_t addr;
 	uint64_t n;
+	bool known;	/* since the start (a count seeded from a checkpoint) */
 };
 
 struct counters {
@@ -77,6 +86,18 @@ struct counters {
 
 /* The count kept for addr (added at 0). */
 uint64_t *tl_count_of(struct counters *cs, uint64_t addr);
+/* Is cs's count of addr one since the start?  A re-run from the start
+ * counts everything since the start; one from a checkpoint, what the
+ * checkpoint knew. */
+bool tl_count_known(struct session *s, struct counters *cs, uint64_t addr);
+/* Before going to moment pos: the kernel of the newest checkpoint before
+ * it when one serves (cs seeded with its counts), else a fresh start.
+ * With below: only checkpoints before index *below, and *below becomes
+ * the index restored (0 when from the start). */
+int tl_restart_for(struct session *s, const struct rr_pos *pos,
+		   size_t *below, struct counters *cs, char **cause);
+/* The re-run that counts into cs is over. */
+void tl_run_done(struct session *s);
 /* reverse.c: name the current moment (s->tl.pos), re-running the replay
  * if it has no name yet; the session ends at the same moment. */
 int tl_name_now(struct session *s, char **cause);

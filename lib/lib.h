@@ -72,6 +72,8 @@ int rm_rf(const char *path);
  */
 void log_init(void);
 bool log_enabled(const char *subsys);
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t now_ns(void);
 void log_msg(const char *subsys, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #define LOG(sub, ...) \

@@ -597,6 +597,39 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    row_i(r, CATCHSTOP_CULPRIT) ?
 			    " (the culprit's frame is selected)" : "");
 		break;
+	case ROW_CKPT:
+		strbuf_addf(sb, "checkpoint at event %lld (process %lld)",
+			    (long long)row_i(r, CKPT_EVENT),
+			    (long long)row_i(r, CKPT_PID));
+		break;
+	case ROW_CKSTAT:
+		if (row_has(r, CKSTAT_OFF)) {
+			strbuf_addf(sb, "checkpoints: none (%s)",
+				    row_s(r, CKSTAT_OFF));
+			break;
+		}
+		strbuf_addf(sb, "%lld checkpoints, %.1f MB of guest memory "
+			    "copies and %.1f MB in their processes (the guest "
+			    "has %.1f MB; at most %lld and %.1f MB of copies, "
+			    "one per %lld ms of running); %lld taken, %lld "
+			    "restored, %lld dropped",
+			    (long long)row_i(r, CKSTAT_COUNT),
+			    (double)row_i(r, CKSTAT_BYTES) / 1048576,
+			    (double)row_i(r, CKSTAT_PROC_BYTES) / 1048576,
+			    (double)row_i(r, CKSTAT_GUEST_BYTES) / 1048576,
+			    (long long)row_i(r, CKSTAT_MAX_COUNT),
+			    (double)row_i(r, CKSTAT_MAX_BYTES) / 1048576,
+			    (long long)row_i(r, CKSTAT_EVERY_MS),
+			    (long long)row_i(r, CKSTAT_TAKEN),
+			    (long long)row_i(r, CKSTAT_RESTORED),
+			    (long long)row_i(r, CKSTAT_DROPPED));
+		break;
+	case ROW_MEMCRC:
+		strbuf_addf(sb, "crc32 0x%08llx of %lld bytes at 0x%016llx",
+			    (unsigned long long)row_u(r, MEMCRC_CRC),
+			    (long long)row_i(r, MEMCRC_LEN),
+			    (unsigned long long)row_u(r, MEMCRC_START));
+		break;
 	case ROW_TEXT:
 	case ROW_NKINDS:
 		strbuf_addf(sb, "%s", str_or(r, TEXT_TEXT, ""));

@@ -289,6 +289,25 @@ enum row_type {
 	X(VERSION, COMMIT, "commit", ROW_STR)				\
 	X(VERSION, RECIPE, "recipe", ROW_STR)	/* the guest recipe's */ \
 	X(VERSION, XSTATE, "xstate", ROW_INT)	/* host XSAVE bytes */
+#define ROW_FIELDS_CKPT(X)						\
+	X(CKPT, EVENT, "event", ROW_INT)	/* the replay's events then */ \
+	X(CKPT, PID, "pid", ROW_INT)		/* its frozen process */
+#define ROW_FIELDS_CKSTAT(X)						\
+	X(CKSTAT, COUNT, "count", ROW_INT)				\
+	X(CKSTAT, BYTES, "bytes", ROW_INT)	/* guest memory copies */ \
+	X(CKSTAT, PROC_BYTES, "process_bytes", ROW_INT) /* their own */ \
+	X(CKSTAT, GUEST_BYTES, "guest_bytes", ROW_INT)	/* its memory */ \
+	X(CKSTAT, MAX_COUNT, "max_count", ROW_INT)			\
+	X(CKSTAT, MAX_BYTES, "max_bytes", ROW_INT)			\
+	X(CKSTAT, EVERY_MS, "every_ms", ROW_INT)			\
+	X(CKSTAT, TAKEN, "taken", ROW_INT)				\
+	X(CKSTAT, RESTORED, "restored", ROW_INT)			\
+	X(CKSTAT, DROPPED, "dropped", ROW_INT)				\
+	X(CKSTAT, OFF, "off", ROW_STR)		/* why none are taken */
+#define ROW_FIELDS_MEMCRC(X)						\
+	X(MEMCRC, START, "start", ROW_ADDR)				\
+	X(MEMCRC, LEN, "len", ROW_INT)					\
+	X(MEMCRC, CRC, "crc", ROW_HEX)	/* CRC-32 (IEEE), as zlib's */
 #define ROW_FIELDS_VALUE(X)						\
 	X(VALUE, EXPR, "expr", ROW_STR)					\
 	X(VALUE, TYPE, "type", ROW_STR)					\
@@ -341,6 +360,9 @@ enum row_type {
 	K(CATCHKIND, "catchkind", ROW_FIELDS_CATCHKIND)			\
 	K(CATCHPOINT, "catchpoint", ROW_FIELDS_CATCHPOINT)		\
 	K(CATCHSTOP, "catchstop", ROW_FIELDS_CATCHSTOP)			\
+	K(CKPT, "checkpoint", ROW_FIELDS_CKPT)				\
+	K(CKSTAT, "checkpoints", ROW_FIELDS_CKSTAT)			\
+	K(MEMCRC, "memcrc", ROW_FIELDS_MEMCRC)				\
 	K(TEXT, "text", ROW_FIELDS_TEXT)
 
 #define ROW_KIND_ENUM(k, name, fields) ROW_##k,
@@ -368,6 +390,9 @@ enum headline_field {
 	ROW_FIELDS_HEADLINE(ROW_FIELD_ENUM) HEADLINE_NFIELDS
 };
 enum value_field { ROW_FIELDS_VALUE(ROW_FIELD_ENUM) VALUE_NFIELDS };
+enum ckpt_field { ROW_FIELDS_CKPT(ROW_FIELD_ENUM) CKPT_NFIELDS };
+enum ckstat_field { ROW_FIELDS_CKSTAT(ROW_FIELD_ENUM) CKSTAT_NFIELDS };
+enum memcrc_field { ROW_FIELDS_MEMCRC(ROW_FIELD_ENUM) MEMCRC_NFIELDS };
 enum version_field { ROW_FIELDS_VERSION(ROW_FIELD_ENUM) VERSION_NFIELDS };
 enum command_field { ROW_FIELDS_COMMAND(ROW_FIELD_ENUM) COMMAND_NFIELDS };
 enum config_field { ROW_FIELDS_CONFIG(ROW_FIELD_ENUM) CONFIG_NFIELDS };

@@ -235,6 +235,14 @@ bool log_enabled(const char *subsys)
 	return strstr(logcfg.subsystems, key) != NULL;
 }
 
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void log_msg(const char *subsys, const char *fmt, ...)
 {
 	struct timespec ts;

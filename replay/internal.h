@@ -101,6 +101,7 @@ struct rr {
 	bool stop_event_set, at_event_stop;
 	bool diverged;		/* sticky: every later syscall stops too */
 	uint64_t stop_event;
+	uint64_t host_changes;	/* run for real, changing shared host state */
 };
 
 #endif

@@ -70,6 +70,8 @@ bool rr_is_replay(const struct rr *rr);
 uint64_t rr_event(const struct rr *rr);
 /* After TRACER_STOP_HOOK: why (divergence, end of the recording). */
 const char *rr_why(const struct rr *rr);
+/* True once a replay has diverged from its recording. */
+bool rr_diverged(const struct rr *rr);
 /* True once a replay has reached the end of its recording. */
 bool rr_at_end(const struct rr *rr);
 
@@ -83,6 +85,24 @@ void rr_stop_at_event(struct rr *rr, uint64_t event);
 void rr_cancel_stop_event(struct rr *rr);
 /* Is the last hook stop such an event stop? */
 bool rr_at_event_stop(const struct rr *rr);
+
+/* Checkpoints: may one be taken now (no traced syscall or signal under
+ * way, not diverged)? */
+bool rr_checkpointable(const struct rr *rr);
+/* How many syscalls replay ran for real that changed host state a
+ * checkpoint shares (a file, its offset, an epoll set): a checkpoint is
+ * good only until the next one, in its namespace. */
+uint64_t rr_host_changes(const struct rr *rr);
+/* Where the replay is, and going back there with a kernel restored
+ * from a checkpoint taken then (after rr_adopt). */
+struct rr_mark {
+	struct trace_mark trace;
+	uint64_t event;
+};
+struct rr_mark rr_mark(const struct rr *rr);
+void rr_seek(struct rr *rr, const struct rr_mark *m);
+/* As rr_attach, for a kernel restored from a checkpoint. */
+void rr_adopt(struct rr *rr, struct tracer *t);
 
 /* Recording: log how it ended, write the footer and close.  0 or -errno. */
 int rr_finish(struct rr *rr, enum rr_end how, int value);

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -409,6 +410,48 @@ static int record_signal(struct rr *rr, pid_t tid, int sig,
 
 /* ---- replay -------------------------------------------------------------- */
 
+/*
+ * Does a syscall that replay runs for real change host state that the
+ * kernel process shares with its forks (checkpoints): a file's offset or
+ * flags, a file or directory, an epoll set?  Those cannot be taken back
+ * by restoring a checkpoint.  Console calls never run for real.
+ */
+static bool changes_host(uint32_t nr, const uint64_t *a)
+{
+	switch (nr) {
+	case SYS_read:		/* the offset */
+	case SYS_write:
+	case SYS_pwrite64:
+	case SYS_lseek:
+	case SYS_getdents64:
+	case SYS_mkdir:
+	case SYS_unlink:
+	case SYS_rmdir:
+	case SYS_bind:
+	case SYS_fallocate:
+	case SYS_ftruncate:
+	case SYS_epoll_ctl:
+	case SYS_ioctl:
+		return true;
+	case SYS_open:
+		return a[1] & (O_CREAT | O_TRUNC);
+	case SYS_openat:
+		return a[2] & (O_CREAT | O_TRUNC);
+	case SYS_fcntl:
+		return a[1] == F_SETFL || a[1] == F_SETOWN ||
+		       a[1] == F_SETSIG || a[1] == F_SETOWN_EX ||
+		       a[1] == F_SETLK || a[1] == F_SETLKW ||
+		       a[1] == F_SETPIPE_SZ || a[1] == F_SETLEASE;
+	default:
+		return false;
+	}
+}
+
+uint64_t rr_host_changes(const struct rr *rr)
+{
+	return rr->host_changes;
+}
+
 /* Read the next record into rr->next (peek).  0 at the end. */
 static int peek(struct rr *rr)
 {
@@ -653,6 +696,8 @@ static int replay_syscall(struct rr *rr, pid_t tid, enum tracer_sys_kind kind,
 		return 0;
 	}
 	/* Run it for real; the exit stop checks the result. */
+	if (changes_host(rr->cur.nr, args))
+		rr->host_changes++;
 	rr->in_flight = true;
 	tracer_syscall_stops(rr->t, tid, true);
 	return 0;
@@ -840,14 +885,25 @@ int rr_attach(struct rr *rr, struct tracer *t, char **cause)
 	return hide_vdso(rr, cause);
 }
 
-int rr_rewind(struct rr *rr, char **cause)
+bool rr_diverged(const struct rr *rr)
 {
-	int err;
+	return rr && rr->diverged;
+}
 
-	err = trace_rewind(rr->r, cause);
-	if (err < 0)
-		return err;
-	rr->event = 0;
+bool rr_checkpointable(const struct rr *rr)
+{
+	return rr->replay && !rr->in_flight && !rr->diverged &&
+	       !rr->at_end && sigisemptyset(&rr->injected);
+}
+
+struct rr_mark rr_mark(const struct rr *rr)
+{
+	return (struct rr_mark){ trace_mark(rr->r, rr->have_next),
+				 rr->event };
+}
+
+static void rr_reset(struct rr *rr)
+{
 	rr->diverged = false;
 	rr->in_flight = false;
 	rr->have_next = rr->ended = rr->at_end = false;
@@ -855,6 +911,36 @@ int rr_rewind(struct rr *rr, char **cause)
 	free(rr->end_cause);
 	rr->end_cause = NULL;
 	sigemptyset(&rr->injected);
+}
+
+void rr_seek(struct rr *rr, const struct rr_mark *m)
+{
+	trace_seek(rr->r, m->trace);
+	rr_reset(rr);
+	rr->event = m->event;
+}
+
+void rr_adopt(struct rr *rr, struct tracer *t)
+{
+	struct tracer_hooks h = {
+		.syscall = hook_syscall,
+		.signal = hook_signal,
+		.arg = rr,
+	};
+
+	rr->t = t;
+	tracer_set_hooks(t, &h);
+}
+
+int rr_rewind(struct rr *rr, char **cause)
+{
+	int err;
+
+	err = trace_rewind(rr->r, cause);
+	if (err < 0)
+		return err;
+	rr_reset(rr);
+	rr->event = 0;
 	return 0;
 }
 

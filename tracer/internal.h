@@ -39,6 +39,7 @@ struct tracer_bp {
 	uint8_t orig;		/* byte under the int3 */
 	int refs;		/* inserts not yet removed */
 	bool inserted;
+	bool lifted;		/* out for a checkpoint, to go back in */
 };
 
 struct tracer_hw {
@@ -67,9 +68,33 @@ struct pw_page {
 /* Address windows the installed seccomp filters watch for buffers. */
 #define PW_MAX_WINDOWS 16
 
+/* A PID namespace's init (launch.c) and the socket it answers on. */
+struct tracer_ns {
+	pid_t init_pid;
+	int sock;
+	int refs;	/* the tracer, and each checkpoint made in it */
+};
+/* A request to the init and its answer, the same struct both ways. */
+enum { TRACER_NS_LAST_PID = 1, TRACER_NS_WAIT_FREE };
+struct tracer_ns_msg {
+	int op;
+	int value;	/* LAST_PID: the new ns_last_pid; WAIT_FREE: the pid */
+	int value2;	/* LAST_PID's answer: what it was */
+	int err;	/* the answer's errno, 0 for done */
+};
+
+struct tracer_ns *tracer_ns_ref(struct tracer_ns *ns);
+void tracer_ns_put(struct tracer_ns *ns);
+int tracer_ns_ask(struct tracer_ns *ns, int op, int value, int *value2);
+
 struct tracer {
 	pid_t pid;		/* the traced process (thread group leader) */
 	pid_t init_pid;		/* our child, its PID namespace's init; 0: none */
+	uint64_t run_ns, run_since;	/* time it ran (set_running) */
+	tracer_tick_fn tick_fn;		/* tracer_set_tick */
+	void *tick_arg;
+	uint64_t tick_interval, tick_due;	/* in run_ns time */
+	struct tracer_ns *ns;	/* that namespace, shared with checkpoints */
 	bool in_ns;
 	bool alive;
 	bool running;

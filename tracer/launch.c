@@ -19,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -71,6 +73,46 @@ static void child_setup_fd(int from, int to)
 		dup2(from, to);
 }
 
+/* ---- the namespace's init, from the tracer's side --------------------- */
+
+struct tracer_ns *tracer_ns_ref(struct tracer_ns *ns)
+{
+	if (ns)
+		ns->refs++;
+	return ns;
+}
+
+/* The last user gone: the init leaves once its children are, or now. */
+void tracer_ns_put(struct tracer_ns *ns)
+{
+	if (!ns || --ns->refs > 0)
+		return;
+	close(ns->sock);
+	kill(ns->init_pid, SIGKILL);
+	waitpid(ns->init_pid, NULL, __WALL);
+	free(ns);
+}
+
+/* One request; 0 or -errno.  The init answers at once, or within 5 s. */
+int tracer_ns_ask(struct tracer_ns *ns, int op, int value, int *value2)
+{
+	struct tracer_ns_msg m = { .op = op, .value = value };
+	ssize_t n;
+
+	if (!ns)
+		return -ENOTSUP;
+	if (send(ns->sock, &m, sizeof(m), MSG_NOSIGNAL) != sizeof(m))
+		return -errno;
+	do
+		n = recv(ns->sock, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(m))
+		return n < 0 ? -errno : -EPIPE;
+	if (value2)
+		*value2 = m.value2;
+	return -m.err;
+}
+
 /* Tell the tracer our pid, translated into its namespace by the kernel. */
 static int send_pid(int sock)
 {
@@ -116,20 +158,109 @@ static pid_t recv_pid(int sock)
 	return -1;
 }
 
-/* The namespace's init: reap until the program is gone, then leave. */
-static void __attribute__((noreturn)) ns_init(pid_t prog)
+/*
+ * The namespace's init.  It reaps every process of the namespace and
+ * leaves when none is left (then the kernel kills what remains, which is
+ * nothing).  On its socket the tracer asks it for what only a process
+ * inside the namespace, and a privileged one, can do for checkpoints
+ * (checkpoint.c): set ns_last_pid, so a process is re-created with the
+ * pid it had, and wait until a pid is free again.
+ */
+static void ns_reap(pid_t prog, int *prog_status)
 {
-	int status = 0, fd;
+	int status;
 	pid_t w;
 
+	while ((w = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
+		if (w == prog)
+			*prog_status = status;
+}
+
+/* No process has the pid, nor has it as its group (a process of a
+ * killed kernel's group may be dying yet). */
+static bool ns_pid_free(int pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH &&
+	       kill(-pid, 0) < 0 && errno == ESRCH;
+}
+
+static void ns_answer(int sock, int last_fd, int sfd, pid_t prog,
+		      int *prog_status)
+{
+	struct tracer_ns_msg m;
+	struct signalfd_siginfo si;
+	char buf[32];
+	ssize_t n;
+	int tries;
+
+	n = recv(sock, &m, sizeof(m), 0);
+	if (n != sizeof(m))
+		return;
+	m.err = 0;
+	switch (m.op) {
+	case TRACER_NS_LAST_PID:
+		n = pread(last_fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		m.value2 = atoi(buf);
+		n = snprintf(buf, sizeof(buf), "%d", m.value);
+		if (last_fd < 0 || pwrite(last_fd, buf, (size_t)n, 0) != n)
+			m.err = last_fd < 0 ? EPERM : errno;
+		break;
+	case TRACER_NS_WAIT_FREE:
+		/* 5 s at most: a SIGKILLed process goes within a moment */
+		for (tries = 0; !ns_pid_free(m.value) && tries < 50; tries++) {
+			struct pollfd p = { sfd, POLLIN, 0 };
+
+			ns_reap(prog, prog_status);
+			if (ns_pid_free(m.value))
+				break;
+			if (poll(&p, 1, 100) > 0 &&
+			    read(sfd, &si, sizeof(si)) < 0) {
+				/* drained; nothing to do */
+			}
+		}
+		if (!ns_pid_free(m.value))
+			m.err = EBUSY;
+		break;
+	default:
+		m.err = EINVAL;
+	}
+	if (send(sock, &m, sizeof(m), MSG_NOSIGNAL) < 0) {
+		/* the tracer is gone; its death kills us */
+	}
+}
+
+static void __attribute__((noreturn)) ns_init(pid_t prog, int sock,
+					      int last_fd)
+{
+	int status = 0, fd, sfd;
+	struct signalfd_siginfo si;
+	sigset_t chld;
+
 	for (fd = 0; fd < 1024; fd++)
-		close(fd);
+		if (fd != sock && fd != last_fd)
+			close(fd);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	sfd = signalfd(-1, &chld, SFD_CLOEXEC);
 	for (;;) {
-		w = wait(&status);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 || w == prog)
+		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { sock, POLLIN, 0 } };
+
+		ns_reap(prog, &status);
+		if (waitpid(-1, NULL, WNOHANG | __WALL) < 0 && errno == ECHILD)
 			break;
+		if (poll(p, sock >= 0 ? 2 : 1, -1) < 0)
+			continue;
+		if (p[0].revents && read(sfd, &si, sizeof(si)) < 0) {
+			/* drained */
+		}
+		if (sock >= 0 && (p[1].revents & (POLLHUP | POLLERR))) {
+			close(sock);
+			sock = -1;
+		} else if (sock >= 0 && p[1].revents) {
+			ns_answer(sock, last_fd, sfd, prog, &status);
+		}
 	}
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128);
 }
@@ -141,9 +272,14 @@ child_main(const struct tracer_launch *l, const struct confine_mounts *m,
 	sigset_t all;
 	pid_t prog;
 	char c;
-	int sig;
+	int sig, last_fd = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Opened before the confined root hides the host's /proc; a write
+	 * acts on the writer's namespace, which is ours. */
+	if (in_ns)
+		last_fd = open("/proc/sys/kernel/ns_last_pid",
+			       O_RDWR | O_CLOEXEC);
 	if (in_ns && l->private_tmpfs) {
 		if (confine_enter(l, m) < 0)
 			child_fail(err_wr, STEP_MOUNT);
@@ -156,7 +292,9 @@ child_main(const struct tracer_launch *l, const struct confine_mounts *m,
 		if (prog < 0)
 			child_fail(err_wr, STEP_FORK);
 		if (prog > 0)
-			ns_init(prog);
+			ns_init(prog, pid_sock, last_fd);
+		if (last_fd >= 0)
+			close(last_fd);
 		/* Dies with the init, which dies with the tracer. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	}
@@ -347,10 +485,17 @@ int tracer_launch(const struct tracer_launch *l, struct tracer **out,
 		goto out_kill;
 	}
 	close(err_pipe[0]);
-	close(sock[0]);
 
 	t = tracer_new_stopped(pid, in_ns);
 	t->init_pid = init_pid;
+	if (init_pid) {
+		t->ns = xcalloc(1, sizeof(*t->ns));
+		t->ns->init_pid = init_pid;
+		t->ns->sock = sock[0];
+		t->ns->refs = 1;
+	} else {
+		close(sock[0]);
+	}
 	*out = t;
 	return 0;
 

@@ -49,6 +49,8 @@ struct trace_reader {
 	bool complete;		/* footer seen */
 	char *path;
 	size_t first;		/* offset of the record after the header */
+	size_t last_pos;	/* where the record trace_next returned last
+				 * began */
 	/* the last few decompressed records (a record's data stays valid
 	 * while the next TRACE_KEEP - 1 are read) */
 	char *bufs[TRACE_KEEP];
@@ -390,6 +392,20 @@ int trace_rewind(struct trace_reader *r, char **cause)
 	return 0;
 }
 
+struct trace_mark trace_mark(const struct trace_reader *r, bool unread_last)
+{
+	if (unread_last)
+		return (struct trace_mark){ r->last_pos, r->records - 1 };
+	return (struct trace_mark){ r->pos, r->records };
+}
+
+void trace_seek(struct trace_reader *r, struct trace_mark m)
+{
+	r->pos = m.pos;
+	r->records = m.records;
+	r->complete = false;
+}
+
 const struct trace_header *trace_header_of(const struct trace_reader *r)
 {
 	return &r->hdr;
@@ -408,6 +424,7 @@ int trace_next(struct trace_reader *r, uint32_t *type, const void **data,
 
 	if (r->complete)
 		return 0;
+	r->last_pos = r->pos;
 	err = read_record(r, type, &d, len, cause);
 	if (err <= 0)
 		return err;

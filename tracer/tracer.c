@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -377,6 +378,22 @@ int tracer_bp_remove(struct tracer *t, int id)
 }
 
 static int hw_apply(struct tracer *t);
+
+void tracer_points_lift(struct tracer *t, bool out)
+{
+	int i;
+
+	for (i = 0; i < t->nbps; i++) {
+		struct tracer_bp *bp = &t->bps[i];
+
+		if (out && bp->id && bp->inserted && bp_poke(t, bp, false) == 0)
+			bp->lifted = true;
+		else if (!out && bp->lifted) {
+			bp_poke(t, bp, true);
+			bp->lifted = false;
+		}
+	}
+}
 
 int tracer_copy_points(const struct tracer *from, struct tracer *to)
 {
@@ -758,11 +775,123 @@ bool tracer_is_async_signal(int sig)
 	}
 }
 
+/*
+ * Ticks (tracer_set_tick): a timer that counts only while the process
+ * runs.  When it fires, its signal handler interrupts the process
+ * (PTRACE_INTERRUPT is one syscall, safe there); the interrupt stop that
+ * follows goes to the tick function and the process runs on.  One
+ * process at a time has ticks: the one running.
+ */
+#define TICK_SIG (SIGRTMIN + 2)
+static volatile pid_t tick_pid;
+static volatile sig_atomic_t tick_fired;
+static timer_t tick_timer;
+static bool tick_timer_made;
+
+static void tick_handler(int sig)
+{
+	int e = errno;
+	pid_t p = tick_pid;
+
+	(void)sig;
+	if (p > 0) {
+		tick_fired = 1;
+		syscall(SYS_ptrace, PTRACE_INTERRUPT, p, 0, 0);
+	}
+	errno = e;
+}
+
+static int tick_setup(void)
+{
+	struct sigaction sa;
+	struct sigevent ev;
+
+	if (tick_timer_made)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tick_handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = TICK_SIG;
+	if (sigaction(TICK_SIG, &sa, NULL) < 0 ||
+	    timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) < 0)
+		return -errno;
+	tick_timer_made = true;
+	return 0;
+}
+
+static void tick_arm(struct tracer *t, bool on)
+{
+	struct itimerspec its;
+
+	if (!tick_timer_made || (!t->tick_fn && tick_pid != t->pid))
+		return;
+	memset(&its, 0, sizeof(its));
+	if (on && t->tick_fn && t->alive) {
+		uint64_t ran = tracer_run_ns(t);
+		uint64_t left = t->tick_due > ran ? t->tick_due - ran : 0;
+
+		if (left < 1000000)
+			left = 1000000;
+		its.it_value.tv_sec = (time_t)(left / 1000000000u);
+		its.it_value.tv_nsec = (long)(left % 1000000000u);
+		tick_pid = t->pid;
+	} else {
+		tick_pid = 0;
+	}
+	timer_settime(tick_timer, 0, &its, NULL);
+}
+
+int tracer_set_tick(struct tracer *t, uint64_t interval_ns,
+		    tracer_tick_fn fn, void *arg)
+{
+	int err = fn ? tick_setup() : 0;
+
+	if (err < 0)
+		return err;
+	if (!fn)
+		tick_arm(t, false);
+	t->tick_fn = fn;
+	t->tick_arg = arg;
+	t->tick_interval = interval_ns;
+	t->tick_due = t->run_ns + interval_ns;
+	if (t->running)
+		tick_arm(t, true);
+	return 0;
+}
+
+void tracer_tick_in(struct tracer *t, uint64_t ns)
+{
+	t->tick_due = tracer_run_ns(t) + ns;
+}
+
+/* Running or not, and for how long it has run in all (tracer_run_ns). */
+static void set_running(struct tracer *t, bool on)
+{
+	uint64_t now = now_ns();
+
+	if (on && !t->running)
+		t->run_since = now;
+	else if (!on && t->running)
+		t->run_ns += now - t->run_since;
+	if (on != t->running) {
+		t->running = on;
+		tick_arm(t, on);
+	}
+}
+
+uint64_t tracer_run_ns(const struct tracer *t)
+{
+	return t->run_ns + (t->running ? now_ns() - t->run_since : 0);
+}
+
 /* The process is gone: forget its threads and memory. */
 static void mark_dead(struct tracer *t)
 {
 	t->alive = false;
-	t->running = false;
+	set_running(t, false);
 	t->nthreads = 0;
 	t->regs_tid = 0;
 	if (t->memfd >= 0)
@@ -1254,6 +1383,18 @@ static int handle_status(struct tracer *t, pid_t tid, int status,
 			stop->tid = tid;
 			return 1;
 		}
+		if (tick_fired && t->tick_fn && !collecting) {
+			tick_fired = 0;
+			t->tick_due = tracer_run_ns(t) + t->tick_interval;
+			t->tick_fn(t->tick_arg, tid);
+			if (!t->alive)
+				return report_death(t, stop);
+			th = tracer_thread_find(t, tid);
+			if (th)
+				cont(t, th, 0);
+			tick_arm(t, true);
+			return 0;
+		}
 		/* A new thread's first stop, a stale interrupt, or a group
 		 * stop (UML makes none): nothing to show. */
 		if (!collecting)
@@ -1396,7 +1537,7 @@ static void stop_all(struct tracer *t, pid_t except)
 		handle_status(t, w, status, &dummy, true);
 		/* A thread born meanwhile starts stopped (seized clone). */
 	}
-	t->running = false;
+	set_running(t, false);
 }
 
 static int finish_stop(struct tracer *t, struct tracer_stop *stop)
@@ -1407,7 +1548,7 @@ static int finish_stop(struct tracer *t, struct tracer_stop *stop)
 	    stop->kind == TRACER_STOP_KILLED)
 		return 1;
 	stop_all(t, stop->tid);
-	t->running = false;
+	set_running(t, false);
 	t->last_tid = stop->tid;
 	/* What the user sees is the kernel's own code. */
 	dt_off(t);
@@ -1696,7 +1837,7 @@ int tracer_resume(struct tracer *t, char **cause)
 		cont(t, th, th->pending_sig);
 		th->pending_sig = 0;
 	}
-	t->running = true;
+	set_running(t, true);
 	return 0;
 }
 
@@ -1727,7 +1868,7 @@ int tracer_step(struct tracer *t, pid_t tid, struct tracer_stop *stop,
 		if (async_step_start(t, th, false) < 0)
 			return set_cause(cause, -ESRCH, "thread %d vanished",
 					 tid);
-		t->running = true;
+		set_running(t, true);
 		return 0;
 	}
 	if (step_over(t, th, stop)) {
@@ -1784,11 +1925,9 @@ void tracer_free(struct tracer *t)
 	tracer_kill(t);
 	t->step_pin = false;
 	pw_pin(t, false);
-	if (t->init_pid) {
-		/* The init leaves once its only child is gone. */
-		kill(t->init_pid, SIGKILL);
-		waitpid(t->init_pid, NULL, __WALL);
-	}
+	/* The init leaves with the last checkpoint made in its
+	 * namespace, or now. */
+	tracer_ns_put(t->ns);
 	dt_reset(t);
 	free(t->threads);
 	free(t->bps);

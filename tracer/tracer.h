@@ -100,6 +100,18 @@ pid_t tracer_pid(const struct tracer *t);
 bool tracer_has_namespaces(const struct tracer *t);
 bool tracer_is_running(const struct tracer *t);
 bool tracer_is_alive(const struct tracer *t);
+/* Nanoseconds it has run (resumed, not yet stopped for the caller). */
+uint64_t tracer_run_ns(const struct tracer *t);
+/*
+ * Ticks: fn(arg, tid) each time the process has run interval_ns more,
+ * with thread tid stopped (interrupted wherever it was: in a syscall,
+ * too); then it runs on.  fn may call tracer_tick_in to come sooner.
+ * NULL fn: no ticks.  Uses a timer and signal SIGRTMIN+2 of ours.
+ */
+typedef void (*tracer_tick_fn)(void *arg, pid_t tid);
+int tracer_set_tick(struct tracer *t, uint64_t interval_ns,
+		    tracer_tick_fn fn, void *arg);
+void tracer_tick_in(struct tracer *t, uint64_t ns);
 
 enum tracer_stop_kind {
 	TRACER_STOP_NONE,
@@ -222,6 +234,8 @@ int tracer_bp_insert_later(struct tracer *t, uint64_t addr);
  * ld.so maps it) keeps its id but is not inserted.
  */
 int tracer_copy_points(const struct tracer *from, struct tracer *to);
+/* Every inserted breakpoint out of memory, or back in (checkpoints). */
+void tracer_points_lift(struct tracer *t, bool out);
 /* Insert the breakpoints tracer_copy_points could not, where ready()
  * says their code is in place now (readable memory is not enough: a
  * module's addresses may hold other data before the module loads). */
@@ -339,6 +353,49 @@ void tracer_syscall_stops(struct tracer *t, pid_t tid, bool on);
  * run and replay); tid itself without namespaces or once it is gone. */
 pid_t tracer_ns_tid(const struct tracer *t, pid_t tid);
 
+/*
+ * Checkpoints (checkpoint.c): a frozen fork of the stopped kernel
+ * process, and a live kernel made again from one.  What the tracer needs
+ * to know of the UML kernel to rebuild its userspace stubs:
+ */
+struct tracer_uml {
+	uint64_t start_userspace, map, unmap, flush;	/* functions */
+	uint64_t physmem;		/* uml_physmem: __va(0) */
+	uint64_t physmem_fd_addr;	/* the int physmem_fd */
+	uint64_t task_size;
+	size_t id_size, id_pid, id_stack;	/* struct mm_id */
+};
+#define TRACER_CKPT_SCRATCH 65536	/* stack for the calls, mapped */
+struct tracer_ckpt;
+/* Whether checkpoints can be taken of t at all; if not, *why. */
+bool tracer_ckpt_possible(const struct tracer *t, const char **why);
+/* Take one of stopped t (its breakpoints out: the caller's part); the
+ * restored kernel resumes with registers `resume` (NULL: t's now).
+ * -EAGAIN: not at this stop (a signal pending, a stub running). */
+int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
+		     const struct user_regs_struct *resume,
+		     struct tracer_ckpt **out, char **cause);
+/* The live kernel made from c, stopped where c was taken; the old live
+ * kernel must be dead and reaped (tracer_kill).  Guest memory (the
+ * physical-memory file) is the caller's to put back. */
+int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
+			struct tracer **out, char **cause);
+void tracer_ckpt_free(struct tracer_ckpt *c);
+pid_t tracer_ckpt_pid(const struct tracer_ckpt *c);
+int tracer_ckpt_pid_base(void);
+
+/* Snapshots of guest memory (pagestore.c), the file at physmem_fd. */
+struct tracer_pages;
+int tracer_pages_open(struct tracer *t, uint64_t physmem_fd_addr,
+		      struct tracer_pages **out, char **cause);
+int tracer_pages_snap(struct tracer_pages *ps);		/* its id */
+size_t tracer_pages_load(struct tracer_pages *ps, int id); /* pages put */
+void tracer_pages_drop(struct tracer_pages *ps, int id);
+uint64_t tracer_pages_bytes(const struct tracer_pages *ps);
+uint64_t tracer_pages_size(const struct tracer_pages *ps);
+void tracer_pages_free(struct tracer_pages *ps);
+
+
 /* Threads: fills up to max tids, returns how many exist. */
 int tracer_threads(const struct tracer *t, pid_t *tids, int max);
 
@@ -405,5 +462,13 @@ bool trace_complete(const struct trace_reader *r);
 /* Back to the first record after the header. */
 int trace_rewind(struct trace_reader *r, char **cause);
 void trace_close(struct trace_reader *r);
+/* Where the reader is (with unread_last: before the record it returned
+ * last), to come back to with trace_seek. */
+struct trace_mark {
+	size_t pos;
+	uint64_t records;
+};
+struct trace_mark trace_mark(const struct trace_reader *r, bool unread_last);
+void trace_seek(struct trace_reader *r, struct trace_mark m);
 
 #endif

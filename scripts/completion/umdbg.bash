@@ -8,7 +8,8 @@ _umdbg()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=
 	local opts="--break --catch --watch --scenario --run --share
 		--real-time --flavour --log-lines --timeout --gdb --wait
-		--listen-any --no-confine --record --tui --batch --ex --json
+		--listen-any --no-confine --record --checkpoints
+		--checkpoint-mem --checkpoint-every --tui --batch --ex --json
 		--format --help --version -b -w -s -n -g -r -t -ex -F -h -V"
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -50,7 +51,7 @@ _umdbg()
 	--name)
 		return ;;
 	-b|--break|-w|--watch|--run|-ex|--ex|-F|--format|-n|--log-lines|\
-	--timeout|-g|--gdb)
+	--timeout|-g|--gdb|--checkpoints|--checkpoint-mem|--checkpoint-every)
 		return ;;	# an expression, a command, a number
 	esac
 	if [[ $cur == -* ]]; then

@@ -1,0 +1,93 @@
+#!/bin/bash
+# t6008-checkpoints: a replay that goes back through checkpoints stops
+# exactly where one that re-runs from the start does, stop for stop and
+# byte for byte (the report, registers, backtrace, a CRC of the kernel's
+# data, the task list), on the real guest's `work` scenario: twenty
+# reverse-continues back through its fork/exec loop and gotos to events.
+# Checkpoints are bounded (--checkpoints N) and a killed umdbg leaves no
+# checkpoint process behind.
+. "$(dirname "$0")/lib.sh"
+need_guest
+plan 14
+
+timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
+	</dev/null >"$SCRATCH/record.out" 2>&1
+is "$?" 0 "recorded the work scenario"
+
+# The event of the guest's "work done" line: just after its workload.
+"$UMDBG" trace dump "$SCRATCH/work.trace" >"$SCRATCH/dump"
+done_ev=$(sed -n 's/^\([0-9]*\) write(.*"umdbg-guest: work done.*/\1/p' \
+	"$SCRATCH/dump" | head -1)
+ok $([ -n "$done_ev" ] && echo 0 || echo 1) "the trace has the workload's end (event $done_ev)"
+
+# The kernel's data and bss, from its symbols.
+sym() { nm "$TOP/guest/linux" | awk -v s="$1" '$3 == s {print $1}'; }
+data_len=$((0x$(sym _end) - 0x$(sym _sdata)))
+
+# The same session twice: at the end of the workload, then twenty
+# reverse-continues to the exits before it, each stop described; then
+# gotos back to events of the boot.
+cmds=(-ex "goto $done_ev")
+for i in $(seq 20); do
+	cmds+=(-ex rc -ex when -ex regs -ex bt -ex "memcrc &_sdata $data_len")
+done
+cmds+=(-ex ps -ex "goto $((done_ev / 2))" -ex regs -ex "goto $done_ev" -ex regs
+       -ex "goto $((done_ev - 1))" -ex regs -ex bt)
+timeout -k 5 600 "$UMDBG" replay "$SCRATCH/work.trace" --checkpoints 0 \
+	--break do_exit --batch "${cmds[@]}" </dev/null >"$SCRATCH/start" 2>&1
+is "$?" 2 "from the start each time: the commands ran"
+timeout -k 5 600 "$UMDBG" replay "$SCRATCH/work.trace" --break do_exit \
+	--batch "${cmds[@]}" -ex checkpoints </dev/null >"$SCRATCH/ckpt" 2>&1
+is "$?" 2 "through checkpoints: the commands ran"
+
+# what a stop shows: everything but the checkpoints' own lines
+shown() { grep -v '^checkpoint\|checkpoints' "$1" | sed -n '/^goto: event/,$p'; }
+shown "$SCRATCH/start" >"$SCRATCH/start.shown"
+shown "$SCRATCH/ckpt" >"$SCRATCH/ckpt.shown"
+is "$(grep -c '^rc: event' "$SCRATCH/ckpt.shown")" 20 "twenty reverse-continues stopped"
+is "$(grep '^event' "$SCRATCH/ckpt.shown" | sed -n '1p;20p' | tr '\n' ' ')" \
+   "$(grep '^event' "$SCRATCH/start.shown" | sed -n '1p;20p' | tr '\n' ' ')" \
+   "at the same runs of do_exit, first and last"
+if cmp -s "$SCRATCH/start.shown" "$SCRATCH/ckpt.shown"; then
+	ok 0 "every stop, register, frame, CRC and task is the same"
+else
+	diff "$SCRATCH/start.shown" "$SCRATCH/ckpt.shown" | head -10 | sed 's/^/# /'
+	ok 1 "every stop, register, frame, CRC and task is the same"
+fi
+unlike "$SCRATCH/ckpt" 'diverged at' "no divergence"
+restored=$(sed -n 's/.* \([0-9]*\) restored.*/\1/p' "$SCRATCH/ckpt")
+ok $([ "${restored:-0}" -ge 10 ] && echo 0 || echo 1) "the checkpoint run restored checkpoints ($restored times)"
+
+# Bounds: at most N held.
+timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" --checkpoints 3 \
+	--checkpoint-every 100 --break do_exit --batch -ex "goto $done_ev" \
+	-ex checkpoints </dev/null >"$SCRATCH/bound" 2>&1
+held=$(sed -n 's/^\([0-9]*\) checkpoints, .*/\1/p' "$SCRATCH/bound")
+dropped=$(sed -n 's/.* \([0-9]*\) dropped$/\1/p' "$SCRATCH/bound")
+ok $([ "${held:-9}" -le 3 ] && [ "${dropped:-0}" -ge 1 ] && echo 0 || echo 1) \
+	"--checkpoints 3: $held held, $dropped dropped"
+"$UMDBG" replay "$SCRATCH/work.trace" --checkpoints x </dev/null \
+	>"$SCRATCH/bad" 2>&1
+is "$?" 1 "--checkpoints x: a usage error"
+
+# A killed umdbg leaves no checkpoint process: they are listed, umdbg
+# gets SIGKILL in the middle of a reverse-continue, and all are gone.
+back=()
+for i in $(seq 40); do back+=(-ex rc -ex "goto $done_ev"); done
+UMDBG_LOG=checkpoint UMDBG_LOG_FILE="$SCRATCH/kill.log" \
+	"$UMDBG" replay "$SCRATCH/work.trace" --break do_exit --batch \
+	-ex "goto $done_ev" "${back[@]}" </dev/null >"$SCRATCH/kill.out" 2>&1 &
+upid=$!
+wait_until 120 "three checkpoints and a restore" \
+	sh -c "[ \$(grep -c ': at event' '$SCRATCH/kill.log' 2>/dev/null) -ge 3 ] &&
+	       grep -q 'restored the one' '$SCRATCH/kill.log'"
+pids=$(sed -n 's/.*: at event [0-9]* (pid \([0-9]*\)).*/\1/p' "$SCRATCH/kill.log")
+kids=$(descendants "$upid")
+kill -0 "$upid" 2>/dev/null
+ok $? "umdbg still busy going back and forth when killed"
+kill -KILL "$upid"
+wait "$upid" 2>/dev/null
+gone() { local p; for p in $pids $kids; do kill -0 "$p" 2>/dev/null && return 1; done; return 0; }
+ok $([ -n "$pids" ] && echo 0 || echo 1) "checkpoints were taken ($(echo $pids | wc -w) processes)"
+wait_until 10 "the checkpoint processes to go" gone
+ok $? "after SIGKILL no checkpoint process or other child of umdbg is left"
