@@ -306,6 +306,10 @@ void ck_init(struct session *s, const struct ck_settings *set)
 	ck->s = s;
 	ck->set = *set;
 	s->ck = ck;
+	/* Nobody to go back for (no prompt, gdb, TUI or --batch): the
+	 * replay runs to its end as fast as it can. */
+	if (!s->interactive && !s->gdb && !s->tui && !s->batch)
+		ck_off(ck, xstrdup("nobody can go back in this replay"));
 	ck_attach(ck, s->t);
 }
 
@@ -458,6 +462,9 @@ int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv)
 	row_int(ctx->o, CKSTAT_TAKEN, (int64_t)ck->stats.taken);
 	row_int(ctx->o, CKSTAT_RESTORED, (int64_t)ck->stats.restored);
 	row_int(ctx->o, CKSTAT_DROPPED, (int64_t)ck->stats.dropped);
+	row_int(ctx->o, CKSTAT_TAKE_MS, (int64_t)(ck->stats.take_ns / 1000000));
+	row_int(ctx->o, CKSTAT_RESTORE_MS,
+		(int64_t)(ck->stats.restore_ns / 1000000));
 	if (ck->off)
 		row_str(ctx->o, CKSTAT_OFF, ck->why_off);
 	else if (!ck->set.max_count)

@@ -611,8 +611,8 @@ static void text_row(struct strbuf *sb, const struct row *r)
 		strbuf_addf(sb, "%lld checkpoints, %.1f MB of guest memory "
 			    "copies and %.1f MB in their processes (the guest "
 			    "has %.1f MB; at most %lld and %.1f MB of copies, "
-			    "one per %lld ms of running); %lld taken, %lld "
-			    "restored, %lld dropped",
+			    "one per %lld ms of running); %lld taken (%lld ms), "
+			    "%lld restored (%lld ms), %lld dropped",
 			    (long long)row_i(r, CKSTAT_COUNT),
 			    (double)row_i(r, CKSTAT_BYTES) / 1048576,
 			    (double)row_i(r, CKSTAT_PROC_BYTES) / 1048576,
@@ -621,7 +621,9 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (double)row_i(r, CKSTAT_MAX_BYTES) / 1048576,
 			    (long long)row_i(r, CKSTAT_EVERY_MS),
 			    (long long)row_i(r, CKSTAT_TAKEN),
+			    (long long)row_i(r, CKSTAT_TAKE_MS),
 			    (long long)row_i(r, CKSTAT_RESTORED),
+			    (long long)row_i(r, CKSTAT_RESTORE_MS),
 			    (long long)row_i(r, CKSTAT_DROPPED));
 		break;
 	case ROW_MEMCRC:

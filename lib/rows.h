@@ -303,6 +303,8 @@ enum row_type {
 	X(CKSTAT, TAKEN, "taken", ROW_INT)				\
 	X(CKSTAT, RESTORED, "restored", ROW_INT)			\
 	X(CKSTAT, DROPPED, "dropped", ROW_INT)				\
+	X(CKSTAT, TAKE_MS, "take_ms", ROW_INT)	/* in all */		\
+	X(CKSTAT, RESTORE_MS, "restore_ms", ROW_INT)			\
 	X(CKSTAT, OFF, "off", ROW_STR)		/* why none are taken */
 #define ROW_FIELDS_MEMCRC(X)						\
 	X(MEMCRC, START, "start", ROW_ADDR)				\

@@ -872,18 +872,6 @@ static int hide_vdso(struct rr *rr, char **cause)
 	return err;
 }
 
-int rr_attach(struct rr *rr, struct tracer *t, char **cause)
-{
-	struct tracer_hooks h = {
-		.syscall = hook_syscall,
-		.signal = hook_signal,
-		.arg = rr,
-	};
-
-	rr->t = t;
-	tracer_set_hooks(t, &h);
-	return hide_vdso(rr, cause);
-}
 
 bool rr_diverged(const struct rr *rr)
 {
@@ -930,6 +918,12 @@ void rr_adopt(struct rr *rr, struct tracer *t)
 
 	rr->t = t;
 	tracer_set_hooks(t, &h);
+}
+
+int rr_attach(struct rr *rr, struct tracer *t, char **cause)
+{
+	rr_adopt(rr, t);
+	return hide_vdso(rr, cause);
 }
 
 int rr_rewind(struct rr *rr, char **cause)

@@ -85,34 +85,44 @@ struct tracer_ckpt {
 
 /* ---- /proc ------------------------------------------------------------- */
 
-/* The pid in the innermost namespace of host pid `pid`, or -1. */
-static int ns_pid_of(pid_t pid)
+/* The value of the line "KEY value" of /proc/PID/status, in out. */
+static bool status_of(pid_t pid, const char *key, char *out, size_t len)
 {
 	char path[64], line[256];
-	int last = -1;
+	size_t n = strlen(key);
+	bool found = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "re");
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + 6, *end;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (;;) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			last = (int)v;
-			p = end;
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n)) {
+			snprintf(out, len, "%s", line + n + strspn(line + n,
+								    " \t"));
+			found = true;
 		}
-		break;
-	}
 	fclose(f);
-	return last;
+	return found;
+}
+
+/* The pid in the innermost namespace of host pid `pid`, or -1. */
+static int ns_pid_of(pid_t pid)
+{
+	char v[256], *p = v, *end;
+	int last = -1;
+
+	if (!status_of(pid, "NSpid:", v, sizeof(v)))
+		return -1;
+	for (;;) {
+		long n = strtol(p, &end, 10);
+
+		if (end == p)
+			return last;
+		last = (int)n;
+		p = end;
+	}
 }
 
 /* The host pids of pid's children (its main thread's). */
@@ -153,21 +163,9 @@ static pid_t child_with_nspid(pid_t parent, int nspid)
 
 static bool in_tracing_stop(pid_t pid)
 {
-	char path[64], line[128];
-	bool stopped = false;
-	FILE *f;
+	char v[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "State:", 6)) {
-			stopped = strchr(line, 't') != NULL;
-			break;
-		}
-	fclose(f);
-	return stopped;
+	return status_of(pid, "State:", v, sizeof(v)) && v[0] == 't';
 }
 
 /* Stopped inside a syscall (/proc/PID/syscall: its number, not -1)? */
@@ -189,27 +187,18 @@ static bool in_syscall(pid_t pid)
 	return strncmp(buf, "-1 ", 3) != 0;
 }
 
-/* No signal pending: a fork would lose it. */
+/* No signal pending: a fork would lose it (SIGCHLD stays blocked). */
 static bool nothing_pending(pid_t pid)
 {
-	char path[64], line[128];
-	bool clear = true;
-	FILE *f;
+	static const char *const keys[] = { "SigPnd:", "ShdPnd:" };
+	char v[64];
+	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if ((sscanf(line, "SigPnd: %llx", &v) == 1 ||
-		     sscanf(line, "ShdPnd: %llx", &v) == 1) &&
-		    (v & ~(1ull << (SIGCHLD - 1))))
-			clear = false;
-	}
-	fclose(f);
-	return clear;
+	for (i = 0; i < 2; i++)
+		if (!status_of(pid, keys[i], v, sizeof(v)) ||
+		    (strtoull(v, NULL, 16) & ~(1ull << (SIGCHLD - 1))))
+			return false;
+	return true;
 }
 
 /*
@@ -639,70 +628,82 @@ static int rebuild_stub(struct tracer *t, struct tracer_ns *ns,
 }
 
 /*
- * Make the private memory of the restored kernel (pid) that of the
- * checkpoint (from): the calls above ran in it.  Writable private
- * mappings are compared page by page.
+ * Make the private memory of the restored kernel (to) that of the
+ * checkpoint (from): the calls above ran in it.  Right after the fork
+ * every private page was shared with the checkpoint; the pages the calls
+ * wrote are now the restored kernel's alone (pagemap's "exclusively
+ * mapped"), in mappings whose Private_Dirty is not 0 (smaps).  Only those
+ * are copied back, so a huge sparse mapping (KASAN's shadow) costs
+ * nothing.
  */
 static int copy_private(pid_t from, struct tracer *to, uint64_t skip,
 			char **cause)
 {
-	char path[64], line[512], perms[8];
-	unsigned long long lo, hi, off, ino;
-	unsigned dmaj, dmin;
-	uint8_t *a = xmalloc(65536), *b = xmalloc(65536);
-	int fd, err = 0;
+	char path[64], line[512], perms[8] = "";
+	unsigned long long lo = 0, hi = 0, kb;
+	uint64_t *pm = xmalloc(512 * 8);
+	uint8_t *page = xmalloc(4096);
+	int mem = -1, pmfd = -1, err = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/mem", from);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/maps", from);
+	mem = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", to->pid);
+	pmfd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", to->pid);
 	f = fopen(path, "re");
-	if (fd < 0 || !f) {
-		err = set_cause(cause, -errno, "%s: %s", path, errstr(errno));
+	if (mem < 0 || pmfd < 0 || !f) {
+		err = set_cause(cause, -errno, "the restored kernel's memory "
+				"cannot be compared: %s", errstr(errno));
 		goto out;
 	}
 	while (!err && fgets(line, sizeof(line), f)) {
 		uint64_t p;
 
-		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi,
-			   perms, &off, &dmaj, &dmin, &ino) != 7 ||
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3)
+			continue;
+		if (sscanf(line, "Private_Dirty: %llu kB", &kb) != 1 || !kb ||
 		    perms[1] != 'w' || perms[3] != 'p' || lo == skip)
 			continue;
-		for (p = lo; p < hi; p += 65536) {
-			size_t len = hi - p < 65536 ? hi - p : 65536, i;
-			ssize_t na = pread(fd, a, len, (off_t)p);
-			ssize_t nb = pread(to->memfd, b, len, (off_t)p);
+		for (p = lo; !err && p < hi; p += 512 * 4096) {
+			size_t n = (hi - p) / 4096 < 512 ? (hi - p) / 4096 : 512,
+			       i;
 
-			if (na != (ssize_t)len || nb != (ssize_t)len) {
-				/* [vvar]-like: unreadable in both, skip */
-				if (na < 0 && nb < 0)
-					continue;
-				err = set_cause(cause, -EFAULT, "the restored "
-						"kernel's memory at %#llx "
-						"differs in shape",
-						(unsigned long long)p);
+			if (pread(pmfd, pm, n * 8, (off_t)(p / 4096 * 8)) !=
+			    (ssize_t)(n * 8)) {
+				err = set_cause(cause, -EIO, "the restored "
+						"kernel's pagemap cannot be "
+						"read");
 				break;
 			}
-			for (i = 0; i < len; i += 4096)
-				if (memcmp(a + i, b + i, 4096) &&
-				    pwrite(to->memfd, a + i, 4096,
-					   (off_t)(p + i)) != 4096) {
-					err = set_cause(cause, -EFAULT, "cannot "
-							"write the restored "
-							"kernel's memory");
+			for (i = 0; i < n; i++) {
+				uint64_t a = p + i * 4096;
+
+				/* present, and exclusively mapped */
+				if (!(pm[i] >> 63 & 1) || !(pm[i] >> 56 & 1))
+					continue;
+				if (pread(mem, page, 4096, (off_t)a) != 4096 ||
+				    pwrite(to->memfd, page, 4096, (off_t)a) !=
+				    4096) {
+					err = set_cause(cause, -EFAULT, "the "
+							"restored kernel's "
+							"page %#llx cannot be "
+							"put back",
+							(unsigned long long)a);
 					break;
 				}
-			if (err)
-				break;
+			}
 		}
 	}
 out:
 	if (f)
 		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	free(a);
-	free(b);
+	if (mem >= 0)
+		close(mem);
+	if (pmfd >= 0)
+		close(pmfd);
+	free(pm);
+	free(page);
 	return err;
 }
 
