@@ -168,23 +168,32 @@ static bool in_tracing_stop(pid_t pid)
 	return status_of(pid, "State:", v, sizeof(v)) && v[0] == 't';
 }
 
-/* Stopped inside a syscall (/proc/PID/syscall: its number, not -1)? */
-static bool in_syscall(pid_t pid)
+/* /proc/PID/NAME's text in buf (NUL-terminated), or false. */
+static bool proc_text(pid_t pid, const char *name, char *buf, size_t len)
 {
-	char path[64], buf[32];
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return false;
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return true;
+		return false;
 	buf[n] = '\0';
-	return strncmp(buf, "-1 ", 3) != 0;
+	return true;
+}
+
+/* Stopped inside a syscall (/proc/PID/syscall: its number, not -1)? */
+static bool in_syscall(pid_t pid)
+{
+	char buf[32];
+
+	return !proc_text(pid, "syscall", buf, sizeof(buf)) ||
+	       strncmp(buf, "-1 ", 3) != 0;
 }
 
 /* No signal pending: a fork would lose it (SIGCHLD stays blocked). */
@@ -274,19 +283,11 @@ static void stubs_free(struct ckpt_stub *s, size_t n)
  * have it. */
 static bool stop_unreported(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd, field;
+	char buf[1024], *p;
+	int field;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!proc_text(pid, "stat", buf, sizeof(buf)))
 		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
 	p = strrchr(buf, ')');	/* after the command's name */
 	for (field = 2; p && field < 52; field++)
 		p = strchr(p + 1, ' ');
