@@ -97,7 +97,7 @@ UMDBG_LOG=checkpoint UMDBG_LOG_FILE="$SCRATCH/kill.log" \
 	-ex "goto $done_ev" "${back[@]}" </dev/null >"$SCRATCH/kill.out" 2>&1 &
 upid=$!
 wait_until 120 "three checkpoints and a restore" \
-	sh -c "[ \$(grep -c ': at event' '$SCRATCH/kill.log' 2>/dev/null) -ge 3 ] &&
+	sh -c "[ \$(cat '$SCRATCH/kill.log' 2>/dev/null | grep -c ': at event') -ge 3 ] &&
 	       grep -q 'restored the one' '$SCRATCH/kill.log'"
 pids=$(sed -n 's/.*: at event [0-9]* (pid \([0-9]*\)).*/\1/p' "$SCRATCH/kill.log")
 kids=$(descendants "$upid")
