@@ -331,6 +331,11 @@ int tl_restart_for(struct session *s, const struct rr_pos *pos,
 	int err;
 
 	i = s->tl.target->ckpt_count ? TGT(s, ckpt_count) : 0;
+	/* Emulated watchpoints change the kernel process (page
+	 * protections, seccomp filters, detours): a fresh start sets
+	 * them up as they were made, a restored kernel is not used. */
+	if (s->hw_emulated && TGT(s, watch_count))
+		i = 0;
 	if (below && *below < i)
 		i = *below;
 	while (i-- > 0 && !ckpt_serves(s, i, pos))
