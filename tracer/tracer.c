@@ -822,6 +822,18 @@ static int tick_setup(void)
 	return 0;
 }
 
+/* Emulated watchpoints are set: they single-step and wait for their
+ * own stops, which an interrupt must not come between; no ticks. */
+static bool emulated_points(const struct tracer *t)
+{
+	int i;
+
+	for (i = 0; t->emulate_hw && i < 4; i++)
+		if (t->hw[i].used)
+			return true;
+	return false;
+}
+
 static void tick_arm(struct tracer *t, bool on)
 {
 	struct itimerspec its;
@@ -829,7 +841,7 @@ static void tick_arm(struct tracer *t, bool on)
 	if (!tick_timer_made || (!t->tick_fn && tick_pid != t->pid))
 		return;
 	memset(&its, 0, sizeof(its));
-	if (on && t->tick_fn && t->alive) {
+	if (on && t->tick_fn && t->alive && !emulated_points(t)) {
 		uint64_t ran = tracer_run_ns(t);
 		uint64_t left = t->tick_due > ran ? t->tick_due - ran : 0;
 
