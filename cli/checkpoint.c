@@ -10,8 +10,9 @@
  * fork of the kernel process (tracer/checkpoint.c), a snapshot of guest
  * memory (tracer/pagestore.c), and where the trace was.  They are bounded
  * in number and in bytes: past either bound the one whose loss leaves
- * the smallest gap goes.  A fresh restart of the replay (a new kernel,
- * in a new namespace) drops them all.
+ * the smallest gap goes.  The checkpoints of one namespace share its
+ * guest memory's page store (a group); a fresh restart of the replay
+ * (a new kernel, in a new namespace) starts another and keeps the old.
  *
  * Owns: struct ckpts.
  */
@@ -41,6 +42,11 @@ struct ck {
 	struct ck_count *counts;	/* hits since the start it knows */
 	size_t ncounts;
 	uint64_t changes;	/* rr_host_changes when it was taken */
+};
+
+struct ck_stats {
+	uint64_t taken, restored, dropped;
+	uint64_t take_ns, restore_ns;	/* in all */
 };
 
 struct ckpts {
@@ -101,7 +107,10 @@ static int resolve_uml(struct ckpts *ck, char **cause)
 			     &s->expr_env, &a, &size, cause) < 0)
 		return -ENOENT;
 	u->id_pid = (size_t)a;
-	u->id_size = 64;	/* zeroed: covers syscall_data_len too */
+	if (kmodel_eval_addr(s->k, "sizeof(struct mm_id)", &s->expr_env, &a,
+			     &size, cause) < 0)
+		return -ENOENT;
+	u->id_size = (size_t)a;	/* the rest of it zero */
 	ck->uml_ok = true;
 	return 0;
 }
@@ -138,7 +147,7 @@ static void drop(struct ckpts *ck, size_t i)
 	ck->stats.dropped++;
 }
 
-uint64_t ck_bytes(const struct ckpts *ck)
+static uint64_t ck_bytes(const struct ckpts *ck)
 {
 	uint64_t n = 0;
 	size_t i;
@@ -189,10 +198,11 @@ static void keep_bounds(struct ckpts *ck)
 	}
 }
 
-static void take(struct ckpts *ck, uint64_t event,
-		 const struct user_regs_struct *resume)
+static void take(struct ckpts *ck)
 {
 	struct session *s = ck->s;
+	uint64_t event = rr_event(s->rr);
+	const char *why;
 	struct tracer_ckpt *c;
 	char *cause = NULL;
 	uint64_t t0 = now_ns(), at = replay_ns(ck);
@@ -200,6 +210,12 @@ static void take(struct ckpts *ck, uint64_t event,
 	int err, snap;
 
 	sync_changes(ck);
+	/* not in this process (emulated watchpoints changed it): the next
+	 * kernel may do */
+	if (!tracer_ckpt_possible(s->t, &why)) {
+		LOG("checkpoint", "none in this kernel: %s", why);
+		return;
+	}
 	/* one near here already (a run again after a restore) */
 	for (i = 0; i < ck->n; i++)
 		if (ck->v[i].at_ns + ck->set.interval_ns / 2 > at &&
@@ -229,7 +245,7 @@ static void take(struct ckpts *ck, uint64_t event,
 		ck->groups[ck->ngroups++] = ck->live_g;
 	}
 	tracer_points_lift(s->t, true);
-	err = tracer_ckpt_take(s->t, &ck->u, resume, &c, &cause);
+	err = tracer_ckpt_take(s->t, &ck->u, &c, &cause);
 	snap = err < 0 ? -1 : tracer_pages_snap(ck->live_g->ps);
 	tracer_points_lift(s->t, false);
 	if (err == -EAGAIN) {
@@ -273,7 +289,7 @@ static void on_tick(void *arg, pid_t tid)
 		tracer_tick_in(s->t, RETRY_NS);
 		return;
 	}
-	take(ck, rr_event(s->rr), NULL);
+	take(ck);
 }
 
 /* The live kernel is t now, at replay time base_ns: its ticks. */
@@ -313,8 +329,8 @@ void ck_init(struct session *s, const struct ck_settings *set)
 	ck_attach(ck, s->t);
 }
 
-/* A fresh kernel in a new namespace: the old checkpoints cannot serve. */
-void ck_forget(struct ckpts *ck)
+/* Drop them all (a restore failed, or the session ends). */
+static void ck_forget(struct ckpts *ck)
 {
 	if (!ck)
 		return;
@@ -337,7 +353,9 @@ void ck_free(struct ckpts *ck)
 
 size_t ck_count(struct ckpts *ck)
 {
-	if (!ck || ck->off)
+	/* emulated watchpoints: a fresh start sets them up as they were
+	 * made; a restored kernel would not have them */
+	if (!ck || ck->off || tracer_emulating(ck->s->t))
 		return 0;
 	sync_changes(ck);
 	return ck->n;
@@ -379,10 +397,7 @@ int ck_restore(struct ckpts *ck, size_t i, char **cause)
 	}
 	rr_seek(s->rr, &ck->v[i].mark);
 	rr_adopt(s->rr, t);
-	tracer_free(old);
-	s->t = t;
-	s->powered_off = false;
-	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
+	session_set_kernel(s, t);
 	attach_at(ck, t, ck->v[i].at_ns);
 	ck->v[i].g->refs++;
 	group_put(ck, ck->live_g);
@@ -392,15 +407,6 @@ int ck_restore(struct ckpts *ck, size_t i, char **cause)
 	LOG("checkpoint", "restored the one at event %llu (%.3f s in)",
 	    (unsigned long long)ck->v[i].event, ck->v[i].at_ns / 1e9);
 	return 0;
-}
-
-void ck_stats(const struct ckpts *ck, struct ck_stats *out, size_t *count,
-	      uint64_t *bytes, const char **why_off)
-{
-	*out = ck->stats;
-	*count = ck->n;
-	*bytes = ck_bytes(ck);
-	*why_off = ck->off ? ck->why_off : NULL;
 }
 
 /* ---- commands ------------------------------------------------------------ */
@@ -434,6 +440,7 @@ static uint64_t proc_bytes(const struct ckpts *ck)
 int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ckpts *ck = ctx->s->ck;
+	const char *why;
 	size_t i;
 
 	(void)argc; (void)argv;
@@ -469,6 +476,10 @@ int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv)
 		row_str(ctx->o, CKSTAT_OFF, ck->why_off);
 	else if (!ck->set.max_count)
 		row_str(ctx->o, CKSTAT_OFF, "--checkpoints 0");
+	else if (tracer_emulating(ctx->s->t))
+		row_str(ctx->o, CKSTAT_OFF, "emulated watchpoints are set");
+	else if (!tracer_ckpt_possible(ctx->s->t, &why))
+		row_str(ctx->o, CKSTAT_OFF, why);
 	row_end(ctx->o);
 	return 0;
 }

@@ -313,22 +313,19 @@ struct ck_settings {
 	uint64_t max_bytes;	/* of guest memory copies; 0: the guest's */
 	uint64_t interval_ns;	/* of the kernel running between two */
 };
-struct ck_stats {
-	uint64_t taken, restored, dropped;
-	uint64_t take_ns, restore_ns;	/* in all */
-};
 struct ckpts;
+/* target.c: t (a new kernel, or a restored one) replaces s->t. */
+void session_set_kernel(struct session *s, struct tracer *t);
 void ck_init(struct session *s, const struct ck_settings *set);
+/* s->t is a kernel at the replay's start, in a namespace of its own. */
 void ck_attach(struct ckpts *ck, struct tracer *t);
-void ck_forget(struct ckpts *ck);
 void ck_free(struct ckpts *ck);
+/* The timeline's (timeline.h, tl_target's ckpt_*): how many serve now,
+ * oldest first; the i-th's event and counts; restore the i-th. */
 size_t ck_count(struct ckpts *ck);
 void ck_info(const struct ckpts *ck, size_t i, uint64_t *event,
 	     const struct ck_count **counts, size_t *n);
 int ck_restore(struct ckpts *ck, size_t i, char **cause);
-uint64_t ck_bytes(const struct ckpts *ck);
-void ck_stats(const struct ckpts *ck, struct ck_stats *out, size_t *count,
-	      uint64_t *bytes, const char **why_off);
 
 /* timeline.c: moving backwards in a replay; timeline_init registers
  * the counting of hits as a source of the session. */

@@ -156,15 +156,16 @@ static bool is_user_point(struct counters *u, uint64_t a)
 
 /* Step j+1 on the way to now set off a watchpoint (where its condition
  * holds): a moment before now (not now itself) to go back to. */
-static void step_trigger(struct session *s, const struct tracer_stop *st,
+static bool step_trigger(struct session *s, const struct tracer_stop *st,
 			 const struct rr_pos *now, uint64_t j,
 			 struct rr_pos *last)
 {
-	if (st->kind == TRACER_STOP_WATCH && j + 1 < now->steps &&
-	    watch_cond_holds(s, st->bp)) {
-		*last = *now;
-		last->steps = j + 1;
-	}
+	if (st->kind != TRACER_STOP_WATCH || j + 1 >= now->steps ||
+	    !watch_cond_holds(s, st->bp))
+		return false;
+	*last = *now;
+	last->steps = j + 1;
+	return true;
 }
 
 /*
@@ -184,13 +185,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 	int err, id = 0;
 
 	*last = (struct rr_pos){ .kind = RR_POS_START };
-	if (now->kind == RR_POS_START || !below) {
-		err = timeline_restart(s, cause);
-		s->tl.run_cs = &cs;
-		s->tl.run_from_start = true;
-	} else {
-		err = tl_restart_for(s, now, &below, &cs, cause);
-	}
+	err = tl_restart_for(s, now, &below, &cs, cause);
 	from_start = s->tl.run_from_start;
 	if (err < 0)
 		goto out;
@@ -260,8 +255,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			named = true;
 		}
 		err = tl_step(s, &st, cause);
-		step_trigger(s, &st, now, j, last);
-		named |= last->kind == now->kind && last->steps == j + 1;
+		named |= step_trigger(s, &st, now, j, last);
 	}
 out:
 	tl_run_done(s);

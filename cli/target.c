@@ -9,6 +9,14 @@
 #include "cli.h"
 #include "timeline.h"
 
+void session_set_kernel(struct session *s, struct tracer *t)
+{
+	tracer_free(s->t);
+	s->t = t;
+	s->powered_off = false;
+	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
+}
+
 static int t_restart(void *arg, char **cause)
 {
 	struct session *s = arg;
@@ -38,11 +46,8 @@ static int t_restart(void *arg, char **cause)
 		tracer_free(t);
 		return err;
 	}
-	tracer_free(s->t);
-	s->t = t;
+	session_set_kernel(s, t);
 	ck_attach(s->ck, t);
-	s->powered_off = false;
-	kmodel_set_mem(s->k, &(struct kmodel_mem){ session_mem_read, t });
 	return 0;
 }
 

@@ -240,18 +240,26 @@ bool tl_same_moment(struct session *s, const struct fingerprint *fp)
  * the replay's first instruction, with every breakpoint and watchpoint
  * of before.
  */
+/* Another kernel stands (launched afresh, or restored from a
+ * checkpoint): no counts, no stop of before. */
+static void new_kernel(struct session *s)
+{
+	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
+					     .tid = TGT(s, pid) };
+	s->tl.pos_known = false;
+	track_reset(s);
+	session_restarted(s);
+}
+
 int timeline_restart(struct session *s, char **cause)
 {
 	int err = TGT(s, restart, cause);
 
 	if (err < 0)
 		return err;
-	s->last_stop = (struct tracer_stop){ .kind = TRACER_STOP_EXEC,
-					     .tid = TGT(s, pid) };
+	new_kernel(s);
 	s->tl.pos = (struct rr_pos){ .kind = RR_POS_START };
 	s->tl.pos_known = true;
-	track_reset(s);
-	session_restarted(s);
 	err = TGT(s, attach, cause);
 	if (err < 0)
 		s->tl.pos_known = false;
@@ -331,11 +339,6 @@ int tl_restart_for(struct session *s, const struct rr_pos *pos,
 	int err;
 
 	i = s->tl.target->ckpt_count ? TGT(s, ckpt_count) : 0;
-	/* Emulated watchpoints change the kernel process (page
-	 * protections, seccomp filters, detours): a fresh start sets
-	 * them up as they were made, a restored kernel is not used. */
-	if (s->hw_emulated && TGT(s, watch_count))
-		i = 0;
 	if (below && *below < i)
 		i = *below;
 	while (i-- > 0 && !ckpt_serves(s, i, pos))
@@ -345,17 +348,13 @@ int tl_restart_for(struct session *s, const struct rr_pos *pos,
 	if (i != (size_t)-1) {
 		TGT(s, ckpt_info, i, &event, &c, &n);
 		for (j = 0; j < n; j++) {
-			*tl_count_of(cs, c[j].key) = c[j].n;
-			cs->c[cs->n - 1].known = true;
+			cs->c = xrealloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
+			cs->c[cs->n++] = (struct counter){ c[j].key, c[j].n,
+							   true };
 		}
 		err = TGT(s, ckpt_restore, i, &why);
 		if (!err) {
-			s->last_stop = (struct tracer_stop){
-				.kind = TRACER_STOP_EXEC,
-				.tid = TGT(s, pid) };
-			s->tl.pos_known = false;
-			track_reset(s);
-			session_restarted(s);
+			new_kernel(s);
 			s->tl.run_cs = cs;
 			s->tl.run_from_start = false;
 			return 0;

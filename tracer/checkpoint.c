@@ -85,46 +85,6 @@ struct tracer_ckpt {
 
 /* ---- /proc ------------------------------------------------------------- */
 
-/* The value of the line "KEY value" of /proc/PID/status, in out. */
-static bool status_of(pid_t pid, const char *key, char *out, size_t len)
-{
-	char path[64], line[256];
-	size_t n = strlen(key);
-	bool found = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n)) {
-			snprintf(out, len, "%s", line + n + strspn(line + n,
-								    " \t"));
-			found = true;
-		}
-	fclose(f);
-	return found;
-}
-
-/* The pid in the innermost namespace of host pid `pid`, or -1. */
-static int ns_pid_of(pid_t pid)
-{
-	char v[256], *p = v, *end;
-	int last = -1;
-
-	if (!status_of(pid, "NSpid:", v, sizeof(v)))
-		return -1;
-	for (;;) {
-		long n = strtol(p, &end, 10);
-
-		if (end == p)
-			return last;
-		last = (int)n;
-		p = end;
-	}
-}
-
 /* The host pids of pid's children (its main thread's). */
 static int children_of(pid_t pid, pid_t **out, size_t *n)
 {
@@ -155,7 +115,7 @@ static pid_t child_with_nspid(pid_t parent, int nspid)
 	if (children_of(parent, &kids, &n) < 0)
 		return -1;
 	for (i = 0; i < n && found < 0; i++)
-		if (ns_pid_of(kids[i]) == nspid)
+		if (tracer_nspid(kids[i]) == nspid)
 			found = kids[i];
 	free(kids);
 	return found;
@@ -165,7 +125,7 @@ static bool in_tracing_stop(pid_t pid)
 {
 	char v[64];
 
-	return status_of(pid, "State:", v, sizeof(v)) && v[0] == 't';
+	return tracer_proc_status(pid, "State:", v, sizeof(v)) && v[0] == 't';
 }
 
 /* /proc/PID/NAME's text in buf (NUL-terminated), or false. */
@@ -204,7 +164,7 @@ static bool nothing_pending(pid_t pid)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		if (!status_of(pid, keys[i], v, sizeof(v)) ||
+		if (!tracer_proc_status(pid, keys[i], v, sizeof(v)) ||
 		    (strtoull(v, NULL, 16) & ~(1ull << (SIGCHLD - 1))))
 			return false;
 	return true;
@@ -294,40 +254,37 @@ static bool stop_unreported(pid_t pid)
 	return !p || atoi(p + 1) != 0;
 }
 
-#define XSTATE_MAX 16384
+/* The scratch mapping's layout: a stub's state at its start, the stack
+ * for the calls into the kernel at its end. */
 #define SCRATCH_REGS 0
 #define SCRATCH_SIGINFO 512
 #define SCRATCH_IOV 768
 #define SCRATCH_XSTATE 1024
+#define SCRATCH_STACK (TRACER_CKPT_SCRATCH / 2)	/* below its top */
 
-/* ptrace(req, pid, addr, data) made by stopped process t. */
-static long inject_ptrace(struct tracer *t, long req, int pid, uint64_t addr,
-			  uint64_t data)
+/* Syscall nr(a...) made by stopped process t: its result, or -errno.
+ * (The kernel process holds its signals itself: none come here.) */
+static long inject(struct tracer *t, long nr, uint64_t a0, uint64_t a1,
+		   uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	const uint64_t a[6] = { (uint64_t)req, (uint64_t)pid, addr, data };
+	const uint64_t a[6] = { a0, a1, a2, a3, a4 };
 	sigset_t later;
 
 	sigemptyset(&later);
-	return tracer_inject6(t, t->pid, SYS_ptrace, a, &later);
+	return tracer_inject6(t, t->pid, nr, a, &later);
+}
+
+static long inject_ptrace(struct tracer *t, long req, int pid, uint64_t addr,
+			  uint64_t data)
+{
+	return inject(t, SYS_ptrace, (uint64_t)req, (uint64_t)pid, addr, data,
+		      0);
 }
 
 static long inject_mmap(struct tracer *t, size_t len)
 {
-	const uint64_t a[6] = { 0, len, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1 };
-	sigset_t later;
-
-	sigemptyset(&later);
-	return tracer_inject6(t, t->pid, SYS_mmap, a, &later);
-}
-
-static long inject_munmap(struct tracer *t, uint64_t addr, size_t len)
-{
-	const uint64_t a[6] = { addr, len };
-	sigset_t later;
-
-	sigemptyset(&later);
-	return tracer_inject6(t, t->pid, SYS_munmap, a, &later);
+	return inject(t, SYS_mmap, 0, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1);
 }
 
 /*
@@ -335,13 +292,17 @@ static long inject_munmap(struct tracer *t, uint64_t addr, size_t len)
  * process t, into a scratch mapping made and unmapped for it.
  */
 static int save_stub_states(struct tracer *t, struct ckpt_stub *v, size_t n,
-			    char **cause)
+			    size_t xlen, char **cause)
 {
-	long scratch = inject_mmap(t, TRACER_CKPT_SCRATCH);
 	uint64_t iov[2];
+	long scratch;
 	size_t i;
 	int err = 0;
 
+	if (SCRATCH_XSTATE + xlen > SCRATCH_STACK)
+		return set_cause(cause, -ENOTSUP, "no checkpoint: the host's "
+				 "XSAVE area (%zu bytes) is too big", xlen);
+	scratch = inject_mmap(t, TRACER_CKPT_SCRATCH);
 	if (scratch < 0 && scratch > -4096)
 		return set_cause(cause, (int)scratch, "no checkpoint: no "
 				 "scratch memory in the kernel process");
@@ -350,7 +311,7 @@ static int save_stub_states(struct tracer *t, struct ckpt_stub *v, size_t n,
 		uint64_t b = (uint64_t)scratch;
 
 		iov[0] = b + SCRATCH_XSTATE;
-		iov[1] = XSTATE_MAX;
+		iov[1] = xlen;
 		if (pwrite(t->memfd, iov, sizeof(iov),
 			   (off_t)(b + SCRATCH_IOV)) != sizeof(iov) ||
 		    inject_ptrace(t, PTRACE_GETREGS, v[i].nspid, 0,
@@ -366,9 +327,22 @@ static int save_stub_states(struct tracer *t, struct ckpt_stub *v, size_t n,
 		    sizeof(st->siginfo) ||
 		    pread(t->memfd, iov, sizeof(iov),
 			  (off_t)(b + SCRATCH_IOV)) != sizeof(iov) ||
-		    iov[1] > XSTATE_MAX) {
+		    iov[1] > xlen) {
 			err = set_cause(cause, -EAGAIN, "no checkpoint: the "
 					"state of userspace stub %d cannot be "
+					"read", v[i].nspid);
+			break;
+		}
+		/*
+		 * Stopped at a page fault the kernel has not read yet: it will
+		 * let the stub's SIGSEGV handler copy the fault's address and
+		 * error code out of the signal frame, which the host fills
+		 * from the thread's own record of the fault (cr2, trap, error
+		 * code).  No ptrace call can give a rebuilt stub that record.
+		 */
+		if (*(int32_t *)st->siginfo == SIGSEGV) {
+			err = set_cause(cause, -EAGAIN, "no checkpoint: userspace "
+					"stub %d is at a page fault not yet "
 					"read", v[i].nspid);
 			break;
 		}
@@ -380,7 +354,7 @@ static int save_stub_states(struct tracer *t, struct ckpt_stub *v, size_t n,
 					"state of userspace stub %d cannot be "
 					"read", v[i].nspid);
 	}
-	inject_munmap(t, (uint64_t)scratch, TRACER_CKPT_SCRATCH);
+	inject(t, SYS_munmap, (uint64_t)scratch, TRACER_CKPT_SCRATCH, 0, 0, 0);
 	return err;
 }
 
@@ -444,6 +418,48 @@ static int xstate_set(pid_t tid, uint8_t *buf, size_t len)
 /* ---- the injected fork ------------------------------------------------- */
 
 /*
+ * tracer_waitpid, but for at most 10 s (-ETIMEDOUT): what is waited for
+ * here (a fork's first stop, a call into the kernel returning) comes
+ * within a millisecond, and a kernel stuck in a call must not hang umdbg
+ * out of its event loop; the caller kills what did not come.
+ */
+#define WAIT_MS 10000
+static int wait_bounded(pid_t pid, int *status)
+{
+	uint64_t end = now_ns() + (uint64_t)WAIT_MS * 1000000;
+	int spins = 0;
+	pid_t w;
+
+	for (;;) {
+		w = waitpid(pid, status, __WALL | WNOHANG);
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		if (spins++ < 1000)
+			sched_yield();
+		else
+			usleep(1000);
+	}
+}
+
+/* Checkpoints take pids from here up, far from the guest's own. */
+static int pid_base(void)
+{
+	int max = 32768;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+
+	if (f) {
+		if (fscanf(f, "%d", &max) != 1)
+			max = 32768;
+		fclose(f);
+	}
+	return max > 131072 ? max - 65536 : max / 2;
+}
+
+/*
  * Make stopped process t fork a child that the namespace's init is the
  * parent of and we trace, stopped before its first instruction.  It
  * gets the first free pid from want_nspid up in the namespace, and with
@@ -454,20 +470,18 @@ static pid_t fork_stopped(struct tracer *t, struct tracer_ns *ns,
 			  int want_nspid, bool exact, int *last_pid,
 			  char **cause)
 {
-	const uint64_t a[6] = { CLONE_PARENT | CLONE_PTRACE | SIGCHLD };
 	int prev = 0, err, status;
-	sigset_t later;
 	long nspid;
 	pid_t host;
 
-	sigemptyset(&later);
 	err = tracer_ns_ask(ns, TRACER_NS_LAST_PID, want_nspid - 1, &prev);
 	if (err < 0)
 		return set_cause(cause, err, "cannot choose the pid of a "
 				 "checkpoint: %s", errstr(-err));
 	if (last_pid)
 		*last_pid = prev;
-	nspid = tracer_inject6(t, t->pid, SYS_clone, a, &later);
+	nspid = inject(t, SYS_clone, CLONE_PARENT | CLONE_PTRACE | SIGCHLD, 0,
+		       0, 0, 0);
 	/* what the namespace's next pid would have been, again */
 	if (last_pid)
 		tracer_ns_ask(ns, TRACER_NS_LAST_PID, prev, NULL);
@@ -479,7 +493,7 @@ static pid_t fork_stopped(struct tracer *t, struct tracer_ns *ns,
 		return set_cause(cause, -ESRCH, "the forked kernel process "
 				 "(pid %ld in the namespace) is not found",
 				 nspid);
-	if (tracer_waitpid(host, &status) < 0 || !WIFSTOPPED(status)) {
+	if (wait_bounded(host, &status) < 0 || !WIFSTOPPED(status)) {
 		kill(host, SIGKILL);
 		return set_cause(cause, -ECHILD, "the forked kernel process did "
 				 "not stop");
@@ -529,10 +543,13 @@ static int call_fn(struct tracer *t, uint64_t fn, uint64_t sp,
 	sig = 0;
 	for (;;) {
 		tracer_gpr_drop(t, t->pid);
-		if (ptrace(PTRACE_CONT, t->pid, 0, sig) < 0 ||
-		    tracer_waitpid(t->pid, &status) < 0)
+		if (ptrace(PTRACE_CONT, t->pid, 0, sig) < 0)
 			return set_cause(cause, -ESRCH, "the restored kernel "
 					 "is gone");
+		if (wait_bounded(t->pid, &status) < 0)
+			return set_cause(cause, -ETIMEDOUT, "the restored kernel "
+					 "did not come back from a call while "
+					 "rebuilding its userspace");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			t->alive = false;
 			return set_cause(cause, -ESRCH, "the restored kernel "
@@ -637,8 +654,7 @@ static int rebuild_stub(struct tracer *t, struct tracer_ns *ns,
  * are copied back, so a huge sparse mapping (KASAN's shadow) costs
  * nothing.
  */
-static int copy_private(pid_t from, struct tracer *to, uint64_t skip,
-			char **cause)
+static int copy_private(pid_t from, struct tracer *to, char **cause)
 {
 	char path[64], line[512], perms[8] = "";
 	unsigned long long lo = 0, hi = 0, kb;
@@ -664,7 +680,7 @@ static int copy_private(pid_t from, struct tracer *to, uint64_t skip,
 		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3)
 			continue;
 		if (sscanf(line, "Private_Dirty: %llu kB", &kb) != 1 || !kb ||
-		    perms[1] != 'w' || perms[3] != 'p' || lo == skip)
+		    perms[1] != 'w' || perms[3] != 'p')
 			continue;
 		for (p = lo; !err && p < hi; p += 512 * 4096) {
 			size_t n = (hi - p) / 4096 < 512 ? (hi - p) / 4096 : 512,
@@ -723,14 +739,14 @@ bool tracer_ckpt_possible(const struct tracer *t, const char **why)
 }
 
 int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
-		     const struct user_regs_struct *resume,
 		     struct tracer_ckpt **out, char **cause)
 {
 	struct tracer_ckpt *c;
 	pid_t *kids = NULL, host;
 	const char *why;
 	size_t nkids = 0, i;
-	int err, base;
+	int err;
+	long ret;
 
 	if (!tracer_ckpt_possible(t, &why))
 		return set_cause(cause, -ENOTSUP, "no checkpoint: %s", why);
@@ -741,7 +757,7 @@ int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 		return set_cause(cause, -EAGAIN, "no checkpoint: the kernel is "
 				 "in a host syscall");
 	c = xcalloc(1, sizeof(*c));
-	c->kernel_nspid = ns_pid_of(t->pid);
+	c->kernel_nspid = tracer_nspid(t->pid);
 	err = children_of(t->pid, &kids, &nkids);
 	if (err < 0) {
 		set_cause(cause, err, "no checkpoint: the kernel's children "
@@ -758,27 +774,25 @@ int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 					(int)kids[i]);
 			goto fail;
 		}
-		st->nspid = ns_pid_of(kids[i]);
+		st->nspid = tracer_nspid(kids[i]);
 		err = read_stub(kids[i], u, st, cause);
 		if (err < 0)
 			goto fail;
 	}
 	qsort(c->stubs, c->nstubs, sizeof(*c->stubs), by_nspid);
-	err = save_stub_states(t, c->stubs, c->nstubs, cause);
-	if (err < 0)
-		goto fail;
-	if (resume)
-		c->regs = *resume;
-	if ((!resume && tracer_gpr_get(t, t->pid, &c->regs) < 0) ||
+	if (tracer_gpr_get(t, t->pid, &c->regs) < 0 ||
 	    xstate_get(t->pid, &c->xstate, &c->xstate_len) < 0) {
 		err = set_cause(cause, -ESRCH, "no checkpoint: the kernel's "
 				"registers cannot be read");
 		goto fail;
 	}
+	/* the stubs' XSAVE areas are the host's size, as the kernel's */
+	err = save_stub_states(t, c->stubs, c->nstubs, c->xstate_len, cause);
+	if (err < 0)
+		goto fail;
 	/* High pids for checkpoints, so the guest's own pids stay what
 	 * they were in the recording. */
-	base = tracer_ckpt_pid_base();
-	host = fork_stopped(t, t->ns, base, false, &c->last_pid, cause);
+	host = fork_stopped(t, t->ns, pid_base(), false, &c->last_pid, cause);
 	if (host < 0) {
 		err = (int)host;
 		goto fail;
@@ -790,20 +804,13 @@ int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 	    (unsigned long long)c->regs.orig_rax, c->nstubs);
 	/* A session of its own: the kernel's pid (its session and group,
 	 * UML calls setsid) must not stay in use after the kernel. */
-	{
-		const uint64_t none[6] = { 0 };
-		sigset_t later;
-		long ret;
-
-		sigemptyset(&later);
-		ret = tracer_inject6(c->t, host, SYS_setsid, none, &later);
-		if (ret < 0) {
-			err = set_cause(cause, (int)ret, "no checkpoint: setsid "
-					"in it failed: %s", errstr((int)-ret));
-			tracer_ckpt_free(c);
-			free(kids);
-			return err;
-		}
+	ret = inject(c->t, SYS_setsid, 0, 0, 0, 0, 0);
+	if (ret < 0) {
+		err = set_cause(cause, (int)ret, "no checkpoint: setsid in it "
+				"failed: %s", errstr((int)-ret));
+		tracer_ckpt_free(c);
+		free(kids);
+		return err;
 	}
 	free(kids);
 	*out = c;
@@ -820,18 +827,13 @@ int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
 			struct tracer **out, char **cause)
 {
 	struct tracer *r;
-	sigset_t later;
 	uint64_t scratch;
 	int err, physmem_fd = -1, status;
-	const uint64_t mm[6] = { 0, TRACER_CKPT_SCRATCH,
-				 PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1 };
 	size_t i;
 	pid_t host;
 	long ret;
 
 	*out = NULL;
-	sigemptyset(&later);
 	err = tracer_ns_ask(c->ns, TRACER_NS_WAIT_FREE, c->kernel_nspid, NULL);
 	if (err < 0)
 		return set_cause(cause, err, "the kernel's pid %d is not free "
@@ -843,16 +845,11 @@ int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
 	r->ns = tracer_ns_ref(c->ns);
 	r->init_pid = c->ns->init_pid;
 	/* the session and group the kernel had: its own */
-	{
-		const uint64_t none[6] = { 0 };
-
-		ret = tracer_inject6(r, r->pid, SYS_setsid, none, &later);
-		if (ret != c->kernel_nspid) {
-			err = set_cause(cause, ret < 0 ? (int)ret : -EIO,
-					"setsid in the restored kernel gave "
-					"%ld", ret);
-			goto fail;
-		}
+	ret = inject(r, SYS_setsid, 0, 0, 0, 0, 0);
+	if (ret != c->kernel_nspid) {
+		err = set_cause(cause, ret < 0 ? (int)ret : -EIO, "setsid in "
+				"the restored kernel gave %ld", ret);
+		goto fail;
 	}
 	/* the gadget and the rest are found afresh in it */
 	if (pread(r->memfd, &physmem_fd, 4, (off_t)u->physmem_fd_addr) != 4) {
@@ -860,7 +857,7 @@ int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
 				"restored kernel");
 		goto fail;
 	}
-	ret = tracer_inject6(r, r->pid, SYS_mmap, mm, &later);
+	ret = inject_mmap(r, TRACER_CKPT_SCRATCH);
 	if (ret < 0 && ret > -4096) {
 		err = set_cause(cause, (int)ret, "no scratch memory in the "
 				"restored kernel: %s", errstr((int)-ret));
@@ -878,18 +875,13 @@ int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
 		set_cause(cause, err, "cannot set the namespace's next pid");
 		goto fail;
 	}
-	{
-		const uint64_t um[6] = { scratch, TRACER_CKPT_SCRATCH };
-
-		ret = tracer_inject6(r, r->pid, SYS_munmap, um, &later);
-		if (ret < 0) {
-			err = set_cause(cause, (int)ret, "cannot unmap the "
-					"scratch memory: %s",
-					errstr((int)-ret));
-			goto fail;
-		}
+	ret = inject(r, SYS_munmap, scratch, TRACER_CKPT_SCRATCH, 0, 0, 0);
+	if (ret < 0) {
+		err = set_cause(cause, (int)ret, "cannot unmap the scratch "
+				"memory: %s", errstr((int)-ret));
+		goto fail;
 	}
-	err = copy_private(c->t->pid, r, scratch, cause);
+	err = copy_private(c->t->pid, r, cause);
 	if (err < 0)
 		goto fail;
 	tracer_gpr_drop(r, r->pid);
@@ -931,18 +923,4 @@ void tracer_ckpt_free(struct tracer_ckpt *c)
 pid_t tracer_ckpt_pid(const struct tracer_ckpt *c)
 {
 	return c->t->pid;
-}
-
-/* Checkpoints take pids from here up, far from the guest's own. */
-int tracer_ckpt_pid_base(void)
-{
-	int max = 32768;
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
-
-	if (f) {
-		if (fscanf(f, "%d", &max) != 1)
-			max = 32768;
-		fclose(f);
-	}
-	return max > 131072 ? max - 65536 : max / 2;
 }

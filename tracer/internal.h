@@ -177,6 +177,10 @@ int confine_enter(const struct tracer_launch *l,
 int confine_drop(const struct tracer_launch *l);
 
 struct tracer *tracer_new_stopped(pid_t pid, bool in_ns);
+/* The value of /proc/PID/status's line "KEY value" in out (no newline). */
+bool tracer_proc_status(pid_t pid, const char *key, char *out, size_t len);
+/* Host pid's pid in its innermost PID namespace, or -1. */
+pid_t tracer_nspid(pid_t pid);
 
 /* tracer.c, for the other files of the layer */
 struct tracer_thread *tracer_thread_find(struct tracer *t, pid_t tid);

@@ -2,11 +2,12 @@
  * tracer/launch.c - start the program under ptrace.
  *
  * The child is created with a raw fork-like clone so it can be init of a
- * new PID namespace (and own a private mount namespace).  That init only
- * reaps: the program runs as its child (pid 2), because a namespace init
- * cannot die of its own signals and UML ends a panic with abort().  The
- * init reports the program's pid to us over a unix socket with
- * SCM_CREDENTIALS (the kernel translates it into our namespace).
+ * new PID namespace (and own a private mount namespace).  That init reaps
+ * (the program runs as its child, pid 2, because a namespace init cannot
+ * die of its own signals and UML ends a panic with abort()), and answers
+ * the tracer on a socket for checkpoints (ns_init below).  The program
+ * reports its pid to us over that socket with SCM_CREDENTIALS (the
+ * kernel translates it into our namespace).
  * The program prepares its environment (parent-death signal, no ASLR,
  * SIGCHLD blocked, stdio), waits on a pipe until we have seized it, then
  * execs.  An exec failure travels back as an errno on a close-on-exec pipe.

@@ -152,30 +152,43 @@ void tracer_set_stop_signal(struct tracer *t, int signo, bool stop)
 		sigdelset(&t->stop_signals, signo);
 }
 
-pid_t tracer_ns_tid(const struct tracer *t, pid_t tid)
+bool tracer_proc_status(pid_t pid, const char *key, char *out, size_t len)
 {
 	char path[64], line[256];
-	pid_t inner = tid;
+	size_t n = strlen(key);
+	bool found = false;
 	FILE *f;
 
-	if (!t->in_ns)
-		return tid;
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "re");
 	if (!f)
-		return tid;
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		/* host pid first, the innermost namespace's last */
-		p = strrchr(line, '\t');
-		if (p)
-			inner = (pid_t)atoi(p + 1);
-		break;
-	}
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n)) {
+			snprintf(out, len, "%s", line + n + strspn(line + n,
+								    " \t"));
+			out[strcspn(out, "\n")] = '\0';
+			found = true;
+		}
 	fclose(f);
+	return found;
+}
+
+pid_t tracer_nspid(pid_t pid)
+{
+	char v[256], *p;
+
+	if (!tracer_proc_status(pid, "NSpid:", v, sizeof(v)))
+		return -1;
+	/* host pid first, the innermost namespace's last */
+	p = strrchr(v, '\t');
+	return (pid_t)atoi(p ? p + 1 : v);
+}
+
+pid_t tracer_ns_tid(const struct tracer *t, pid_t tid)
+{
+	pid_t inner = t->in_ns ? tracer_nspid(tid) : tid;
+
 	return inner > 0 ? inner : tid;
 }
 
@@ -822,9 +835,7 @@ static int tick_setup(void)
 	return 0;
 }
 
-/* Emulated watchpoints are set: they single-step and wait for their
- * own stops, which an interrupt must not come between; no ticks. */
-static bool emulated_points(const struct tracer *t)
+bool tracer_emulating(const struct tracer *t)
 {
 	int i;
 
@@ -841,7 +852,7 @@ static void tick_arm(struct tracer *t, bool on)
 	if (!tick_timer_made || (!t->tick_fn && tick_pid != t->pid))
 		return;
 	memset(&its, 0, sizeof(its));
-	if (on && t->tick_fn && t->alive && !emulated_points(t)) {
+	if (on && t->tick_fn && t->alive && !tracer_emulating(t)) {
 		uint64_t ran = tracer_run_ns(t);
 		uint64_t left = t->tick_due > ran ? t->tick_due - ran : 0;
 

@@ -109,6 +109,11 @@ uint64_t tracer_run_ns(const struct tracer *t);
  * NULL fn: no ticks.  Uses a timer and signal SIGRTMIN+2 of ours.
  */
 typedef void (*tracer_tick_fn)(void *arg, pid_t tid);
+/* Are emulated watchpoints set?  They single-step and wait for their own
+ * stops, which a tick must not come between, and they set up the process
+ * (page protections, seccomp filters): no ticks then, and checkpoints
+ * are neither taken nor restored (checkpoint.c). */
+bool tracer_emulating(const struct tracer *t);
 int tracer_set_tick(struct tracer *t, uint64_t interval_ns,
 		    tracer_tick_fn fn, void *arg);
 void tracer_tick_in(struct tracer *t, uint64_t ns);
@@ -369,11 +374,10 @@ struct tracer_uml {
 struct tracer_ckpt;
 /* Whether checkpoints can be taken of t at all; if not, *why. */
 bool tracer_ckpt_possible(const struct tracer *t, const char **why);
-/* Take one of stopped t (its breakpoints out: the caller's part); the
- * restored kernel resumes with registers `resume` (NULL: t's now).
- * -EAGAIN: not at this stop (a signal pending, a stub running). */
+/* Take one of stopped t, where it is (its breakpoints out: the
+ * caller's part).  -EAGAIN: not at this stop (in a host syscall, a
+ * signal pending, a stub running); -ENOTSUP: not in this process. */
 int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
-		     const struct user_regs_struct *resume,
 		     struct tracer_ckpt **out, char **cause);
 /* The live kernel made from c, stopped where c was taken; the old live
  * kernel must be dead and reaped (tracer_kill).  Guest memory (the
@@ -382,7 +386,6 @@ int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
 			struct tracer **out, char **cause);
 void tracer_ckpt_free(struct tracer_ckpt *c);
 pid_t tracer_ckpt_pid(const struct tracer_ckpt *c);
-int tracer_ckpt_pid_base(void);
 
 /* Snapshots of guest memory (pagestore.c), the file at physmem_fd. */
 struct tracer_pages;
