@@ -8,7 +8,7 @@
 # checkpoint process behind.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 15
+plan 16
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -84,6 +84,13 @@ held=$(sed -n 's/^\([0-9]*\) checkpoints, .*/\1/p' "$SCRATCH/bound")
 dropped=$(sed -n 's/.* \([0-9]*\) dropped$/\1/p' "$SCRATCH/bound")
 ok $([ "${held:-9}" -le 3 ] && [ "${dropped:-0}" -ge 1 ] && echo 0 || echo 1) \
 	"--checkpoints 3: $held held, $dropped dropped"
+# Emulated watchpoints set (forced, as where the debug registers do not
+# trap): no checkpoints, and `checkpoints` says why.
+UMDBG_DEBUG_REGISTERS=off timeout -k 5 120 "$UMDBG" replay "$SCRATCH/work.trace" \
+	--break do_exit --batch -ex 'watch total_forks' -ex checkpoints \
+	</dev/null >"$SCRATCH/emul" 2>&1
+like "$SCRATCH/emul" '^checkpoints: none \(emulated watchpoints are set\)' \
+	"emulated watchpoints set: no checkpoints, and why"
 "$UMDBG" replay "$SCRATCH/work.trace" --checkpoints x </dev/null \
 	>"$SCRATCH/bad" 2>&1
 is "$?" 1 "--checkpoints x: a usage error"
