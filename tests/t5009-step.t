@@ -28,10 +28,12 @@ wait_for '^0x[0-9a-f]+ vprintk_emit at kernel/printk/printk\.c:[0-9]+$' 20
 ok $? "step: into vprintk_emit, at its first line"
 cls
 tm send-keys "finish" Enter
-wait_for '^finish: returned, rax 0x[0-9a-f]+$' 30
-ok $? "finish: returned, with rax"
-like "$SCRATCH/pane" '^0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c:[0-9]+$' \
-	"finish: back in the caller"
+# the place is printed after the return value: wait for it, so the
+# screen has both
+wait_for '^0x[0-9a-f]+ vprintk_default\+0x[0-9a-f]+ at kernel/printk/printk\.c:[0-9]+$' 30
+ok $? "finish: back in the caller"
+like "$SCRATCH/pane" '^finish: returned, rax 0x[0-9a-f]+$' \
+	"finish: returned, with rax"
 cls
 tm send-keys "continue" Enter
 wait_for 'breakpoint 1 \(vprintk_default\) hit' 30

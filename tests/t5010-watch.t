@@ -56,6 +56,8 @@ watch_tests() {
 	done
 	wait_for '^umdbg: watchpoint 2 \(watch early_boot_irqs_disabled\) hit' 5
 	ok $? "next: the line that writes the variable stops with the watchpoint"
+	# the report's lines are written one by one: its last is the place
+	wait_for '^  at 0x' 5
 	like "$SCRATCH/pane" '^  old value 0x0 \(0\), new value 0x1 \(1\)$' "old value 0, new value 1"
 	like "$SCRATCH/pane" '^  at 0x[0-9a-f]+ start_kernel\+0x[0-9a-f]+ at init/main\.c:[0-9]+$' "in start_kernel"
 	tm send-keys "delete 2" Enter
@@ -119,7 +121,7 @@ watch_tests() {
 	tm send-keys "awatch jiffies_64" Enter
 	tm send-keys "delete 8" Enter
 	tm send-keys "continue" Enter
-	wait_for '^umdbg: (watchpoint|hardware point).* hit' 60
+	wait_for '^umdbg: (watchpoint|hardware point).* hit' 60 && wait_for '^  at 0x' 5
 	like "$SCRATCH/pane" '^umdbg: watchpoint 7 \(rwatch jiffies_64\) hit' "rwatch: a read stops the guest (after an awatch of the same bytes came and went)"
 	like "$SCRATCH/pane" '^  value 0x[0-9a-f]+ \([0-9]+\)$' "rwatch: the value read"
 	tm send-keys "quit" Enter
