@@ -88,19 +88,36 @@ static void send_pkt(const char *fmt, ...)
 		die("no ack for '%s' (got '%c')", body, c);
 }
 
-/* One reply packet, raw (escapes kept); its length. */
+/*
+ * One reply packet, raw (escapes kept); its length.  Whole runs of the
+ * input at a time (memchr, memcpy): the client's own time is in what
+ * it measures, so it is kept small.
+ */
 static size_t recv_pkt(char *buf, size_t max)
 {
 	size_t n = 0;
-	int c;
 
-	while ((c = get()) != '$')
+	while (get() != '$')
 		;
-	while ((c = get()) != '#') {
-		if (n + 1 >= max)
+	for (;;) {
+		const char *end;
+		size_t run;
+
+		if (in_pos == in_len) {
+			get();
+			in_pos--;
+		}
+		end = memchr(in + in_pos, '#', in_len - in_pos);
+		run = (end ? (size_t)(end - in) : in_len) - in_pos;
+		if (n + run + 1 >= max)
 			die("a reply over %zu bytes", max);
-		buf[n++] = (char)c;
+		memcpy(buf + n, in + in_pos, run);
+		n += run;
+		in_pos += run;
+		if (end)
+			break;
 	}
+	in_pos++;	/* '#' */
 	get();
 	get();
 	buf[n] = '\0';
@@ -113,17 +130,25 @@ static size_t recv_pkt(char *buf, size_t max)
  * repeats c N - 29 more times (gdbserver's run-length encoding). */
 static size_t decoded_len(const char *p, size_t n)
 {
-	size_t k, len = 0;
+	const char *end = p + n, *e = memchr(p, '}', n);
+	size_t len = 0;
 
-	for (k = 0; k < n; k++) {
-		if (p[k] == '}') {
-			k++;
-			len++;
-		} else if (p[k] == '*' && k + 1 < n) {
-			len += (size_t)((unsigned char)p[++k] - 29);
-		} else {
-			len++;
-		}
+	while (p < end) {
+		const char *r, *q;
+
+		if (e && e < p)	/* the next '}', once per '}' */
+			e = memchr(p, '}', (size_t)(end - p));
+		r = memchr(p, '*', (size_t)((e ? e : end) - p));
+		q = r ? r : e ? e : end;
+		len += (size_t)(q - p);
+		if (q == end)
+			break;
+		if (q == r && q + 1 < end)
+			/* the repeated byte was counted; N - 29 more */
+			len += (size_t)((unsigned char)q[1] - 29);
+		else
+			len++;	/* the escaped byte */
+		p = q + 2;
 	}
 	return len;
 }

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,12 +460,9 @@ static void gdbserver_drop_client(struct gdbserver *g)
 	g->attach_pending = false;
 }
 
-/* Returns false when the connection ended (gdb left or detached). */
-static bool gdbserver_read(struct gdbserver *g)
+/* What one read brought; false when the connection ended. */
+static bool gdbserver_feed(struct gdbserver *g, const char *buf, ssize_t n)
 {
-	char buf[65536];
-	ssize_t n = read(g->client_fd, buf, sizeof(buf));
-
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return true;
 	if (n <= 0) {
@@ -484,4 +482,75 @@ static bool gdbserver_read(struct gdbserver *g)
 	}
 	return true;
 }
+
+/*
+ * After a reply while the guest is stopped, the client's next packet
+ * is usually a few microseconds away (a step, the next block of a
+ * memory read).  Sleeping in poll() for it costs more on a virtual
+ * machine than the packet's whole work: the client's write must wake
+ * this CPU out of its halt.  So for a little while we look for it
+ * without sleeping.  Only with another CPU to run the client on;
+ * never while the guest runs.
+ */
+#define SPIN_NS 200000
+
+static bool may_spin(void)
+{
+	static int cpus = -1;
+
+	if (cpus < 0) {
+		cpu_set_t set;
+
+		cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ?
+			CPU_COUNT(&set) : 1;
+	}
+	return cpus > 1;
+}
+
+static ssize_t spin_read(struct gdbserver *g, char *buf, size_t len)
+{
+	uint64_t until = now_ns() + SPIN_NS;
+	ssize_t n;
+
+	do {
+		n = recv(g->client_fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+		__builtin_ia32_pause();
+	} while (now_ns() < until);
+	errno = EAGAIN;
+	return -1;
+}
+
+/*
+ * Returns false when the connection ended (gdb left or detached).  The
+ * packets that follow without a pause are served here too, for up to
+ * SPIN_TURN_NS, before the event loop has its turn again (a signal, the
+ * console).
+ */
+#define SPIN_TURN_NS 20000000
+
+static bool gdbserver_read(struct gdbserver *g)
+{
+	char buf[65536];
+	ssize_t n = read(g->client_fd, buf, sizeof(buf));
+	uint64_t turn_end = 0;
+
+	for (;;) {
+		if (!gdbserver_feed(g, buf, n))
+			return false;
+		/* spin only when a reply went out and the next packet
+		 * is the client's to send */
+		if (n <= 0 || !may_spin() || !tracer_is_alive(g->s->t) ||
+		    tracer_is_running(g->s->t) || rsp_is_running(g->rsp) ||
+		    g->s->quit)
+			return true;
+		if (!turn_end)
+			turn_end = now_ns() + SPIN_TURN_NS;
+		else if (now_ns() > turn_end)
+			return true;
+		n = spin_read(g, buf, sizeof(buf));
+	}
+}
+
 

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 97
+plan 98
 
 RSPC="python3 $TOP/tests/helpers/rsp-client.py"
 upid=
@@ -197,8 +197,20 @@ start_umdbg x --gdb 0 --break panic --scenario panic
 wait_until 10 "/waiting for gdb/ in $SCRATCH/x.umdbg" grep -qs 'waiting for gdb' "$SCRATCH/x.umdbg"
 printf '%s\n' 'send qSupported' expect "send m${sk#0x},800" expect \
 	"send x${sk#0x},800" 'expectx b' 'send x0,0' expect \
-	"send x${sk#0x},800" 'expectx bare' 'send k' >"$SCRATCH/x.rsp"
-python3 "$TOP/tests/helpers/rsp-client.py" "127.0.0.1:$port" "$SCRATCH/x.rsp" >"$SCRATCH/x.out" 2>&1
+	"send x${sk#0x},800" 'expectx bare' 'sleep 2' 'send k' >"$SCRATCH/x.rsp"
+# After a reply umdbg looks for the client's next packet without
+# sleeping, for a fraction of a millisecond: a client that goes quiet
+# costs it no CPU.  Its CPU ticks over one second of the client's sleep.
+ticks() { awk '{ print $14 + $15 }' "/proc/$upid/stat"; }
+python3 "$TOP/tests/helpers/rsp-client.py" "127.0.0.1:$port" "$SCRATCH/x.rsp" >"$SCRATCH/x.out" 2>&1 &
+xpid=$!
+wait_until 10 "the x replies" eval '[ "$(grep -c "^xreply:" "$SCRATCH/x.out")" = 2 ]'
+sleep 0.3
+t0=$(ticks)
+sleep 1
+t1=$(ticks)
+wait "$xpid"
+ok $(( t1 - t0 > 10 )) "a quiet client costs umdbg no CPU ($(( t1 - t0 )) ticks in 1 s)"
 like "$SCRATCH/x.out" '^reply: .*binary-upload\+' "qSupported offers the binary memory read (binary-upload+)"
 python3 - "$SCRATCH/x.out" >"$SCRATCH/x.facts" <<'PY'
 import sys
