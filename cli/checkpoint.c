@@ -99,6 +99,9 @@ static int resolve_uml(struct ckpts *ck, char **cause)
 				 &size) < 0)
 		return set_cause(cause, -ENOENT, "the kernel's uml_physmem, "
 				 "task_size or physmem_fd cannot be read");
+	if (!u->physmem || !u->task_size)
+		return set_cause(cause, -EAGAIN, "the kernel has not set up "
+				 "its memory yet");
 	if (kmodel_eval_addr(s->k, "&((struct mm_id *)0)->stack",
 			     &s->expr_env, &a, &size, cause) < 0)
 		return -ENOENT;
@@ -179,23 +182,32 @@ static void sync_changes(struct ckpts *ck)
 }
 
 /* Past a bound: drop the checkpoint whose loss leaves the smallest gap
- * (never the first nor the newest). */
+ * (never the first nor the newest, nor the one the current moment is
+ * named from). */
 static void keep_bounds(struct ckpts *ck)
 {
 	while (ck->n > 2 && (ck->n > ck->set.max_count ||
 			     ck_bytes(ck) > ck->set.max_bytes)) {
-		size_t i, best = 1;
+		size_t i, best = 0;
 		uint64_t gap, best_gap = UINT64_MAX;
 
 		for (i = 1; i + 1 < ck->n; i++) {
 			gap = ck->v[i + 1].at_ns - ck->v[i - 1].at_ns;
-			if (gap < best_gap) {
+			if (gap < best_gap &&
+			    !timeline_pins(ck->s, ck->v[i].at_ns)) {
 				best_gap = gap;
 				best = i;
 			}
 		}
+		if (!best)
+			break;
 		drop(ck, best);
 	}
+}
+
+uint64_t ck_key(const struct ckpts *ck, size_t i)
+{
+	return ck->v[i].at_ns;
 }
 
 static void take(struct ckpts *ck)
@@ -222,27 +234,32 @@ static void take(struct ckpts *ck)
 		    at + ck->set.interval_ns / 2 > ck->v[i].at_ns)
 			return;
 
-	if (!ck->uml_ok && resolve_uml(ck, &cause) < 0) {
-		ck_off(ck, cause);
-		return;
-	}
-	if (!ck->live_g) {
+	err = ck->uml_ok ? 0 : resolve_uml(ck, &cause);
+	if (!err && !ck->live_g) {
 		struct tracer_pages *ps;
 
 		err = tracer_pages_open(s->t, ck->u.physmem_fd_addr, &ps,
 					&cause);
-		if (err < 0) {
-			ck_off(ck, cause);
-			return;
+		if (!err) {
+			if (!ck->set.max_bytes)
+				ck->set.max_bytes = tracer_pages_size(ps);
+			ck->live_g = xcalloc(1, sizeof(*ck->live_g));
+			ck->live_g->ps = ps;
+			ck->live_g->refs = 1;
+			ck->groups = xrealloc(ck->groups, (ck->ngroups + 1) *
+					      sizeof(*ck->groups));
+			ck->groups[ck->ngroups++] = ck->live_g;
 		}
-		if (!ck->set.max_bytes)
-			ck->set.max_bytes = tracer_pages_size(ps);
-		ck->live_g = xcalloc(1, sizeof(*ck->live_g));
-		ck->live_g->ps = ps;
-		ck->live_g->refs = 1;
-		ck->groups = xrealloc(ck->groups, (ck->ngroups + 1) *
-				      sizeof(*ck->groups));
-		ck->groups[ck->ngroups++] = ck->live_g;
+	}
+	if (err == -EAGAIN) {
+		/* early in the boot: at the next tick */
+		LOG("checkpoint", "not yet: %s", cause);
+		free(cause);
+		return;
+	}
+	if (err < 0) {
+		ck_off(ck, cause);
+		return;
 	}
 	tracer_points_lift(s->t, true);
 	err = tracer_ckpt_take(s->t, &ck->u, &c, &cause);

@@ -159,6 +159,10 @@ struct rr_pos {
 	uint64_t addr, count, steps, event;
 	enum tracer_stop_kind stop_kind;
 	int signo;
+	/* BP, WATCH: count runs from the moment of checkpoint `ck` (its
+	 * key), not from the start: a moment named near a checkpoint */
+	bool based;
+	uint64_t ck;
 };
 
 /* cli/step.c: a next, step or finish under way */
@@ -203,6 +207,9 @@ struct timeline {
 	 * all since the start, or only those seeded from a checkpoint */
 	void *run_cs;
 	bool run_from_start;
+	/* moments named from a checkpoint that an operation under way
+	 * will go to (where it began, where it goes): theirs are kept */
+	struct rr_pos held[2];
 };
 
 /* A --share directory: the guest sees it as /share/NAME. */
@@ -308,6 +315,10 @@ struct ck_count {
 };
 /* timeline.c: the counts known now (malloc'd), for a checkpoint. */
 size_t timeline_known_counts(struct session *s, struct ck_count **out);
+/* timeline.c: does the current moment's name count from the checkpoint
+ * of that key (so it is kept)?  Its event, while it is held. */
+bool timeline_pins(struct session *s, uint64_t key);
+bool timeline_ckpt_event(struct session *s, uint64_t key, uint64_t *event);
 struct ck_settings {
 	size_t max_count;	/* 0: no checkpoints */
 	uint64_t max_bytes;	/* of guest memory copies; 0: the guest's */
@@ -326,6 +337,8 @@ size_t ck_count(struct ckpts *ck);
 void ck_info(const struct ckpts *ck, size_t i, uint64_t *event,
 	     const struct ck_count **counts, size_t *n);
 int ck_restore(struct ckpts *ck, size_t i, char **cause);
+/* The i-th's key (when in the replay it was taken), unique while held. */
+uint64_t ck_key(const struct ckpts *ck, size_t i);
 
 /* timeline.c: moving backwards in a replay; timeline_init registers
  * the counting of hits as a source of the session. */

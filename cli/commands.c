@@ -90,13 +90,22 @@ static void say_where(struct cmd_ctx *ctx, const char *what)
 static int cmd_when(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct rr_pos *p = &ctx->s->tl.pos;
+	uint64_t ck_event = 0;
 
 	(void)argc; (void)argv;
 	if (!need_replay(ctx, "when"))
 		return -EINVAL;
 	fprintf(ctx->out, "event %llu", (unsigned long long)
 		rr_event(ctx->s->rr));
-	if (ctx->s->tl.pos_known && p->kind == RR_POS_BP)
+	if (ctx->s->tl.pos_known && p->kind == RR_POS_BP && p->based &&
+	    timeline_ckpt_event(ctx->s, p->ck, &ck_event))
+		fprintf(ctx->out, ": run %llu of 0x%llx since the checkpoint "
+			"at event %llu, then %llu steps",
+			(unsigned long long)p->count,
+			(unsigned long long)p->addr,
+			(unsigned long long)ck_event,
+			(unsigned long long)p->steps);
+	else if (ctx->s->tl.pos_known && p->kind == RR_POS_BP && !p->based)
 		fprintf(ctx->out, ": run %llu of 0x%llx, then %llu steps",
 			(unsigned long long)p->count,
 			(unsigned long long)p->addr,

@@ -245,7 +245,7 @@ static bool in_list(struct session *s, uint64_t pc,
 static int scan_allocs(struct session *s, uint64_t start, uint64_t size,
 		       char **cause)
 {
-	struct counters hits = { NULL, 0 };
+	struct counters hits = { 0 };
 	struct pending *p = NULL;
 	struct tracer_stop st;
 	struct user_regs_struct r;
@@ -434,6 +434,7 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 	if (err < 0)
 		return cmd_fail(ctx, "history", cause, err);
 	here = s->tl.pos;
+	s->tl.held[0] = here;	/* its checkpoint kept while we scan */
 	history_free(s);
 	memcpy(s->hist_ca, ca, sizeof(ca));
 	memcpy(s->hist_cl, cl, sizeof(cl));
@@ -449,6 +450,7 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (err == -EINTR)
 		s->tl.pos_known = false;
+	memset(s->tl.held, 0, sizeof(s->tl.held));
 	s->quiet = false;
 	watch_refresh(s);
 	if (err < 0) {

@@ -46,10 +46,170 @@ static int name_watch_stop(struct session *s, const struct fingerprint *fp,
 }
 
 /*
+ * A run to now from a checkpoint near it, with a breakpoint on now's
+ * address pc (and on an anchor, when one is asked for): how often pc ran
+ * from the checkpoint to now, now's included, or, when now is a
+ * watchpoint's trigger, its slot and triggers; and the anchor's last
+ * entry before now (its run c, and pc's runs by then, x0).
+ */
+struct near_scan {
+	const struct fingerprint *fp;
+	uint64_t pc, anchor;
+	uint64_t ck;		/* out: the key of the checkpoint run from */
+	pid_t tid;		/* out: now's thread */
+	uint64_t runs;		/* out: pc's runs to now */
+	int wslot;		/* out: now is this slot's trigger (-1: no) */
+	uint64_t wruns;
+	uint64_t c, x0;
+};
+
+#define NEAR_TRIES 3	/* checkpoints tried, newest first */
+
+/* From checkpoint i: 0, now found; 1, not from there (it came after
+ * now, or now is not met); <0: an error. */
+static int near_scan_from(struct session *s, size_t i, struct near_scan *sc,
+			  char **cause)
+{
+	struct rr_pos from = { .kind = RR_POS_BP, .based = true,
+			       .ck = TGT(s, ckpt_key, i) };
+	struct counters cs = { 0 };
+	struct tracer_stop st;
+	uint64_t wruns[4] = { 0 };
+	size_t below = i + 1;
+	int err, id = 0, ida = 0;
+
+	sc->runs = sc->c = sc->x0 = 0;
+	sc->wslot = -1;
+	sc->ck = from.ck;
+	err = tl_restart_for(s, &from, &below, &cs, cause);
+	if (err < 0)
+		goto out;
+	/* before now's syscall: past it, now was not met */
+	TGT(s, stop_at_event, sc->fp->event);
+	id = TGT(s, bp_insert, sc->pc);
+	if (id >= 0 && sc->anchor)
+		ida = TGT(s, bp_insert, sc->anchor);
+	err = id < 0 ? id : ida < 0 ? ida : 0;
+	while (!err) {
+		struct user_regs_struct r;
+		uint64_t a;
+
+		err = tl_run(s, &st, cause);
+		if (err < 0)
+			break;
+		if (tl_ended(&st) || st.kind == TRACER_STOP_HOOK) {
+			err = 1;
+			break;
+		}
+		/* the counts the checkpoints taken meanwhile keep */
+		a = tl_count_stop(s, &st, &cs);
+		if (st.kind == TRACER_STOP_WATCH && st.bp >= 0 && st.bp < 4) {
+			/* a watchpoint set since fires just before the
+			 * breakpoint at pc would */
+			wruns[st.bp]++;
+			if (TGT(s, regs, &r) == 0 && r.rip == sc->pc &&
+			    TGT(s, event) == sc->fp->event &&
+			    tl_same_moment(s, sc->fp)) {
+				sc->tid = st.tid;
+				sc->wslot = st.bp;
+				sc->wruns = wruns[st.bp];
+				break;
+			}
+			continue;
+		}
+		if (a == sc->pc) {
+			sc->runs++;
+			if (TGT(s, event) == sc->fp->event &&
+			    tl_same_moment(s, sc->fp)) {
+				sc->tid = st.tid;
+				break;
+			}
+		} else if (a && a == sc->anchor) {
+			sc->c++;
+			sc->x0 = sc->runs;
+		}
+	}
+out:
+	if (id > 0)
+		TGT(s, bp_remove, id);
+	if (ida > 0)
+		TGT(s, bp_remove, ida);
+	TGT(s, stop_at_event, UINT64_MAX);
+	tl_run_done(s);
+	free(cs.c);
+	return err;
+}
+
+/* The checkpoints before now's syscall, newest first, a few: 0 when one
+ * served (and, with an anchor, one entry of it was met); 1 when none
+ * did; <0: an error (Ctrl-C). */
+static int near_scan(struct session *s, struct near_scan *sc, char **cause)
+{
+	const struct ck_count *c;
+	uint64_t event;
+	size_t i, n, nc, tries = 0;
+	int err;
+
+	n = s->tl.target->ckpt_count ? TGT(s, ckpt_count) : 0;
+	for (i = n; i-- > 0 && tries < NEAR_TRIES;) {
+		char *why = NULL;
+
+		TGT(s, ckpt_info, i, &event, &c, &nc);
+		if (event > sc->fp->event)
+			continue;
+		tries++;
+		err = near_scan_from(s, i, sc, &why);
+		if (err == 0 && (!sc->anchor || sc->c))
+			return 0;
+		if (err == -EINTR) {
+			*cause = why;
+			return err;
+		}
+		LOG("timeline", "from the checkpoint at event %llu: %s",
+		    (unsigned long long)event,
+		    err < 0 ? why : err ? "now not met" : "no anchor entry");
+		free(why);
+		/* the count may have shrunk (a restore that failed) */
+		n = TGT(s, ckpt_count);
+		if (i > n)
+			i = n;
+	}
+	return 1;
+}
+
+/*
+ * Name the current moment from a checkpoint near it: the runs of its
+ * address since.  0: named; 1: no checkpoint served (name it from the
+ * start); <0: an error.
+ */
+static int name_now_based(struct session *s, const struct fingerprint *fp,
+			  char **cause)
+{
+	struct near_scan sc = { .fp = fp, .pc = fp->regs.rip };
+	int err = near_scan(s, &sc, cause);
+
+	if (err)
+		return err;
+	s->last_stop = (struct tracer_stop){ .kind = fp->kind,
+					     .tid = sc.tid,
+					     .addr = fp->regs.rip,
+					     .signo = fp->signo };
+	s->tl.pos = sc.wslot >= 0 ?
+		(struct rr_pos){ .kind = RR_POS_WATCH,
+				 .addr = (uint64_t)sc.wslot, .count = sc.wruns,
+				 .based = true, .ck = sc.ck } :
+		(struct rr_pos){ .kind = RR_POS_BP, .addr = sc.pc,
+				 .count = sc.runs, .based = true,
+				 .ck = sc.ck };
+	s->tl.pos_known = true;
+	return 0;
+}
+
+/*
  * Name the current moment (s->tl.pos), re-running the replay if it has no
  * name yet.  The session ends at the same moment.
  */
-int tl_name_now(struct session *s, char **cause)
+static int name_now(struct session *s, bool near, char **cause)
 {
 	struct fingerprint fp;
 	struct tracer_stop st;
@@ -76,6 +236,9 @@ int tl_name_now(struct session *s, char **cause)
 	pc = fp.regs.rip;
 	if (fp.kind == TRACER_STOP_WATCH)
 		return name_watch_stop(s, &fp, cause);
+	err = near ? name_now_based(s, &fp, cause) : 1;
+	if (err <= 0)
+		return err;
 	memset(wcount, 0, sizeof(wcount));
 	err = timeline_restart(s, cause);
 	if (err < 0)
@@ -131,11 +294,16 @@ int tl_name_now(struct session *s, char **cause)
 	return 0;
 }
 
+int tl_name_now(struct session *s, char **cause)
+{
+	return name_now(s, true, cause);
+}
+
 /* The addresses of the user's breakpoints (the prompt's and gdb's), not
  * umdbg's own. */
 static struct counters user_points(struct session *s)
 {
-	struct counters u = { NULL, 0 };
+	struct counters u = { 0 };
 	uint64_t addrs[256];
 	int i, n = session_user_bp_addrs(s, addrs, 256);
 
@@ -176,7 +344,7 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			   struct rr_pos *last, size_t below, size_t step,
 			   char **cause)
 {
-	struct counters cs = { NULL, 0 };
+	struct counters cs = { 0 };
 	struct counters user = user_points(s);
 	struct user_regs_struct r;
 	struct tracer_stop st;
@@ -217,9 +385,8 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 			 * steps still to go, comes before now. */
 			if (now->kind == RR_POS_BP && now->steps &&
 			    is_user_point(&user, a)) {
-				*last = (struct rr_pos){ .kind = RR_POS_BP,
-							 .addr = a,
-							 .count = now->count };
+				*last = *now;
+				last->steps = 0;
 				named = true;
 			}
 			break;
@@ -258,9 +425,12 @@ static int last_hit_before(struct session *s, const struct rr_pos *now,
 		named |= step_trigger(s, &st, now, j, last);
 	}
 out:
+	TGT(s, stop_at_event, UINT64_MAX);
 	tl_run_done(s);
 	free(cs.c);
 	free(user.c);
+	if (!err && !named && now->based)
+		return 1;	/* before now's checkpoint: see reverse_continue() */
 	if (!err && !from_start && !named) {
 		/* From a checkpoint, with no hit after it that can be
 		 * named: the last one is further back, from an older one
@@ -307,6 +477,17 @@ static int reverse_continue(struct session *s, struct tracer_stop *out,
 	} else {
 		err = last_hit_before(s, &now, &last, SIZE_MAX, 1, cause);
 	}
+	if (err == 1) {
+		/* Named from a checkpoint, with no hit after it: name now
+		 * from the start (the scan ended at it) and look further
+		 * back. */
+		s->tl.pos_known = false;
+		err = name_now(s, false, cause);
+		now = s->tl.pos;
+		if (!err)
+			err = last_hit_before(s, &now, &last, SIZE_MAX, 1,
+					      cause);
+	}
 	free(user.c);
 	if (err < 0)
 		return err;
@@ -352,9 +533,17 @@ static int step_back_from_previous_run(struct session *s,
 	uint64_t j;
 	int err;
 
+	if (now->based && now->count < 2)
+		return set_cause(cause, -ENOENT, "no function around 0x%llx "
+				 "and no earlier run of it after event %llu "
+				 "to step back from",
+				 (unsigned long long)now->addr,
+				 (unsigned long long)now->event);
 	if (now->count > 1)
 		target = (struct rr_pos){ .kind = RR_POS_BP, .addr = now->addr,
-					  .count = now->count - 1 };
+					  .count = now->count - 1,
+					  .based = now->based,
+					  .event = now->event };
 	err = timeline_goto(s, &target, cause);
 	if (err < 0)
 		return err;
@@ -373,16 +562,75 @@ static int step_back_from_previous_run(struct session *s,
 	return goto_as_step(s, &target, out, cause);
 }
 
+/* Are now's counts counted from where a scan from base (NULL: the
+ * start) counts? */
+/*
+ * Run to now from the start with breakpoints on the anchor and on now's
+ * address x: the anchor's last entry before now (its run *c, 0: none)
+ * and x's runs by then (*x0).  now is known by its count when that is
+ * one from the start, else by its fingerprint.
+ */
+static int scan_anchor(struct session *s, const struct rr_pos *now,
+		       const struct fingerprint *fp, uint64_t anchor,
+		       uint64_t x, uint64_t *c, uint64_t *x0, char **cause)
+{
+	struct counters cs = { 0 };
+	struct tracer_stop st;
+	int err, ida, idx = 0;
+
+	*c = *x0 = 0;
+	err = timeline_restart(s, cause);
+	if (err < 0)
+		return err;
+	ida = TGT(s, bp_insert, anchor);
+	if (ida < 0)
+		return ida;
+	if (now->kind == RR_POS_BP)
+		idx = TGT(s, bp_insert, x);
+	if (idx < 0) {
+		TGT(s, bp_remove, ida);
+		return idx;
+	}
+	for (;;) {
+		uint64_t a;
+
+		err = tl_run(s, &st, cause);
+		if (err < 0 || tl_ended(&st) || st.kind == TRACER_STOP_HOOK) {
+			err = err < 0 ? err : set_cause(cause, -ESRCH, "the "
+					"replay ended before reaching the current "
+					"moment");
+			break;
+		}
+		a = tl_count_stop(s, &st, &cs);
+		if (!now->based ? tl_at_now(s, now, &st, &cs) :
+		    (now->kind == RR_POS_BP ? a == x :
+		     st.kind == TRACER_STOP_WATCH &&
+		     (uint64_t)st.bp == now->addr) &&
+		    TGT(s, event) == fp->event && tl_same_moment(s, fp))
+			break;
+		if (a == anchor) {
+			*c = *tl_count_of(&cs, anchor);
+			*x0 = *tl_count_of(&cs, x);
+		}
+	}
+	TGT(s, bp_remove, ida);
+	if (idx > 0)
+		TGT(s, bp_remove, idx);
+	free(cs.c);
+	return err;
+}
+
 static int reverse_stepi(struct session *s, struct tracer_stop *out,
 			 char **cause)
 {
-	struct counters cs = { NULL, 0 };
 	struct user_regs_struct r;
 	struct fingerprint fp;
 	struct tracer_stop st;
 	struct rr_pos now, target;
-	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0;
-	int err, ida, idx = 0;
+	struct near_scan sc;
+	uint64_t x, anchor, c = 0, x0 = 0, xs, j, ret = 0, now_runs;
+	bool by_count;
+	int err;
 
 	now = s->tl.pos;	/* named by reverse() */
 	if (now.kind == RR_POS_START && !now.steps)
@@ -412,57 +660,42 @@ static int reverse_stepi(struct session *s, struct tracer_stop *out,
 		return set_cause(cause, -ENOENT, "no function around 0x%llx to "
 				 "step back from", (unsigned long long)x);
 	/* Which entry of the anchor comes last before now, and how often
-	 * had now's address run by then? */
-	err = timeline_restart(s, cause);
+	 * had now's address run by then?  From a checkpoint near now, when
+	 * the entry is after it; else from the start. */
+	sc = (struct near_scan){ .fp = &fp, .pc = x, .anchor = anchor };
+	err = near_scan(s, &sc, cause);
 	if (err < 0)
 		return err;
-	ida = TGT(s, bp_insert, anchor);
-	if (ida < 0)
-		return ida;
-	if (now.kind == RR_POS_BP)
-		idx = TGT(s, bp_insert, x);
-	if (idx < 0) {
-		TGT(s, bp_remove, ida);
-		return idx;
+	if (!err) {
+		target = (struct rr_pos){ .kind = RR_POS_BP, .addr = anchor,
+					  .count = sc.c, .based = true,
+					  .ck = sc.ck };
+		xs = sc.x0;
+		now_runs = sc.runs;
+		by_count = sc.wslot < 0;
+	} else {
+		err = scan_anchor(s, &now, &fp, anchor, x, &c, &x0, cause);
+		if (err < 0)
+			return err;
+		if (!c)
+			return set_cause(cause, -ENOENT, "nothing to step back "
+					 "to before the first entry of this "
+					 "function");
+		target = (struct rr_pos){ .kind = RR_POS_BP, .addr = anchor,
+					  .count = c };
+		xs = x0;
+		now_runs = now.count;
+		by_count = now.kind == RR_POS_BP && !now.based;
 	}
-	for (;;) {
-		uint64_t a;
-
-		err = tl_run(s, &st, cause);
-		if (err < 0 || tl_ended(&st) || st.kind == TRACER_STOP_HOOK) {
-			err = err < 0 ? err : set_cause(cause, -ESRCH, "the "
-					"replay ended before reaching the current "
-					"moment");
-			break;
-		}
-		a = tl_count_stop(s, &st, &cs);
-		if (tl_at_now(s, &now, &st, &cs))
-			break;
-		if (a == anchor) {
-			c = *tl_count_of(&cs, anchor);
-			x0 = *tl_count_of(&cs, x);
-		}
-	}
-	TGT(s, bp_remove, ida);
-	if (idx > 0)
-		TGT(s, bp_remove, idx);
-	free(cs.c);
-	if (err < 0)
-		return err;
-	if (!c)
-		return set_cause(cause, -ENOENT, "nothing to step back to before "
-				 "the first entry of this function");
 	/* From that entry, step forward to now, counting steps. */
-	target = (struct rr_pos){ .kind = RR_POS_BP, .addr = anchor,
-				  .count = c };
+	s->tl.held[1] = target;
 	err = timeline_goto(s, &target, cause);
 	if (err < 0)
 		return err;
-	xs = x0;
 	for (j = 0; j < MAX_STEPS; j++) {
 		if (TGT(s, regs, &r) < 0)
 			return set_cause(cause, -ESRCH, "lost the replay");
-		if (now.kind == RR_POS_BP ? r.rip == x && ++xs == now.count :
+		if (by_count ? r.rip == x && ++xs == now_runs :
 		    j && r.rip == x && TGT(s, event) == fp.event &&
 		    tl_same_moment(s, &fp))
 			break;
@@ -519,9 +752,12 @@ static int reverse(struct session *s, struct tracer_stop *out, char **cause,
 		return err;
 	}
 	orig = s->tl.pos;
+	s->tl.held[0] = orig;
 	err = stepping ? reverse_stepi(s, out, cause) :
 			 reverse_continue(s, out, cause);
-	return back_on_failure(s, err, &orig, true);
+	err = back_on_failure(s, err, &orig, true);
+	memset(s->tl.held, 0, sizeof(s->tl.held));
+	return err;
 }
 
 int timeline_reverse_continue(struct session *s, struct tracer_stop *out,

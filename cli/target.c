@@ -67,6 +67,11 @@ static int t_ckpt_restore(void *arg, size_t i, char **cause)
 	return ck_restore(((struct session *)arg)->ck, i, cause);
 }
 
+static uint64_t t_ckpt_key(void *arg, size_t i)
+{
+	return ck_key(((struct session *)arg)->ck, i);
+}
+
 static int t_attach(void *arg, char **cause)
 {
 	struct session *s = arg;
@@ -119,6 +124,55 @@ static int t_regs(void *arg, struct user_regs_struct *r)
 static ssize_t t_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return tracer_read_mem(((struct session *)arg)->t, addr, buf, len);
+}
+
+/* The CRC of [lo, hi) of the kernel's memory, into *crc. */
+static bool crc_range(struct session *s, uint64_t lo, uint64_t hi,
+		      uint32_t *crc)
+{
+	static uint8_t buf[65536];
+	uint64_t a;
+
+	for (a = lo; a < hi; a += sizeof(buf)) {
+		size_t n = hi - a < sizeof(buf) ? hi - a : sizeof(buf);
+
+		if (tracer_read_mem(s->t, a, buf, n) != (ssize_t)n)
+			return false;
+		*crc = trace_crc32(*crc, buf, n);
+	}
+	return true;
+}
+
+/*
+ * A CRC-32 of the kernel's own data and bss (_sdata to _end), as they
+ * are (never our breakpoints: tracer_read_mem shows the original
+ * bytes): two moments with the same registers and stack in the same
+ * event, one loop's turn apart, differ there.  Without the two stacks
+ * that live there (init_stack, cpu0_irqstack): what lies below their
+ * stack pointers is whatever the deepest call left, which taking a
+ * checkpoint may change.
+ */
+static bool t_state_crc(void *arg, uint32_t *crc)
+{
+	struct session *s = arg;
+	uint64_t lo, hi, st[2], size;
+	int i;
+
+	if (kmodel_symbol_addr(s->k, "_sdata", &lo) ||
+	    kmodel_symbol_addr(s->k, "_end", &hi) || hi <= lo ||
+	    kmodel_symbol_addr(s->k, "init_stack", &st[0]) ||
+	    kmodel_symbol_addr(s->k, "cpu0_irqstack", &st[1]) ||
+	    kmodel_thread_size(s->k, &size) || st[0] > st[1])
+		return false;
+	*crc = 0;
+	for (i = 0; i < 2; i++) {
+		if (st[i] < lo || st[i] + size > hi)
+			return false;
+		if (!crc_range(s, lo, st[i], crc))
+			return false;
+		lo = st[i] + size > lo ? st[i] + size : lo;
+	}
+	return crc_range(s, lo, hi, crc);
 }
 
 static int t_bp_addrs(void *arg, uint64_t *addrs, int max)
@@ -228,6 +282,7 @@ static bool t_at_event_stop(void *arg)
 const struct tl_target session_target = {
 	.restart = t_restart, .ckpt_count = t_ckpt_count,
 	.ckpt_info = t_ckpt_info, .ckpt_restore = t_ckpt_restore,
+	.ckpt_key = t_ckpt_key, .state_crc = t_state_crc,
 	.attach = t_attach, .alive = t_alive,
 	.pid = t_pid, .resume = t_resume, .step = t_step, .pump = t_pump,
 	.wait = t_wait, .interrupt = t_interrupt, .regs = t_regs,

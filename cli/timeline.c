@@ -200,7 +200,8 @@ bool tl_all_covered(struct session *s, struct counters *user)
 	return true;
 }
 
-void tl_take_fingerprint(struct session *s, struct fingerprint *fp)
+/* The registers and the stack's top; the state's CRC with crc. */
+static void fingerprint(struct session *s, struct fingerprint *fp, bool crc)
 {
 	memset(fp, 0, sizeof(*fp));
 	fp->event = TGT(s, event);
@@ -208,15 +209,31 @@ void tl_take_fingerprint(struct session *s, struct fingerprint *fp)
 	fp->signo = s->last_stop.signo;
 	TGT(s, regs, &fp->regs);
 	TGT(s, read, fp->regs.rsp, fp->stack, sizeof(fp->stack));
+	fp->has_crc = crc && s->tl.target->state_crc &&
+		      TGT(s, state_crc, &fp->crc);
+}
+
+void tl_take_fingerprint(struct session *s, struct fingerprint *fp)
+{
+	fingerprint(s, fp, true);
 }
 
 bool tl_same_moment(struct session *s, const struct fingerprint *fp)
 {
 	struct fingerprint now;
 
-	tl_take_fingerprint(s, &now);
+	/* the CRC (milliseconds) only where all else is the same */
+	fingerprint(s, &now, false);
 	now.kind = fp->kind;
 	now.signo = fp->signo;
+	now.has_crc = fp->has_crc;
+	now.crc = fp->crc;
+	if (!memcmp(&now, fp, sizeof(now)) && fp->has_crc &&
+	    (!TGT(s, state_crc, &now.crc) || now.crc != fp->crc)) {
+		LOG("timeline", "the same registers and stack, another "
+		    "kernel state");
+		return false;
+	}
 	if (log_enabled("timeline")) {
 		const uint64_t *a = (const void *)&now.regs;
 		const uint64_t *b = (const void *)&fp->regs;
@@ -268,6 +285,29 @@ int timeline_restart(struct session *s, char **cause)
 
 /* ---- checkpoints --------------------------------------------------------- */
 
+bool timeline_pins(struct session *s, uint64_t key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(s->tl.held); i++)
+		if (s->tl.held[i].based && s->tl.held[i].ck == key)
+			return true;
+	return s->tl.pos_known && s->tl.pos.based && s->tl.pos.ck == key;
+}
+
+bool timeline_ckpt_event(struct session *s, uint64_t key, uint64_t *event)
+{
+	const struct ck_count *c;
+	size_t i, n;
+
+	for (i = 0; s->tl.target->ckpt_count && i < TGT(s, ckpt_count); i++)
+		if (TGT(s, ckpt_key, i) == key) {
+			TGT(s, ckpt_info, i, event, &c, &n);
+			return true;
+		}
+	return false;
+}
+
 bool tl_count_known(struct session *s, struct counters *cs, uint64_t addr)
 {
 	size_t i;
@@ -311,6 +351,8 @@ static bool ckpt_serves(struct session *s, size_t i, const struct rr_pos *pos)
 	uint64_t event, key;
 	size_t n, j;
 
+	if (pos->based)
+		return TGT(s, ckpt_key, i) == pos->ck;
 	TGT(s, ckpt_info, i, &event, &c, &n);
 	switch (pos->kind) {
 	case RR_POS_EVENT:
@@ -357,7 +399,21 @@ int tl_restart_for(struct session *s, const struct rr_pos *pos,
 			new_kernel(s);
 			s->tl.run_cs = cs;
 			s->tl.run_from_start = false;
+			cs->from_base = pos->based;
 			return 0;
+		}
+		if (pos->based) {
+			/* the kernel went with it: a fresh one, and the
+			 * moment is lost */
+			err = set_cause(cause, err, "the checkpoint that "
+					"moment was named from could not be "
+					"restored: %s", why);
+			free(why);
+			why = NULL;
+			if (timeline_restart(s, &why) < 0)
+				LOG("timeline", "no fresh kernel: %s", why);
+			free(why);
+			return err;
 		}
 		LOG("timeline", "checkpoint not restored (%s): from the start",
 		    why);
@@ -366,6 +422,10 @@ int tl_restart_for(struct session *s, const struct rr_pos *pos,
 		cs->c = NULL;
 		cs->n = 0;
 	}
+	if (pos->based)
+		return set_cause(cause, -ESTALE, "the checkpoint that moment "
+				 "was named from is gone (go there again to "
+				 "name it anew)");
 	err = timeline_restart(s, cause);
 	s->tl.run_cs = cs;
 	s->tl.run_from_start = true;
@@ -575,6 +635,16 @@ bool tl_at_now(struct session *s, const struct rr_pos *now,
 {
 	uint64_t a = tl_bp_addr_of(s, st);
 
+	if (now->based) {
+		/* its runs counted from its checkpoint on */
+		if (!cs->from_base)
+			return false;
+		if (now->kind == RR_POS_BP ? a == now->addr :
+		    st->kind == TRACER_STOP_WATCH &&
+		    (uint64_t)st->bp == now->addr)
+			return ++cs->since_base == now->count;
+		return false;
+	}
 	switch (now->kind) {
 	case RR_POS_EVENT:
 		return st->kind == TRACER_STOP_HOOK && TGT(s, at_event_stop);
@@ -595,7 +665,7 @@ bool tl_at_now(struct session *s, const struct rr_pos *now,
 /* Go to a named moment: restart, then count. */
 int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 {
-	struct counters cs = { NULL, 0 };
+	struct counters cs = { 0 };
 	struct tracer_stop st;
 	struct rr_pos *hist = NULL;
 	size_t nhist = 0;
@@ -656,8 +726,10 @@ int timeline_goto(struct session *s, const struct rr_pos *pos, char **cause)
 		return err;
 	}
 	/* Every breakpoint was in place from the start of this run (or its
-	 * checkpoint): their counts and order are known (after it). */
-	if (pos->kind == RR_POS_BP || pos->kind == RR_POS_WATCH) {
+	 * checkpoint): their counts and order are known (after it).  (Not
+	 * for a based moment: its own address may not be counted.) */
+	if ((pos->kind == RR_POS_BP || pos->kind == RR_POS_WATCH) &&
+	    !pos->based) {
 		track_start(s, &cs);
 		s->tl.history = hist;
 		s->tl.nhistory = nhist;

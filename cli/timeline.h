@@ -28,6 +28,8 @@ struct tl_target {
 	void (*ckpt_info)(void *arg, size_t i, uint64_t *event,
 			  const struct ck_count **counts, size_t *n);
 	int (*ckpt_restore)(void *arg, size_t i, char **cause);
+	/* the i-th's key: it names the checkpoint while it is held */
+	uint64_t (*ckpt_key)(void *arg, size_t i);
 	int (*attach)(void *arg, char **cause);
 	bool (*alive)(void *arg);
 	pid_t (*pid)(void *arg);
@@ -39,6 +41,9 @@ struct tl_target {
 	int (*wait)(void *arg, struct tracer_stop *st, char **cause);
 	void (*interrupt)(void *arg);
 	int (*regs)(void *arg, struct user_regs_struct *r);
+	/* optional: a CRC of the kernel's state beyond registers and stack
+	 * (false: none now) */
+	bool (*state_crc)(void *arg, uint32_t *crc);
 	ssize_t (*read)(void *arg, uint64_t addr, void *buf, size_t len);
 	/* breakpoints: inserted addresses; the address of id; insert (now,
 	 * or when its code is there: the id or -errno); remove; insert the
@@ -71,6 +76,8 @@ struct fingerprint {
 	uint8_t stack[256];
 	enum tracer_stop_kind kind;
 	int signo;
+	bool has_crc;	/* and the state's CRC (tl_target's state_crc) */
+	uint32_t crc;
 };
 
 struct counter {
@@ -82,6 +89,10 @@ struct counter {
 struct counters {
 	struct counter *c;
 	size_t n;
+	/* a based moment's (rr_pos.based): its checkpoint restored for
+	 * this run, and the runs counted since */
+	bool from_base;
+	uint64_t since_base;
 };
 
 /* The count kept for addr (added at 0). */

@@ -3,12 +3,13 @@
 # exactly where one that re-runs from the start does, stop for stop and
 # byte for byte (the report, registers, backtrace, a CRC of the kernel's
 # data, the task list), on the real guest's `work` scenario: twenty
-# reverse-continues back through its fork/exec loop and gotos to events.
+# reverse-continues back through its fork/exec loop and gotos to events;
+# a late breakpoint's hit named, and reverse-stepped, from a checkpoint.
 # Checkpoints are bounded (--checkpoints N) and a killed umdbg leaves no
 # checkpoint process behind.
 . "$(dirname "$0")/lib.sh"
 need_guest
-plan 16
+plan 19
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -75,6 +76,45 @@ fi
 unlike "$SCRATCH/ckpt" 'diverged at' "no divergence"
 restored=$(sed -n 's/.* \([0-9]*\) restored.*/\1/p' "$SCRATCH/ckpt")
 ok $([ "${restored:-0}" -ge 10 ] && echo 0 || echo 1) "the checkpoint run restored checkpoints ($restored times)"
+
+# A breakpoint set late (after the boot passed it): its hit has no name
+# until reverse-stepi asks for one.  With checkpoints (one per 10 ms
+# here) it is named from the newest checkpoint before it that leads to
+# it (the same registers, stack and kernel data), and reverse-stepi
+# steps back from that checkpoint too; without, both re-run from the
+# start.  Every place, register, frame and count is the same.
+late=()
+for i in $(seq 30); do late+=(-ex continue); done
+late+=(-ex "break copy_process" -ex continue -ex when -ex "p total_forks")
+for i in 1 2 3; do late+=(-ex reverse-stepi -ex when -ex regs -ex bt); done
+late+=(-ex "p total_forks" -ex "stepi 2" -ex rc -ex when -ex regs -ex "p total_forks")
+late+=(-ex rc -ex when -ex regs -ex "p total_forks")
+for mode in near start; do
+	[ $mode = near ] && ck=(--checkpoint-every 10) || ck=(--checkpoints 0)
+	timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" "${ck[@]}" \
+		--break do_exit --batch "${late[@]}" </dev/null >"$SCRATCH/late.$mode" 2>&1
+	echo "status $?" >>"$SCRATCH/late.$mode"
+	# the names of the stepped places differ (from the start, from a
+	# checkpoint); everything else is compared
+	grep -v '^event [0-9]*: run [0-9]* of 0x[0-9a-f]*.* then [1-9][0-9]* steps$\|^checkpoint at' \
+		"$SCRATCH/late.$mode" >"$SCRATCH/late.$mode.cmp"
+done
+is "$(grep -c '^event [0-9]*: run [0-9]* of 0x[0-9a-f]* since the checkpoint at event [0-9]*, then [0-9]* steps$' "$SCRATCH/late.near")" 3 \
+	"a late breakpoint's hit, reverse-stepped thrice: named from a checkpoint"
+# Its function's loop runs with the same registers and stack each time:
+# the fork counter before the hit and after the steps back is the same
+# (not an earlier turn's).
+forks() { grep '^total_forks = ' "$1" | head -2 | cut -d' ' -f3 | sort -u | wc -l; }
+is "$(forks "$SCRATCH/late.near") $(forks "$SCRATCH/late.start")" "1 1" \
+	"...back in the same turn of the fork loop, both ways"
+if grep -q '^status 2$' "$SCRATCH/late.start" &&
+   grep -q '^total_forks = ' "$SCRATCH/late.start" &&
+   cmp -s "$SCRATCH/late.start.cmp" "$SCRATCH/late.near.cmp"; then
+	ok 0 "...the same places, registers, frames and counts as from the start"
+else
+	diff "$SCRATCH/late.start.cmp" "$SCRATCH/late.near.cmp" | cut -c1-200 | head -8 | sed 's/^/# /'
+	ok 1 "...the same places, registers, frames and counts as from the start"
+fi
 
 # Bounds: at most N held.
 timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" --checkpoints 3 \

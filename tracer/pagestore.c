@@ -105,9 +105,12 @@ int tracer_pages_open(struct tracer *t, uint64_t physmem_fd_addr,
 	int32_t fdno;
 	int fd;
 
-	if (pread(t->memfd, &fdno, 4, (off_t)physmem_fd_addr) != 4 || fdno < 0)
+	if (pread(t->memfd, &fdno, 4, (off_t)physmem_fd_addr) != 4)
 		return set_cause(cause, -EFAULT, "cannot read the kernel's "
 				 "physmem_fd");
+	if (fdno < 0)	/* early in the boot */
+		return set_cause(cause, -EAGAIN, "the kernel has no guest "
+				 "memory file yet");
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->pid, fdno);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

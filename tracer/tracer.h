@@ -387,7 +387,8 @@ int tracer_ckpt_restore(struct tracer_ckpt *c, const struct tracer_uml *u,
 void tracer_ckpt_free(struct tracer_ckpt *c);
 pid_t tracer_ckpt_pid(const struct tracer_ckpt *c);
 
-/* Snapshots of guest memory (pagestore.c), the file at physmem_fd. */
+/* Snapshots of guest memory (pagestore.c), the file at physmem_fd
+ * (open: -EAGAIN early in the boot, before the kernel made it). */
 struct tracer_pages;
 int tracer_pages_open(struct tracer *t, uint64_t physmem_fd_addr,
 		      struct tracer_pages **out, char **cause);
