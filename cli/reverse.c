@@ -179,8 +179,8 @@ static int near_scan(struct session *s, struct near_scan *sc, char **cause)
 
 /*
  * Name the current moment from a checkpoint near it: the runs of its
- * address since.  0: named; 1: no checkpoint served (name it from the
- * start); <0: an error.
+ * address since, or its watchpoint's triggers.  0: named; 1: no
+ * checkpoint served (name it from the start); <0: an error.
  */
 static int name_now_based(struct session *s, const struct fingerprint *fp,
 			  char **cause)
@@ -234,11 +234,11 @@ static int name_now(struct session *s, bool near, char **cause)
 		return 0;
 	}
 	pc = fp.regs.rip;
-	if (fp.kind == TRACER_STOP_WATCH)
-		return name_watch_stop(s, &fp, cause);
 	err = near ? name_now_based(s, &fp, cause) : 1;
 	if (err <= 0)
 		return err;
+	if (fp.kind == TRACER_STOP_WATCH)
+		return name_watch_stop(s, &fp, cause);
 	memset(wcount, 0, sizeof(wcount));
 	err = timeline_restart(s, cause);
 	if (err < 0)

@@ -4,12 +4,14 @@
 # byte for byte (the report, registers, backtrace, a CRC of the kernel's
 # data, the task list), on the real guest's `work` scenario: twenty
 # reverse-continues back through its fork/exec loop and gotos to events;
-# a late breakpoint's hit named, and reverse-stepped, from a checkpoint.
+# a late breakpoint's hit and a late watchpoint's trigger named, and
+# reverse-stepped, from a checkpoint (and from the start, the same).
 # Checkpoints are bounded (--checkpoints N) and a killed umdbg leaves no
 # checkpoint process behind.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 19
+plan 23
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -115,6 +117,41 @@ else
 	diff "$SCRATCH/late.start.cmp" "$SCRATCH/late.near.cmp" | cut -c1-200 | head -8 | sed 's/^/# /'
 	ok 1 "...the same places, registers, frames and counts as from the start"
 fi
+
+# A watchpoint set late: its trigger is named from a checkpoint too
+# (where the debug registers trap; emulated watchpoints take no
+# checkpoints, and everything re-runs from the start), and reverse-stepi
+# from it lands where it does from the start, in the same turn.
+late_watch() {
+	local mode
+	wl=()
+	for i in $(seq 20); do wl+=(-ex continue); done
+	wl+=(-ex "watch total_forks" -ex continue -ex "p total_forks")
+	wl+=(-ex reverse-stepi -ex when -ex regs -ex "p total_forks")
+	for mode in near start; do
+		[ $mode = near ] && ck=(--checkpoint-every 10) || ck=(--checkpoints 0)
+		timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" "${ck[@]}" \
+			--break do_exit --batch "${wl[@]}" </dev/null >"$SCRATCH/lw.$mode" 2>&1
+		echo "status $?" >>"$SCRATCH/lw.$mode"
+		grep -v '^event [0-9]*: run ' "$SCRATCH/lw.$mode" >"$SCRATCH/lw.$mode.cmp"
+	done
+	if [ $WATCH_PATH = hardware ]; then
+		like "$SCRATCH/lw.near" '^event [0-9]*: run [0-9]* of 0x[0-9a-f]* since the checkpoint at event [0-9]*, then [0-9]* steps$' \
+			"$WATCH_PATH: reverse-stepi from a late watchpoint's trigger: from a checkpoint"
+	else
+		unlike "$SCRATCH/lw.near" ' since the checkpoint ' \
+			"$WATCH_PATH: reverse-stepi from a late watchpoint's trigger: from the start"
+	fi
+	if grep -q '^status 2$' "$SCRATCH/lw.start" &&
+	   [ "$(grep -c '^total_forks = ' "$SCRATCH/lw.start")" = 2 ] &&
+	   cmp -s "$SCRATCH/lw.start.cmp" "$SCRATCH/lw.near.cmp"; then
+		ok 0 "$WATCH_PATH: ...the same place, registers and fork count as from the start"
+	else
+		diff "$SCRATCH/lw.start.cmp" "$SCRATCH/lw.near.cmp" | cut -c1-200 | head -6 | sed 's/^/# /'
+		ok 1 "$WATCH_PATH: ...the same place, registers and fork count as from the start"
+	fi
+}
+watch_both late_watch 2
 
 # Bounds: at most N held.
 timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" --checkpoints 3 \
