@@ -208,8 +208,9 @@ struct timeline {
 	void *run_cs;
 	bool run_from_start;
 	/* moments named from a checkpoint that an operation under way
-	 * will go to (where it began, where it goes): theirs are kept */
-	struct rr_pos held[2];
+	 * will go to (where it began, where it goes, where a scan runs
+	 * from): theirs are kept */
+	struct rr_pos held[3];
 };
 
 /* A --share directory: the guest sees it as /share/NAME. */

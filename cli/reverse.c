@@ -16,11 +16,11 @@
  * breakpoint at its pc would not do: resuming from a stop at an address
  * steps over the breakpoint there.) */
 static int name_watch_stop(struct session *s, const struct fingerprint *fp,
-			   char **cause)
+			   int slot, char **cause)
 {
 	struct tracer_stop st;
-	int slot = s->last_stop.bp, err;
 	uint64_t n = 0;
+	int err;
 
 	err = timeline_restart(s, cause);
 	while (!err) {
@@ -56,7 +56,6 @@ struct near_scan {
 	const struct fingerprint *fp;
 	uint64_t pc, anchor;
 	uint64_t ck;		/* out: the key of the checkpoint run from */
-	pid_t tid;		/* out: now's thread */
 	uint64_t runs;		/* out: pc's runs to now */
 	int wslot;		/* out: now is this slot's trigger (-1: no) */
 	uint64_t wruns;
@@ -65,23 +64,22 @@ struct near_scan {
 
 #define NEAR_TRIES 3	/* checkpoints tried, newest first */
 
-/* From checkpoint i: 0, now found; 1, not from there (it came after
- * now, or now is not met); <0: an error. */
-static int near_scan_from(struct session *s, size_t i, struct near_scan *sc,
-			  char **cause)
+/* From the checkpoint of that key: 0, now found; 1, not from there (it
+ * came after now, or now is not met); <0: an error. */
+static int near_scan_from(struct session *s, uint64_t key,
+			  struct near_scan *sc, char **cause)
 {
-	struct rr_pos from = { .kind = RR_POS_BP, .based = true,
-			       .ck = TGT(s, ckpt_key, i) };
+	struct rr_pos from = { .kind = RR_POS_BP, .based = true, .ck = key };
 	struct counters cs = { 0 };
 	struct tracer_stop st;
 	uint64_t wruns[4] = { 0 };
-	size_t below = i + 1;
 	int err, id = 0, ida = 0;
 
 	sc->runs = sc->c = sc->x0 = 0;
 	sc->wslot = -1;
-	sc->ck = from.ck;
-	err = tl_restart_for(s, &from, &below, &cs, cause);
+	sc->ck = key;
+	s->tl.held[2] = from;	/* not dropped while we run from it */
+	err = tl_restart_for(s, &from, NULL, &cs, cause);
 	if (err < 0)
 		goto out;
 	/* before now's syscall: past it, now was not met */
@@ -110,7 +108,6 @@ static int near_scan_from(struct session *s, size_t i, struct near_scan *sc,
 			if (TGT(s, regs, &r) == 0 && r.rip == sc->pc &&
 			    TGT(s, event) == sc->fp->event &&
 			    tl_same_moment(s, sc->fp)) {
-				sc->tid = st.tid;
 				sc->wslot = st.bp;
 				sc->wruns = wruns[st.bp];
 				break;
@@ -120,10 +117,8 @@ static int near_scan_from(struct session *s, size_t i, struct near_scan *sc,
 		if (a == sc->pc) {
 			sc->runs++;
 			if (TGT(s, event) == sc->fp->event &&
-			    tl_same_moment(s, sc->fp)) {
-				sc->tid = st.tid;
+			    tl_same_moment(s, sc->fp))
 				break;
-			}
 		} else if (a && a == sc->anchor) {
 			sc->c++;
 			sc->x0 = sc->runs;
@@ -137,42 +132,40 @@ out:
 	TGT(s, stop_at_event, UINT64_MAX);
 	tl_run_done(s);
 	free(cs.c);
+	memset(&s->tl.held[2], 0, sizeof(s->tl.held[2]));
 	return err;
 }
 
 /* The checkpoints before now's syscall, newest first, a few: 0 when one
  * served (and, with an anchor, one entry of it was met); 1 when none
- * did; <0: an error (Ctrl-C). */
+ * did; <0: an error (Ctrl-C).  Chosen by key before the first run: a
+ * run takes and drops checkpoints. */
 static int near_scan(struct session *s, struct near_scan *sc, char **cause)
 {
 	const struct ck_count *c;
-	uint64_t event;
-	size_t i, n, nc, tries = 0;
+	uint64_t event, keys[NEAR_TRIES];
+	size_t i, n, nc, nkeys = 0;
 	int err;
 
 	n = s->tl.target->ckpt_count ? TGT(s, ckpt_count) : 0;
-	for (i = n; i-- > 0 && tries < NEAR_TRIES;) {
+	for (i = n; i-- > 0 && nkeys < NEAR_TRIES;) {
+		TGT(s, ckpt_info, i, &event, &c, &nc);
+		if (event <= sc->fp->event)
+			keys[nkeys++] = TGT(s, ckpt_key, i);
+	}
+	for (i = 0; i < nkeys; i++) {
 		char *why = NULL;
 
-		TGT(s, ckpt_info, i, &event, &c, &nc);
-		if (event > sc->fp->event)
-			continue;
-		tries++;
-		err = near_scan_from(s, i, sc, &why);
+		err = near_scan_from(s, keys[i], sc, &why);
 		if (err == 0 && (!sc->anchor || sc->c))
 			return 0;
 		if (err == -EINTR) {
 			*cause = why;
 			return err;
 		}
-		LOG("timeline", "from the checkpoint at event %llu: %s",
-		    (unsigned long long)event,
+		LOG("timeline", "from a checkpoint: %s",
 		    err < 0 ? why : err ? "now not met" : "no anchor entry");
 		free(why);
-		/* the count may have shrunk (a restore that failed) */
-		n = TGT(s, ckpt_count);
-		if (i > n)
-			i = n;
 	}
 	return 1;
 }
@@ -183,17 +176,14 @@ static int near_scan(struct session *s, struct near_scan *sc, char **cause)
  * checkpoint served (name it from the start); <0: an error.
  */
 static int name_now_based(struct session *s, const struct fingerprint *fp,
-			  char **cause)
+			  const struct tracer_stop *stop, char **cause)
 {
 	struct near_scan sc = { .fp = fp, .pc = fp->regs.rip };
 	int err = near_scan(s, &sc, cause);
 
 	if (err)
 		return err;
-	s->last_stop = (struct tracer_stop){ .kind = fp->kind,
-					     .tid = sc.tid,
-					     .addr = fp->regs.rip,
-					     .signo = fp->signo };
+	s->last_stop = *stop;	/* the same moment, the same stop */
 	s->tl.pos = sc.wslot >= 0 ?
 		(struct rr_pos){ .kind = RR_POS_WATCH,
 				 .addr = (uint64_t)sc.wslot, .count = sc.wruns,
@@ -211,34 +201,39 @@ static int name_now_based(struct session *s, const struct fingerprint *fp,
  */
 static int name_now(struct session *s, bool near, char **cause)
 {
+	struct tracer_stop st, stop = s->last_stop;
 	struct fingerprint fp;
-	struct tracer_stop st;
-	uint64_t pc, count = 0, wcount[4];
+	uint64_t pc, count = 0, wcount[4], ck_event;
 	int err, id;
 
+	/* a name from a checkpoint that is gone (dropped as out of date,
+	 * none serving while emulated watchpoints are set): a new one */
+	if (s->tl.pos_known && s->tl.pos.based &&
+	    !timeline_ckpt_event(s, s->tl.pos.ck, &ck_event))
+		s->tl.pos_known = false;
 	if (s->tl.pos_known)
 		return 0;
-	tl_take_fingerprint(s, &fp);
-	if (fp.kind == TRACER_STOP_HOOK && TGT(s, at_event_stop)) {
+	if (stop.kind == TRACER_STOP_HOOK && TGT(s, at_event_stop)) {
 		s->tl.pos = (struct rr_pos){ .kind = RR_POS_EVENT,
-					  .event = fp.event };
+					  .event = TGT(s, event) };
 		s->tl.pos_known = true;
 		return 0;
 	}
-	if (fp.kind == TRACER_STOP_SIGNAL || fp.kind == TRACER_STOP_HOOK) {
+	if (stop.kind == TRACER_STOP_SIGNAL || stop.kind == TRACER_STOP_HOOK) {
 		s->tl.pos = (struct rr_pos){ .kind = RR_POS_STOP,
-					  .event = fp.event,
-					  .stop_kind = fp.kind,
-					  .signo = fp.signo };
+					  .event = TGT(s, event),
+					  .stop_kind = stop.kind,
+					  .signo = stop.signo };
 		s->tl.pos_known = true;
 		return 0;
 	}
+	tl_take_fingerprint(s, &fp);
 	pc = fp.regs.rip;
-	err = near ? name_now_based(s, &fp, cause) : 1;
+	err = near ? name_now_based(s, &fp, &stop, cause) : 1;
 	if (err <= 0)
 		return err;
 	if (fp.kind == TRACER_STOP_WATCH)
-		return name_watch_stop(s, &fp, cause);
+		return name_watch_stop(s, &fp, stop.bp, cause);
 	memset(wcount, 0, sizeof(wcount));
 	err = timeline_restart(s, cause);
 	if (err < 0)
@@ -535,15 +530,14 @@ static int step_back_from_previous_run(struct session *s,
 
 	if (now->based && now->count < 2)
 		return set_cause(cause, -ENOENT, "no function around 0x%llx "
-				 "and no earlier run of it after event %llu "
-				 "to step back from",
-				 (unsigned long long)now->addr,
-				 (unsigned long long)now->event);
-	if (now->count > 1)
-		target = (struct rr_pos){ .kind = RR_POS_BP, .addr = now->addr,
-					  .count = now->count - 1,
-					  .based = now->based,
-					  .event = now->event };
+				 "and no earlier run of it since the "
+				 "checkpoint it is counted from",
+				 (unsigned long long)now->addr);
+	if (now->count > 1) {
+		target = *now;
+		target.count--;
+		target.steps = 0;
+	}
 	err = timeline_goto(s, &target, cause);
 	if (err < 0)
 		return err;
@@ -562,8 +556,6 @@ static int step_back_from_previous_run(struct session *s,
 	return goto_as_step(s, &target, out, cause);
 }
 
-/* Are now's counts counted from where a scan from base (NULL: the
- * start) counts? */
 /*
  * Run to now from the start with breakpoints on the anchor and on now's
  * address x: the anchor's last entry before now (its run *c, 0: none)
