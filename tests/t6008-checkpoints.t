@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 23
+plan 24
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -117,6 +117,20 @@ else
 	diff "$SCRATCH/late.start.cmp" "$SCRATCH/late.near.cmp" | cut -c1-200 | head -8 | sed 's/^/# /'
 	ok 1 "...the same places, registers, frames and counts as from the start"
 fi
+
+# Stepped across a traced syscall (the workload's last write): the
+# single-step leaves no trace in the registers (the trap flag `syscall`
+# would save in r11), so reverse-stepi finds the moment again and goes
+# back over the syscall.
+timeout -k 5 120 "$UMDBG" replay "$SCRATCH/work.trace" --break do_exit --batch \
+	-ex "goto $done_ev" -ex stepi -ex stepi -ex stepi -ex reverse-stepi \
+	-ex reverse-stepi </dev/null >"$SCRATCH/sys" 2>&1
+pcs=$(grep -oE '^(goto: event [0-9]+, |rs: event [0-9]+, )?0x[0-9a-f]+ ' "$SCRATCH/sys" | grep -oE '0x[0-9a-f]+ $' | tr -d ' ' | tr '\n' ' ')
+set -- $pcs
+# goto, stepi (off the event stop: the same pc), stepi (the syscall),
+# stepi, reverse-stepi, reverse-stepi
+is "$#/${5:-}/${6:-}" "6/${3:-}/${1:-}" \
+	"stepped over the write syscall and back: reverse-stepi lands after it, then on it ($pcs)"
 
 # A watchpoint set late: its trigger is named from a checkpoint too
 # (where the debug registers trap; emulated watchpoints take no

@@ -26,10 +26,11 @@ struct tracer_thread {
 	 * step_bp: the breakpoint lifted at its pc (0: none); step_hw: the
 	 * debug register lifted (-1: none); step_cont: it only steps off a
 	 * breakpoint for tracer_resume, and runs on afterwards;
-	 * step_in_syscall: it went through a seccomp stop.
+	 * step_in_syscall: it went through a seccomp stop; step_end: the
+	 * pc just after the `syscall` instruction it runs.
 	 */
 	bool stepping, step_cont, step_in_syscall;
-	uint64_t step_bp;
+	uint64_t step_bp, step_end;
 	int step_hw;
 };
 

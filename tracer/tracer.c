@@ -1133,6 +1133,26 @@ static void step_restore(struct tracer *t, struct tracer_thread *th)
 }
 
 /*
+ * A single-step over `syscall` leaves the trap flag, our single-step's,
+ * in r11, where the instruction saves RFLAGS: a run without us has it
+ * clear.  Cleared once the instruction ran (rip at end: just after it),
+ * so a stepped moment is the same as an unstepped one (a replay finds
+ * it again by its registers).
+ */
+#define X86_TF 0x100ULL
+
+static void untrap_r11(struct tracer *t, pid_t tid, uint64_t end)
+{
+	struct user_regs_struct r;
+
+	if (tracer_gpr_get(t, tid, &r) == 0 && r.rip == end &&
+	    (r.r11 & X86_TF)) {
+		r.r11 &= ~X86_TF;
+		tracer_gpr_set(t, tid, &r);
+	}
+}
+
+/*
  * The end of a single-step that waited in the event loop (thread tid in
  * its trap, or after an emulated watchpoint's step: pw_slot).  1 and
  * *stop to report it, 0 when it only stepped off a breakpoint and runs
@@ -1144,12 +1164,15 @@ static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
 	struct tracer_thread *th = tracer_thread_find(t, tid);
 	bool then_cont, in_syscall;
 	int hs = 0, slot = pw_slot;
+	uint64_t end;
 
 	if (!th)
 		return 0;
 	then_cont = th->step_cont;
 	in_syscall = th->step_in_syscall;
+	end = th->step_end;
 	step_restore(t, th);
+	untrap_r11(t, tid, end);
 	if (in_syscall && th->sys_stops) {
 		/* As step_over: the exit hook runs at the step's trap. */
 		hs = sys_hook(t, tid, TRACER_SYS_EXIT);
@@ -1218,6 +1241,7 @@ static int async_step_start(struct tracer *t, struct tracer_thread *th,
 	struct user_regs_struct r;
 	struct tracer_bp *bp;
 	int sig = th->pending_sig;
+	uint8_t insn[2];
 
 	if (tracer_gpr_get(t, th->tid, &r) < 0)
 		return -ESRCH;
@@ -1231,6 +1255,12 @@ static int async_step_start(struct tracer *t, struct tracer_thread *th,
 	th->stepping = true;
 	th->step_cont = then_cont;
 	th->step_in_syscall = false;
+	/* just after the `syscall`: rip is there already when the
+	 * syscall was interrupted and goes again */
+	th->step_end = r.rip;
+	if (tracer_read_mem(t, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
+	    insn[1] == 0x05)
+		th->step_end += 2;
 	th->pending_sig = 0;
 	LOG("tracer", "thread %d: a step into a host syscall, from the "
 	    "event loop", th->tid);
