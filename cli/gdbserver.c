@@ -245,11 +245,17 @@ int gdbserver_open(struct session *s, const char *spec, bool any,
 		   struct gdbserver **out, char **cause)
 {
 	struct gdbserver *g = xcalloc(1, sizeof(*g));
+	cpu_set_t cpus;
 	int err;
 
 	g->s = s;
 	g->listen_fd = g->client_fd = g->refused_fd = -1;
 	memset(g->files, -1, sizeof(g->files));
+	/* umdbg's CPUs now, before a step keeps it to one for a while
+	 * (tracer_pin_steps): spinning for the client's packets needs
+	 * another CPU for the client */
+	g->spin = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+		  CPU_COUNT(&cpus) > 1;
 	if (!strncmp(spec, "unix:", 5))
 		err = listen_unix(g, spec + 5, cause);
 	else
@@ -494,18 +500,6 @@ static bool gdbserver_feed(struct gdbserver *g, const char *buf, ssize_t n)
  */
 #define SPIN_NS 200000
 
-static bool may_spin(void)
-{
-	static int cpus = -1;
-
-	if (cpus < 0) {
-		cpu_set_t set;
-
-		cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ?
-			CPU_COUNT(&set) : 1;
-	}
-	return cpus > 1;
-}
 
 static ssize_t spin_read(struct gdbserver *g, char *buf, size_t len)
 {
@@ -541,7 +535,7 @@ static bool gdbserver_read(struct gdbserver *g)
 			return false;
 		/* spin only when a reply went out and the next packet
 		 * is the client's to send */
-		if (n <= 0 || !may_spin() || !tracer_is_alive(g->s->t) ||
+		if (n <= 0 || !g->spin || !tracer_is_alive(g->s->t) ||
 		    tracer_is_running(g->s->t) || rsp_is_running(g->rsp) ||
 		    g->s->quit)
 			return true;

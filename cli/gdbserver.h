@@ -25,6 +25,8 @@ struct gdbserver {
 	enum rsp_point slot_type[4];	/* what gdb asked for, per DR slot */
 	bool slot_used[4];
 	bool attach_pending;	/* connected while running: stopping it */
+	bool spin;		/* after a reply, look for the next packet
+				 * a moment without sleeping (gdbserver.c) */
 	int refused_fd;		/* a refused connection, drained then closed */
 	/* Host files gdb opened with vFile (closed when it leaves). */
 	int files[16];
