@@ -37,6 +37,7 @@ TRACER_OBJS += tracer/trace.o
 TRACER_OBJS += tracer/inject.o
 TRACER_OBJS += tracer/pagewatch.o
 TRACER_OBJS += tracer/detour.o
+TRACER_OBJS += tracer/softstep.o
 TRACER_OBJS += tracer/probe.o
 TRACER_OBJS += tracer/checkpoint.o
 TRACER_OBJS += tracer/pagestore.o
@@ -151,7 +152,7 @@ bench/watch-run: bench/watch.o $(TRACER_OBJS) $(KMODEL_OBJS) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 # A tiny host program with debug info for the tracer and symbol tests.
 tests/helpers/victim: tests/helpers/victim.c
-	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -o $@ $<
+	$(CC) -O0 -g -fno-omit-frame-pointer -no-pie -pthread -D_GNU_SOURCE -o $@ $<
 
 tests/helpers/unit-where: tests/helpers/unit-where.c
 	$(CC) $(CFLAGS) -o $@ $< $(PKG_LIBS)

@@ -447,6 +447,89 @@ static void run_emulated_pinning(struct kmodel *k)
 	tracer_free(t);
 }
 
+#define STEP_MAX 400
+
+/*
+ * Step victim_steps (tests/helpers/victim.c) from its start to
+ * victim_steps_end, by int3 where tracer/softstep.c can (soft) or all by
+ * the trap flag: each step's registers in out[], their count; -1 when
+ * it went wrong.
+ */
+static int step_victim(struct kmodel *k, bool soft, struct user_regs_struct *out,
+		       unsigned long *by_int3, unsigned long *by_trap)
+{
+	const char *argv[] = { VICTIM, "1", "i", NULL };
+	uint64_t start, end;
+	char *cause = NULL;
+	struct tracer_stop st;
+	struct tracer *t = launch(argv, true, &cause);
+	int n = 0, r;
+
+	if (!t || kmodel_symbol_addr(k, "victim_steps", &start) < 0 ||
+	    kmodel_symbol_addr(k, "victim_steps_end", &end) < 0)
+		return -1;
+	t->soft_off = !soft;
+	tracer_bp_insert(t, start, &cause);
+	if (tracer_resume(t, &cause) < 0 || tracer_wait(t, &st, &cause) != 1 ||
+	    st.kind != TRACER_STOP_BREAKPOINT)
+		goto fail;
+	while (n < STEP_MAX) {
+		r = tracer_step(t, 0, &st, &cause);
+		if (r == 0)	/* into a syscall (rt_sigreturn): waited for */
+			r = tracer_wait(t, &st, &cause);
+		if (r != 1 || st.kind != TRACER_STOP_STEP ||
+		    tracer_get_regs(t, st.tid, &out[n]) < 0)
+			goto fail;
+		if (out[n++].rip == end)
+			break;
+	}
+	*by_int3 = t->soft_steps;
+	*by_trap = t->trap_steps;
+	tracer_free(t);
+	return n;
+fail:
+	diag("stepping victim_steps: step %d, stop kind %d: %s", n, st.kind,
+	     cause ? cause : "");
+	free(cause);
+	tracer_free(t);
+	return -1;
+}
+
+/* Steps by int3 go where steps by the trap flag go, register for
+ * register, over every kind of instruction the victim has. */
+static void run_soft_steps(struct kmodel *k)
+{
+	static struct user_regs_struct soft[STEP_MAX], trap[STEP_MAX];
+	unsigned long s_int3 = 0, s_trap = 0, t_int3 = 0, t_trap = 0;
+	int ns = step_victim(k, true, soft, &s_int3, &s_trap);
+	int nt = step_victim(k, false, trap, &t_int3, &t_trap);
+	int same = 0, i;
+
+	ok(nt > 20 && nt < STEP_MAX,
+	   "victim_steps stepped to its end by the trap flag (%d steps)", nt);
+	for (i = 0; i < ns && i < nt; i++) {
+		if (soft[i].rip != trap[i].rip || soft[i].rsp != trap[i].rsp ||
+		    soft[i].rax != trap[i].rax || soft[i].rbx != trap[i].rbx ||
+		    soft[i].rcx != trap[i].rcx || soft[i].rdx != trap[i].rdx ||
+		    soft[i].rsi != trap[i].rsi || soft[i].rdi != trap[i].rdi ||
+		    soft[i].eflags != trap[i].eflags) {
+			diag("step %d: rip 0x%llx by int3, 0x%llx by the trap "
+			     "flag", i, soft[i].rip, trap[i].rip);
+			break;
+		}
+		same++;
+	}
+	ok(ns == nt && same == nt,
+	   "the same registers at each of %d steps by int3 (%d alike of %d)",
+	   nt, same, ns);
+	ok(s_int3 > 20 && s_trap >= 7,
+	   "by int3 where it can (%lu), the trap flag for rep movsb, a read "
+	   "of the next instruction and a fault (%lu)", s_int3, s_trap);
+	ok(t_int3 == 0 && t_trap >= (unsigned long)nt,
+	   "soft_off: none by int3 (%lu), all by the trap flag (%lu)",
+	   t_int3, t_trap);
+}
+
 int main(void)
 {
 	char *cause = NULL;
@@ -454,7 +537,7 @@ int main(void)
 	struct tracer *t;
 	struct tracer_stop st;
 
-	plan(26 + 2 * WATCH_TESTS + 4 + 5 + 1 + 1);
+	plan(26 + 2 * WATCH_TESTS + 4 + 5 + 1 + 1 + 4);
 	if (kmodel_open(VICTIM, KMODEL_ANY_ELF, &k, &cause) < 0) {
 		diag("%s", cause);
 		return 1;
@@ -529,6 +612,7 @@ int main(void)
 	run_emulated_detour(k);
 	run_emulated_pinning(k);
 	run_decode();
+	run_soft_steps(k);
 	{
 		const char *argv[] = { "/nonexistent/prog", NULL };
 

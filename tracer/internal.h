@@ -159,7 +159,22 @@ struct tracer {
 	int pw_last_len;
 	/* Store detours (detour.c); NULL until the first. */
 	struct dt_state *dt;
+	/* Single-steps by int3 (softstep.c); NULL until the first.
+	 * soft_off: all by the trap flag (UMDBG_SOFTSTEP=off).  The
+	 * counts, of steps done each way, go to the log at the end. */
+	struct ss_state *ss;
+	bool soft_off;
+	unsigned long soft_steps, trap_steps;
 };
+
+/*
+ * softstep.c: where the instruction at r->rip can go next (code: n
+ * bytes read there, as the CPU sees them), in to[]: their count, or 0
+ * when only the trap flag steps it as it should be.
+ */
+int ss_next(struct tracer *t, const struct user_regs_struct *r,
+	    const uint8_t *code, size_t n, uint64_t to[2]);
+void ss_free(struct tracer *t);
 
 /* confine.c: the given mounts, made by the parent before the clone. */
 struct confine_mounts {

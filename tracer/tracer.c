@@ -115,6 +115,8 @@ struct tracer *tracer_new_stopped(pid_t pid, bool in_ns)
 	thread_add(t, pid)->stopped = true;
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
 	t->memfd = open(path, O_RDWR | O_CLOEXEC);
+	t->soft_off = getenv("UMDBG_SOFTSTEP") &&
+		      !strcmp(getenv("UMDBG_SOFTSTEP"), "off");
 	return t;
 }
 
@@ -1269,6 +1271,7 @@ static int async_step_start(struct tracer *t, struct tracer_thread *th,
 		step_restore(t, th);
 		return -ESRCH;
 	}
+	t->trap_steps++;
 	return 0;
 }
 
@@ -1666,6 +1669,121 @@ int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause)
 	return pump(t, stop, true, cause);
 }
 
+/* Take out the int3s soft_step put at to[0..n) over orig[]. */
+static void soft_unplant(struct tracer *t, const uint64_t *to,
+			 const uint8_t *orig, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		tracer_raw_write(t, to[i], &orig[i], 1);
+}
+
+/*
+ * Single-step thread tid over an ordinary instruction by int3s on the
+ * places it can go next (softstep.c says why and which): plant them,
+ * run, take them out, and rewind the pc onto the one it reached.
+ * Asynchronous signals that stop it meanwhile are kept in *later, as
+ * step_over does.  Returns 1 when the step is done, 0 when nothing ran
+ * and the trap flag must step it (with *sync a synchronous signal the
+ * instruction raised, for that step to deliver), -1 when the process
+ * died (stop filled), -2 when the thread did.
+ */
+static int soft_step(struct tracer *t, pid_t tid, sigset_t *later,
+		     int *sync, struct tracer_stop *stop)
+{
+	struct user_regs_struct r;
+	struct tracer_thread *th;
+	uint8_t code[16], orig[2], int3 = INT3;
+	uint64_t to[2], pc;
+	int n, i, status, sig;
+	ssize_t got;
+	pid_t w;
+
+	if (t->soft_off || tracer_gpr_get(t, tid, &r) < 0)
+		return 0;
+	pc = r.rip;
+	got = tracer_raw_read(t, pc, code, sizeof(code));
+	n = got > 0 ? ss_next(t, &r, code, (size_t)got, to) : 0;
+	for (i = 0; i < n; i++)
+		if (tracer_raw_read(t, to[i], &orig[i], 1) != 1 ||
+		    tracer_raw_write(t, to[i], &int3, 1) != 1)
+			break;
+	if (i < n) {
+		soft_unplant(t, to, orig, i);
+		n = 0;
+	}
+	if (!n)
+		return 0;
+	for (;;) {
+		tracer_gpr_drop(t, tid);
+		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0) {
+			soft_unplant(t, to, orig, n);
+			return 0;
+		}
+		do
+			w = waitpid(tid, &status, __WALL);
+		while (w < 0 && errno == EINTR);
+		if (w < 0) {
+			soft_unplant(t, to, orig, n);
+			return 0;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (tid == t->pid) {
+				tracer_main_gone(t, status, stop);
+				return -1;
+			}
+			tracer_thread_del(t, tid);
+			soft_unplant(t, to, orig, n);
+			return -2;
+		}
+		if (status >> 16)
+			continue;	/* no syscall here: not ours */
+		sig = WSTOPSIG(status);
+		if (tracer_gpr_get(t, tid, &r) < 0) {
+			soft_unplant(t, to, orig, n);
+			return 0;
+		}
+		for (i = 0; sig == SIGTRAP && i < n; i++)
+			if (r.rip == to[i] + 1)
+				break;
+		if (sig == SIGTRAP && i < n) {
+			soft_unplant(t, to, orig, n);
+			r.rip = to[i];
+			tracer_gpr_set(t, tid, &r);
+			t->soft_steps++;
+			return 1;
+		}
+		if (tracer_is_async_signal(sig)) {
+			/* It came before the instruction, or after it and
+			 * before the int3 (then the step is done). */
+			int hs = t->hooks.signal ? sig_hook(t, tid, sig) : sig;
+
+			if (hs > 0)
+				sigaddset(later, hs);
+			if (r.rip == pc)
+				continue;
+			soft_unplant(t, to, orig, n);
+			t->soft_steps++;
+			return 1;
+		}
+		soft_unplant(t, to, orig, n);
+		if (r.rip == pc) {
+			/* The instruction faulted: the trap flag's step
+			 * delivers the fault, into the handler. */
+			*sync = sig;
+			return 0;
+		}
+		/* Past it, and a synchronous signal before the int3: the
+		 * next resume delivers it. */
+		th = tracer_thread_find(t, tid);
+		if (th)
+			th->pending_sig = sig;
+		t->soft_steps++;
+		return 1;
+	}
+}
+
 /*
  * Single-step thread th over the instruction at its pc with any
  * breakpoint there lifted.  Asynchronous signals arriving meanwhile are
@@ -1704,10 +1822,22 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		sigaddset(&later, deliver);
 		deliver = 0;
 	}
-	for (;;) {
+	/* By int3s where it can, without watchpoints (their traps and
+	 * faults come from the step) and with no signal to deliver. */
+	if (!deliver && !t->pw_npages && !tracer_hw_count(t)) {
+		int soft = soft_step(t, tid, &later, &deliver, stop);
+
+		if (soft == -1)
+			return 1;
+		trapped = soft == 1;
+		if (soft == -2)
+			goto done;
+	}
+	for (; !trapped;) {
 		tracer_gpr_drop(t, tid);
 		if (ptrace(PTRACE_SINGLESTEP, tid, 0, deliver) < 0)
 			break;
+		t->trap_steps++;
 		deliver = 0;
 		w = waitpid(tid, &status, __WALL);
 		if (w < 0 && errno == EINTR)
@@ -1800,6 +1930,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 		else
 			deliver = sig;
 	}
+done:
 	if (bp && t->alive)
 		bp_poke(t, bp, true);
 	if (hw_slot >= 0 && t->alive)
@@ -1982,6 +2113,10 @@ void tracer_free(struct tracer *t)
 	 * namespace, or now. */
 	tracer_ns_put(t->ns);
 	dt_reset(t);
+	if (t->soft_steps || t->trap_steps)
+		LOG("tracer", "single-steps: %lu by int3, %lu by the trap flag",
+		    t->soft_steps, t->trap_steps);
+	ss_free(t);
 	free(t->threads);
 	free(t->bps);
 	free(t);

@@ -52,6 +52,19 @@ __attribute__((noinline)) void victim_store(volatile long *p, long v)
 		     "mov %1, (%0)" : : "r"(p), "r"(v) : "rax", "memory");
 }
 
+void victim_steps(void);
+extern char victim_steps_back[];
+
+/* victim_steps' fault: on at victim_steps_back (REG_RIP: the Makefile
+ * gives _GNU_SOURCE, so that no line moves above). */
+static void victim_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] =
+		(greg_t)victim_steps_back;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3, i;
@@ -78,6 +91,14 @@ int main(int argc, char **argv)
 			victim_store(&victim_buf, i);
 		victim_store(&victim_counter, 77);
 		return (int)((victim_buf + victim_counter) % 100);
+	}
+	if (argc > 2 && argv[2][0] == 'i') {
+		struct sigaction sa = { .sa_sigaction = victim_segv,
+					.sa_flags = SA_SIGINFO };
+
+		sigaction(SIGSEGV, &sa, NULL);
+		victim_steps();
+		return 0;
 	}
 	if (argc > 2 && argv[2][0] == 't') {
 		/* n threads, each through the breakpoint once */
@@ -109,3 +130,74 @@ struct victim_rec {
 	} nested;
 };
 struct victim_rec victim_rec_var;
+
+/*
+ * For the single-step tests (t3001, tracer/softstep.c): instructions of
+ * each kind a step by int3 follows (a loop, branches taken and not, direct
+ * and indirect calls and jumps through a register and through memory, a
+ * return), and some it leaves to the trap flag (a rep string
+ * instruction, a read of the next instruction's bytes, a fault into a
+ * signal handler).  Stepped from victim_steps to victim_steps_end.
+ */
+__asm__(
+	"	.text\n"
+	"	.globl victim_steps\n"
+	"	.type victim_steps, @function\n"
+	"victim_steps:\n"
+	"	push %rbx\n"
+	"	mov $3, %ecx\n"
+	"	xor %eax, %eax\n"
+	".Lvs_loop:\n"
+	"	add $1, %rax\n"
+	"	loop .Lvs_loop\n"
+	"	test %eax, %eax\n"
+	"	je .Lvs_no\n"
+	"	jne .Lvs_call\n"
+	".Lvs_no:\n"
+	"	ud2\n"
+	".Lvs_call:\n"
+	"	call .Lvs_leaf\n"
+	"	lea .Lvs_leaf(%rip), %rax\n"
+	"	call *%rax\n"
+	"	call *.Lvs_table(%rip)\n"
+	"	lea .Lvs_reg(%rip), %rax\n"
+	"	jmp *%rax\n"
+	"	ud2\n"
+	".Lvs_reg:\n"
+	"	mov $1, %ecx\n"
+	"	lea .Lvs_table(%rip), %rbx\n"
+	"	jmp *(%rbx,%rcx,8)\n"
+	"	ud2\n"
+	".Lvs_mem:\n"
+	"	lea .Lvs_src(%rip), %rsi\n"
+	"	lea .Lvs_dst(%rip), %rdi\n"
+	"	mov $5, %ecx\n"
+	"	rep movsb\n"
+	"	movsb\n"
+	"	movzbl .Lvs_read(%rip), %eax\n"
+	".Lvs_read:\n"
+	"	nop\n"
+	"	movl $1, 0\n"
+	"	ud2\n"
+	"	.globl victim_steps_back\n"
+	"victim_steps_back:\n"
+	"	jmp .Lvs_end\n"
+	".Lvs_end:\n"
+	"	pop %rbx\n"
+	"	.globl victim_steps_end\n"
+	"victim_steps_end:\n"
+	"	ret\n"
+	".Lvs_leaf:\n"
+	"	mov %rsp, %rdx\n"
+	"	ret\n"
+	"	.size victim_steps, .-victim_steps\n"
+	"	.data\n"
+	"	.balign 8\n"
+	".Lvs_table:\n"
+	"	.quad .Lvs_leaf\n"
+	"	.quad .Lvs_mem\n"
+	".Lvs_src:\n"
+	"	.ascii \"abcdefgh\"\n"
+	".Lvs_dst:\n"
+	"	.zero 8\n"
+	"	.text\n");
