@@ -1705,10 +1705,15 @@ static int soft_step(struct tracer *t, pid_t tid, sigset_t *later,
 	pc = r.rip;
 	got = tracer_raw_read(t, pc, code, sizeof(code));
 	n = got > 0 ? ss_next(t, &r, code, (size_t)got, to) : 0;
-	for (i = 0; i < n; i++)
-		if (tracer_raw_read(t, to[i], &orig[i], 1) != 1 ||
-		    tracer_raw_write(t, to[i], &int3, 1) != 1)
+	for (i = 0; i < n; i++) {
+		/* the next instruction's first byte was read with this one */
+		if (to[i] > pc && to[i] - pc < (uint64_t)got)
+			orig[i] = code[to[i] - pc];
+		else if (tracer_raw_read(t, to[i], &orig[i], 1) != 1)
 			break;
+		if (tracer_raw_write(t, to[i], &int3, 1) != 1)
+			break;
+	}
 	if (i < n) {
 		soft_unplant(t, to, orig, i);
 		n = 0;
