@@ -741,6 +741,7 @@ bool tracer_ckpt_possible(const struct tracer *t, const char **why)
 int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 		     struct tracer_ckpt **out, char **cause)
 {
+	struct user_regs_struct r;
 	struct tracer_ckpt *c;
 	pid_t *kids = NULL, host;
 	const char *why;
@@ -756,6 +757,11 @@ int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 	if (in_syscall(t->pid))
 		return set_cause(cause, -EAGAIN, "no checkpoint: the kernel is "
 				 "in a host syscall");
+	/* A restored kernel at a breakpoint's address would step over it
+	 * at its first resume, where this one will hit it. */
+	if (tracer_gpr_get(t, t->pid, &r) < 0 || tracer_point_at(t, r.rip))
+		return set_cause(cause, -EAGAIN, "no checkpoint: the kernel is "
+				 "at a breakpoint");
 	c = xcalloc(1, sizeof(*c));
 	c->kernel_nspid = tracer_nspid(t->pid);
 	err = children_of(t->pid, &kids, &nkids);

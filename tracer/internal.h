@@ -201,6 +201,9 @@ pid_t tracer_nspid(pid_t pid);
 /* tracer.c, for the other files of the layer */
 struct tracer_thread *tracer_thread_find(struct tracer *t, pid_t tid);
 struct tracer_bp *tracer_bp_at(struct tracer *t, uint64_t addr);
+/* A breakpoint (int3 or debug register) at pc: resuming there steps
+ * over it, without a hit. */
+bool tracer_point_at(struct tracer *t, uint64_t pc);
 int tracer_gpr_get(struct tracer *t, pid_t tid, struct user_regs_struct *r);
 int tracer_gpr_set(struct tracer *t, pid_t tid,
 		   const struct user_regs_struct *r);

@@ -1972,6 +1972,11 @@ static int arm(struct tracer *t)
 	return pw_sync(t);
 }
 
+bool tracer_point_at(struct tracer *t, uint64_t pc)
+{
+	return tracer_bp_at(t, pc) || hw_exec_at(t, pc) >= 0;
+}
+
 int tracer_resume(struct tracer *t, char **cause)
 {
 	struct tracer_stop st;
