@@ -210,7 +210,12 @@ uint64_t ck_key(const struct ckpts *ck, size_t i)
 	return ck->v[i].at_ns;
 }
 
-static void take(struct ckpts *ck)
+/*
+ * Take one here.  hit_pc: the stop is the hit of the breakpoint there
+ * (counted already), else 0.  A tick that finds no clean point tries
+ * again 2 ms of running later (retry); a stop the user sees does not.
+ */
+static void take(struct ckpts *ck, uint64_t hit_pc, bool retry)
 {
 	struct session *s = ck->s;
 	uint64_t event = rr_event(s->rr);
@@ -262,14 +267,15 @@ static void take(struct ckpts *ck)
 		return;
 	}
 	tracer_points_lift(s->t, true);
-	err = tracer_ckpt_take(s->t, &ck->u, &c, &cause);
+	err = tracer_ckpt_take(s->t, &ck->u, hit_pc, &c, &cause);
 	snap = err < 0 ? -1 : tracer_pages_snap(ck->live_g->ps);
 	tracer_points_lift(s->t, false);
 	if (err == -EAGAIN) {
 		/* a moment later, in other code */
 		LOG("checkpoint", "not now: %s", cause);
 		free(cause);
-		tracer_tick_in(s->t, RETRY_NS);
+		if (retry)
+			tracer_tick_in(s->t, RETRY_NS);
 		return;
 	}
 	if (err < 0) {
@@ -306,7 +312,24 @@ static void on_tick(void *arg, pid_t tid)
 		tracer_tick_in(s->t, RETRY_NS);
 		return;
 	}
-	take(ck);
+	take(ck, 0, true);
+}
+
+void ck_visit(struct ckpts *ck)
+{
+	struct session *s = ck ? ck->s : NULL;
+	struct user_regs_struct r;
+	uint64_t hit_pc = 0;
+
+	if (!s || ck->off || !ck->set.max_count || !s->rr ||
+	    !rr_is_replay(s->rr) || !tracer_is_alive(s->t) ||
+	    tracer_emulating(s->t) || !rr_checkpointable(s->rr))
+		return;
+	if (s->last_stop.kind == TRACER_STOP_BREAKPOINT &&
+	    tracer_get_regs(s->t, s->last_stop.tid, &r) == 0 &&
+	    r.rip == s->last_stop.addr)
+		hit_pc = r.rip;
+	take(ck, hit_pc, false);
 }
 
 /* The live kernel is t now, at replay time base_ns: its ticks. */

@@ -331,6 +331,9 @@ void session_set_kernel(struct session *s, struct tracer *t);
 void ck_init(struct session *s, const struct ck_settings *set);
 /* s->t is a kernel at the replay's start, in a namespace of its own. */
 void ck_attach(struct ckpts *ck, struct tracer *t);
+/* A stop the user sees (on_stop): a checkpoint here as well, unless
+ * one is near (within half an interval of running) or it cannot be. */
+void ck_visit(struct ckpts *ck);
 void ck_free(struct ckpts *ck);
 /* The timeline's (timeline.h, tl_target's ckpt_*): how many serve now,
  * oldest first; the i-th's event and counts; restore the i-th. */

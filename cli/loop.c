@@ -296,6 +296,8 @@ void on_stop(struct session *s, const struct tracer_stop *st,
 				s->bps[i].hits += s->bps[i].ids[j] == st->bp &&
 					(!s->bps[i].catch ||
 					 s->bps[i].num == s->catch_num);
+	/* a moment the user visits: kept, to come back to it fast */
+	ck_visit(s->ck);
 	if (taken)
 		return;		/* gdb has it */
 	report(s);

@@ -5,13 +5,14 @@
 # data, the task list), on the real guest's `work` scenario: twenty
 # reverse-continues back through its fork/exec loop and gotos to events;
 # a late breakpoint's hit and a late watchpoint's trigger named, and
-# reverse-stepped, from a checkpoint (and from the start, the same).
+# reverse-stepped, from a checkpoint (and from the start, the same); a
+# checkpoint taken where the user stopped, gone back through.
 # Checkpoints are bounded (--checkpoints N) and a killed umdbg leaves no
 # checkpoint process behind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/watch-mode.sh"
 need_guest
-plan 24
+plan 26
 
 timeout -k 5 120 "$UMDBG" --record "$SCRATCH/work.trace" --scenario work \
 	</dev/null >"$SCRATCH/record.out" 2>&1
@@ -166,6 +167,31 @@ late_watch() {
 	fi
 }
 watch_both late_watch 2
+
+# A checkpoint where the user stopped: with ticks too far apart to
+# come (one per 100 s of running), the one held is the first stop's, at
+# the first hit of do_exit; two reverse-continues from the 31st hit go
+# back through it, and stop where they do from the start.
+visit=(-ex when)
+for i in $(seq 30); do visit+=(-ex continue); done
+visit+=(-ex checkpoints -ex rc "${describe[@]}" -ex rc "${describe[@]}" -ex checkpoints)
+for mode in visit start; do
+	[ $mode = visit ] && ck=(--checkpoint-every 100000) || ck=(--checkpoints 0)
+	timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" "${ck[@]}" \
+		--break do_exit --batch "${visit[@]}" </dev/null >"$SCRATCH/v.$mode" 2>&1
+	blocks "$SCRATCH/v.$mode" >"$SCRATCH/v.$mode.blocks"
+done
+first=$(sed -n 's/^event \([0-9]*\): run 1 of .*/\1/p' "$SCRATCH/v.visit" | head -1)
+at=$(sed -n 's/^checkpoint at event \([0-9]*\) .*/\1/p' "$SCRATCH/v.visit" | tail -1)
+held=$(sed -n 's/^\([0-9]*\) checkpoints, .* \([0-9]*\) restored .*/\1 \2/p' "$SCRATCH/v.visit" | tail -1)
+is "${at:-none} ${held:-}" "${first:-?} 1 2" "a checkpoint at the first stop (event $first, the only one), restored by both reverse-continues"
+if [ "$(wc -l <"$SCRATCH/v.visit.blocks")" = 3 ] &&
+   cmp -s "$SCRATCH/v.visit.blocks" "$SCRATCH/v.start.blocks"; then
+	ok 0 "...they stop where they do from the start (hits 30 and 29)"
+else
+	diff "$SCRATCH/v.visit.blocks" "$SCRATCH/v.start.blocks" | cut -c1-200 | head -6 | sed 's/^/# /'
+	ok 1 "...they stop where they do from the start (hits 30 and 29)"
+fi
 
 # Bounds: at most N held.
 timeout -k 5 300 "$UMDBG" replay "$SCRATCH/work.trace" --checkpoints 3 \

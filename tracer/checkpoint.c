@@ -739,7 +739,7 @@ bool tracer_ckpt_possible(const struct tracer *t, const char **why)
 }
 
 int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
-		     struct tracer_ckpt **out, char **cause)
+		     uint64_t hit_pc, struct tracer_ckpt **out, char **cause)
 {
 	struct user_regs_struct r;
 	struct tracer_ckpt *c;
@@ -757,9 +757,11 @@ int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 	if (in_syscall(t->pid))
 		return set_cause(cause, -EAGAIN, "no checkpoint: the kernel is "
 				 "in a host syscall");
-	/* A restored kernel at a breakpoint's address would step over it
-	 * at its first resume, where this one will hit it. */
-	if (tracer_gpr_get(t, t->pid, &r) < 0 || tracer_point_at(t, r.rip))
+	/* A restored kernel at a breakpoint's address steps over it at
+	 * its first resume: right after the hit that stopped this one,
+	 * not where this one will hit it. */
+	if (tracer_gpr_get(t, t->pid, &r) < 0 ||
+	    (tracer_point_at(t, r.rip) && r.rip != hit_pc))
 		return set_cause(cause, -EAGAIN, "no checkpoint: the kernel is "
 				 "at a breakpoint");
 	c = xcalloc(1, sizeof(*c));

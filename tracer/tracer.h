@@ -375,10 +375,13 @@ struct tracer_ckpt;
 /* Whether checkpoints can be taken of t at all; if not, *why. */
 bool tracer_ckpt_possible(const struct tracer *t, const char **why);
 /* Take one of stopped t, where it is (its breakpoints out: the
- * caller's part).  -EAGAIN: not at this stop (in a host syscall, a
- * signal pending, a stub running); -ENOTSUP: not in this process. */
+ * caller's part).  hit_pc: the address of the breakpoint whose hit
+ * stopped it (counted: a restored kernel steps over it), or 0.
+ * -EAGAIN: not at this stop (in a host syscall, a signal pending, a
+ * stub running, at another breakpoint's address); -ENOTSUP: not in
+ * this process. */
 int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
-		     struct tracer_ckpt **out, char **cause);
+		     uint64_t hit_pc, struct tracer_ckpt **out, char **cause);
 /* The live kernel made from c, stopped where c was taken; the old live
  * kernel must be dead and reaped (tracer_kill).  Guest memory (the
  * physical-memory file) is the caller's to put back. */
