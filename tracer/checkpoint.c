@@ -751,7 +751,7 @@ int tracer_ckpt_take(struct tracer *t, const struct tracer_uml *u,
 
 	if (!tracer_ckpt_possible(t, &why))
 		return set_cause(cause, -ENOTSUP, "no checkpoint: %s", why);
-	if (!nothing_pending(t->pid))
+	if (!nothing_pending(t->pid) || t->threads[0].pending_sig)
 		return set_cause(cause, -EAGAIN, "no checkpoint: a signal is "
 				 "pending");
 	if (in_syscall(t->pid))
