@@ -508,13 +508,17 @@ static void run_soft_steps(struct kmodel *k)
 	ok(nt > 20 && nt < STEP_MAX,
 	   "victim_steps stepped to its end by the trap flag (%d steps)", nt);
 	for (i = 0; i < ns && i < nt; i++) {
-		if (soft[i].rip != trap[i].rip || soft[i].rsp != trap[i].rsp ||
-		    soft[i].rax != trap[i].rax || soft[i].rbx != trap[i].rbx ||
-		    soft[i].rcx != trap[i].rcx || soft[i].rdx != trap[i].rdx ||
-		    soft[i].rsi != trap[i].rsi || soft[i].rdi != trap[i].rdi ||
-		    soft[i].eflags != trap[i].eflags) {
+		if (memcmp(&soft[i], &trap[i], sizeof(soft[i]))) {
+			const unsigned long long *a = (const void *)&soft[i],
+						 *b = (const void *)&trap[i];
+			size_t f;
+
 			diag("step %d: rip 0x%llx by int3, 0x%llx by the trap "
 			     "flag", i, soft[i].rip, trap[i].rip);
+			for (f = 0; f < sizeof(soft[i]) / sizeof(*a); f++)
+				if (a[f] != b[f])
+					diag("  register %zu of user_regs_struct: "
+					     "0x%llx, 0x%llx", f, a[f], b[f]);
 			break;
 		}
 		same++;

@@ -19,10 +19,12 @@
  * not do what a single-step does, or because the next place is not
  * known here: string instructions with a rep prefix (a step ends after
  * each iteration), syscalls, interrupts and their returns, far
- * transfers, undefined and privileged instructions, transactions, an
- * address computed from a 32-bit register, and any instruction whose
- * memory operand reaches a place an int3 would go (it would read or
- * write the int3).  tracer.c also keeps to the trap flag while
+ * transfers, 16-bit branches, undefined and privileged instructions,
+ * transactions, 32-bit addresses, instructions that reach memory no
+ * operand shows (xlat, maskmov), code outside 64-bit mode, and any
+ * instruction whose memory operand reaches a place an int3 would go (it
+ * would read or write the int3; the FPU and XSAVE areas are taken as
+ * their largest).  tracer.c also keeps to the trap flag while
  * watchpoints are set (their traps and faults come from the step's
  * instruction) and when a signal is to be delivered.
  *
@@ -111,11 +113,32 @@ static bool trap_only(csh cs, const cs_insn *in)
 	case X86_INS_RETFQ: case X86_INS_XBEGIN: case X86_INS_XABORT:
 	case X86_INS_VMCALL: case X86_INS_VMMCALL: case X86_INS_ENCLS:
 	case X86_INS_ENCLU:
+	/* memory they reach that no operand shows */
+	case X86_INS_XLATB: case X86_INS_MASKMOVQ: case X86_INS_MASKMOVDQU:
+	case X86_INS_VMASKMOVDQU:
 		return true;
 	default:
 		return cs_insn_group(cs, in, CS_GRP_INT) ||
 		       cs_insn_group(cs, in, CS_GRP_IRET) ||
 		       cs_insn_group(cs, in, CS_GRP_PRIVILEGE);
+	}
+}
+
+/* Instructions whose memory operand reaches further than its size
+ * says (capstone gives 8 or 4): the FPU and XSAVE areas. */
+static bool wide(unsigned int id)
+{
+	switch (id) {
+	case X86_INS_FXSAVE: case X86_INS_FXSAVE64: case X86_INS_FXRSTOR:
+	case X86_INS_FXRSTOR64: case X86_INS_XSAVE: case X86_INS_XSAVE64:
+	case X86_INS_XSAVEC: case X86_INS_XSAVEC64: case X86_INS_XSAVEOPT:
+	case X86_INS_XSAVEOPT64: case X86_INS_XSAVES: case X86_INS_XSAVES64:
+	case X86_INS_XRSTOR: case X86_INS_XRSTOR64: case X86_INS_XRSTORS:
+	case X86_INS_XRSTORS64: case X86_INS_FNSAVE: case X86_INS_FRSTOR:
+	case X86_INS_FNSTENV: case X86_INS_FLDENV:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -151,7 +174,9 @@ static void decode(struct ss_state *s, uint64_t addr, const uint8_t *code,
 	e->len = (uint8_t)in->size;
 	memcpy(e->bytes, code, in->size);
 	x = &in->detail->x86;
-	if (trap_only(s->cs, in) || rep_string(code, in->size))
+	/* 32-bit addresses: capstone and the CPU extend them differently */
+	if (trap_only(s->cs, in) || rep_string(code, in->size) ||
+	    x->addr_size != 8)
 		goto out;
 	for (i = 0; i < x->op_count; i++) {
 		const cs_x86_op *op = &x->operands[i];
@@ -165,7 +190,7 @@ static void decode(struct ss_state *s, uint64_t addr, const uint8_t *code,
 			.seg = op->mem.segment, .base = op->mem.base,
 			.index = op->mem.index, .scale = op->mem.scale,
 			.disp = op->mem.disp,
-			.size = op->size ? op->size : SS_WIDE,
+			.size = !op->size || wide(in->id) ? SS_WIDE : op->size,
 		};
 	}
 	if (!cs_insn_group(s->cs, in, CS_GRP_JUMP) &&
@@ -173,6 +198,9 @@ static void decode(struct ss_state *s, uint64_t addr, const uint8_t *code,
 	    !cs_insn_group(s->cs, in, CS_GRP_RET) &&
 	    !cs_insn_group(s->cs, in, CS_GRP_BRANCH_RELATIVE)) {
 		e->kind = SS_NEXT;
+	} else if (x->prefix[2] == 0x66) {
+		/* a 16-bit branch: Intel ignores the prefix, capstone
+		 * decodes it (AMD's way), and their lengths differ */
 	} else if (in->id == X86_INS_RET) {
 		e->kind = SS_RET;
 	} else if (x->op_count == 1 &&
@@ -266,7 +294,9 @@ int ss_next(struct tracer *t, const struct user_regs_struct *r,
 	uint64_t next, v;
 	int nto = 0, i, j;
 
-	if (!s || !n)
+	/* 64-bit code only (a compatibility-mode segment decodes
+	 * otherwise) */
+	if (!s || !n || r->cs != 0x33)
 		return 0;
 	e = &s->slot[(r->rip ^ r->rip >> 10) % SS_SLOTS];
 	if (e->addr != r->rip || !e->len || e->len > n ||

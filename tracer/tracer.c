@@ -1669,6 +1669,8 @@ int tracer_wait(struct tracer *t, struct tracer_stop *stop, char **cause)
 	return pump(t, stop, true, cause);
 }
 
+#define X86_RF 0x10000ULL
+
 /* Take out the int3s soft_step put at to[0..n) over orig[]. */
 static void soft_unplant(struct tracer *t, const uint64_t *to,
 			 const uint8_t *orig, int n)
@@ -1702,6 +1704,14 @@ static int soft_step(struct tracer *t, pid_t tid, sigset_t *later,
 
 	if (t->soft_off || tracer_gpr_get(t, tid, &r) < 0)
 		return 0;
+	/* At a syscall's entry a run makes the syscall first (a step ends
+	 * at its exit). */
+	if (r.orig_rax != (uint64_t)-1) {
+		int kind = tracer_syscall_stop_kind(tid);
+
+		if (kind == TRACER_SYS_ENTRY || kind == TRACER_SYS_SECCOMP)
+			return 0;
+	}
 	pc = r.rip;
 	got = tracer_raw_read(t, pc, code, sizeof(code));
 	n = got > 0 ? ss_next(t, &r, code, (size_t)got, to) : 0;
@@ -1779,8 +1789,26 @@ static int soft_step(struct tracer *t, pid_t tid, sigset_t *later,
 			*sync = sig;
 			return 0;
 		}
-		/* Past it, and a synchronous signal before the int3: the
-		 * next resume delivers it. */
+		for (i = 0; i < n && r.rip != to[i]; i++)
+			;
+		if (i < n) {
+			/* Done, and the next instruction's fetch faulted (a
+			 * jump to a page that is not code): a trap-flag
+			 * step ends before it, and so does this one; the
+			 * fault comes again when it goes on.  The fault set
+			 * the resume flag in RFLAGS: not a step's. */
+			if (r.eflags & X86_RF) {
+				r.eflags &= ~X86_RF;
+				tracer_gpr_set(t, tid, &r);
+			}
+			t->soft_steps++;
+			return 1;
+		}
+		/* Nowhere it could go: not a step's end.  Said, and the
+		 * signal kept for the next resume. */
+		LOG("tracer", "thread %d: a step by int3 from 0x%llx stopped "
+		    "at 0x%llx (signal %d)", tid, (unsigned long long)pc,
+		    (unsigned long long)r.rip, sig);
 		th = tracer_thread_find(t, tid);
 		if (th)
 			th->pending_sig = sig;
@@ -1855,7 +1883,7 @@ static int step_over(struct tracer *t, struct tracer_thread *th,
 				return 1;
 			}
 			tracer_thread_del(t, tid);
-			return 0;
+			goto done;
 		}
 		sig = WSTOPSIG(status);
 		if (status >> 16 == PTRACE_EVENT_CLONE) {

@@ -53,16 +53,19 @@ __attribute__((noinline)) void victim_store(volatile long *p, long v)
 }
 
 void victim_steps(void);
-extern char victim_steps_back[];
+extern char victim_steps_back[], victim_steps_back2[];
 
-/* victim_steps' fault: on at victim_steps_back (REG_RIP: the Makefile
- * gives _GNU_SOURCE, so that no line moves above). */
+/* victim_steps' faults: on at victim_steps_back, then at
+ * victim_steps_back2 (REG_RIP: the Makefile gives _GNU_SOURCE, so that
+ * no line moves above). */
 static void victim_segv(int sig, siginfo_t *si, void *uc)
 {
+	static int n;
+
 	(void)sig;
 	(void)si;
 	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] =
-		(greg_t)victim_steps_back;
+		(greg_t)(n++ ? victim_steps_back2 : victim_steps_back);
 }
 
 int main(int argc, char **argv)
@@ -137,7 +140,8 @@ struct victim_rec victim_rec_var;
  * and indirect calls and jumps through a register and through memory, a
  * return), and some it leaves to the trap flag (a rep string
  * instruction, a read of the next instruction's bytes, a fault into a
- * signal handler).  Stepped from victim_steps to victim_steps_end.
+ * signal handler); and a jump to data, whose fetch faults after the
+ * jump's step.  Stepped from victim_steps to victim_steps_end.
  */
 __asm__(
 	"	.text\n"
@@ -181,6 +185,11 @@ __asm__(
 	"	ud2\n"
 	"	.globl victim_steps_back\n"
 	"victim_steps_back:\n"
+	"	lea .Lvs_dst(%rip), %rax\n"
+	"	jmp *%rax\n"
+	"	ud2\n"
+	"	.globl victim_steps_back2\n"
+	"victim_steps_back2:\n"
 	"	jmp .Lvs_end\n"
 	".Lvs_end:\n"
 	"	pop %rbx\n"
