@@ -393,9 +393,11 @@ void ck_free(struct ckpts *ck)
 
 size_t ck_count(struct ckpts *ck)
 {
-	/* emulated watchpoints: a fresh start sets them up as they were
-	 * made; a restored kernel would not have them */
-	if (!ck || ck->off || tracer_emulating(ck->s->t))
+	/* Emulated watchpoints too: those held were taken before any
+	 * changed the kernel process, and the restored kernel gets them
+	 * set up (tracer_copy_points) as a fresh start does.  None are
+	 * taken while they are set (tick_arm, ck_visit). */
+	if (!ck || ck->off)
 		return 0;
 	sync_changes(ck);
 	return ck->n;
@@ -517,7 +519,7 @@ int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (!ck->set.max_count)
 		row_str(ctx->o, CKSTAT_OFF, "--checkpoints 0");
 	else if (tracer_emulating(ctx->s->t))
-		row_str(ctx->o, CKSTAT_OFF, "emulated watchpoints are set");
+		row_str(ctx->o, CKSTAT_PAUSED, "emulated watchpoints are set");
 	else if (!tracer_ckpt_possible(ctx->s->t, &why))
 		row_str(ctx->o, CKSTAT_OFF, why);
 	row_end(ctx->o);

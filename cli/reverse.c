@@ -206,8 +206,8 @@ static int name_now(struct session *s, bool near, char **cause)
 	uint64_t pc, count = 0, wcount[4], ck_event;
 	int err, id;
 
-	/* a name from a checkpoint that is gone (dropped as out of date,
-	 * none serving while emulated watchpoints are set): a new one */
+	/* a name from a checkpoint that is gone (dropped as out of date):
+	 * a new one */
 	if (s->tl.pos_known && s->tl.pos.based &&
 	    !timeline_ckpt_event(s, s->tl.pos.ck, &ck_event))
 		s->tl.pos_known = false;

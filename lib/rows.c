@@ -625,6 +625,9 @@ static void text_row(struct strbuf *sb, const struct row *r)
 			    (long long)row_i(r, CKSTAT_RESTORED),
 			    (long long)row_i(r, CKSTAT_RESTORE_MS),
 			    (long long)row_i(r, CKSTAT_DROPPED));
+		if (row_has(r, CKSTAT_PAUSED))
+			strbuf_addf(sb, "; none taken now (%s)",
+				    row_s(r, CKSTAT_PAUSED));
 		break;
 	case ROW_MEMCRC:
 		strbuf_addf(sb, "crc32 0x%08llx of %lld bytes at 0x%016llx",

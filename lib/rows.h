@@ -305,7 +305,8 @@ enum row_type {
 	X(CKSTAT, DROPPED, "dropped", ROW_INT)				\
 	X(CKSTAT, TAKE_MS, "take_ms", ROW_INT)	/* in all */		\
 	X(CKSTAT, RESTORE_MS, "restore_ms", ROW_INT)			\
-	X(CKSTAT, OFF, "off", ROW_STR)		/* why none are taken */
+	X(CKSTAT, OFF, "off", ROW_STR)		/* why none are taken */ \
+	X(CKSTAT, PAUSED, "paused", ROW_STR)	/* why none are taken now */
 #define ROW_FIELDS_MEMCRC(X)						\
 	X(MEMCRC, START, "start", ROW_ADDR)				\
 	X(MEMCRC, LEN, "len", ROW_INT)					\
