@@ -521,7 +521,8 @@ int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (tracer_emulating(ctx->s->t))
 		row_str(ctx->o, CKSTAT_PAUSED, "emulated watchpoints are set");
 	else if (!tracer_ckpt_possible(ctx->s->t, &why))
-		row_str(ctx->o, CKSTAT_OFF, why);
+		/* those held still serve */
+		row_str(ctx->o, ck->n ? CKSTAT_PAUSED : CKSTAT_OFF, why);
 	row_end(ctx->o);
 	return 0;
 }
