@@ -79,26 +79,16 @@ struct ss_state {
 	struct ss_entry slot[SS_SLOTS];
 };
 
-/* String instructions, by opcode: ins, outs, movs, cmps, stos, lods,
- * scas.  With a rep prefix each iteration is a step of its own. */
-static bool rep_string(const uint8_t *p, size_t n)
+/* A string instruction (ins, outs, movs, cmps, stos, lods, scas) with
+ * a rep prefix: each iteration is a step of its own. */
+static bool rep_string(const cs_x86 *x)
 {
-	bool rep = false;
-	size_t i;
+	uint8_t op = x->opcode[0];
 
-	for (i = 0; i < n; i++) {
-		if (p[i] == 0xf2 || p[i] == 0xf3)
-			rep = true;
-		else if (p[i] != 0x66 && p[i] != 0x67 && p[i] != 0x2e &&
-			 p[i] != 0x36 && p[i] != 0x3e && p[i] != 0x26 &&
-			 p[i] != 0x64 && p[i] != 0x65 && p[i] != 0xf0 &&
-			 (p[i] & 0xf0) != 0x40)
-			break;
-	}
-	if (!rep || i == n)
-		return false;
-	return (p[i] >= 0x6c && p[i] <= 0x6f) || (p[i] >= 0xa4 && p[i] <= 0xa7) ||
-	       (p[i] >= 0xaa && p[i] <= 0xaf);
+	return (x->prefix[0] == X86_PREFIX_REP ||
+		x->prefix[0] == X86_PREFIX_REPNE) &&
+	       ((op >= 0x6c && op <= 0x6f) || (op >= 0xa4 && op <= 0xa7) ||
+		(op >= 0xaa && op <= 0xaf));
 }
 
 static bool trap_only(csh cs, const cs_insn *in)
@@ -175,7 +165,7 @@ static void decode(struct ss_state *s, uint64_t addr, const uint8_t *code,
 	memcpy(e->bytes, code, in->size);
 	x = &in->detail->x86;
 	/* 32-bit addresses: capstone and the CPU extend them differently */
-	if (trap_only(s->cs, in) || rep_string(code, in->size) ||
+	if (trap_only(s->cs, in) || rep_string(x) ||
 	    x->addr_size != 8)
 		goto out;
 	for (i = 0; i < x->op_count; i++) {

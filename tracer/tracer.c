@@ -1208,10 +1208,18 @@ static int async_step_done(struct tracer *t, pid_t tid, int pw_slot,
 	return 1;
 }
 
+/* Is the instruction at pc `syscall` (0f 05)? */
+static bool syscall_insn_at(struct tracer *t, uint64_t pc)
+{
+	uint8_t insn[2];
+
+	return tracer_read_mem(t, pc, insn, 2) == 2 && insn[0] == 0x0f &&
+	       insn[1] == 0x05;
+}
+
 long tracer_step_syscall(struct tracer *t, pid_t tid)
 {
 	struct user_regs_struct r = { 0 };
-	uint8_t insn[2];
 	int64_t rax;
 
 	tid = tid ? tid : t->last_tid;
@@ -1223,8 +1231,7 @@ long tracer_step_syscall(struct tracer *t, pid_t tid)
 	if (r.orig_rax != (uint64_t)-1 && tracer_syscall_stop_kind(tid) < 0 &&
 	    (rax == -512 || rax == -513 || rax == -514 || rax == -516))
 		return (long)r.orig_rax;
-	if (tracer_read_mem(t, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
-	    insn[1] == 0x05)
+	if (syscall_insn_at(t, r.rip))
 		return (long)r.rax;
 	return -1;
 }
@@ -1243,7 +1250,6 @@ static int async_step_start(struct tracer *t, struct tracer_thread *th,
 	struct user_regs_struct r;
 	struct tracer_bp *bp;
 	int sig = th->pending_sig;
-	uint8_t insn[2];
 
 	if (tracer_gpr_get(t, th->tid, &r) < 0)
 		return -ESRCH;
@@ -1259,10 +1265,7 @@ static int async_step_start(struct tracer *t, struct tracer_thread *th,
 	th->step_in_syscall = false;
 	/* just after the `syscall`: rip is there already when the
 	 * syscall was interrupted and goes again */
-	th->step_end = r.rip;
-	if (tracer_read_mem(t, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
-	    insn[1] == 0x05)
-		th->step_end += 2;
+	th->step_end = r.rip + (syscall_insn_at(t, r.rip) ? 2 : 0);
 	th->pending_sig = 0;
 	LOG("tracer", "thread %d: a step into a host syscall, from the "
 	    "event loop", th->tid);
