@@ -500,7 +500,6 @@ static bool gdbserver_feed(struct gdbserver *g, const char *buf, ssize_t n)
  */
 #define SPIN_NS 200000
 
-
 static ssize_t spin_read(struct gdbserver *g, char *buf, size_t len)
 {
 	uint64_t until = now_ns() + SPIN_NS;
