@@ -205,6 +205,11 @@ static void keep_bounds(struct ckpts *ck)
 	}
 }
 
+uint64_t ck_now(const struct ckpts *ck)
+{
+	return ck ? replay_ns(ck) : 0;
+}
+
 uint64_t ck_key(const struct ckpts *ck, size_t i)
 {
 	return ck->v[i].at_ns;
@@ -318,18 +323,13 @@ static void on_tick(void *arg, pid_t tid)
 void ck_visit(struct ckpts *ck)
 {
 	struct session *s = ck ? ck->s : NULL;
-	struct user_regs_struct r;
-	uint64_t hit_pc = 0;
 
 	if (!s || ck->off || !ck->set.max_count || !s->rr ||
 	    !rr_is_replay(s->rr) || !tracer_is_alive(s->t) ||
 	    tracer_emulating(s->t) || !rr_checkpointable(s->rr))
 		return;
-	if (s->last_stop.kind == TRACER_STOP_BREAKPOINT &&
-	    tracer_get_regs(s->t, s->last_stop.tid, &r) == 0 &&
-	    r.rip == s->last_stop.addr)
-		hit_pc = r.rip;
-	take(ck, hit_pc, false);
+	take(ck, s->last_stop.kind == TRACER_STOP_BREAKPOINT ?
+	     s->last_stop.addr : 0, false);
 }
 
 /* The live kernel is t now, at replay time base_ns: its ticks. */
@@ -501,9 +501,11 @@ int cmd_checkpoints(struct cmd_ctx *ctx, int argc, char **argv)
 	row_int(ctx->o, CKSTAT_COUNT, (int64_t)ck->n);
 	row_int(ctx->o, CKSTAT_BYTES, (int64_t)ck_bytes(ck));
 	row_int(ctx->o, CKSTAT_PROC_BYTES, (int64_t)proc_bytes(ck));
-	if (ck->live_g)
-		row_int(ctx->o, CKSTAT_GUEST_BYTES,
-			(int64_t)tracer_pages_size(ck->live_g->ps));
+	/* the guest's size, from any snapshot group (no live one after a
+	 * restart, until the next checkpoint) */
+	if (ck->live_g || ck->n)
+		row_int(ctx->o, CKSTAT_GUEST_BYTES, (int64_t)tracer_pages_size(
+			(ck->live_g ? ck->live_g : ck->v[ck->n - 1].g)->ps));
 	row_int(ctx->o, CKSTAT_MAX_COUNT, (int64_t)ck->set.max_count);
 	row_int(ctx->o, CKSTAT_MAX_BYTES, (int64_t)ck->set.max_bytes);
 	row_int(ctx->o, CKSTAT_EVERY_MS,

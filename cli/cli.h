@@ -343,6 +343,8 @@ void ck_info(const struct ckpts *ck, size_t i, uint64_t *event,
 int ck_restore(struct ckpts *ck, size_t i, char **cause);
 /* The i-th's key (when in the replay it was taken), unique while held. */
 uint64_t ck_key(const struct ckpts *ck, size_t i);
+/* The key a checkpoint taken now would have. */
+uint64_t ck_now(const struct ckpts *ck);
 
 /* timeline.c: moving backwards in a replay; timeline_init registers
  * the counting of hits as a source of the session. */

@@ -143,14 +143,17 @@ out:
 static int near_scan(struct session *s, struct near_scan *sc, char **cause)
 {
 	const struct ck_count *c;
-	uint64_t event, keys[NEAR_TRIES];
+	uint64_t event, keys[NEAR_TRIES], now;
 	size_t i, n, nc, nkeys = 0;
 	int err;
 
 	n = s->tl.target->ckpt_count ? TGT(s, ckpt_count) : 0;
+	now = s->tl.target->ckpt_now ? TGT(s, ckpt_now) : UINT64_MAX;
 	for (i = n; i-- > 0 && nkeys < NEAR_TRIES;) {
 		TGT(s, ckpt_info, i, &event, &c, &nc);
-		if (event <= sc->fp->event)
+		/* not one taken at this very moment (at a stop the user
+		 * saw): a run from it never meets the moment again */
+		if (event <= sc->fp->event && TGT(s, ckpt_key, i) < now)
 			keys[nkeys++] = TGT(s, ckpt_key, i);
 	}
 	for (i = 0; i < nkeys; i++) {
@@ -183,7 +186,10 @@ static int name_now_based(struct session *s, const struct fingerprint *fp,
 
 	if (err)
 		return err;
-	s->last_stop = *stop;	/* the same moment, the same stop */
+	/* the same moment, the same stop, in the kernel restored from a
+	 * checkpoint (a new host pid; one thread) */
+	s->last_stop = *stop;
+	s->last_stop.tid = TGT(s, pid);
 	s->tl.pos = sc.wslot >= 0 ?
 		(struct rr_pos){ .kind = RR_POS_WATCH,
 				 .addr = (uint64_t)sc.wslot, .count = sc.wruns,

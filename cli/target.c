@@ -72,6 +72,11 @@ static uint64_t t_ckpt_key(void *arg, size_t i)
 	return ck_key(((struct session *)arg)->ck, i);
 }
 
+static uint64_t t_ckpt_now(void *arg)
+{
+	return ck_now(((struct session *)arg)->ck);
+}
+
 static int t_attach(void *arg, char **cause)
 {
 	struct session *s = arg;
@@ -155,20 +160,26 @@ static bool crc_range(struct session *s, uint64_t lo, uint64_t hi,
 static bool t_state_crc(void *arg, uint32_t *crc)
 {
 	struct session *s = arg;
-	uint64_t lo, hi, st[2], size;
+	uint64_t lo, hi, st[2], size, base;
 	int i;
 
 	if (kmodel_symbol_addr(s->k, "_sdata", &lo) ||
 	    kmodel_symbol_addr(s->k, "_end", &hi) || hi <= lo ||
 	    kmodel_symbol_addr(s->k, "init_stack", &st[0]) ||
 	    kmodel_symbol_addr(s->k, "cpu0_irqstack", &st[1]) ||
-	    kmodel_thread_size(s->k, &size) || st[0] > st[1])
+	    kmodel_thread_size(s->k, &size))
 		return false;
+	if (st[0] > st[1]) {	/* the link's order, whichever it is */
+		base = st[0];
+		st[0] = st[1];
+		st[1] = base;
+	}
+	base = lo;
 	*crc = 0;
 	for (i = 0; i < 2; i++) {
-		if (st[i] < lo || st[i] + size > hi)
+		if (st[i] < base || st[i] + size > hi)
 			return false;
-		if (!crc_range(s, lo, st[i], crc))
+		if (st[i] > lo && !crc_range(s, lo, st[i], crc))
 			return false;
 		lo = st[i] + size > lo ? st[i] + size : lo;
 	}
@@ -282,7 +293,8 @@ static bool t_at_event_stop(void *arg)
 const struct tl_target session_target = {
 	.restart = t_restart, .ckpt_count = t_ckpt_count,
 	.ckpt_info = t_ckpt_info, .ckpt_restore = t_ckpt_restore,
-	.ckpt_key = t_ckpt_key, .state_crc = t_state_crc,
+	.ckpt_key = t_ckpt_key, .ckpt_now = t_ckpt_now,
+	.state_crc = t_state_crc,
 	.attach = t_attach, .alive = t_alive,
 	.pid = t_pid, .resume = t_resume, .step = t_step, .pump = t_pump,
 	.wait = t_wait, .interrupt = t_interrupt, .regs = t_regs,

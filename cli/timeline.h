@@ -28,8 +28,10 @@ struct tl_target {
 	void (*ckpt_info)(void *arg, size_t i, uint64_t *event,
 			  const struct ck_count **counts, size_t *n);
 	int (*ckpt_restore)(void *arg, size_t i, char **cause);
-	/* the i-th's key: it names the checkpoint while it is held */
+	/* the i-th's key: it names the checkpoint while it is held; and
+	 * the key one taken now would have (keys grow with the replay) */
 	uint64_t (*ckpt_key)(void *arg, size_t i);
+	uint64_t (*ckpt_now)(void *arg);
 	int (*attach)(void *arg, char **cause);
 	bool (*alive)(void *arg);
 	pid_t (*pid)(void *arg);
