@@ -1,8 +1,9 @@
 /*
  * cli/reverse.c - going backwards in a replay: reverse-continue (to the
  * last hit of a breakpoint or trigger of a watchpoint before now) and
- * reverse-stepi, by re-running from the start to a named moment
- * (timeline.c names moments and goes to them).
+ * reverse-stepi, by re-running to a named moment from the newest
+ * checkpoint that serves it, or from the start (timeline.c names moments
+ * and goes to them).
  */
 #define _GNU_SOURCE
 #include <errno.h>

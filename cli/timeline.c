@@ -6,12 +6,14 @@
  * is named by what a deterministic re-run can count: "the Nth execution
  * of address A since the start, then S single-steps" (struct rr_pos), or
  * "event E" (about to make traced syscall E), or a stop of the same kind
- * at the same event (a signal, the end of the recording).  Going
- * backwards = launching the kernel afresh, replaying from event 0 with
- * breakpoints that count, and stopping at the named moment (rr's
- * ReplayTimeline, without ticks).  A moment reached by `continue` is
- * named on demand by a re-run that looks for the same event, pc,
- * registers and top of stack.
+ * at the same event (a signal, the end of the recording); or, named near
+ * a checkpoint, "the Nth execution of A since checkpoint K, then S
+ * steps" (rr_pos.based).  Going backwards = restoring the newest
+ * checkpoint that serves the moment (its counts known), or launching the
+ * kernel afresh from event 0, with breakpoints that count, and stopping
+ * at the named moment (rr's ReplayTimeline, without ticks).  A moment
+ * reached by `continue` is named on demand by a re-run that looks for
+ * the same event, pc, registers, top of stack and kernel data.
  *
  * Owns: s->tl.pos (the name of the current moment when known).  Invariant:
  * after every function here the session is stopped with a live kernel
